@@ -1,0 +1,3 @@
+from myphoto.cli import main
+
+main()

@@ -1,0 +1,35 @@
+import getpass
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from myphoto.photos.services.accounts import user_create
+
+
+class Command(BaseCommand):
+    help = "Create a user who can log in and keep photos."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--password", help="the password (asked for when not given)")
+
+    def handle(self, *args, username, password, **options):
+        if password is None:
+            if not self.stdin_is_tty():
+                raise CommandError("No --password given and no terminal to ask for one.")
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password (again): "):
+                raise CommandError("The passwords do not match.")
+        try:
+            user = user_create(username=username, password=password)
+        except ValidationError as err:
+            raise CommandError(" ".join(err.messages)) from err
+        except ValueError as err:
+            raise CommandError(str(err)) from err
+        self.stdout.write(self.style.SUCCESS(f"Created user {user.username}."))
+
+    @staticmethod
+    def stdin_is_tty() -> bool:
+        import sys
+
+        return sys.stdin.isatty()

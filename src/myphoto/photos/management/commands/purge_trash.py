@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from myphoto.photos.services.trash import trash_purge_expired
+
+
+class Command(BaseCommand):
+    help = "Delete for good the photos that have been in the trash longer than MYPHOTO_TRASH_DAYS."
+
+    def handle(self, *args, **options):
+        purged = trash_purge_expired()
+        self.stdout.write(
+            f"Purged {purged} photos older than {settings.MYPHOTO_TRASH_DAYS} days from the trash."
+        )

@@ -1,0 +1,109 @@
+"""Data and invariants of the photo library. No I/O here: services do that."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class User(AbstractUser):
+    """A person with a photo library. Custom from the first migration."""
+
+
+class PhotoQuerySet(models.QuerySet["Photo"]):
+    def visible(self) -> PhotoQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def trashed(self) -> PhotoQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+
+class TakenAtSource(models.TextChoices):
+    EXIF = "exif", "EXIF DateTimeOriginal"
+    UPLOAD = "upload", "upload time"
+
+
+class Photo(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos")
+    # Display text only: never a storage key, never a header value as it is.
+    original_name = models.CharField(max_length=255)
+    storage_key = models.CharField(max_length=255, unique=True)
+    thumbnail_key = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # Recorded at upload so that zips can be laid out before streaming.
+    crc32 = models.BigIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    taken_at = models.DateTimeField()
+    taken_at_source = models.CharField(max_length=10, choices=TakenAtSource.choices)
+    camera_make = models.CharField(max_length=100, blank=True)
+    camera_model = models.CharField(max_length=100, blank=True)
+    gps_lat = models.FloatField(null=True, blank=True)
+    gps_lon = models.FloatField(null=True, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    derivatives_ready = models.BooleanField(default=False)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "sha256"], name="photo_unique_content_per_owner"),
+            models.CheckConstraint(condition=Q(size__gte=0), name="photo_size_not_negative"),
+        ]
+        indexes = [
+            models.Index(
+                "owner", "deleted_at", models.F("taken_at").desc(), models.F("id").desc(),
+                name="photo_timeline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.id})"
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def purge_after(self):
+        if self.deleted_at is None:
+            return None
+        return self.deleted_at + timedelta(days=settings.MYPHOTO_TRASH_DAYS)
+
+    @property
+    def camera(self) -> str | None:
+        make, model = self.camera_make.strip(), self.camera_model.strip()
+        if model.lower().startswith(make.lower()):
+            make = ""  # "Canon Canon EOS R5" reads badly; models often repeat the make
+        return " ".join(part for part in (make, model) if part) or None
+
+    @property
+    def storage_keys(self) -> list[str]:
+        """Every object this photo owns in storage: the original and its derivatives."""
+        return [key for key in (self.storage_key, self.thumbnail_key) if key]
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts. Only a SHA-256 of the secret is stored."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The first characters of the token, shown so people can tell tokens apart.
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

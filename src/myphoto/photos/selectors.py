@@ -1,0 +1,94 @@
+"""The read paths. Every fetch of a user's photo goes through here, and 404s for others."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Photo, User
+
+
+class InvalidCursor(ValueError):
+    """The pagination cursor was not made by us or was mangled."""
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Photo]
+    next_cursor: str | None
+
+
+def photo_get_for_user(*, user: User, photo_id: UUID | str, in_trash: bool = False) -> Photo:
+    """Return the user's photo, or raise Http404 (also for another user's photo)."""
+    photos = Photo.objects.trashed() if in_trash else Photo.objects.visible()
+    try:
+        return photos.get(owner=user, pk=photo_id)
+    except (Photo.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such photo.") from None
+
+
+def photos_get_for_user(*, user: User, photo_ids: Iterable[UUID | str]) -> list[Photo]:
+    """Return all the user's (visible) photos in the order asked, or raise Http404 if any is not."""
+    try:
+        wanted = list(dict.fromkeys(UUID(str(photo_id)) for photo_id in photo_ids))
+    except ValueError:
+        raise Http404("No such photo.") from None
+    found = {photo.pk: photo for photo in Photo.objects.visible().filter(owner=user, pk__in=wanted)}
+    if len(found) != len(wanted):
+        raise Http404("One or more of the photos do not exist.")
+    return [found[photo_id] for photo_id in wanted]
+
+
+def encode_cursor(photo: Photo) -> str:
+    raw = json.dumps([photo.taken_at.isoformat(), str(photo.pk)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        taken_at, photo_id = json.loads(raw)
+        return datetime.fromisoformat(taken_at), UUID(photo_id)
+    except (binascii.Error, ValueError, TypeError) as err:
+        raise InvalidCursor("The cursor is not valid; start again without one.") from err
+
+
+def _keyset_page(photos: QuerySet[Photo], *, limit: int, cursor: str | None) -> Page:
+    """Page newest first by (taken_at, id), never by OFFSET."""
+    if cursor:
+        taken_at, photo_id = decode_cursor(cursor)
+        photos = photos.filter(Q(taken_at__lt=taken_at) | Q(taken_at=taken_at, id__lt=photo_id))
+    items = list(photos.order_by("-taken_at", "-id")[: limit + 1])
+    has_more = len(items) > limit
+    items = items[:limit]
+    return Page(items, encode_cursor(items[-1]) if has_more else None)
+
+
+def timeline_page(*, user: User, limit: int = 100, cursor: str | None = None) -> Page:
+    """Return one page of the user's timeline (trash excluded), newest taken first."""
+    return _keyset_page(Photo.objects.visible().filter(owner=user), limit=limit, cursor=cursor)
+
+
+def trash_page(*, user: User, limit: int = 100, cursor: str | None = None) -> Page:
+    """Return one page of the user's trash."""
+    return _keyset_page(Photo.objects.trashed().filter(owner=user), limit=limit, cursor=cursor)
+
+
+def timeline_count(*, user: User) -> int:
+    return Photo.objects.visible().filter(owner=user).count()
+
+
+def photo_get_by_hash(*, user: User, sha256: str) -> Photo:
+    """Return the user's visible photo with this content, or raise Http404."""
+    try:
+        return Photo.objects.visible().get(owner=user, sha256=sha256.lower())
+    except Photo.DoesNotExist:
+        raise Http404("No photo with this content.") from None

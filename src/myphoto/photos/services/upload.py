@@ -1,0 +1,160 @@
+"""Upload: validate, store the object, then the row; never leave one without the other."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import imaging, storage
+from ..filenames import display_name
+from ..models import Photo, TakenAtSource, User
+from .trash import photo_restore_if_trashed
+
+logger = logging.getLogger(__name__)
+
+
+class UploadTooLarge(ValueError):
+    """The file is over MYPHOTO_MAX_UPLOAD_MB."""
+
+
+class UploadRejected(ValueError):
+    """A file of the batch was refused; nothing of the batch was stored."""
+
+    def __init__(self, filename: str, error: ValueError) -> None:
+        super().__init__(f"{filename}: {error}")
+        self.filename = filename
+        self.error = error
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    photo: Photo
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A file that passed every check and is ready to store."""
+
+    file: File
+    name: str
+    size: int
+    sha256: str
+    crc32: int
+    analysis: imaging.Analysis
+
+
+def max_upload_bytes() -> int:
+    return settings.MYPHOTO_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def _check(file: File, filename: str | None) -> _Checked:
+    """Raise UploadTooLarge or imaging.UnsupportedImage, or return the file's facts."""
+    size = file.size
+    if size > max_upload_bytes():
+        raise UploadTooLarge(
+            f"The file is {size / 1024 / 1024:.1f} MB; the limit is "
+            f"{settings.MYPHOTO_MAX_UPLOAD_MB} MB."
+        )
+    if size == 0:
+        raise imaging.UnsupportedImage("The file is empty.")
+    sha256, crc32 = hashlib.sha256(), 0
+    for chunk in file.chunks(storage.CHUNK_SIZE):
+        sha256.update(chunk)
+        crc32 = zlib.crc32(chunk, crc32)
+    analysis = imaging.analyze(file)
+    return _Checked(
+        file=file,
+        name=display_name(filename or file.name, default_extension=analysis.facts.extension),
+        size=size,
+        sha256=sha256.hexdigest(),
+        crc32=crc32,
+        analysis=analysis,
+    )
+
+
+def photos_upload(*, owner: User, files: Sequence[File]) -> list[UploadResult]:
+    """Check every file, then store them; one bad file stores nothing of the batch."""
+    checked = []
+    for file in files:
+        try:
+            checked.append(_check(file, file.name))
+        except (UploadTooLarge, imaging.UnsupportedImage) as err:
+            raise UploadRejected(display_name(file.name), err) from err
+    return [_store(owner=owner, checked=item) for item in checked]
+
+
+def photo_upload(*, owner: User, file: File, filename: str | None = None) -> UploadResult:
+    """Check and store one file; raise UploadTooLarge or UnsupportedImage if refused."""
+    return _store(owner=owner, checked=_check(file, filename))
+
+
+def _existing(owner: User, sha256: str) -> Photo | None:
+    """Return the owner's photo with these bytes, brought back from the trash if need be."""
+    photo = Photo.objects.filter(owner=owner, sha256=sha256).first()
+    if photo is not None and photo.in_trash:
+        # A purge may have removed it meanwhile: then this upload stores anew.
+        photo = photo_restore_if_trashed(photo=photo)
+    return photo
+
+
+def _store(*, owner: User, checked: _Checked) -> UploadResult:
+    existing = _existing(owner, checked.sha256)
+    if existing is not None:
+        return UploadResult(existing, duplicate=True)
+
+    facts = checked.analysis.facts
+    photo_id = uuid.uuid4()
+    key = f"originals/{owner.pk}/{photo_id}.{facts.extension}"
+    thumbnail_key = f"derivatives/{owner.pk}/{photo_id}/sm.webp"
+    written: list[str] = []
+    try:
+        checked.file.seek(0)
+        storage.save(key, checked.file)
+        written.append(key)
+        storage.save(thumbnail_key, ContentFile(checked.analysis.thumbnail_webp))
+        written.append(thumbnail_key)
+        with transaction.atomic():
+            photo = Photo.objects.create(
+                id=photo_id,
+                owner=owner,
+                original_name=checked.name,
+                storage_key=key,
+                thumbnail_key=thumbnail_key,
+                content_type=facts.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                crc32=checked.crc32,
+                width=facts.width,
+                height=facts.height,
+                taken_at=facts.taken_at or timezone.now(),
+                taken_at_source=TakenAtSource.EXIF if facts.taken_at else TakenAtSource.UPLOAD,
+                camera_make=facts.camera_make,
+                camera_model=facts.camera_model,
+                gps_lat=facts.gps_lat,
+                gps_lon=facts.gps_lon,
+                derivatives_ready=True,
+            )
+    except IntegrityError:
+        storage.delete_many(written)
+        # The same bytes arrived in a concurrent request, which stored them first.
+        existing = _existing(owner, checked.sha256)
+        if existing is None:
+            raise
+        return UploadResult(existing, duplicate=True)
+    except BaseException:
+        logger.warning("upload of %s failed; removing its objects", checked.name)
+        storage.delete_many(written)
+        raise
+    logger.info("stored photo %s (%s, %d bytes) for %s", photo.pk, checked.name, checked.size, owner)
+    return UploadResult(photo, duplicate=False)

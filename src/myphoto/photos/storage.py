@@ -1,0 +1,241 @@
+"""Object storage access that Django's Storage API lacks.
+
+The rest of the code saves and deletes through Django's `storages["default"]`
+(local disk or django-storages' S3 backend). This module adds what a photo
+library needs on top: chunked and ranged reads that never hold a whole object,
+batch deletes, listings for fsck and presigned URLs. It is the only module that
+talks to boto3.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, storages
+
+logger = logging.getLogger(__name__)
+
+# Bytes are streamed in chunks of at most this size (DESIGN rule 2).
+CHUNK_SIZE = 1024 * 1024
+_S3_DELETE_BATCH = 1000
+
+
+class ObjectMissing(Exception):
+    """The object a row points to is not in storage."""
+
+
+class StorageUnavailable(Exception):
+    """The storage could not be reached or refused the request."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+
+
+def get_storage() -> Storage:
+    return storages["default"]
+
+
+def _is_s3(storage: Storage) -> bool:
+    return hasattr(storage, "bucket_name") and hasattr(storage, "connection")
+
+
+def uses_s3() -> bool:
+    return _is_s3(get_storage())
+
+
+def _client(storage: Storage):
+    return storage.connection.meta.client  # type: ignore[attr-defined]
+
+
+def save(key: str, content: File) -> None:
+    """Write `content` under exactly `key`."""
+    stored_as = get_storage().save(key, content)
+    if stored_as != key:
+        # Keys are server-made UUIDs: a rename means a collision we must not hide.
+        get_storage().delete(stored_as)
+        raise StorageUnavailable(f"storage renamed {key!r} to {stored_as!r}")
+
+
+def open_stream(
+    key: str, *, start: int = 0, end: int | None = None, chunk_size: int = CHUNK_SIZE
+) -> Iterator[bytes]:
+    """Open the object and return an iterator over bytes start..end (inclusive).
+
+    The object is opened before this returns, so a missing object raises
+    ObjectMissing here rather than half-way through a response.
+    """
+    storage = get_storage()
+    if _is_s3(storage):
+        return _s3_stream(storage, key, start, end, chunk_size)
+    return _file_stream(storage, key, start, end, chunk_size)
+
+
+def _s3_stream(storage: Storage, key: str, start: int, end: int | None, chunk_size: int):
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    params = {"Bucket": storage.bucket_name, "Key": key}  # type: ignore[attr-defined]
+    if start or end is not None:
+        params["Range"] = f"bytes={start}-{'' if end is None else end}"
+    try:
+        body = _client(storage).get_object(**params)["Body"]
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
+            raise ObjectMissing(key) from err
+        raise StorageUnavailable(str(err)) from err
+    except BotoCoreError as err:
+        raise StorageUnavailable(str(err)) from err
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            yield from body.iter_chunks(chunk_size)
+        finally:
+            body.close()
+
+    return chunks()
+
+
+def _file_stream(storage: Storage, key: str, start: int, end: int | None, chunk_size: int):
+    try:
+        handle = storage.open(key, "rb")
+    except FileNotFoundError as err:
+        raise ObjectMissing(key) from err
+
+    def chunks() -> Iterator[bytes]:
+        with handle:
+            handle.seek(start)
+            remaining = None if end is None else end - start + 1
+            while remaining is None or remaining > 0:
+                block = handle.read(chunk_size if remaining is None else min(chunk_size, remaining))
+                if not block:
+                    break
+                if remaining is not None:
+                    remaining -= len(block)
+                yield block
+
+    return chunks()
+
+
+def read_bytes(key: str) -> bytes:
+    """Return a small object whole (derivatives only; originals are streamed)."""
+    return b"".join(open_stream(key))
+
+
+def delete_many(keys: Iterable[str]) -> None:
+    """Delete objects; a key that is already gone is not an error."""
+    storage = get_storage()
+    keys = [key for key in keys if key]
+    if not _is_s3(storage):
+        for key in keys:
+            storage.delete(key)
+        return
+    client = _client(storage)
+    for offset in range(0, len(keys), _S3_DELETE_BATCH):
+        batch = keys[offset : offset + _S3_DELETE_BATCH]
+        response = client.delete_objects(
+            Bucket=storage.bucket_name,  # type: ignore[attr-defined]
+            Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True},
+        )
+        # S3 reports per-key failures in the body of a 200 answer.
+        errors = [e for e in response.get("Errors", []) if e.get("Code") != "NoSuchKey"]
+        if errors:
+            raise StorageUnavailable(f"could not delete {len(errors)} objects: {errors[:3]}")
+
+
+def list_objects(prefix: str = "") -> Iterator[StoredObject]:
+    """Yield every object under `prefix`."""
+    storage = get_storage()
+    if _is_s3(storage):
+        paginator = _client(storage).get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=storage.bucket_name, Prefix=prefix):  # type: ignore[attr-defined]
+            for entry in page.get("Contents", ()):
+                yield StoredObject(entry["Key"], entry["Size"])
+        return
+    assert isinstance(storage, FileSystemStorage)
+    root = storage.location
+    for dirpath, _dirnames, filenames in os.walk(os.path.join(root, prefix) if prefix else root):
+        for filename in filenames:
+            path = os.path.join(dirpath, filename)
+            key = os.path.relpath(path, root).replace(os.sep, "/")
+            yield StoredObject(key, os.path.getsize(path))
+
+
+def exists(key: str) -> bool:
+    return get_storage().exists(key)
+
+
+def ping() -> None:
+    """Raise StorageUnavailable unless the storage answers."""
+    storage = get_storage()
+    if _is_s3(storage):
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            _client(storage).head_bucket(Bucket=storage.bucket_name)  # type: ignore[attr-defined]
+        except (BotoCoreError, ClientError) as err:
+            raise StorageUnavailable(str(err)) from err
+        return
+    location = getattr(storage, "location", None)
+    if location is None or not os.path.isdir(location) and not _make_dir(location):
+        raise StorageUnavailable(f"media folder {location} is missing")
+    if not os.access(location, os.W_OK):
+        raise StorageUnavailable(f"media folder {location} is not writable")
+
+
+def _make_dir(path: str) -> bool:
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError:
+        return False
+    return True
+
+
+def presigned_get_url(
+    key: str, *, content_disposition: str, content_type: str, expires_in: int
+) -> str | None:
+    """Return a short-lived GET URL browsers can fetch directly, or None off S3."""
+    storage = get_storage()
+    if not _is_s3(storage):
+        return None
+    client = _public_client(storage)
+    return client.generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": storage.bucket_name,  # type: ignore[attr-defined]
+            "Key": key,
+            "ResponseContentDisposition": content_disposition,
+            "ResponseContentType": content_type,
+        },
+        ExpiresIn=expires_in,
+    )
+
+
+def _public_client(storage: Storage):
+    public = settings.MYPHOTO_S3_PUBLIC_ENDPOINT_URL
+    if not public:
+        return _client(storage)
+    # A presigned URL signs the host: sign with a client for the address browsers use.
+    return _client_for_endpoint(
+        public,
+        storage.region_name,  # type: ignore[attr-defined]
+        storage.access_key,  # type: ignore[attr-defined]
+        storage.secret_key,  # type: ignore[attr-defined]
+        storage.client_config,  # type: ignore[attr-defined]
+    )
+
+
+@lru_cache(maxsize=4)
+def _client_for_endpoint(endpoint_url, region_name, access_key, secret_key, config):
+    import boto3
+
+    return boto3.session.Session(
+        aws_access_key_id=access_key, aws_secret_access_key=secret_key
+    ).client("s3", endpoint_url=endpoint_url, region_name=region_name, config=config)

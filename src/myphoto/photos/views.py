@@ -1,0 +1,170 @@
+"""Web pages: parse the request, call one selector or service, render or redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import imaging, selectors, storage
+from .forms import SelectionForm, UploadForm
+from .services import download, trash, upload
+
+PAGE_SIZE = 120
+
+
+@login_required
+@require_GET
+def timeline(request: HttpRequest) -> HttpResponse:
+    try:
+        page = selectors.timeline_page(
+            user=request.user, limit=PAGE_SIZE, cursor=request.GET.get("cursor")
+        )
+    except selectors.InvalidCursor:
+        return redirect("timeline")
+    return render(
+        request,
+        "photos/timeline.html",
+        {"page": page, "count": selectors.timeline_count(user=request.user)},
+    )
+
+
+@login_required
+def upload_photos(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        stored = duplicates = 0
+        for file in form.cleaned_data["files"]:
+            try:
+                result = upload.photo_upload(owner=request.user, file=file)
+            except (upload.UploadTooLarge, imaging.UnsupportedImage) as err:
+                messages.error(request, f"{file.name}: {err}")
+                continue
+            duplicates += result.duplicate
+            stored += not result.duplicate
+        if stored:
+            messages.success(request, f"Uploaded {stored} photo{pluralize(stored)}.")
+        if duplicates:
+            messages.info(
+                request,
+                f"{duplicates} photo{pluralize(duplicates)} {pluralize(duplicates, 'was,were')} "
+                "already in your library.",
+            )
+        return redirect("timeline")
+    return render(
+        request,
+        "photos/upload.html",
+        {"form": form, "max_upload_mb": upload.max_upload_bytes() // (1024 * 1024)},
+    )
+
+
+def _selection(request: HttpRequest) -> list | None:
+    form = SelectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["ids"][0])
+        return None
+    return form.cleaned_data["ids"]
+
+
+@login_required
+@require_POST
+def photos_download(request: HttpRequest) -> HttpResponse:
+    """One selected photo: the original file. Several: one zip."""
+    ids = _selection(request)
+    if ids is None:
+        return redirect(request.POST.get("next") or "timeline")
+    chosen = selectors.photos_get_for_user(user=request.user, photo_ids=ids)
+    if len(chosen) == 1:
+        return download.photo_download_response(request=request, photo=chosen[0])
+    layout = "by-date" if request.POST.get("layout") == "by-date" else "flat"
+    return download.photos_zip_response(photos=chosen, layout=layout)
+
+
+@login_required
+@require_GET
+def photo_download(request: HttpRequest, photo_id) -> HttpResponse:
+    photo = selectors.photo_get_for_user(user=request.user, photo_id=photo_id)
+    return download.photo_download_response(request=request, photo=photo)
+
+
+@login_required
+@require_POST
+def photos_delete(request: HttpRequest) -> HttpResponse:
+    ids = _selection(request)
+    if ids is not None:
+        moved = trash.photos_trash(owner=request.user, photo_ids=ids)
+        messages.success(
+            request, f"Moved {moved} photo{pluralize(moved)} to the trash.", extra_tags="undo"
+        )
+        request.session["undo_ids"] = [str(i) for i in ids]
+    return redirect("timeline")
+
+
+@login_required
+@require_POST
+def photos_undo_delete(request: HttpRequest) -> HttpResponse:
+    ids = request.session.pop("undo_ids", [])
+    restored = trash.photos_restore(owner=request.user, photo_ids=ids)
+    messages.success(request, f"Restored {restored} photo{pluralize(restored)}.")
+    return redirect("timeline")
+
+
+@login_required
+@require_GET
+def trash_list(request: HttpRequest) -> HttpResponse:
+    try:
+        page = selectors.trash_page(user=request.user, limit=PAGE_SIZE, cursor=request.GET.get("cursor"))
+    except selectors.InvalidCursor:
+        return redirect("trash")
+    return render(request, "photos/trash.html", {"page": page})
+
+
+@login_required
+@require_POST
+def trash_restore(request: HttpRequest) -> HttpResponse:
+    ids = _selection(request)
+    if ids is not None:
+        restored = trash.photos_restore(owner=request.user, photo_ids=ids)
+        messages.success(request, f"Restored {restored} photo{pluralize(restored)}.")
+    return redirect("trash")
+
+
+@login_required
+@require_POST
+def trash_empty(request: HttpRequest) -> HttpResponse:
+    purged = trash.trash_purge(owner=request.user)
+    messages.success(request, f"Deleted {purged} photo{pluralize(purged)} for good.")
+    return redirect("trash")
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready when the database and the storage both answer."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as err:  # noqa: BLE001  any failure means not ready; the reason is reported
+        checks["database"] = f"error: {err.__class__.__name__}"
+    try:
+        storage.ping()
+        checks["storage"] = "ok"
+    except storage.StorageUnavailable as err:
+        checks["storage"] = f"error: {err}"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)
+
+

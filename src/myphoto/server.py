@@ -1,0 +1,42 @@
+"""Run the WSGI app under gunicorn's gthread workers.
+
+Streamed downloads need a synchronous WSGI server: under ASGI Django buffers a
+synchronous streaming response whole. Threads let one worker serve many slow
+downloads at once.
+"""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from myphoto.wsgi import application
+
+        return application
+
+
+def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
+    _Gunicorn(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": threads,
+            # Long downloads are fine: the timeout is the worker's heartbeat, not a request's.
+            "timeout": 120,
+            "graceful_timeout": 30,
+            "accesslog": "-",
+            "errorlog": "-",
+            "loglevel": "info",
+        }
+    ).run()

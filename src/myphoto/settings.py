@@ -1,0 +1,236 @@
+"""MyPhoto settings: every knob comes from the environment, with safe defaults.
+
+The embedded default needs nothing: SQLite and photos on local disk under
+MYPHOTO_DATA_DIR (./data). Set DATABASE_URL for PostgreSQL and MYPHOTO_S3_BUCKET
+(with the other MYPHOTO_S3_* variables) for S3-compatible object storage.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name, "").strip()
+    return [item.strip() for item in value.split(",") if item.strip()] if value else default
+
+
+DATA_DIR = Path(os.environ.get("MYPHOTO_DATA_DIR", "data")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Return SECRET_KEY from the environment, else one generated once and kept."""
+    from_env = os.environ.get("MYPHOTO_SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("DEBUG")
+ALLOWED_HOSTS = env_list("MYPHOTO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("MYPHOTO_CSRF_TRUSTED_ORIGINS", [])
+if env_bool("MYPHOTO_BEHIND_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "myphoto.photos",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "myphoto.urls"
+WSGI_APPLICATION = "myphoto.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{DATA_DIR / 'myphoto.sqlite3'}",
+        conn_max_age=env_int("MYPHOTO_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the timeline read while an upload writes; IMMEDIATE avoids
+    # "database is locked" when two writers race to upgrade their locks.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "photos.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "timeline"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("MYPHOTO_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# Serve static files straight from the apps: no collectstatic step to forget.
+WHITENOISE_USE_FINDERS = True
+
+MEDIA_ROOT = Path(os.environ.get("MYPHOTO_MEDIA_DIR", DATA_DIR / "media")).resolve()
+
+S3_BUCKET = os.environ.get("MYPHOTO_S3_BUCKET", "")
+
+
+def s3_storage_options(
+    *,
+    bucket: str,
+    endpoint_url: str | None,
+    region: str | None,
+    access_key: str | None,
+    secret_key: str | None,
+) -> dict:
+    """Return django-storages S3 options that work with AWS and S3-compatible servers."""
+    from botocore.config import Config
+
+    return {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        "region_name": region or "us-east-1",
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+        # boto3 >= 1.36 adds CRC checksums to every request by default; SeaweedFS,
+        # MinIO and Ceph versions in the wild reject them or store them in the
+        # object body. SigV4 always: without it boto3 may presign SigV2 URLs.
+        "client_config": Config(
+            signature_version="s3v4",
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+            s3={"addressing_style": os.environ.get("MYPHOTO_S3_ADDRESSING_STYLE", "path")},
+            retries={"max_attempts": 5, "mode": "standard"},
+            max_pool_connections=env_int("MYPHOTO_S3_MAX_CONNECTIONS", 32),
+        ),
+    }
+
+
+if S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_storage_options(
+            bucket=S3_BUCKET,
+            endpoint_url=os.environ.get("MYPHOTO_S3_ENDPOINT_URL"),
+            region=os.environ.get("MYPHOTO_S3_REGION"),
+            access_key=os.environ.get("MYPHOTO_S3_ACCESS_KEY_ID"),
+            secret_key=os.environ.get("MYPHOTO_S3_SECRET_ACCESS_KEY"),
+        ),
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    }
+
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Browsers reach S3 at another address than the app does (a public hostname,
+# a CDN): presigned URLs are signed for this endpoint when it is set.
+MYPHOTO_S3_PUBLIC_ENDPOINT_URL = os.environ.get("MYPHOTO_S3_PUBLIC_ENDPOINT_URL", "")
+MYPHOTO_MAX_UPLOAD_MB = env_int("MYPHOTO_MAX_UPLOAD_MB", 200)
+MYPHOTO_MAX_IMAGE_PIXELS = env_int("MYPHOTO_MAX_IMAGE_PIXELS", 200_000_000)
+MYPHOTO_TRASH_DAYS = env_int("MYPHOTO_TRASH_DAYS", 30)
+MYPHOTO_DOWNLOAD_MODE = os.environ.get("MYPHOTO_DOWNLOAD_MODE", "proxy")
+if MYPHOTO_DOWNLOAD_MODE not in {"proxy", "redirect"}:
+    raise ImproperlyConfigured("MYPHOTO_DOWNLOAD_MODE must be 'proxy' or 'redirect'")
+MYPHOTO_PRESIGN_SECONDS = env_int("MYPHOTO_PRESIGN_SECONDS", 300)
+MYPHOTO_ZIP_MAX_PHOTOS = env_int("MYPHOTO_ZIP_MAX_PHOTOS", 100_000)
+
+# Uploads above this many bytes spool to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("MYPHOTO_MAX_FILES_PER_REQUEST", 1000)
+# Bulk selections (delete or zip 10,000 photos) post one field per photo.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 100_000
+
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("MYPHOTO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "botocore": {"level": "WARNING"},
+        "PIL": {"level": "WARNING"},
+    },
+}

