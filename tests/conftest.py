@@ -133,3 +133,21 @@ def token(user) -> str:
 def api(token) -> Client:
     """A script with alice's bearer token and no session."""
     return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture
+def make_photo(user):
+    """Upload a generated JPEG through the upload service; return (photo, bytes)."""
+    import images
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from myphoto.photos.services.upload import photo_upload
+
+    counter = iter(range(1, 1_000_000))
+
+    def make(name: str = "photo.jpg", *, owner=None, data: bytes | None = None):
+        data = data if data is not None else images.jpeg(seed=next(counter))
+        result = photo_upload(owner=owner or user, file=SimpleUploadedFile(name, data))
+        return result.photo, data
+
+    return make

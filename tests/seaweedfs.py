@@ -6,6 +6,7 @@ object store rather than a mock.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -79,11 +80,12 @@ def start(timeout: float = 60.0) -> SeaweedFS:
     s3_port = _free_port()
     ports = {name: _free_port() for name in ("master", "volume", "filer")}
     config_path = Path(data_dir) / "s3.json"
-    config_path.write_text(
-        '{"identities": [{"name": "test", "credentials": [{"accessKey": "%s", '
-        '"secretKey": "%s"}], "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}'
-        % (ACCESS_KEY, SECRET_KEY)
-    )
+    identity = {
+        "name": "test",
+        "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
+        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+    }
+    config_path.write_text(json.dumps({"identities": [identity]}))
     args = [
         _weed_binary(),
         "server",
@@ -96,7 +98,7 @@ def start(timeout: float = 60.0) -> SeaweedFS:
         "-master.telemetry=false",
         f"-volume.port={ports['volume']}",
         f"-volume.port.grpc={_free_port()}",
-        "-volume.max=0",
+        "-volume.max=3000",  # each bucket is a collection that grows its own volumes
         f"-filer.port={ports['filer']}",
         f"-filer.port.grpc={_free_port()}",
         "-s3",

@@ -156,7 +156,10 @@ def test_exif_time_camera_gps_and_orientation(client, photo_storage):
     exif[ExifTags.Base.Model] = "Canon EOS R5"
     exif[ExifTags.Base.Orientation] = 6
     exif.get_ifd(ExifTags.IFD.Exif).update(
-        {ExifTags.Base.DateTimeOriginal: "2023:10:11 14:30:00", ExifTags.Base.OffsetTimeOriginal: "+09:00"}
+        {
+            ExifTags.Base.DateTimeOriginal: "2023:10:11 14:30:00",
+            ExifTags.Base.OffsetTimeOriginal: "+09:00",
+        }
     )
     exif.get_ifd(ExifTags.IFD.GPSInfo).update(
         {

@@ -89,7 +89,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
     where = ".".join(str(part) for part in first.get("loc", ()) if part not in {"body", "query"})
-    detail = f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", "Invalid."))
+    detail = (
+        f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", "Invalid."))
+    )
     return _error(request, 400, "invalid", detail, errors=exc.errors)
 
 
@@ -340,7 +342,9 @@ def _token_out(token: ApiToken) -> dict[str, Any]:
 
 @account.get("/tokens", response=list[TokenOut])
 def tokens_list(request: HttpRequest):
-    return [_token_out(t) for t in ApiToken.objects.filter(user=request.auth).order_by("-created_at")]
+    return [
+        _token_out(t) for t in ApiToken.objects.filter(user=request.auth).order_by("-created_at")
+    ]
 
 
 @account.post("/tokens", response={201: TokenCreatedOut})

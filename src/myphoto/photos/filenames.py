@@ -10,7 +10,7 @@ from urllib.parse import quote
 MAX_NAME_LENGTH = 255
 # Bidirectional overrides let "gpj.exe" display as "exe.jpg": never keep them.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
-_FALLBACK_UNSAFE = re.compile(r'[^A-Za-z0-9 ._()\[\]+,=@&#!-]+')
+_FALLBACK_UNSAFE = re.compile(r"[^A-Za-z0-9 ._()\[\]+,=@&#!-]+")
 
 
 def display_name(name: str | None, *, default_extension: str = "jpg") -> str:

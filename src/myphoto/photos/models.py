@@ -31,7 +31,9 @@ class TakenAtSource(models.TextChoices):
 
 class Photo(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos"
+    )
     # Display text only: never a storage key, never a header value as it is.
     original_name = models.CharField(max_length=255)
     storage_key = models.CharField(max_length=255, unique=True)
@@ -57,12 +59,17 @@ class Photo(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["owner", "sha256"], name="photo_unique_content_per_owner"),
+            models.UniqueConstraint(
+                fields=["owner", "sha256"], name="photo_unique_content_per_owner"
+            ),
             models.CheckConstraint(condition=Q(size__gte=0), name="photo_size_not_negative"),
         ]
         indexes = [
             models.Index(
-                "owner", "deleted_at", models.F("taken_at").desc(), models.F("id").desc(),
+                "owner",
+                "deleted_at",
+                models.F("taken_at").desc(),
+                models.F("id").desc(),
                 name="photo_timeline",
             ),
         ]
@@ -97,7 +104,9 @@ class ApiToken(models.Model):
     """A bearer token for scripts. Only a SHA-256 of the secret is stored."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
     # The first characters of the token, shown so people can tell tokens apart.

@@ -159,7 +159,8 @@ def list_objects(prefix: str = "") -> Iterator[StoredObject]:
             for entry in page.get("Contents", ()):
                 yield StoredObject(entry["Key"], entry["Size"])
         return
-    assert isinstance(storage, FileSystemStorage)
+    if not isinstance(storage, FileSystemStorage):
+        raise StorageUnavailable(f"cannot list objects of {type(storage).__name__}")
     root = storage.location
     for dirpath, _dirnames, filenames in os.walk(os.path.join(root, prefix) if prefix else root):
         for filename in filenames:

@@ -118,7 +118,9 @@ def photos_undo_delete(request: HttpRequest) -> HttpResponse:
 @require_GET
 def trash_list(request: HttpRequest) -> HttpResponse:
     try:
-        page = selectors.trash_page(user=request.user, limit=PAGE_SIZE, cursor=request.GET.get("cursor"))
+        page = selectors.trash_page(
+            user=request.user, limit=PAGE_SIZE, cursor=request.GET.get("cursor")
+        )
     except selectors.InvalidCursor:
         return redirect("trash")
     return render(request, "photos/trash.html", {"page": page})
@@ -165,6 +167,6 @@ def readyz(request: HttpRequest) -> HttpResponse:
     except storage.StorageUnavailable as err:
         checks["storage"] = f"error: {err}"
     ready = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)
-
-
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
+    )

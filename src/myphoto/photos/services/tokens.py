@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ..models import ApiToken, User
 
-TOKEN_PREFIX = "mp_"
+TOKEN_PREFIX = "mp_"  # noqa: S105  a public marker that tells tokens apart, not a secret
 # Writing last_used_at on every request would turn reads into writes.
 _LAST_USED_RESOLUTION = timedelta(minutes=5)
 

@@ -31,9 +31,7 @@ def photos_trash(*, owner: User, photo_ids: Iterable[UUID]) -> int:
 def photos_restore(*, owner: User, photo_ids: Iterable[UUID]) -> int:
     """Bring the owner's photos back from the trash; return how many came back."""
     return (
-        Photo.objects.trashed()
-        .filter(owner=owner, id__in=list(photo_ids))
-        .update(deleted_at=None)
+        Photo.objects.trashed().filter(owner=owner, id__in=list(photo_ids)).update(deleted_at=None)
     )
 
 

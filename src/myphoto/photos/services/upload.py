@@ -156,5 +156,7 @@ def _store(*, owner: User, checked: _Checked) -> UploadResult:
         logger.warning("upload of %s failed; removing its objects", checked.name)
         storage.delete_many(written)
         raise
-    logger.info("stored photo %s (%s, %d bytes) for %s", photo.pk, checked.name, checked.size, owner)
+    logger.info(
+        "stored photo %s (%s, %d bytes) for %s", photo.pk, checked.name, checked.size, owner
+    )
     return UploadResult(photo, duplicate=False)

@@ -1,0 +1,268 @@
+"""Downloads: the original bytes under the original name, ranges, and zips."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import subprocess
+import tracemalloc
+import zipfile
+from datetime import UTC, datetime
+
+import pytest
+from django.core.files import File
+
+from myphoto.photos import storage
+from myphoto.photos.models import Photo
+
+pytestmark = pytest.mark.django_db
+MiB = 1024 * 1024
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_download_is_the_original_under_its_name(client, make_photo, photo_storage):
+    photo, data = make_photo("사진 2023.jpg")
+
+    response = client.get(f"/api/v1/photos/{photo.pk}/download")
+
+    assert response.status_code == 200
+    assert response.streaming
+    assert body(response) == data
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Length"] == str(len(data))
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"2023.jpg\"; filename*=UTF-8''%EC%82%AC%EC%A7%84%202023.jpg"
+    )
+    assert response["ETag"] == f'"{hashlib.sha256(data).hexdigest()}"'
+    assert response["Accept-Ranges"] == "bytes"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Last-Modified" in response
+
+
+def test_emoji_and_plain_names(client, make_photo, photo_storage):
+    emoji, _ = make_photo("🌅 sunset.jpg")
+    plain, _ = make_photo("IMG_0001.JPG")
+
+    assert client.get(f"/api/v1/photos/{emoji.pk}/download")["Content-Disposition"] == (
+        "attachment; filename=\"sunset.jpg\"; filename*=UTF-8''%F0%9F%8C%85%20sunset.jpg"
+    )
+    assert client.get(f"/api/v1/photos/{plain.pk}/download")["Content-Disposition"] == (
+        'attachment; filename="IMG_0001.JPG"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "start", "end"),
+    [
+        ("bytes=0-0", 0, 0),
+        ("bytes=100-1099", 100, 1099),
+        ("bytes=-500", None, None),
+        ("bytes=200-", 200, None),
+    ],
+)
+def test_range_requests(client, make_photo, photo_storage, header, start, end):
+    photo, data = make_photo("r.jpg")
+    if start is None:
+        start, end = len(data) - 500, len(data) - 1
+    end = len(data) - 1 if end is None else end
+
+    response = client.get(f"/api/v1/photos/{photo.pk}/download", headers={"Range": header})
+
+    assert response.status_code == 206
+    assert body(response) == data[start : end + 1]
+    assert response["Content-Range"] == f"bytes {start}-{end}/{len(data)}"
+    assert response["Content-Length"] == str(end - start + 1)
+
+
+def test_range_past_the_end_is_416(client, make_photo, photo_storage):
+    photo, data = make_photo("r.jpg")
+
+    response = client.get(
+        f"/api/v1/photos/{photo.pk}/download", headers={"Range": f"bytes={len(data)}-"}
+    )
+
+    assert response.status_code == 416
+    assert response["Content-Range"] == f"bytes */{len(data)}"
+    assert response.json()["code"] == "range_not_satisfiable"
+
+
+def test_if_none_match_is_304_and_stale_if_range_sends_everything(
+    client, make_photo, photo_storage
+):
+    photo, data = make_photo("c.jpg")
+    url = f"/api/v1/photos/{photo.pk}/download"
+    etag = client.get(url)["ETag"]
+
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    full = client.get(url, headers={"Range": "bytes=0-9", "If-Range": '"stale"'})
+    assert full.status_code == 200
+    assert body(full) == data
+
+
+def zip_of(response) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(body(response)))
+
+
+def test_zip_has_every_photo_with_unique_safe_names(client, make_photo, photo_storage, tmp_path):
+    photos = [
+        make_photo("a.jpg"),
+        make_photo("a.jpg"),
+        make_photo("A.JPG"),
+        make_photo("사진 2023.jpg"),
+        make_photo("../../etc/passwd.jpg"),
+        make_photo("/abs/path.jpg"),
+    ]
+
+    response = client.post(
+        "/api/v1/photos/download",
+        {"ids": [str(p.pk) for p, _ in photos]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Accept-Ranges"] == "none"
+    assert response["Content-Disposition"].startswith('attachment; filename="myphoto-')
+    raw = body(response)
+    assert len(raw) == int(response["Content-Length"])
+    archive = zipfile.ZipFile(io.BytesIO(raw))
+    assert archive.namelist() == [
+        "a.jpg",
+        "a (2).jpg",
+        "A (3).JPG",
+        "사진 2023.jpg",
+        "passwd.jpg",
+        "path.jpg",
+    ]
+    for info, (_photo, data) in zip(archive.infolist(), photos, strict=True):
+        assert info.compress_type == zipfile.ZIP_STORED
+        assert archive.read(info) == data
+    assert archive.getinfo("사진 2023.jpg").flag_bits & 0x800  # UTF-8 name flag
+    path = tmp_path / "photos.zip"
+    path.write_bytes(raw)
+    assert subprocess.run(["unzip", "-t", str(path)], capture_output=True).returncode == 0
+
+
+def test_zip_by_date_puts_photos_in_day_folders(client, make_photo, photo_storage, settings):
+    first, _ = make_photo("x.jpg")
+    second, _ = make_photo("x.jpg")
+    Photo.objects.filter(pk=first.pk).update(taken_at=datetime(2023, 10, 11, 12, tzinfo=UTC))
+    Photo.objects.filter(pk=second.pk).update(taken_at=datetime(2024, 1, 2, 12, tzinfo=UTC))
+
+    response = client.post(
+        "/api/v1/photos/download?layout=by-date",
+        {"ids": [str(first.pk), str(second.pk)]},
+        content_type="application/json",
+    )
+
+    assert zip_of(response).namelist() == ["2023/2023-10-11/x.jpg", "2024/2024-01-02/x.jpg"]
+
+
+def test_zip_with_a_foreign_or_unknown_id_is_404(client, make_photo, other_user, photo_storage):
+    mine, _ = make_photo("mine.jpg")
+    theirs, _ = make_photo("theirs.jpg", owner=other_user)
+
+    for ids in ([mine.pk, theirs.pk], [mine.pk, "00000000-0000-0000-0000-000000000000"]):
+        response = client.post(
+            "/api/v1/photos/download",
+            {"ids": [str(i) for i in ids]},
+            content_type="application/json",
+        )
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+
+
+def test_object_vanishing_mid_zip_breaks_the_stream(client, make_photo, photo_storage, caplog):
+    first, _ = make_photo("first.jpg")
+    second, _ = make_photo("second.jpg")
+    response = client.post(
+        "/api/v1/photos/download",
+        {"ids": [str(first.pk), str(second.pk)]},
+        content_type="application/json",
+    )
+    photo_storage.remove(second.storage_key)
+
+    received = bytearray()
+    with pytest.raises(storage.ObjectMissing):
+        for chunk in response.streaming_content:
+            received += chunk
+
+    assert len(received) < int(response["Content-Length"])
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(io.BytesIO(bytes(received)))
+    assert "aborted mid-stream" in caplog.text
+
+
+def test_web_download_button_one_file_or_a_zip(client, make_photo, photo_storage):
+    one, data = make_photo("one.jpg")
+    two, _ = make_photo("two.jpg")
+
+    single = client.post("/photos/download", {"ids": [str(one.pk)]})
+    assert single.status_code == 200
+    assert single["Content-Disposition"] == 'attachment; filename="one.jpg"'
+    assert body(single) == data
+
+    several = client.post("/photos/download", {"ids": [str(one.pk), str(two.pk)]})
+    assert several["Content-Type"] == "application/zip"
+    assert zip_of(several).namelist() == ["one.jpg", "two.jpg"]
+
+
+def test_web_download_with_nothing_selected_explains(client, photo_storage):
+    response = client.post("/photos/download", {}, follow=True)
+
+    assert response.status_code == 200
+    assert "Select at least one photo first." in response.content.decode()
+
+
+@pytest.mark.slow
+def test_300_mb_download_streams_in_bounded_memory(client, user, photo_storage, tmp_path):
+    size = 300 * MiB
+    block = os.urandom(MiB)
+    source = tmp_path / "big.bin"
+    digest = hashlib.sha256()
+    with source.open("wb") as handle:
+        for index in range(size // MiB):
+            chunk = block[index % 7 :] + block[: index % 7]
+            handle.write(chunk)
+            digest.update(chunk)
+    key = f"originals/{user.pk}/big.jpg"
+    with source.open("rb") as handle:
+        storage.save(key, File(handle, name="big.jpg"))
+    source.unlink()
+    photo = Photo.objects.create(
+        owner=user,
+        original_name="big.jpg",
+        storage_key=key,
+        content_type="image/jpeg",
+        size=size,
+        sha256=digest.hexdigest(),
+        crc32=0,
+        width=1,
+        height=1,
+        taken_at=datetime.now(UTC),
+        taken_at_source="upload",
+    )
+
+    response = client.get(f"/api/v1/photos/{photo.pk}/download")
+    received, largest, streamed = 0, 0, hashlib.sha256()
+    tracemalloc.start()
+    baseline = tracemalloc.get_traced_memory()[0]
+    for chunk in response.streaming_content:
+        received += len(chunk)
+        largest = max(largest, len(chunk))
+        streamed.update(chunk)
+        del chunk
+    peak = tracemalloc.get_traced_memory()[1] - baseline
+    tracemalloc.stop()
+
+    print(  # noqa: T201  the figure is reported with pytest -s
+        f"\n300 MB download ({photo_storage.kind}): peak Python memory growth {peak / MiB:.1f} MiB"
+    )
+    assert received == size
+    assert streamed.hexdigest() == photo.sha256
+    assert largest <= MiB
+    assert peak < 64 * MiB

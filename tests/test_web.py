@@ -1,0 +1,86 @@
+"""The web pages a person uses: log in, upload several files, see them; probes."""
+
+from __future__ import annotations
+
+import images
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from myphoto.photos.models import Photo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_logs_in(user):
+    browser = Client()
+
+    page = browser.get("/accounts/login/")
+    assert page.status_code == 200 and "Log in" in page.content.decode()
+    response = browser.post(
+        "/accounts/login/", {"username": "alice", "password": "correct horse battery"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert browser.get("/").status_code == 200
+
+
+def test_upload_page_reports_each_file(client, photo_storage):
+    files = [
+        SimpleUploadedFile("one.jpg", images.jpeg(seed=1)),
+        SimpleUploadedFile("two.png", images.png(seed=2)),
+        SimpleUploadedFile("notes.txt", b"not a photo"),
+        SimpleUploadedFile("again.jpg", images.jpeg(seed=1)),
+    ]
+
+    response = client.post("/upload/", {"files": files}, follow=True)
+
+    html = response.content.decode()
+    assert "Uploaded 2 photos." in html
+    assert "1 photo was already in your library." in html
+    assert "notes.txt: This file is not an image MyPhoto can read" in html
+    assert "one.jpg" in html and "two.png" in html
+    assert Photo.objects.count() == 2
+
+
+def test_upload_page_shows_the_form(client):
+    html = client.get("/upload/").content.decode()
+
+    assert 'type="file"' in html and "multiple" in html and "200 MB" in html
+
+
+def test_healthz_and_readyz(db, photo_storage):
+    anonymous = Client()
+
+    assert anonymous.get("/healthz").json() == {"status": "ok"}
+    ready = anonymous.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "database": "ok", "storage": "ok"}
+
+
+def test_readyz_is_503_when_the_bucket_is_gone(db, settings, seaweed):
+    from myphoto.settings import s3_storage_options
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": s3_storage_options(
+                bucket="no-such-bucket-here",
+                endpoint_url=seaweed.endpoint_url,
+                region="us-east-1",
+                access_key="myphoto-test",
+                secret_key="myphoto-test-secret",
+            ),
+        },
+    }
+
+    response = Client().get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["storage"].startswith("error")
+
+
+def test_openapi_schema_is_served(client):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    assert "/api/v1/photos/{photo_id}/download" in schema["paths"]
