@@ -61,6 +61,7 @@ class SeaweedFS:
                 request_checksum_calculation="when_required",
                 response_checksum_validation="when_required",
                 s3={"addressing_style": "path"},
+                max_pool_connections=32,
             ),
         )
 

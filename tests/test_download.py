@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import tracemalloc
+import urllib.request
 import zipfile
 from datetime import UTC, datetime
 
@@ -15,6 +16,7 @@ from django.core.files import File
 
 from myphoto.photos import storage
 from myphoto.photos.models import Photo
+from myphoto.photos.services.download import build_zip
 
 pytestmark = pytest.mark.django_db
 MiB = 1024 * 1024
@@ -266,3 +268,71 @@ def test_300_mb_download_streams_in_bounded_memory(client, user, photo_storage, 
     assert streamed.hexdigest() == photo.sha256
     assert largest <= MiB
     assert peak < 64 * MiB
+
+
+def test_redirect_mode_hands_out_a_presigned_url(client, make_photo, photo_storage, settings):
+    settings.MYPHOTO_DOWNLOAD_MODE = "redirect"
+    photo, data = make_photo("사진 2023.jpg")
+
+    response = client.get(f"/api/v1/photos/{photo.pk}/download")
+
+    if photo_storage.kind == "disk":
+        # Nothing to presign on local disk: the app serves the bytes itself.
+        assert response.status_code == 200 and body(response) == data
+        return
+    assert response.status_code == 302
+    assert response["Cache-Control"] == "private, no-store"
+    with urllib.request.urlopen(response["Location"]) as direct:
+        assert direct.read() == data
+        assert direct.headers["Content-Disposition"] == (
+            "attachment; filename=\"2023.jpg\"; filename*=UTF-8''%EC%82%AC%EC%A7%84%202023.jpg"
+        )
+        assert direct.headers["Content-Type"] == "image/jpeg"
+    assert "X-Amz-Expires=300" in response["Location"]
+
+
+def test_redirect_mode_signs_for_the_public_endpoint(client, make_photo, photo_storage, settings):
+    if photo_storage.kind == "disk":
+        pytest.skip("presigned URLs exist only on S3")
+    internal = photo_storage.server.endpoint_url
+    public = internal.replace("127.0.0.1", "localhost")
+    settings.MYPHOTO_DOWNLOAD_MODE = "redirect"
+    settings.MYPHOTO_S3_PUBLIC_ENDPOINT_URL = public
+    photo, data = make_photo("p.jpg")
+
+    location = client.get(f"/api/v1/photos/{photo.pk}/download")["Location"]
+
+    assert location.startswith(public + "/")
+    with urllib.request.urlopen(location) as direct:
+        assert direct.read() == data
+
+
+def test_zip_switches_to_zip64_past_65535_entries(user, settings, tmp_path):
+    """Entry count forces ZIP64; every entry points at one small object to keep it quick."""
+    storage.save(f"originals/{user.pk}/tiny.jpg", File(io.BytesIO(b"0123456789"), name="t"))
+    now = datetime.now(UTC)
+    photos = [
+        Photo(
+            owner=user,
+            original_name=f"{n}.jpg",
+            storage_key=f"originals/{user.pk}/tiny.jpg",
+            size=10,
+            taken_at=now,
+        )
+        for n in range(65_536)
+    ]
+
+    archive = build_zip(photos)
+    expected_size = len(archive)
+    path = tmp_path / "many.zip"
+    with path.open("wb") as handle:
+        for chunk in archive:
+            handle.write(chunk)
+
+    assert path.stat().st_size == expected_size
+    with zipfile.ZipFile(path) as opened:
+        names = opened.namelist()
+        assert len(names) == 65_536 and names[-1] == "65535.jpg"
+        assert opened.read("65535.jpg") == b"0123456789"
+    raw = path.read_bytes()
+    assert b"PK\x06\x06" in raw[-200:]  # the ZIP64 end of central directory record

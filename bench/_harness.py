@@ -1,0 +1,154 @@
+"""Shared pieces of the benchmarks: SeaweedFS, a configured Django, `myphoto serve`, RSS."""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import seaweedfs  # noqa: E402
+
+MiB = 1024 * 1024
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Environment:
+    """SeaweedFS with a fresh bucket, and the environment variables MyPhoto reads."""
+
+    def __init__(self) -> None:
+        self.seaweed = seaweedfs.start()
+        self.s3 = self.seaweed.client()
+        self.bucket = f"bench-{uuid.uuid4().hex[:12]}"
+        self.s3.create_bucket(Bucket=self.bucket)
+        self.data_dir = tempfile.mkdtemp(prefix="myphoto-bench-")
+        self.env = {
+            **os.environ,
+            "MYPHOTO_DATA_DIR": self.data_dir,
+            "MYPHOTO_S3_BUCKET": self.bucket,
+            "MYPHOTO_S3_ENDPOINT_URL": self.seaweed.endpoint_url,
+            "MYPHOTO_S3_REGION": seaweedfs.REGION,
+            "MYPHOTO_S3_ACCESS_KEY_ID": seaweedfs.ACCESS_KEY,
+            "MYPHOTO_S3_SECRET_ACCESS_KEY": seaweedfs.SECRET_KEY,
+            "MYPHOTO_LOG_LEVEL": "WARNING",
+        }
+        self.env.pop("DATABASE_URL", None)
+        os.environ.update(self.env)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "myphoto.settings")
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        self.servers: list[subprocess.Popen] = []
+
+    def serve(self, **extra_env: str) -> tuple[str, subprocess.Popen]:
+        """Start `myphoto serve` (gunicorn, 2 gthread workers) and return its URL."""
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "myphoto", "serve", "--port", str(port), "--workers", "2"],
+            env={**self.env, **extra_env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.servers.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url + "/healthz").close()
+                return url, process
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("myphoto serve did not start") from None
+                time.sleep(0.2)
+
+    def close(self) -> None:
+        for process in self.servers:
+            process.terminate()
+            process.wait(timeout=30)
+        self.seaweed.stop()
+
+
+def user_and_token(username: str = "bench"):
+    from myphoto.photos.models import User
+    from myphoto.photos.services.tokens import token_create
+
+    user, _ = User.objects.get_or_create(username=username)
+    return user, token_create(user=user, name="bench")[1]
+
+
+def rss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except FileNotFoundError:
+        pass
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+class RssSampler:
+    """Sample the RSS of a process tree's workers every few milliseconds; report the growth."""
+
+    def __init__(self, master_pid: int) -> None:
+        self.pids = children(master_pid) or [master_pid]
+        self.base = {pid: rss_bytes(pid) for pid in self.pids}
+        self.peak = dict(self.base)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for pid in self.pids:
+                self.peak[pid] = max(self.peak[pid], rss_bytes(pid))
+            time.sleep(0.005)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def growth(self) -> int:
+        return max(self.peak[pid] - self.base[pid] for pid in self.pids)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    print(f"\n{title}")
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
