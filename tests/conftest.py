@@ -69,13 +69,18 @@ def _use_storage(settings, default: dict) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_immediately(settings) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path: Path) -> None:
     """Every test writes to its own folder, never to ./data."""
     _use_storage(
         settings,
         {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media"},
+            "OPTIONS": {"location": tmp_path / "media", "allow_overwrite": True},
         },
     )
 
@@ -136,8 +141,18 @@ def api(token) -> Client:
 
 
 @pytest.fixture
-def make_photo(user):
-    """Upload a generated JPEG through the upload service; return (photo, bytes)."""
+def after_commit(django_capture_on_commit_callbacks):
+    """`with after_commit():` runs the on_commit hooks (the enqueued jobs) at its end.
+
+    Tests run inside a transaction that never commits, so without it an upload's
+    derivative job would never be enqueued.
+    """
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def make_photo(user, after_commit):
+    """Upload a generated JPEG through the upload service, jobs and all; return (photo, bytes)."""
     import images
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -147,7 +162,9 @@ def make_photo(user):
 
     def make(name: str = "photo.jpg", *, owner=None, data: bytes | None = None):
         data = data if data is not None else images.jpeg(seed=next(counter))
-        result = photo_upload(owner=owner or user, file=SimpleUploadedFile(name, data))
+        with after_commit():
+            result = photo_upload(owner=owner or user, file=SimpleUploadedFile(name, data))
+        result.photo.refresh_from_db()
         return result.photo, data
 
     return make

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import UTC, datetime
 
 import images
@@ -25,9 +26,17 @@ def upload(client, *files: tuple[str, bytes]):
     )
 
 
-def test_upload_stores_original_thumbnail_and_row(client, user, photo_storage):
+def test_upload_stores_original_then_a_job_makes_derivatives(
+    client, user, photo_storage, after_commit
+):
     data = images.jpeg(640, 480, seed=1)
-    response = upload(client, ("사진 2023.jpg", data))
+    with after_commit() as callbacks:
+        response = upload(client, ("사진 2023.jpg", data))
+        photo = Photo.objects.get(pk=response.json()["items"][0]["id"])
+        # The row and the original exist before the job runs: nothing waits on it.
+        assert photo_storage.keys() == {photo.storage_key}
+        assert not photo.derivatives_ready
+    assert len(callbacks) == 1
 
     assert response.status_code == 201
     [item] = response.json()["items"]
@@ -39,29 +48,38 @@ def test_upload_stores_original_thumbnail_and_row(client, user, photo_storage):
     assert item["duplicate"] is False
     assert item["taken_at_source"] == "upload"
 
-    photo = Photo.objects.get(pk=item["id"])
+    photo.refresh_from_db()
+    assert photo.derivatives_ready
     assert photo.storage_key == f"originals/{user.pk}/{photo.pk}.jpg"
-    assert photo_storage.keys() == {photo.storage_key, photo.thumbnail_key}
+    assert photo_storage.keys() == {
+        photo.storage_key,
+        f"derivatives/{user.pk}/{photo.pk}/sm.webp",
+        f"derivatives/{user.pk}/{photo.pk}/md.webp",
+    }
     assert photo_storage.read(photo.storage_key) == data
-    thumbnail = Image.open(__import__("io").BytesIO(photo_storage.read(photo.thumbnail_key)))
+    thumbnail = Image.open(io.BytesIO(photo_storage.read(photo.thumbnail_key)))
     assert thumbnail.format == "WEBP"
-    assert max(thumbnail.size) == 400
+    assert thumbnail.size == (400, 300)
+    # md is never larger than the original.
+    assert Image.open(io.BytesIO(photo_storage.read(photo.preview_key))).size == (640, 480)
 
 
-def test_several_files_in_one_request(client, photo_storage):
-    response = upload(client, ("a.jpg", images.jpeg(seed=1)), ("b.png", images.png(seed=2)))
+def test_several_files_in_one_request(client, photo_storage, after_commit):
+    with after_commit():
+        response = upload(client, ("a.jpg", images.jpeg(seed=1)), ("b.png", images.png(seed=2)))
 
     assert response.status_code == 201
     items = response.json()["items"]
     assert [i["filename"] for i in items] == ["a.jpg", "b.png"]
     assert [i["content_type"] for i in items] == ["image/jpeg", "image/png"]
-    assert len(photo_storage.keys()) == 4
+    assert len(photo_storage.keys()) == 6  # each: original, sm, md
 
 
-def test_same_bytes_twice_returns_the_first_photo(client, photo_storage):
+def test_same_bytes_twice_returns_the_first_photo(client, photo_storage, after_commit):
     data = images.jpeg(seed=3)
-    first = upload(client, ("one.jpg", data)).json()["items"][0]
-    second = upload(client, ("copy of one.jpg", data))
+    with after_commit():
+        first = upload(client, ("one.jpg", data)).json()["items"][0]
+        second = upload(client, ("copy of one.jpg", data))
 
     assert second.status_code == 201
     again = second.json()["items"][0]
@@ -69,7 +87,7 @@ def test_same_bytes_twice_returns_the_first_photo(client, photo_storage):
     assert again["duplicate"] is True
     assert again["filename"] == "one.jpg"
     assert Photo.objects.count() == 1
-    assert len(photo_storage.keys()) == 2
+    assert len(photo_storage.keys()) == 3
 
 
 def test_same_bytes_as_a_trashed_photo_bring_it_back(client, photo_storage):
@@ -89,7 +107,8 @@ def test_other_users_may_upload_the_same_bytes(client, other_user, photo_storage
     photo_upload(owner=other_user, file=SimpleUploadedFile("theirs.jpg", data))
 
     assert Photo.objects.count() == 2
-    assert len(photo_storage.keys()) == 4
+    assert len({photo.storage_key for photo in Photo.objects.all()}) == 2
+    assert len(photo_storage.keys()) == 2
 
 
 @pytest.mark.parametrize(

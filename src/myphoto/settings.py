@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "myphoto.photos",
 ]
 
@@ -163,7 +165,9 @@ def s3_storage_options(
         "access_key": access_key or None,
         "secret_key": secret_key or None,
         "default_acl": None,
-        "file_overwrite": False,
+        # Keys are server-made: overwriting only ever replaces a derivative with
+        # its remake, and skipping the existence check saves a HEAD per write.
+        "file_overwrite": True,
         "querystring_auth": True,
         # boto3 >= 1.36 adds CRC checksums to every request by default; SeaweedFS,
         # MinIO and Ceph versions in the wild reject them or store them in the
@@ -193,13 +197,26 @@ if S3_BUCKET:
 else:
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None, "allow_overwrite": True},
     }
 
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Background jobs (derivatives): in the database by default, so nothing else
+# has to run; MYPHOTO_REDIS_URL moves them to RQ workers on Redis to scale out.
+MYPHOTO_REDIS_URL = os.environ.get("MYPHOTO_REDIS_URL", "")
+if MYPHOTO_REDIS_URL:
+    INSTALLED_APPS.append("django_tasks_rq")
+    RQ_QUEUES = {"default": {"URL": MYPHOTO_REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `myphoto serve` runs one worker process beside the web server unless told not to.
+MYPHOTO_WORKER_IN_SERVE = env_bool("MYPHOTO_WORKER_IN_SERVE", True)
+MYPHOTO_JOB_RETRIES = env_int("MYPHOTO_JOB_RETRIES", 5)
 
 # Browsers reach S3 at another address than the app does (a public hostname,
 # a CDN): presigned URLs are signed for this endpoint when it is set.

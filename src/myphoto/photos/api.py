@@ -143,7 +143,9 @@ class PhotoOut(Schema):
     camera: str | None
     gps: GpsOut | None
     derivatives_ready: bool
+    derivatives_error: str
     thumbnail_url: str
+    preview_url: str
     download_url: str
     duplicate: bool = False
 
@@ -213,7 +215,9 @@ def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
             {"lat": photo.gps_lat, "lon": photo.gps_lon} if photo.gps_lat is not None else None
         ),
         "derivatives_ready": photo.derivatives_ready,
+        "derivatives_error": photo.derivatives_error,
         "thumbnail_url": f"{base}/thumbnail?size=sm",
+        "preview_url": f"{base}/thumbnail?size=md",
         "download_url": f"{base}/download",
         "duplicate": duplicate,
     }
@@ -289,8 +293,10 @@ def photo_thumbnail(
     request: HttpRequest, photo_id: UUID, size: Literal["sm", "md"] = "sm"
 ) -> HttpResponse:
     photo = selectors.photo_get_for_user(user=request.auth, photo_id=photo_id)
-    response = download.thumbnail_response(request=request, photo=photo) if size == "sm" else None
+    response = download.derivative_response(request=request, photo=photo, size=size)
     if response is None:
+        if photo.derivatives_error:
+            raise ApiError(404, "derivatives_failed", photo.derivatives_error)
         raise ApiError(404, "not_ready", f"The {size} thumbnail of this photo is not made yet.")
     return response
 

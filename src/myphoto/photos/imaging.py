@@ -12,11 +12,12 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
+from functools import lru_cache
 from typing import IO
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +32,22 @@ FORMATS: dict[str, tuple[str, str]] = {
     "AVIF": ("image/avif", "avif"),
 }
 SUPPORTED_TEXT = "JPEG, PNG, WebP, GIF, TIFF, HEIC or AVIF"
-THUMBNAIL_EDGE = 400
+# Long edge in pixels of each derivative; sm is made from md.
+DERIVATIVE_SIZES = {"md": 1600, "sm": 400}
+WEBP_QUALITY = 80
+WEBP_METHOD = 4
 _ORIENTATION_SWAPS_AXES = {5, 6, 7, 8}
+_RESIZABLE_MODES = {"RGB", "RGBA", "CMYK", "L", "LA"}
+# EXIF orientation -> the transposition that shows the image upright.
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 class UnsupportedImage(ValueError):
@@ -54,9 +69,11 @@ class ImageFacts:
 
 
 @dataclass(frozen=True)
-class Analysis:
-    facts: ImageFacts
-    thumbnail_webp: bytes
+class Derivative:
+    size: str
+    width: int
+    height: int
+    webp: bytes
 
 
 def configure() -> None:
@@ -68,22 +85,104 @@ def configure() -> None:
     Image.MAX_IMAGE_PIXELS = settings.MYPHOTO_MAX_IMAGE_PIXELS
 
 
-def analyze(fileobj: IO[bytes], *, thumbnail_edge: int = THUMBNAIL_EDGE) -> Analysis:
-    """Decode `fileobj` fully (a damaged file fails here), read its facts, make a thumbnail."""
+def analyze(fileobj: IO[bytes]) -> ImageFacts:
+    """Decode `fileobj` fully, so a damaged file fails here, and return its facts."""
     # The image is not closed: Pillow's PNG plugin would close the caller's file
     # too, and the caller still has to store it. The pixels go with the image.
     image = _open(fileobj)
     facts = _facts(image)
     if image.format == "JPEG":
+        # Shrink-on-load at 1/8 scale: every byte is still decoded, so a
+        # truncated file still fails, at a fraction of the cost.
+        image.draft("RGB", (image.width // 8 or 1, image.height // 8 or 1))
+    _load(image)
+    return facts
+
+
+def make_derivatives(
+    fileobj: IO[bytes], sizes: dict[str, int] = DERIVATIVE_SIZES
+) -> list[Derivative]:
+    """Return WebP derivatives, largest first, each made from the one before.
+
+    `sizes` maps a name to the long edge in pixels. Orientation is applied
+    and colours are converted to sRGB.
+    """
+    image = _open(fileobj)
+    orientation = _orientation(image)
+    ordered = sorted(sizes.items(), key=lambda item: -item[1])
+    largest = ordered[0][1]
+    if image.format == "JPEG":
         # Shrink-on-load: libjpeg decodes at 1/2, 1/4 or 1/8 scale for free.
-        image.draft("RGB", (thumbnail_edge, thumbnail_edge))
+        image.draft("RGB", _fit(image.size, largest))
+    _load(image)
+    if image.mode not in _RESIZABLE_MODES:
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    derivatives: list[Derivative] = []
+    for name, edge in ordered:
+        image = _shrink(image, edge)
+        if not derivatives:
+            # Orientation and colour on the shrunk image: far fewer pixels to touch.
+            if orientation in _TRANSPOSE:
+                image = image.transpose(_TRANSPOSE[orientation])
+            image = _to_srgb(image)
+        out = io.BytesIO()
+        image.save(out, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
+        derivatives.append(Derivative(name, image.width, image.height, out.getvalue()))
+    return derivatives
+
+
+def _load(image: Image.Image) -> None:
     try:
         image.load()
     except (OSError, SyntaxError, ValueError, EOFError) as err:
         raise UnsupportedImage(
             f"The image is damaged or incomplete and cannot be decoded ({err})."
         ) from err
-    return Analysis(facts=facts, thumbnail_webp=_thumbnail_webp(image, thumbnail_edge))
+
+
+def _fit(size: tuple[int, int], edge: int) -> tuple[int, int]:
+    width, height = size
+    scale = min(1.0, edge / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _shrink(image: Image.Image, edge: int) -> Image.Image:
+    target = _fit(image.size, edge)
+    if target == image.size:
+        return image
+    # reduce() first averages whole blocks cheaply; the filter then does the last step.
+    return image.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+
+def _orientation(image: Image.Image) -> int:
+    if image.format == "HEIF":
+        return 1  # pillow-heif applies the HEIF rotation itself
+    return int(image.getexif().get(ExifTags.Base.Orientation, 1) or 1)
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Return the image in RGB or RGBA, converted from its ICC profile to sRGB."""
+    target_mode = "RGBA" if image.has_transparency_data else "RGB"
+    profile = image.info.get("icc_profile")
+    if profile and image.mode in {"RGB", "RGBA", "CMYK", "L"}:
+        try:
+            converted = ImageCms.profileToProfile(
+                image,
+                ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+                _srgb_profile(),
+                outputMode="RGB" if image.mode in {"CMYK", "L"} else target_mode,
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            logger.info("ignoring an unusable ICC profile")
+        else:
+            if converted is not None:
+                image = converted
+    return image if image.mode in {"RGB", "RGBA"} else image.convert(target_mode)
+
+
+@lru_cache(maxsize=1)
+def _srgb_profile() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 def _open(fileobj: IO[bytes]) -> Image.Image:
@@ -180,14 +279,3 @@ def _degrees(value: object, ref: object) -> float | None:
     if not math.isfinite(result):
         return None
     return -result if _text(ref).upper() in {"S", "W"} else result
-
-
-def _thumbnail_webp(image: Image.Image, edge: int) -> bytes:
-    image.thumbnail((edge, edge), Image.Resampling.LANCZOS, reducing_gap=2.0)
-    # Transposing after the shrink touches a few hundred thousand pixels, not millions.
-    image = ImageOps.exif_transpose(image)
-    if image.mode not in {"RGB", "RGBA"}:
-        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
-    out = io.BytesIO()
-    image.save(out, "WEBP", quality=80, method=4)
-    return out.getvalue()

@@ -37,7 +37,9 @@ class Photo(models.Model):
     # Display text only: never a storage key, never a header value as it is.
     original_name = models.CharField(max_length=255)
     storage_key = models.CharField(max_length=255, unique=True)
+    # Derivatives, made by a background job: sm (400 px) and md (1600 px) WebP.
     thumbnail_key = models.CharField(max_length=255, blank=True)
+    preview_key = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=100)
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -54,6 +56,8 @@ class Photo(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
     derivatives_ready = models.BooleanField(default=False)
+    # Why the derivatives could not be made; the photo stays, with a placeholder.
+    derivatives_error = models.CharField(max_length=500, blank=True)
 
     objects = PhotoQuerySet.as_manager()
 
@@ -97,7 +101,10 @@ class Photo(models.Model):
     @property
     def storage_keys(self) -> list[str]:
         """Every object this photo owns in storage: the original and its derivatives."""
-        return [key for key in (self.storage_key, self.thumbnail_key) if key]
+        return [key for key in (self.storage_key, self.thumbnail_key, self.preview_key) if key]
+
+    def derivative_key(self, size: str) -> str:
+        return {"sm": self.thumbnail_key, "md": self.preview_key}[size]
 
 
 class ApiToken(models.Model):

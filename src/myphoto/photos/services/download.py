@@ -126,22 +126,23 @@ def photo_download_response(*, request: HttpRequest, photo: Photo) -> HttpRespon
     return response
 
 
-def thumbnail_response(*, request: HttpRequest, photo: Photo) -> HttpResponse | None:
-    """Return the photo's small WebP thumbnail, or None while there is none."""
-    if not photo.thumbnail_key:
+def derivative_response(*, request: HttpRequest, photo: Photo, size: str) -> HttpResponse | None:
+    """Return the photo's `size` derivative (WebP), or None while there is none."""
+    key = photo.derivative_key(size) if photo.derivatives_ready else ""
+    if not key:
         return None
-    etag = f'"{photo.sha256[:32]}-sm"'
+    etag = f'"{photo.sha256[:32]}-{size}"'
     if _etag_matches(request.headers.get("If-None-Match", ""), etag):
         response: HttpResponse = HttpResponseNotModified()
     else:
         try:
-            body = storage.read_bytes(photo.thumbnail_key)
+            body = storage.read_bytes(key)
         except storage.ObjectMissing:
-            logger.warning("thumbnail object of photo %s is missing", photo.pk)
+            logger.warning("%s derivative of photo %s is missing", size, photo.pk)
             return None
         response = HttpResponse(body, content_type="image/webp")
     response["ETag"] = etag
-    # Thumbnails of a photo never change: the browser may keep them a week.
+    # A photo's derivatives never change: the browser may keep them a week.
     response["Cache-Control"] = "private, max-age=604800"
     return response
 

@@ -8,16 +8,17 @@ import uuid
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import imaging, storage
 from ..filenames import display_name
 from ..models import Photo, TakenAtSource, User
+from ..tasks import enqueue_derivatives
 from .trash import photo_restore_if_trashed
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class _Checked:
     size: int
     sha256: str
     crc32: int
-    analysis: imaging.Analysis
+    facts: imaging.ImageFacts
 
 
 def max_upload_bytes() -> int:
@@ -72,14 +73,14 @@ def _check(file: File, filename: str | None) -> _Checked:
     for chunk in file.chunks(storage.CHUNK_SIZE):
         sha256.update(chunk)
         crc32 = zlib.crc32(chunk, crc32)
-    analysis = imaging.analyze(file)
+    facts = imaging.analyze(file)
     return _Checked(
         file=file,
-        name=display_name(filename or file.name, default_extension=analysis.facts.extension),
+        name=display_name(filename or file.name, default_extension=facts.extension),
         size=size,
         sha256=sha256.hexdigest(),
         crc32=crc32,
-        analysis=analysis,
+        facts=facts,
     )
 
 
@@ -113,24 +114,20 @@ def _store(*, owner: User, checked: _Checked) -> UploadResult:
     if existing is not None:
         return UploadResult(existing, duplicate=True)
 
-    facts = checked.analysis.facts
+    facts = checked.facts
     photo_id = uuid.uuid4()
     key = f"originals/{owner.pk}/{photo_id}.{facts.extension}"
-    thumbnail_key = f"derivatives/{owner.pk}/{photo_id}/sm.webp"
     written: list[str] = []
     try:
         checked.file.seek(0)
         storage.save(key, checked.file)
         written.append(key)
-        storage.save(thumbnail_key, ContentFile(checked.analysis.thumbnail_webp))
-        written.append(thumbnail_key)
         with transaction.atomic():
             photo = Photo.objects.create(
                 id=photo_id,
                 owner=owner,
                 original_name=checked.name,
                 storage_key=key,
-                thumbnail_key=thumbnail_key,
                 content_type=facts.content_type,
                 size=checked.size,
                 sha256=checked.sha256,
@@ -143,8 +140,9 @@ def _store(*, owner: User, checked: _Checked) -> UploadResult:
                 camera_model=facts.camera_model,
                 gps_lat=facts.gps_lat,
                 gps_lon=facts.gps_lon,
-                derivatives_ready=True,
             )
+            # The job may run on another machine: only once the row is there for it.
+            transaction.on_commit(partial(enqueue_derivatives, str(photo.pk)), robust=True)
     except IntegrityError:
         storage.delete_many(written)
         # The same bytes arrived in a concurrent request, which stored them first.

@@ -1,5 +1,8 @@
 import os
+import subprocess
+import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
@@ -34,7 +37,20 @@ class Command(BaseCommand):
             )
         # Workers are forked: they must not share the master's database connections.
         connections.close_all()
+        job_worker = self._start_job_worker()
         self.stdout.write(f"MyPhoto is at http://{host}:{port}/  (Ctrl-C stops it)")
         from myphoto.server import run_gunicorn
 
-        run_gunicorn(host=host, port=port, workers=workers, threads=threads)
+        try:
+            run_gunicorn(host=host, port=port, workers=workers, threads=threads)
+        finally:
+            if job_worker is not None:
+                job_worker.terminate()
+                job_worker.wait(timeout=30)
+
+    def _start_job_worker(self) -> subprocess.Popen | None:
+        """Run one database job worker beside the web server, for thumbnails."""
+        backend = settings.TASKS["default"]["BACKEND"]
+        if not settings.MYPHOTO_WORKER_IN_SERVE or backend != "django_tasks_db.DatabaseBackend":
+            return None
+        return subprocess.Popen([sys.executable, "-m", "myphoto", "worker"])  # noqa: S603

@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+from rich.progress import Progress
+
+from myphoto.photos import imaging, storage
+from myphoto.photos.services.derivatives import (
+    photo_make_derivatives,
+    photo_record_derivatives_failure,
+    photos_missing_derivatives,
+)
+
+
+class Command(BaseCommand):
+    help = "Make the thumbnails (sm, md) that are missing, here and now, with a progress bar."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--missing", action="store_true", required=True, help="make only what is missing"
+        )
+
+    def handle(self, *args, **options):
+        ids = list(photos_missing_derivatives().values_list("pk", flat=True))
+        made = failed = 0
+        with Progress(disable=not ids) as progress:
+            bar = progress.add_task("Making thumbnails", total=len(ids))
+            for photo_id in ids:
+                try:
+                    made += photo_make_derivatives(photo_id=photo_id)
+                except (imaging.UnsupportedImage, storage.ObjectMissing) as err:
+                    photo_record_derivatives_failure(photo_id=photo_id, reason=str(err))
+                    failed += 1
+                except storage.StorageUnavailable as err:
+                    raise CommandError(f"Storage is unavailable: {err}. Run again later.") from err
+                progress.advance(bar)
+        self.stdout.write(f"Made thumbnails for {made} photos; {failed} could not be made.")

@@ -1,0 +1,42 @@
+"""Background jobs. They take ids, are safe to run twice, and never lose a photo."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from . import imaging, storage
+from .services import derivatives
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def make_derivatives(photo_id: str, attempt: int = 1) -> None:
+    """Make a photo's sm and md derivatives; retry later if the storage is down."""
+    try:
+        derivatives.photo_make_derivatives(photo_id=photo_id)
+    except imaging.UnsupportedImage as err:
+        derivatives.photo_record_derivatives_failure(photo_id=photo_id, reason=str(err))
+    except storage.ObjectMissing:
+        derivatives.photo_record_derivatives_failure(
+            photo_id=photo_id, reason="The original is missing from storage."
+        )
+    except storage.StorageUnavailable as err:
+        # boto3 has already retried this request; try the whole job again later.
+        if attempt < settings.MYPHOTO_JOB_RETRIES and default_task_backend.supports_defer:
+            delay = timedelta(seconds=30 * 2 ** (attempt - 1))
+            logger.warning("storage unavailable for photo %s, retrying in %s", photo_id, delay)
+            make_derivatives.using(run_after=timezone.now() + delay).enqueue(photo_id, attempt + 1)
+            return
+        derivatives.photo_record_derivatives_failure(
+            photo_id=photo_id, reason=f"Storage was unavailable: {err}"
+        )
+
+
+def enqueue_derivatives(photo_id: str) -> None:
+    make_derivatives.enqueue(photo_id)
