@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import random
 
-from PIL import Image
+from PIL import ExifTags, Image
 
 
 def make_image(width: int = 64, height: int = 48, *, seed: int = 0) -> Image.Image:
@@ -43,3 +43,65 @@ def noise_png(width: int, height: int, *, seed: int = 0) -> bytes:
     """A PNG of random pixels: it cannot compress, so its size is about 3 bytes a pixel."""
     rng = random.Random(seed)
     return encode(Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3)), "PNG")
+
+
+# What the EXIF of `camera_photo` says, as MyPhoto should read it back.
+CAMERA_MAKE = "Apple"
+CAMERA_MODEL = "iPhone 15 Pro"
+TAKEN_AT = "2023-10-11T14:15:16+09:00"
+GPS = (37.566500, 126.978000)  # Seoul City Hall
+MARKER = (255, 0, 0)
+
+
+def camera_exif(orientation: int = 6) -> Image.Exif:
+    """EXIF as a phone writes it: capture time with offset, camera, GPS, orientation."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.Base.Make] = CAMERA_MAKE
+    exif[ExifTags.Base.Model] = CAMERA_MODEL
+    exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
+    exif_ifd[ExifTags.Base.DateTimeOriginal] = "2023:10:11 14:15:16"
+    exif_ifd[ExifTags.Base.OffsetTimeOriginal] = "+09:00"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (37.0, 33.0, 59.4)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (126.0, 58.0, 40.8)
+    return exif
+
+
+def marked_image(width: int = 600, height: int = 400, *, seed: int = 0) -> Image.Image:
+    """A landscape image with a red block in its top-left corner, to check orientation."""
+    image = make_image(width, height, seed=seed)
+    image.paste(MARKER, (0, 0, width // 5, height // 5))
+    return image
+
+
+def camera_photo(fmt: str, *, orientation: int = 6, seed: int = 0) -> bytes:
+    """A 600×400 photo stored sideways (orientation 6: shown 400×600) in `fmt`."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    image = marked_image(seed=seed)
+    if fmt == "GIF":  # no EXIF in GIF: an animation whose first frame is the photo
+        second = Image.new("RGB", image.size, (0, 255, 0))
+        return encode(image, "GIF", save_all=True, append_images=[second], duration=100)
+    return encode(image, fmt, exif=camera_exif(orientation).tobytes())
+
+
+def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
+    """A valid 1-bit PNG of width×height black pixels: tiny on disk, huge decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    row = b"\x00" + bytes((width + 7) // 8)
+    compressor = zlib.compressobj(9)
+    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )

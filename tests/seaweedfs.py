@@ -25,7 +25,7 @@ SECRET_KEY = "myphoto-test-secret"  # noqa: S105  a throwaway local server's key
 REGION = "us-east-1"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -78,8 +78,8 @@ class SeaweedFS:
 def start(timeout: float = 60.0) -> SeaweedFS:
     """Start `weed server -s3` on free loopback ports and wait until S3 answers."""
     data_dir = tempfile.mkdtemp(prefix="myphoto-seaweedfs-")
-    s3_port = _free_port()
-    ports = {name: _free_port() for name in ("master", "volume", "filer")}
+    s3_port = free_port()
+    ports = {name: free_port() for name in ("master", "volume", "filer")}
     config_path = Path(data_dir) / "s3.json"
     identity = {
         "name": "test",
@@ -94,17 +94,17 @@ def start(timeout: float = 60.0) -> SeaweedFS:
         "-ip=127.0.0.1",
         "-ip.bind=127.0.0.1",
         f"-master.port={ports['master']}",
-        f"-master.port.grpc={_free_port()}",
+        f"-master.port.grpc={free_port()}",
         "-master.volumeSizeLimitMB=1024",
         "-master.telemetry=false",
         f"-volume.port={ports['volume']}",
-        f"-volume.port.grpc={_free_port()}",
+        f"-volume.port.grpc={free_port()}",
         "-volume.max=3000",  # each bucket is a collection that grows its own volumes
         f"-filer.port={ports['filer']}",
-        f"-filer.port.grpc={_free_port()}",
+        f"-filer.port.grpc={free_port()}",
         "-s3",
         f"-s3.port={s3_port}",
-        f"-s3.port.grpc={_free_port()}",
+        f"-s3.port.grpc={free_port()}",
         "-s3.port.iceberg=0",
         "-s3.port.lance=0",
         f"-s3.config={config_path}",

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
+import httpx
+import images
 import pytest
+import seaweedfs
 from django.core.management import CommandError, call_command
 
 from myphoto.photos.models import User
@@ -37,15 +39,9 @@ def test_token_for_unknown_user_is_a_clear_error():
         call_command("token", "create", "nobody")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_serve_migrates_makes_first_user_and_serves(tmp_path):
     """`myphoto serve` on an empty data folder: what `make run` does for a newcomer."""
-    port = _free_port()
+    port = seaweedfs.free_port()
     env = {**os.environ, "MYPHOTO_DATA_DIR": str(tmp_path / "data")}
     env.pop("DATABASE_URL", None)
     server = subprocess.Popen(
@@ -70,6 +66,27 @@ def test_serve_migrates_makes_first_user_and_serves(tmp_path):
                 time.sleep(0.2)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as response:
             assert b"Log in" in response.read()
+
+        # The worker that serve starts beside gunicorn makes the thumbnails.
+        token = subprocess.run(
+            [sys.executable, "-m", "myphoto", "token", "create", match[1]],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[-1]
+        api = httpx.Client(
+            base_url=f"http://127.0.0.1:{port}/api/v1",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        uploaded = api.post("/photos", files={"file": ("first.jpg", images.jpeg(seed=1))})
+        assert uploaded.status_code == 201, uploaded.text
+        photo_url = f"/photos/{uploaded.json()['items'][0]['id']}"
+        deadline = time.monotonic() + 30
+        while not api.get(photo_url).json()["derivatives_ready"]:
+            assert time.monotonic() < deadline, "the worker made no thumbnails"
+            time.sleep(0.2)
+        assert api.get(f"{photo_url}/thumbnail?size=sm").headers["Content-Type"] == "image/webp"
     finally:
         server.terminate()
         server.wait(timeout=30)

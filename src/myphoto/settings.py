@@ -209,7 +209,7 @@ STORAGES = {
 # has to run; MYPHOTO_REDIS_URL moves them to RQ workers on Redis to scale out.
 MYPHOTO_REDIS_URL = os.environ.get("MYPHOTO_REDIS_URL", "")
 if MYPHOTO_REDIS_URL:
-    INSTALLED_APPS.append("django_tasks_rq")
+    INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": MYPHOTO_REDIS_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:

@@ -37,6 +37,9 @@ DERIVATIVE_SIZES = {"md": 1600, "sm": 400}
 WEBP_QUALITY = 80
 WEBP_METHOD = 4
 _ORIENTATION_SWAPS_AXES = {5, 6, 7, 8}
+# Decoders that report the upright size and apply the orientation themselves:
+# pillow-heif (the HEIF transform) and Pillow's TIFF plugin (on load).
+_SELF_ORIENTING = {"HEIF", "TIFF"}
 _RESIZABLE_MODES = {"RGB", "RGBA", "CMYK", "L", "LA"}
 # EXIF orientation -> the transposition that shows the image upright.
 _TRANSPOSE = {
@@ -155,8 +158,8 @@ def _shrink(image: Image.Image, edge: int) -> Image.Image:
 
 
 def _orientation(image: Image.Image) -> int:
-    if image.format == "HEIF":
-        return 1  # pillow-heif applies the HEIF rotation itself
+    if image.format in _SELF_ORIENTING:
+        return 1
     return int(image.getexif().get(ExifTags.Base.Orientation, 1) or 1)
 
 
@@ -215,7 +218,10 @@ def _facts(image: Image.Image) -> ImageFacts:
     content_type, extension = FORMATS[image.format or ""]
     exif = image.getexif()
     width, height = image.size
-    if exif.get(ExifTags.Base.Orientation) in _ORIENTATION_SWAPS_AXES and image.format != "HEIF":
+    if (
+        exif.get(ExifTags.Base.Orientation) in _ORIENTATION_SWAPS_AXES
+        and image.format not in _SELF_ORIENTING
+    ):
         width, height = height, width
     exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
     return ImageFacts(

@@ -1,13 +1,27 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Run a background job worker (database backend); run several for more throughput."
+    help = (
+        "Run a background job worker (the database queue, or Redis with MYPHOTO_REDIS_URL); "
+        "run several, on any machine that shares the database and storage, for more throughput."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=1.0)
+        parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
         parser.add_argument("--batch", action="store_true", help="run what is queued, then exit")
 
-    def handle(self, *args, interval, batch, **options):
-        call_command("db_worker", interval=interval, batch=batch)
+    def handle(self, *args, interval: float, batch: bool, **options):
+        if settings.MYPHOTO_REDIS_URL:
+            # The scheduler moves retries (deferred jobs) into the queue when due.
+            call_command(
+                "rqworker",
+                "default",
+                job_class="django_tasks_rq.Job",
+                burst=batch,
+                with_scheduler=True,
+            )
+        else:
+            call_command("db_worker", interval=interval, batch=batch)
