@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-postgres lint format bench-downloads clean
+.PHONY: install run test test-postgres lint format bench-downloads bench-thumbnails clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,7 @@ clean:
 
 bench-downloads: install
 	$(BIN)/python bench/downloads.py
+
+bench-thumbnails: install
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/thumbnails.py
