@@ -47,3 +47,11 @@ class PhotoIdsField(forms.Field):
 
 class SelectionForm(forms.Form):
     ids = PhotoIdsField()
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        label="Name",
+        help_text="Where the token will be used, e.g. “laptop backup”.",
+    )

@@ -99,6 +99,11 @@ class Photo(models.Model):
         return " ".join(part for part in (make, model) if part) or None
 
     @property
+    def aspect_ratio(self) -> float:
+        """Width over height as shown (after orientation), for laying out the grid."""
+        return self.width / self.height if self.width and self.height else 1.0
+
+    @property
     def storage_keys(self) -> list[str]:
         """Every object this photo owns in storage: the original and its derivatives."""
         return [key for key in (self.storage_key, self.thumbnail_key, self.preview_key) if key]

@@ -7,13 +7,14 @@ import binascii
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from .models import Photo, User
+from .models import ApiToken, Photo, User
 
 
 class InvalidCursor(ValueError):
@@ -24,6 +25,24 @@ class InvalidCursor(ValueError):
 class Page:
     items: list[Photo]
     next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    photos: list[Photo]
+
+
+def group_by_day(photos: Iterable[Photo]) -> list[Day]:
+    """Split photos (newest first) into days of the library's time zone."""
+    days: list[Day] = []
+    for photo in photos:
+        day = timezone.localtime(photo.taken_at).date()
+        if days and days[-1].date == day:
+            days[-1].photos.append(photo)
+        else:
+            days.append(Day(day, [photo]))
+    return days
 
 
 def photo_get_for_user(*, user: User, photo_id: UUID | str, in_trash: bool = False) -> Photo:
@@ -92,3 +111,8 @@ def photo_get_by_hash(*, user: User, sha256: str) -> Photo:
         return Photo.objects.visible().get(owner=user, sha256=sha256.lower())
     except Photo.DoesNotExist:
         raise Http404("No photo with this content.") from None
+
+
+def tokens_get_for_user(*, user: User) -> QuerySet[ApiToken]:
+    """The user's API tokens, newest first."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import imaging, selectors, storage
-from .forms import SelectionForm, UploadForm
-from .services import download, trash, upload
+from .forms import SelectionForm, TokenForm, UploadForm
+from .services import download, tokens, trash, upload
 
 PAGE_SIZE = 120
 
@@ -21,17 +24,38 @@ PAGE_SIZE = 120
 @login_required
 @require_GET
 def timeline(request: HttpRequest) -> HttpResponse:
+    """The whole page, or (for htmx) the next days and the trigger of the page after."""
     try:
         page = selectors.timeline_page(
             user=request.user, limit=PAGE_SIZE, cursor=request.GET.get("cursor")
         )
     except selectors.InvalidCursor:
         return redirect("timeline")
-    return render(
-        request,
-        "photos/timeline.html",
-        {"page": page, "count": selectors.timeline_count(user=request.user)},
-    )
+    context = {
+        "days": selectors.group_by_day(page.items),
+        "next_cursor": page.next_cursor,
+        "count": selectors.timeline_count(user=request.user),
+        "max_upload_bytes": upload.max_upload_bytes(),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "photos/_days.html", context)
+    return render(request, "photos/timeline.html", context)
+
+
+@login_required
+@require_GET
+def photo_tile(request: HttpRequest, photo_id) -> HttpResponse:
+    """One tile: polled by a tile whose thumbnail is still being made."""
+    photo = selectors.photo_get_for_user(user=request.user, photo_id=photo_id)
+    return render(request, "photos/_tile.html", {"photo": photo})
+
+
+@login_required
+@require_GET
+def photo_detail(request: HttpRequest, photo_id) -> HttpResponse:
+    """A photo with its details: what the viewer shows, as a page of its own."""
+    photo = selectors.photo_get_for_user(user=request.user, photo_id=photo_id)
+    return render(request, "photos/detail.html", {"photo": photo})
 
 
 @login_required
@@ -123,7 +147,11 @@ def trash_list(request: HttpRequest) -> HttpResponse:
         )
     except selectors.InvalidCursor:
         return redirect("trash")
-    return render(request, "photos/trash.html", {"page": page})
+    return render(
+        request,
+        "photos/trash.html",
+        {"page": page, "trash_days": settings.MYPHOTO_TRASH_DAYS},
+    )
 
 
 @login_required
@@ -142,6 +170,45 @@ def trash_empty(request: HttpRequest) -> HttpResponse:
     purged = trash.trash_purge(owner=request.user)
     messages.success(request, f"Deleted {purged} photo{pluralize(purged)} for good.")
     return redirect("trash")
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """API tokens (create, revoke) and the password."""
+    token_form = TokenForm(prefix="token")
+    password_form = PasswordChangeForm(request.user, prefix="password")
+    new_token = None
+    if request.method == "POST" and "token-name" in request.POST:
+        token_form = TokenForm(request.POST, prefix="token")
+        if token_form.is_valid():
+            # Shown on this response only: never stored in clear, never in a cookie.
+            _token, new_token = tokens.token_create(
+                user=request.user, name=token_form.cleaned_data["name"]
+            )
+    elif request.method == "POST" and "password-old_password" in request.POST:
+        password_form = PasswordChangeForm(request.user, request.POST, prefix="password")
+        if password_form.is_valid():
+            update_session_auth_hash(request, password_form.save())
+            messages.success(request, "Your password has been changed.")
+            return redirect("account")
+    return render(
+        request,
+        "photos/account.html",
+        {
+            "tokens": selectors.tokens_get_for_user(user=request.user),
+            "token_form": token_form,
+            "password_form": password_form,
+            "new_token": new_token,
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id) -> HttpResponse:
+    if tokens.token_revoke(user=request.user, token_id=token_id):
+        messages.success(request, "The token is revoked; scripts using it get 401 from now on.")
+    return redirect("account")
 
 
 @require_GET

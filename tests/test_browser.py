@@ -1,0 +1,306 @@
+"""The page in a real browser: Debian's Chromium driven by Playwright against a live server.
+
+Each test saves screenshots under test-artifacts/ (the README's come from here).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import zipfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import images
+import pytest
+
+from myphoto.photos.models import Photo
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("MYPHOTO_REQUIRE_BROWSER"):
+        raise RuntimeError(f"Chromium is missing at {CHROMIUM}: apt-get install -y chromium")
+    pytest.skip("Chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+pytestmark = pytest.mark.django_db(transaction=True)
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="module")
+def _sync_orm_beside_playwright():
+    # Playwright's sync API keeps an event loop running in this thread; the ORM
+    # calls that the tests make between browser steps are still plain sync calls.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def chromium(_sync_orm_beside_playwright):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(chromium, live_server, user):
+    """Open a logged-in page at a viewport size; screenshots go to test-artifacts/."""
+    contexts = []
+
+    def open_(viewport=DESKTOP):
+        context = chromium.new_context(viewport=viewport, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill("alice")
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Photos")).to_be_visible()
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png")
+
+
+def drop_files(page, files: dict[str, bytes]) -> None:
+    """Drop files on the page the way a file manager does: a drop event with a DataTransfer."""
+    payload = {name: base64.b64encode(data).decode() for name, data in files.items()}
+    page.evaluate(
+        """(files) => {
+            const transfer = new DataTransfer();
+            for (const [name, b64] of Object.entries(files)) {
+                const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+                transfer.items.add(new File([bytes], name));
+            }
+            for (const type of ["dragover", "drop"]) {
+                document.body.dispatchEvent(
+                    new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true })
+                );
+            }
+        }""",
+        payload,
+    )
+
+
+def library(make_photo, count: int, start: datetime | None = None) -> list[Photo]:
+    """`count` photos taken an hour apart (newest last), made through the upload service."""
+    start = start or datetime(2024, 7, 1, 9, tzinfo=UTC)
+    photos = []
+    for n in range(count):
+        photo, _ = make_photo(f"photo {n}.jpg", data=images.jpeg(320, 200 + 20 * n, seed=n))
+        Photo.objects.filter(pk=photo.pk).update(taken_at=start + timedelta(hours=n))
+        photos.append(photo)
+    return photos
+
+
+def test_upload_by_chooser_and_drop_then_select_a_range_and_download_a_zip(
+    open_page, photo_storage, tmp_path
+):
+    page = open_page()
+    expect(page.get_by_text("No photos yet")).to_be_visible()
+    screenshot(page, "empty-timeline")
+    (tmp_path / "사진 2023.jpg").write_bytes(images.camera_photo("JPEG", seed=1))
+    (tmp_path / "screen.png").write_bytes(images.png(500, 300, seed=2))
+
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("link", name="Upload").first.click()
+    chooser.value.set_files([tmp_path / "사진 2023.jpg", tmp_path / "screen.png"])
+    drop_files(page, {"dropped.webp": images.camera_photo("WEBP", seed=3)})
+
+    panel = page.get_by_role("region", name="Uploads")
+    expect(panel.get_by_text("3 photos uploaded")).to_be_visible()
+    expect(panel.locator(".upload-item.done")).to_have_count(3)
+    tiles = page.locator("#timeline .tile")
+    expect(tiles).to_have_count(3)
+    expect(page.locator("#photo-count")).to_have_text("3 photos")
+    expect(page.locator("#timeline img")).to_have_count(3)  # thumbnails, not placeholders
+    screenshot(page, "timeline-after-upload")
+
+    first, last = tiles.nth(0), tiles.nth(2)
+    first.hover()
+    first.locator(".check").click()
+    last.locator(".check").click(modifiers=["Shift"])
+    expect(page.get_by_text("3 selected")).to_be_visible()
+    screenshot(page, "selection-bar")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("myphoto-")
+    assert download.suggested_filename.endswith(".zip")
+    with zipfile.ZipFile(download.path()) as archive:
+        assert sorted(archive.namelist()) == ["dropped.webp", "screen.png", "사진 2023.jpg"]
+        assert archive.testzip() is None
+
+
+def test_upload_panel_reports_each_file_while_it_goes(open_page, make_photo, tmp_path):
+    [existing] = library(make_photo, 1)
+    page = open_page()
+    # A slow uplink, so that the panel is seen mid-upload.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 400_000},
+    )
+    big = images.noise_png(900, 700, seed=5)  # about 1.9 MB
+    (tmp_path / "big.png").write_bytes(big)
+    (tmp_path / "notes.txt").write_bytes(b"a shopping list, not a photo")
+    (tmp_path / "again.jpg").write_bytes(
+        images.jpeg(320, 200, seed=0)  # the bytes of the photo already in the library
+    )
+
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("link", name="Upload").first.click()
+    chooser.value.set_files([tmp_path / "big.png", tmp_path / "notes.txt", tmp_path / "again.jpg"])
+
+    panel = page.get_by_role("region", name="Uploads")
+    big_item = panel.locator(".upload-item", has_text="big.png")
+    expect(big_item.locator(".status")).to_have_text(re.compile(r"^([1-9]|[1-9]\d)%$"))
+    screenshot(page, "upload-panel")
+
+    expect(big_item.locator(".status")).to_have_text("Uploaded", timeout=30_000)
+    expect(panel.locator(".upload-item", has_text="again.jpg")).to_contain_text(
+        "Already in your library"
+    )
+    expect(panel.locator(".upload-item", has_text="notes.txt")).to_contain_text(
+        "not an image MyPhoto can read"
+    )
+    expect(panel.get_by_text("1 photo uploaded, 1 already there, 1 failed")).to_be_visible()
+    expect(page.locator("#timeline .tile")).to_have_count(2)
+    assert Photo.objects.filter(original_name="notes.txt").count() == 0
+    assert existing.pk in set(Photo.objects.values_list("pk", flat=True))
+
+
+def test_delete_with_undo_then_delete_and_restore_from_the_trash(open_page, make_photo):
+    photos = library(make_photo, 3)
+    page = open_page()
+    newest = page.locator(f"#tile-{photos[2].pk}")
+
+    newest.hover()
+    newest.locator(".check").click()
+    page.get_by_role("button", name="Delete").click()
+    expect(newest).to_have_count(0)
+    expect(page.get_by_text("Moved 1 photo to the trash.")).to_be_visible()
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_text("Restored 1 photo.")).to_be_visible()
+    expect(newest).to_have_count(1)
+    assert Photo.objects.get(pk=photos[2].pk).deleted_at is None
+
+    newest.hover()
+    newest.locator(".check").click()
+    page.get_by_role("button", name="Delete").click()
+    expect(page.get_by_text("Moved 1 photo to the trash.")).to_be_visible()
+    expect(page.locator("#photo-count")).to_have_text("2 photos")
+    assert Photo.objects.get(pk=photos[2].pk).deleted_at is not None
+
+    page.get_by_role("link", name="Trash").click()
+    trashed = page.locator(".tile")
+    expect(trashed).to_have_count(1)
+    trashed.locator(".open").click()  # the picture is the checkbox's label
+    page.get_by_role("button", name="Restore").click()
+    expect(page.get_by_text("Restored 1 photo.")).to_be_visible()
+    expect(page.get_by_text("The trash is empty")).to_be_visible()
+    page.get_by_role("link", name="Photos").click()
+    expect(page.locator("#timeline .tile")).to_have_count(3)
+
+
+def test_viewer_shows_details_and_steps_with_the_arrow_keys(open_page, make_photo):
+    library(make_photo, 2)
+    camera, _ = make_photo("IMG_0001.jpg", data=images.camera_photo("JPEG", seed=9))
+    page = open_page()
+    tiles = page.locator("#timeline .tile")
+    expect(tiles).to_have_count(3)
+
+    # Newest first: photo 1, photo 0 (2024), then the camera photo (2023).
+    tiles.nth(1).locator(".open").click()
+    viewer = page.get_by_role("dialog", name="Photo viewer")
+    expect(viewer).to_be_visible()
+    expect(viewer.locator(".viewer-name")).to_have_text("photo 0.jpg")
+    page.keyboard.press("ArrowLeft")
+    expect(viewer.locator(".viewer-name")).to_have_text("photo 1.jpg")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(viewer.locator(".viewer-name")).to_have_text("IMG_0001.jpg")
+    expect(viewer.locator(".viewer-camera")).to_have_text("Apple iPhone 15 Pro")
+    expect(viewer.locator(".viewer-dimensions")).to_have_text("400 × 600")
+    expect(viewer.locator(".viewer-taken")).to_contain_text("2023")
+    place = viewer.locator(".viewer-place a")
+    expect(place).to_have_text("37.56650, 126.97800")
+    assert "openstreetmap.org" in place.get_attribute("href")
+    image = viewer.locator(".viewer-image")
+    expect(image).to_have_attribute("src", f"/api/v1/photos/{camera.pk}/thumbnail?size=md")
+    page.wait_for_function("document.querySelector('.viewer-image').naturalHeight > 0")
+    assert page.evaluate("document.querySelector('.viewer-image').naturalHeight") == 600
+    screenshot(page, "viewer")
+
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+
+
+def test_day_headings_select_their_day_and_esc_clears(open_page, make_photo):
+    library(make_photo, 2, start=datetime(2024, 7, 1, 9, tzinfo=UTC))
+    older, _ = make_photo("older.jpg", data=images.jpeg(seed=77))
+    Photo.objects.filter(pk=older.pk).update(taken_at=datetime(2024, 6, 1, 9, tzinfo=UTC))
+    page = open_page()
+    days = page.locator("#timeline .day")
+    expect(days).to_have_count(2)
+    expect(days.nth(0).locator("time")).to_have_text("Mon, 1 Jul 2024")
+
+    days.nth(0).get_by_role("button", name="Select every photo of Monday 1 July 2024").click()
+    expect(page.get_by_text("2 selected")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator(".selection-bar")).to_be_hidden()
+
+
+def test_timeline_fits_a_phone(open_page, make_photo):
+    library(make_photo, 7)
+    page = open_page(PHONE)
+    expect(page.locator("#timeline img")).to_have_count(7)
+
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    screenshot(page, "timeline-phone")
+    page.set_viewport_size(DESKTOP)
+    screenshot(page, "timeline-desktop")
+
+
+def test_infinite_scroll_loads_the_next_page(open_page, make_photo, settings, monkeypatch):
+    from myphoto.photos import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    library(make_photo, 10)
+    page = open_page()
+    tiles = page.locator("#timeline .tile")
+    expect(tiles).to_have_count(4)
+
+    for _ in range(3):
+        page.mouse.wheel(0, 5000)
+    expect(tiles).to_have_count(10)
+    names = page.locator("#timeline .tile").evaluate_all(
+        "(tiles) => tiles.map(t => t.dataset.name)"
+    )
+    assert names == [f"photo {n}.jpg" for n in range(9, -1, -1)]
+    # One heading per day even when a day spans two pages.
+    expect(page.locator("#timeline .day")).to_have_count(1)
