@@ -81,6 +81,7 @@ def open_page(chromium, live_server, user):
 
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_function("Array.from(document.images).every((image) => image.complete)")
     page.screenshot(path=ARTIFACTS / f"{name}.png")
 
 
@@ -286,21 +287,23 @@ def test_timeline_fits_a_phone(open_page, make_photo):
     screenshot(page, "timeline-desktop")
 
 
-def test_infinite_scroll_loads_the_next_page(open_page, make_photo, settings, monkeypatch):
+def test_infinite_scroll_loads_the_next_pages(open_page, make_photo, monkeypatch):
     from myphoto.photos import views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 4)
     library(make_photo, 10)
-    page = open_page()
-    tiles = page.locator("#timeline .tile")
-    expect(tiles).to_have_count(4)
+    page = open_page(PHONE)
+    pages_asked = []
+    page.on("request", lambda r: "cursor=" in r.url and pages_asked.append(r.url))
+    page.reload()
 
-    for _ in range(3):
+    for _ in range(4):
         page.mouse.wheel(0, 5000)
+    tiles = page.locator("#timeline .tile")
     expect(tiles).to_have_count(10)
-    names = page.locator("#timeline .tile").evaluate_all(
-        "(tiles) => tiles.map(t => t.dataset.name)"
-    )
+    expect(page.locator("#timeline .more")).to_have_count(0)
+    assert len(set(pages_asked)) == 2  # pages 2 and 3
+    names = tiles.evaluate_all("(tiles) => tiles.map((tile) => tile.dataset.name)")
     assert names == [f"photo {n}.jpg" for n in range(9, -1, -1)]
-    # One heading per day even when a day spans two pages.
+    # One heading per day even when a day spans three pages.
     expect(page.locator("#timeline .day")).to_have_count(1)

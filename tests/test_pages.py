@@ -1,0 +1,138 @@
+"""Server-rendered pieces of the page: days, htmx pages, tiles, details, settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import images
+import pytest
+from django.test import Client
+
+from myphoto.photos import views
+from myphoto.photos.models import ApiToken, Photo
+from myphoto.photos.services.tokens import token_authenticate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_timeline_groups_photos_by_day_newest_first(client, make_photo):
+    for n, day in enumerate([1, 1, 3]):
+        photo, _ = make_photo(f"{n}.jpg")
+        Photo.objects.filter(pk=photo.pk).update(
+            taken_at=datetime(2024, 5, day, 10 + n, tzinfo=UTC)
+        )
+
+    html = client.get("/").content.decode()
+
+    assert html.index('data-day="2024-05-03"') < html.index('data-day="2024-05-01"')
+    assert html.count('class="day"') == 2
+    assert "Fri, 3 May 2024" in html and "Wed, 1 May 2024" in html
+
+
+def test_htmx_asks_for_the_next_page_and_gets_only_its_days(client, make_photo, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    start = datetime(2024, 5, 1, tzinfo=UTC)
+    for n in range(3):
+        photo, _ = make_photo(f"{n}.jpg")
+        Photo.objects.filter(pk=photo.pk).update(taken_at=start + timedelta(days=n))
+    first = client.get("/").content.decode()
+    cursor = first.split("?cursor=")[1].split('"')[0]
+
+    more = client.get(f"/?cursor={cursor}", headers={"HX-Request": "true"})
+
+    html = more.content.decode()
+    assert "<html" not in html  # a fragment, swapped in by htmx
+    assert html.count('class="tile"') == 1 and 'data-name="0.jpg"' in html
+    assert "?cursor=" not in html  # the last page: no further trigger
+
+
+def test_a_tile_without_thumbnail_polls_until_it_has_one(client, user, photo_storage):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from myphoto.photos.services.derivatives import photo_make_derivatives
+    from myphoto.photos.services.upload import photo_upload
+
+    # No on_commit hooks in this test: the job has not run yet.
+    photo = photo_upload(owner=user, file=SimpleUploadedFile("new.jpg", images.jpeg())).photo
+    waiting = client.get(f"/photos/{photo.pk}/tile").content.decode()
+    assert "Preparing…" in waiting and 'hx-trigger="every 2s"' in waiting
+
+    photo_make_derivatives(photo_id=photo.pk)
+
+    ready = client.get(f"/photos/{photo.pk}/tile").content.decode()
+    assert f"/api/v1/photos/{photo.pk}/thumbnail?size=sm" in ready
+    assert "hx-trigger" not in ready
+
+
+def test_detail_page_shows_the_metadata(client, make_photo):
+    photo, _ = make_photo("IMG_0001.HEIC", data=images.camera_photo("HEIF"))
+
+    html = client.get(f"/photos/{photo.pk}/").content.decode()
+
+    assert "IMG_0001.HEIC" in html
+    assert "Apple iPhone 15 Pro" in html
+    assert "400 × 600" in html
+    assert "Wednesday 11 October 2023, 05:15" in html  # 14:15 at +09:00, shown in UTC
+    assert "openstreetmap.org/?mlat=37.5665&amp;mlon=126.978" in html
+    assert f"/photos/{photo.pk}/download" in html
+
+
+def test_other_users_tiles_and_details_are_404(client, make_photo, other_user):
+    theirs, _ = make_photo(owner=other_user)
+
+    assert client.get(f"/photos/{theirs.pk}/").status_code == 404
+    assert client.get(f"/photos/{theirs.pk}/tile").status_code == 404
+
+
+def test_settings_create_a_token_shown_once_then_revoke_it(client, user):
+    page = client.post("/account/", {"token-name": "laptop backup"})
+
+    html = page.content.decode()
+    raw = html.split("data-new-token>")[1].split("<")[0]
+    assert token_authenticate(raw) == user
+    token = ApiToken.objects.get(user=user)
+    assert token.name == "laptop backup"
+    assert raw not in client.get("/account/").content.decode()  # shown once only
+
+    client.post(f"/account/tokens/{token.pk}/revoke", follow=True)
+
+    assert token_authenticate(raw) is None
+    assert not ApiToken.objects.exists()
+
+
+def test_settings_change_the_password(client, user):
+    response = client.post(
+        "/account/",
+        {
+            "password-old_password": "correct horse battery",
+            "password-new_password1": "a much longer passphrase",
+            "password-new_password2": "a much longer passphrase",
+        },
+        follow=True,
+    )
+
+    assert "Your password has been changed." in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("a much longer passphrase")
+    assert client.get("/account/").status_code == 200  # still logged in
+
+
+def test_settings_refuse_a_wrong_old_password(client, user):
+    response = client.post(
+        "/account/",
+        {
+            "password-old_password": "wrong",
+            "password-new_password1": "a much longer passphrase",
+            "password-new_password2": "a much longer passphrase",
+        },
+    )
+
+    assert "Your old password was entered incorrectly" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("correct horse battery")
+
+
+def test_pages_need_a_login(db):
+    for url in ("/", "/account/", "/trash/"):
+        response = Client().get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
