@@ -70,3 +70,14 @@ def test_by_hash_finds_own_photo(client, make_photo):
 
     assert client.get(f"/api/v1/photos/by-hash/{photo.sha256}").json()["id"] == str(photo.pk)
     assert client.get(f"/api/v1/photos/by-hash/{'0' * 64}").status_code == 404
+
+
+def test_taken_after_and_before_narrow_the_timeline(client, make_photo):
+    for day in (1, 2, 3):
+        photo, _ = make_photo(f"may {day}.jpg")
+        Photo.objects.filter(pk=photo.pk).update(taken_at=datetime(2024, 5, day, 12, tzinfo=UTC))
+
+    page = client.get("/api/v1/photos?taken_after=2024-05-02&taken_before=2024-05-03T00:00:00Z")
+
+    assert [item["filename"] for item in page.json()["items"]] == ["may 2.jpg"]
+    assert client.get("/api/v1/photos?taken_after=yesterday").status_code == 400

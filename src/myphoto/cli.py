@@ -1,7 +1,9 @@
 """The `myphoto` command.
 
-Server-side commands (serve, createuser, token, ...) are Django management
-commands, so `myphoto X` and `python -m django X` read the same environment.
+Client commands (login, upload, download, ls, rm, restore) talk to a server over
+HTTP and need no Django. Everything else is a Django management command (serve,
+createuser, token, import, worker, …), so `myphoto X` and `python -m django X`
+read the same environment.
 """
 
 from __future__ import annotations
@@ -9,13 +11,40 @@ from __future__ import annotations
 import os
 import sys
 
+SERVER_HELP = """
+Server commands (run where the server runs; they read its environment):
+  serve         apply migrations, then serve the web app and a job worker
+  createuser    add a user
+  token         create, list or revoke API tokens
+  import        add a folder of photos to a user's library
+  worker        run background jobs (thumbnails)
+  derivatives   make missing thumbnails now
+  purge_trash   delete what has been in the trash too long
+Run `myphoto help COMMAND` for a server command's options.
+"""
+
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    from myphoto.client.main import COMMANDS
+    from myphoto.client.main import main as client_main
+
+    if args and args[0] in COMMANDS:
+        sys.exit(client_main(args))
+    if not args or args[0] in {"-h", "--help"}:
+        _print_help()
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "myphoto.settings")
     from django.core.management import execute_from_command_line
 
-    args = sys.argv[1:] if argv is None else argv
     execute_from_command_line(["myphoto", *args])
+
+
+def _print_help() -> None:
+    from myphoto.client.main import build_parser
+
+    build_parser().print_help()
+    sys.stdout.write(SERVER_HELP)
 
 
 if __name__ == "__main__":

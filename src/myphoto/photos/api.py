@@ -250,9 +250,22 @@ def photos_list(
     request: HttpRequest,
     limit: int = Query(100, ge=1, le=500),  # noqa: B008
     cursor: str | None = None,
+    taken_after: datetime | None = None,
+    taken_before: datetime | None = None,
 ):
-    """The timeline: newest taken first, trash excluded, paged by `next_cursor`."""
-    return _page_out(selectors.timeline_page(user=request.auth, limit=limit, cursor=cursor))
+    """The timeline: newest taken first, trash excluded, paged by `next_cursor`.
+
+    `taken_after` (inclusive) and `taken_before` (exclusive) narrow it to a period.
+    """
+    return _page_out(
+        selectors.timeline_page(
+            user=request.auth,
+            limit=limit,
+            cursor=cursor,
+            taken_after=taken_after,
+            taken_before=taken_before,
+        )
+    )
 
 
 @photos.get("/photos/by-hash/{sha256}", response=PhotoOut)

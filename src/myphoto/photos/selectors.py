@@ -91,9 +91,26 @@ def _keyset_page(photos: QuerySet[Photo], *, limit: int, cursor: str | None) -> 
     return Page(items, encode_cursor(items[-1]) if has_more else None)
 
 
-def timeline_page(*, user: User, limit: int = 100, cursor: str | None = None) -> Page:
+def _aware(moment: datetime) -> datetime:
+    """A time without an offset is taken to be in the library's time zone."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def timeline_page(
+    *,
+    user: User,
+    limit: int = 100,
+    cursor: str | None = None,
+    taken_after: datetime | None = None,
+    taken_before: datetime | None = None,
+) -> Page:
     """Return one page of the user's timeline (trash excluded), newest taken first."""
-    return _keyset_page(Photo.objects.visible().filter(owner=user), limit=limit, cursor=cursor)
+    photos = Photo.objects.visible().filter(owner=user)
+    if taken_after is not None:
+        photos = photos.filter(taken_at__gte=_aware(taken_after))
+    if taken_before is not None:
+        photos = photos.filter(taken_at__lt=_aware(taken_before))
+    return _keyset_page(photos, limit=limit, cursor=cursor)
 
 
 def trash_page(*, user: User, limit: int = 100, cursor: str | None = None) -> Page:

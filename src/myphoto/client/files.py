@@ -1,0 +1,88 @@
+"""Local files: find the photos in folders, hash them, name them on the way down."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+CHUNK = 1024 * 1024
+# What the server accepts (Pillow's names); the check reads only the file's header.
+IMAGE_FORMATS = ["JPEG", "PNG", "WEBP", "GIF", "TIFF", "HEIF", "AVIF"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path
+    size: int
+
+
+def _prepare_pillow() -> None:
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    # Only headers are read here: huge images are for the server to accept or refuse.
+    Image.MAX_IMAGE_PIXELS = None
+
+
+def is_image(path: Path) -> bool:
+    """Whether the file's content is an image the server takes (its name does not matter)."""
+    try:
+        with Image.open(path, formats=IMAGE_FORMATS):
+            return True
+    except (OSError, SyntaxError, ValueError):  # UnidentifiedImageError is an OSError
+        return False
+
+
+def walk(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files under `paths` (files or folders), depth first in name order, hidden ones skipped."""
+    for path in paths:
+        if path.is_dir():
+            for folder, subfolders, files in os.walk(path):
+                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(folder) / name
+        elif path.exists():
+            yield path
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+
+
+def sort_photos(paths: Iterable[Path]) -> tuple[list[Candidate], list[Path]]:
+    """Split files into photos to upload and files that are not images."""
+    _prepare_pillow()
+    photos, others = [], []
+    for path in paths:
+        if is_image(path):
+            photos.append(Candidate(path, path.stat().st_size))
+        else:
+            others.append(path)
+    return photos, others
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def safe_name(name: str) -> str:
+    """A file name from the server made safe to create here: no folders, no control chars."""
+    name = name.replace("/", "_").replace("\\", "_").replace("\x00", "")
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    return name or "photo"
+
+
+def numbered(name: str, n: int) -> str:
+    """`a.jpg`, then `a (2).jpg`, `a (3).jpg`…"""
+    if n == 1:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    return f"{stem} ({n}).{extension}" if dot and stem else f"{name} ({n})"

@@ -1,0 +1,218 @@
+"""`myphoto login|logout|upload|download|ls|rm|restore`: the client side of the command.
+
+Exit status: 0 done, 1 some files failed or the server refused, 2 usage or not
+logged in, 3 bad token, 4 server unreachable, 5 disk full, 130 stopped by Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import socket
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from . import config, transfer
+from .http import ApiError, ClientError, Server
+
+COMMANDS = ("login", "logout", "upload", "download", "ls", "rm", "restore")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="myphoto", description="Talk to a MyPhoto server.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    login = sub.add_parser("login", help="log in to a server and keep a token for it")
+    login.add_argument("url", help="the server, e.g. https://photos.example.org")
+    login.add_argument("--token", help="a token from the Settings page (else asks name/password)")
+    login.add_argument("--username", help="your user name (asked when not given)")
+
+    sub.add_parser("logout", help="forget the saved server and token")
+
+    upload = sub.add_parser("upload", help="upload photos and folders of photos")
+    upload.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    upload.add_argument("-j", "--jobs", type=int, default=4, help="files at once (default 4)")
+
+    download = sub.add_parser("download", help="mirror the library into DEST/YYYY/MM/")
+    download.add_argument("dest", type=Path, metavar="DEST")
+    download.add_argument("--since", type=_date, help="only photos taken on or after DATE")
+    download.add_argument("--album", help="only this album's photos")
+    download.add_argument("-j", "--jobs", type=int, default=4, help="files at once (default 4)")
+
+    ls = sub.add_parser("ls", help="list photos, newest first")
+    ls.add_argument("--limit", type=int, default=50, help="how many (0: all; default 50)")
+    ls.add_argument("--json", action="store_true", help="one JSON array, for scripts")
+
+    for name, text in (("rm", "move photos to the trash"), ("restore", "bring photos back")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("ids", nargs="+", metavar="ID")
+        command.add_argument("--json", action="store_true", help="print the result as JSON")
+    return parser
+
+
+def _date(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-05-01") from None
+
+
+def _server(connections: int = 8) -> Server:
+    credentials = config.load()
+    return Server(credentials.url, credentials.token, connections=connections)
+
+
+def _login(args: argparse.Namespace, out: Console) -> int:
+    url = args.url.rstrip("/")
+    if "://" not in url:
+        url = "https://" + url
+    token = args.token
+    if not token:
+        username = args.username or input("User name: ")
+        password = getpass.getpass("Password: ")
+        token = _token_from_password(url, username, password)
+    with Server(url, token) as server:
+        server.check()
+    path = config.save(config.Credentials(url, token))
+    out.print(f"Logged in to {url}; the token is kept in {path}.")
+    return 0
+
+
+def _token_from_password(url: str, username: str, password: str) -> str:
+    """Log in like the browser does, then create a token for this machine."""
+    with Server(url) as server:
+        try:
+            server.http.get("/accounts/login/")
+            csrf = server.http.cookies.get("csrftoken", "")
+            answer = server.http.post(
+                "/accounts/login/",
+                data={"username": username, "password": password, "csrfmiddlewaretoken": csrf},
+                headers={"Referer": f"{url}/accounts/login/"},
+                follow_redirects=False,
+            )
+        except httpx.HTTPError as err:
+            raise ClientError(f"Cannot reach {url} ({err}): check the URL.") from None
+        if answer.status_code != 302:
+            raise ClientError("The user name or password is wrong.")
+        created = server.json(
+            "POST",
+            "/tokens",
+            json={"name": f"myphoto CLI on {socket.gethostname()}"},
+            headers={"X-CSRFToken": server.http.cookies.get("csrftoken", ""), "Referer": url},
+        )
+        return created["token"]
+
+
+def _emit(text: str) -> None:
+    """Machine-readable output: plain stdout, no colours or wrapping."""
+    sys.stdout.write(text + "\n")
+
+
+def _summary(report: transfer.Report, verb: str, out: Console) -> int:
+    table = Table(show_header=False, box=None)
+    table.add_row(verb, str(len(report.done)))
+    table.add_row("already there", str(len(report.already)))
+    if report.skipped:
+        table.add_row("not images (skipped)", str(len(report.skipped)))
+    table.add_row("failed", str(len(report.failed)))
+    out.print(table)
+    for path in report.skipped:
+        out.print(f"  skipped {path}: not an image", soft_wrap=True, highlight=False)
+    for path, reason in report.failed:
+        out.print(f"  [red]failed[/red] {path}: {reason}", soft_wrap=True, highlight=False)
+    if report.interrupted:
+        out.print("Stopped. Run the same command again to go on where it stopped.")
+        return 130
+    return 1 if report.failed else 0
+
+
+def _ls(args: argparse.Namespace, out: Console) -> int:
+    with _server() as server:
+        photos = []
+        for photo in server.photos():
+            photos.append(photo)
+            if args.limit and len(photos) >= args.limit:
+                break
+    if args.json:
+        _emit(json.dumps(photos, ensure_ascii=False, indent=1))
+        return 0
+    table = Table("id", "taken", "size", "name")
+    for photo in photos:
+        table.add_row(photo["id"], photo["taken_at"][:16], str(photo["size"]), photo["filename"])
+    out.print(table)
+    return 0
+
+
+def _rm(args: argparse.Namespace, out: Console) -> int:
+    with _server() as server:
+        answer = server.json("POST", "/photos/delete", json={"ids": args.ids})
+    if args.json:
+        _emit(json.dumps(answer))
+    else:
+        out.print(f"Moved {answer['deleted']} photo(s) to the trash.")
+    return 0
+
+
+def _restore(args: argparse.Namespace, out: Console) -> int:
+    restored, failed = [], []
+    with _server() as server:
+        for photo_id in args.ids:
+            try:
+                restored.append(server.json("POST", f"/photos/{photo_id}/restore")["id"])
+            except ApiError as err:
+                failed.append({"id": photo_id, "detail": err.detail})
+    if args.json:
+        _emit(json.dumps({"restored": restored, "failed": failed}))
+    else:
+        out.print(f"Restored {len(restored)} photo(s).")
+        for failure in failed:
+            out.print(f"  failed {failure['id']}: {failure['detail']}", soft_wrap=True)
+    return 1 if failed else 0
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    out = Console()
+    err = Console(stderr=True, soft_wrap=True)
+    try:
+        if args.command == "login":
+            return _login(args, out)
+        if args.command == "logout":
+            out.print("Logged out." if config.forget() else "Not logged in.")
+            return 0
+        if args.command == "upload":
+            with _server(args.jobs * 2) as server:
+                server.check()
+                return _summary(
+                    transfer.upload(server, args.paths, jobs=args.jobs), "uploaded", out
+                )
+        if args.command == "download":
+            if args.album:
+                raise ClientError("Albums are not on this server yet: leave out --album.")
+            with _server(args.jobs * 2) as server:
+                server.check()
+                report = transfer.download(server, args.dest, since=args.since, jobs=args.jobs)
+            return _summary(report, "downloaded", out)
+        return {"ls": _ls, "rm": _rm, "restore": _restore}[args.command](args, out)
+    except config.NotLoggedIn as error:
+        err.print(str(error), highlight=False)
+        return 2
+    except ClientError as error:
+        err.print(f"myphoto: {error}", highlight=False)
+        return error.exit_code
+    except FileNotFoundError as error:
+        err.print(f"myphoto: {error}", highlight=False)
+        return 2
+    except KeyboardInterrupt:
+        err.print("Stopped.")
+        return 130
+
+
+def run() -> None:
+    sys.exit(main(sys.argv[1:]))

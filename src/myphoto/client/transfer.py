@@ -1,0 +1,308 @@
+"""Upload folders and mirror the library, several files at once, with one progress bar."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from . import files
+from .http import ApiError, ClientError, Server
+
+CHUNK = 1024 * 1024
+
+
+class DiskFull(ClientError):
+    exit_code = 5
+
+
+@dataclass
+class Report:
+    """What happened to each file; `interrupted` when Ctrl-C stopped the run."""
+
+    done: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    bytes_sent: int = 0
+    interrupted: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+def progress_bar(console: Console) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[files]}"),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+class _Counting:
+    """A file whose reads advance the progress bar; the rest is the file's own."""
+
+    def __init__(self, file: IO[bytes], advance: Callable[[int], None]) -> None:
+        self._file, self._advance = file, advance
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._file.read(size)
+        self._advance(len(data))
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+
+def _run_all(
+    jobs: int, items: list, work: Callable[[Any], None], report: Report, stop: threading.Event
+) -> None:
+    """Run `work` on every item, `jobs` at a time; Ctrl-C lets the running ones finish."""
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    pending: set[Future] = set()
+    queue = iter(items)
+    try:
+        for item in queue:
+            pending.add(pool.submit(work, item))
+            if len(pending) >= jobs * 2:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    future.result()
+        for future in pending:
+            future.result()
+    except KeyboardInterrupt:
+        stop.set()
+        report.interrupted = True
+        for future in pending:
+            future.cancel()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def upload(
+    server: Server, paths: Iterable[Path], *, jobs: int = 4, console: Console | None = None
+) -> Report:
+    """Upload the photos found under `paths`, skipping those the server already has."""
+    console = console or Console(stderr=True)
+    report = Report()
+    stop = threading.Event()
+    photos, others = files.sort_photos(files.walk(paths))
+    report.skipped = [str(path) for path in others]
+    total = len(photos)
+
+    with progress_bar(console) as progress:
+        bar = progress.add_task(
+            "Uploading", total=sum(p.size for p in photos), files=f"0/{total} files"
+        )
+
+        def finish(outcome: list, entry: object, size_left: int) -> None:
+            with report.lock:
+                outcome.append(entry)
+                count = len(report.done) + len(report.already) + len(report.failed)
+            progress.update(bar, advance=size_left, files=f"{count}/{total} files")
+
+        def send(photo: files.Candidate) -> None:
+            if stop.is_set():
+                return
+            sent = 0
+
+            def advance(n: int) -> None:
+                nonlocal sent
+                sent += n
+                progress.advance(bar, n)
+
+            try:
+                digest = files.sha256_of(photo.path)
+                try:
+                    server.request("GET", f"/photos/by-hash/{digest}")
+                    finish(report.already, str(photo.path), photo.size)
+                    return
+                except ApiError as err:
+                    if err.status != 404:
+                        raise
+                with photo.path.open("rb") as source:
+                    answer = server.json(
+                        "POST",
+                        "/photos",
+                        files={"file": (photo.path.name, _Counting(source, advance))},
+                    )
+                with report.lock:
+                    report.bytes_sent += photo.size
+                outcome = report.already if answer["items"][0]["duplicate"] else report.done
+                finish(outcome, str(photo.path), photo.size - sent)
+            except ApiError as err:
+                finish(report.failed, (str(photo.path), err.detail), photo.size - sent)
+            except OSError as err:
+                finish(
+                    report.failed, (str(photo.path), err.strerror or str(err)), photo.size - sent
+                )
+
+        _run_all(jobs, photos, send, report, stop)
+    return report
+
+
+@dataclass(frozen=True)
+class Planned:
+    photo: dict[str, Any]
+    target: Path
+
+    @property
+    def size(self) -> int:
+        return int(self.photo["size"])
+
+
+def plan(photos: Iterable[dict[str, Any]], dest: Path) -> list[Planned]:
+    """Place every photo at DEST/YYYY/MM/name, numbering names that meet in one folder."""
+    ordered = sorted(photos, key=lambda photo: (photo["taken_at"], photo["id"]))
+    taken: dict[Path, set[str]] = {}
+    planned = []
+    for photo in ordered:
+        when = datetime.fromisoformat(photo["taken_at"])
+        folder = dest / f"{when:%Y}" / f"{when:%m}"
+        used = taken.setdefault(folder, set())
+        name, n = files.safe_name(photo["filename"]), 1
+        while files.numbered(name, n).casefold() in used:
+            n += 1
+        used.add(files.numbered(name, n).casefold())
+        planned.append(Planned(photo, folder / files.numbered(name, n)))
+    return planned
+
+
+def _hash_prefix(path: Path) -> hashlib._Hash:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+    return digest
+
+
+def download(
+    server: Server,
+    dest: Path,
+    *,
+    since: datetime | None = None,
+    jobs: int = 4,
+    console: Console | None = None,
+) -> Report:
+    """Mirror the library into `dest`; resume partial files; never leave a half file."""
+    console = console or Console(stderr=True)
+    report = Report()
+    stop = threading.Event()
+    params = {"taken_after": since.isoformat()} if since else {}
+    planned = plan(server.photos(**params), dest)
+    total = len(planned)
+
+    with progress_bar(console) as progress:
+        bar = progress.add_task(
+            "Downloading", total=sum(p.size for p in planned), files=f"0/{total} files"
+        )
+
+        def finish(outcome: list, entry: object, size_left: int) -> None:
+            with report.lock:
+                outcome.append(entry)
+                count = len(report.done) + len(report.already) + len(report.failed)
+            progress.update(bar, advance=size_left, files=f"{count}/{total} files")
+
+        def fetch(item: Planned) -> None:
+            if stop.is_set():
+                return
+            photo, target = item.photo, item.target
+            if target.exists():
+                if (
+                    target.stat().st_size == item.size
+                    and files.sha256_of(target) == photo["sha256"]
+                ):
+                    finish(report.already, str(target), item.size)
+                else:
+                    finish(
+                        report.failed,
+                        (str(target), "a different file has this name here; move it away"),
+                        item.size,
+                    )
+                return
+            part = target.with_name(f".{target.name}.{photo['id'][:8]}.part")
+            received = 0
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                received = _fetch_into(server, item, part, stop, progress, bar, report)
+                if received < 0:  # stopped by Ctrl-C: the part stays for the next run
+                    return
+                os.replace(part, target)
+                moment = datetime.fromisoformat(photo["taken_at"]).timestamp()
+                os.utime(target, (moment, moment))
+                finish(report.done, str(target), 0)
+            except ApiError as err:
+                finish(report.failed, (str(target), err.detail), item.size - received)
+            except OSError as err:
+                if err.errno == errno.ENOSPC:
+                    stop.set()
+                    raise DiskFull(
+                        f"The disk is full at {dest}: free some space and run again "
+                        "(finished files are kept, the partial one resumes)."
+                    ) from err
+                finish(report.failed, (str(target), err.strerror or str(err)), item.size)
+            except ChecksumMismatch as err:
+                finish(report.failed, (str(target), str(err)), 0)
+
+        _run_all(jobs, planned, fetch, report, stop)
+    return report
+
+
+class ChecksumMismatch(Exception):
+    pass
+
+
+def _fetch_into(
+    server: Server, item: Planned, part: Path, stop, progress: Progress, bar, report: Report
+) -> int:
+    """Download into `part`, resuming what is there; return the bytes received (-1: stopped)."""
+    photo = item.photo
+    offset = part.stat().st_size if part.exists() else 0
+    if offset > item.size:
+        part.unlink()
+        offset = 0
+    digest = _hash_prefix(part) if offset else hashlib.sha256()
+    headers = {"Range": f"bytes={offset}-"} if offset else {}
+    if offset:
+        progress.advance(bar, offset)
+    received = 0
+    if offset < item.size:
+        with server.stream("GET", f"/photos/{photo['id']}/download", headers=headers) as response:
+            if offset and response.status_code != 206:
+                # The server sent the whole file after all: start again.
+                progress.advance(bar, -offset)
+                offset, digest = 0, hashlib.sha256()
+            with part.open("ab" if offset else "wb") as out:
+                for chunk in response.iter_bytes(CHUNK):
+                    if stop.is_set():
+                        return -1
+                    out.write(chunk)
+                    digest.update(chunk)
+                    received += len(chunk)
+                    progress.advance(bar, len(chunk))
+    with report.lock:
+        report.bytes_sent += received
+    if digest.hexdigest() != photo["sha256"]:
+        part.unlink(missing_ok=True)
+        raise ChecksumMismatch("the download did not match its SHA-256; run again")
+    return received

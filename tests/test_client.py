@@ -1,0 +1,239 @@
+"""The `myphoto` client commands against a live server, as a person runs them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+import images
+import pytest
+import seaweedfs
+from django.core.management import call_command
+
+from myphoto.client import transfer
+from myphoto.client.http import Server
+from myphoto.client.main import main as myphoto
+from myphoto.photos.models import Photo
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def logged_in(live_server, token, monkeypatch, tmp_path):
+    """The client pointed at the live server with alice's token, config kept in tmp."""
+    monkeypatch.setenv("MYPHOTO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("MYPHOTO_URL", live_server.url)
+    monkeypatch.setenv("MYPHOTO_TOKEN", token)
+    return live_server.url
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def phone_dump(root: Path) -> list[Path]:
+    """30 photos, one folder down too, one without an extension, and a note."""
+    root.mkdir()
+    photos = []
+    for n in range(27):
+        path = root / f"IMG_{n:04d}.jpg"
+        path.write_bytes(images.jpeg(80, 60, seed=n))
+        photos.append(path)
+    nested = root / "2023" / "holiday"
+    nested.mkdir(parents=True)
+    for n in range(2):
+        path = nested / f"beach {n}.png"
+        path.write_bytes(images.png(seed=100 + n))
+        photos.append(path)
+    no_extension = root / "scan"
+    no_extension.write_bytes(images.camera_photo("HEIF", seed=7))
+    photos.append(no_extension)
+    (root / "notes.txt").write_text("not a photo")
+    (root / ".DS_Store").write_bytes(b"\0\0")
+    return photos
+
+
+def test_login_with_a_password_keeps_a_token_only_the_owner_can_read(
+    live_server, user, monkeypatch, tmp_path, capsys
+):
+    monkeypatch.setenv("MYPHOTO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "correct horse battery")
+
+    assert myphoto(["login", live_server.url, "--username", "alice"]) == 0
+
+    saved = tmp_path / "config" / "config.json"
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert json.loads(saved.read_text())["url"] == live_server.url
+    assert "Logged in to" in capsys.readouterr().out
+    assert myphoto(["ls", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert user.api_tokens.get().name.startswith("myphoto CLI on ")
+
+
+def test_login_with_a_wrong_password_says_so(live_server, user, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("MYPHOTO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "wrong")
+
+    assert myphoto(["login", live_server.url, "--username", "alice"]) == 1
+
+    assert capsys.readouterr().err.strip() == "myphoto: The user name or password is wrong."
+    assert not (tmp_path / "config" / "config.json").exists()
+
+
+def test_upload_a_folder_then_again_uploads_nothing(logged_in, photo_storage, tmp_path, capsys):
+    photos = phone_dump(tmp_path / "dump")
+
+    assert myphoto(["upload", str(tmp_path / "dump")]) == 0
+
+    output = capsys.readouterr().out
+    assert "uploaded" in output and "30" in output
+    assert "skipped" in output and "notes.txt: not an image" in output
+    assert Photo.objects.count() == 30
+    assert {p.sha256 for p in Photo.objects.all()} == {sha256(path) for path in photos}
+    assert Photo.objects.get(original_name="scan").content_type == "image/heic"
+
+    assert myphoto(["upload", str(tmp_path / "dump"), "--jobs", "2"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.split() == ["uploaded", "0"] for line in lines)
+    assert any(line.split() == ["already", "there", "30"] for line in lines)
+    assert Photo.objects.count() == 30
+
+
+def test_upload_reports_each_refused_file_and_exits_1(logged_in, settings, tmp_path, capsys):
+    settings.MYPHOTO_MAX_UPLOAD_MB = 1
+    (tmp_path / "good.jpg").write_bytes(images.jpeg(seed=1))
+    (tmp_path / "huge.png").write_bytes(images.noise_png(800, 600))  # about 1.4 MB
+    (tmp_path / "half.jpg").write_bytes(images.jpeg(800, 600, seed=2)[:3000])
+
+    assert myphoto(["upload", str(tmp_path)]) == 1
+
+    output = capsys.readouterr().out
+    assert "huge.png: huge.png: The file is 1.4 MB; the limit is 1 MB." in output
+    assert "half.jpg: half.jpg: The image is damaged or incomplete" in output
+    assert list(Photo.objects.values_list("original_name", flat=True)) == ["good.jpg"]
+
+
+def test_download_mirrors_the_library_by_month_with_identical_bytes(
+    logged_in, make_photo, photo_storage, tmp_path, capsys
+):
+    taken = datetime(2023, 10, 11, 14, 15, tzinfo=UTC)
+    first, first_bytes = make_photo("사진.jpg")
+    second, second_bytes = make_photo("사진.jpg")  # the same name, other bytes
+    third, third_bytes = make_photo("../../escape.jpg")
+    Photo.objects.filter(pk__in=[first.pk, second.pk]).update(taken_at=taken)
+    Photo.objects.filter(pk=third.pk).update(taken_at=datetime(2024, 1, 2, tzinfo=UTC))
+    dest = tmp_path / "backup"
+
+    assert myphoto(["download", str(dest)]) == 0
+
+    got = {path.relative_to(dest).as_posix(): path for path in dest.rglob("*") if path.is_file()}
+    assert sorted(got) == ["2023/10/사진 (2).jpg", "2023/10/사진.jpg", "2024/01/escape.jpg"]
+    assert {got["2023/10/사진.jpg"].read_bytes(), got["2023/10/사진 (2).jpg"].read_bytes()} == {
+        first_bytes,
+        second_bytes,
+    }
+    assert got["2024/01/escape.jpg"].read_bytes() == third_bytes
+    assert got["2023/10/사진.jpg"].stat().st_mtime == taken.timestamp()
+    capsys.readouterr()
+
+    assert myphoto(["download", str(dest)]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.split() == ["downloaded", "0"] for line in lines)
+    assert any(line.split() == ["already", "there", "3"] for line in lines)
+
+
+def test_an_interrupted_download_resumes_with_a_range(
+    logged_in, make_photo, photo_storage, tmp_path, token
+):
+    data = images.noise_png(400, 300, seed=3)
+    photo, _ = make_photo("big.png", data=data)
+    Photo.objects.filter(pk=photo.pk).update(taken_at=datetime(2024, 5, 1, tzinfo=UTC))
+    folder = tmp_path / "backup" / "2024" / "05"
+    folder.mkdir(parents=True)
+    half = len(data) // 2
+    # What a broken connection leaves: the first half, under a temporary name.
+    (folder / f".big.png.{str(photo.pk)[:8]}.part").write_bytes(data[:half])
+
+    with Server(logged_in, token) as server:
+        report = transfer.download(server, tmp_path / "backup")
+
+    assert report.done == [str(folder / "big.png")]
+    assert report.bytes_sent == len(data) - half  # only the missing half came over
+    assert (folder / "big.png").read_bytes() == data
+    assert [path.name for path in folder.iterdir()] == ["big.png"]
+
+
+def test_download_since_a_date(logged_in, make_photo, tmp_path):
+    old, _ = make_photo("old.jpg")
+    new, _ = make_photo("new.jpg")
+    Photo.objects.filter(pk=old.pk).update(taken_at=datetime(2020, 1, 1, tzinfo=UTC))
+    Photo.objects.filter(pk=new.pk).update(taken_at=datetime(2024, 3, 1, tzinfo=UTC))
+
+    assert myphoto(["download", str(tmp_path / "b"), "--since", "2024-01-01"]) == 0
+
+    assert [p.name for p in (tmp_path / "b").rglob("*.jpg")] == ["new.jpg"]
+
+
+def test_ls_rm_restore_speak_json(logged_in, make_photo, capsys):
+    photo, _ = make_photo("one.jpg")
+
+    assert myphoto(["ls", "--json"]) == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert listed["id"] == str(photo.pk) and listed["filename"] == "one.jpg"
+
+    assert myphoto(["rm", str(photo.pk), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"deleted": 1}
+    assert Photo.objects.get(pk=photo.pk).deleted_at is not None
+
+    assert myphoto(["restore", str(photo.pk), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"restored": [str(photo.pk)], "failed": []}
+    assert Photo.objects.get(pk=photo.pk).deleted_at is None
+
+
+def test_bad_token_unreachable_server_and_no_login_are_one_line_each(
+    live_server, user, monkeypatch, tmp_path, capsys
+):
+    monkeypatch.setenv("MYPHOTO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("MYPHOTO_URL", live_server.url)
+
+    assert myphoto(["ls"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "Not logged in: run `myphoto login URL` (or set MYPHOTO_URL and MYPHOTO_TOKEN)."
+    )
+
+    monkeypatch.setenv("MYPHOTO_TOKEN", "not-a-token")
+    assert myphoto(["upload", str(tmp_path)]) == 3
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("myphoto: The server refused the token") and "\n" not in err
+    assert "Traceback" not in err
+
+    monkeypatch.setenv("MYPHOTO_URL", f"http://127.0.0.1:{seaweedfs.free_port()}")
+    assert myphoto(["ls"]) == 4
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("myphoto: Cannot reach http://127.0.0.1:") and "\n" not in err
+    assert "connection refused" in err
+
+    monkeypatch.setenv("MYPHOTO_URL", f"{live_server.url}/not-here")
+    monkeypatch.setenv("MYPHOTO_TOKEN", "anything")
+    assert myphoto(["ls"]) == 1
+    assert "does not look like a MyPhoto server" in capsys.readouterr().err
+
+
+def test_import_a_folder_server_side(user, tmp_path, capsys):
+    phone_dump(tmp_path / "dump")
+
+    call_command("import", str(tmp_path / "dump"), user="alice")
+
+    out = capsys.readouterr().out
+    assert "Imported 30 photos for alice; 0 were already there; 1 files were not imported." in out
+    assert "notes.txt: This file is not an image" in out
+    call_command("import", str(tmp_path / "dump"), user="alice")
+    assert "Imported 0 photos for alice; 30 were already there" in capsys.readouterr().out
+    assert Photo.objects.filter(owner=user).count() == 30
+    assert os.path.exists(tmp_path / "dump" / "scan")  # originals are left where they are
