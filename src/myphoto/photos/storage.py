@@ -10,6 +10,7 @@ talks to boto3.
 from __future__ import annotations
 
 import logging
+import mimetypes
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -53,16 +54,55 @@ def uses_s3() -> bool:
 
 
 def _client(storage: Storage):
-    return storage.connection.meta.client  # type: ignore[attr-defined]
+    """One boto3 client per storage, shared by every thread.
+
+    django-storages makes a session and resource per thread, which costs about
+    100 ms each time a gunicorn thread first touches S3; boto3 clients are
+    thread-safe, so one does for all.
+    """
+    return _client_for_endpoint(
+        storage.endpoint_url,  # type: ignore[attr-defined]
+        storage.region_name,  # type: ignore[attr-defined]
+        storage.access_key or None,  # type: ignore[attr-defined]
+        storage.secret_key or None,  # type: ignore[attr-defined]
+        storage.client_config,  # type: ignore[attr-defined]
+    )
+
+
+# Below this, one PUT; above, a multipart upload that retries parts, not the whole file.
+_SINGLE_PUT_BYTES = 64 * 1024 * 1024
 
 
 def save(key: str, content: File) -> None:
     """Write `content` under exactly `key`."""
-    stored_as = get_storage().save(key, content)
+    storage = get_storage()
+    if _is_s3(storage):
+        _s3_save(storage, key, content)
+        return
+    stored_as = storage.save(key, content)
     if stored_as != key:
         # Keys are server-made UUIDs: a rename means a collision we must not hide.
         get_storage().delete(stored_as)
         raise StorageUnavailable(f"storage renamed {key!r} to {stored_as!r}")
+
+
+def _s3_save(storage: Storage, key: str, content: File) -> None:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+    bucket = storage.bucket_name  # type: ignore[attr-defined]
+    content.seek(0)
+    try:
+        if content.size is not None and content.size <= _SINGLE_PUT_BYTES:
+            _client(storage).put_object(
+                Bucket=bucket, Key=key, Body=content, ContentType=content_type
+            )
+        else:
+            _client(storage).upload_fileobj(
+                content, bucket, key, ExtraArgs={"ContentType": content_type}
+            )
+    except (BotoCoreError, ClientError) as err:
+        raise StorageUnavailable(f"could not write {key!r}: {err}") from err
 
 
 def open_stream(
