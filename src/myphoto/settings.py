@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "myphoto.photos.context_processors.upload_limits",
             ],
         },
     },
@@ -227,6 +228,8 @@ MYPHOTO_JOB_RETRIES = env_int("MYPHOTO_JOB_RETRIES", 5)
 # a CDN): presigned URLs are signed for this endpoint when it is set.
 MYPHOTO_S3_PUBLIC_ENDPOINT_URL = os.environ.get("MYPHOTO_S3_PUBLIC_ENDPOINT_URL", "")
 MYPHOTO_MAX_UPLOAD_MB = env_int("MYPHOTO_MAX_UPLOAD_MB", 200)
+# With S3, the page sends files above this straight to the bucket (presigned POST).
+MYPHOTO_DIRECT_UPLOAD_MB = env_int("MYPHOTO_DIRECT_UPLOAD_MB", 50)
 MYPHOTO_MAX_IMAGE_PIXELS = env_int("MYPHOTO_MAX_IMAGE_PIXELS", 200_000_000)
 MYPHOTO_TRASH_DAYS = env_int("MYPHOTO_TRASH_DAYS", 30)
 MYPHOTO_DOWNLOAD_MODE = os.environ.get("MYPHOTO_DOWNLOAD_MODE", "proxy")

@@ -14,9 +14,9 @@ from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import Field
 
-from . import selectors, storage
+from . import imaging, selectors, storage
 from .models import ApiToken, Photo, User
-from .services import download, tokens, trash, upload
+from .services import direct_upload, download, tokens, trash, upload
 
 logger = logging.getLogger(__name__)
 
@@ -243,6 +243,51 @@ def photos_upload(request: HttpRequest, file: list[UploadedFile] = File(...)):  
             raise ApiError(413, "too_large", str(err)) from err
         raise ApiError(415, "unsupported_image", str(err)) from err
     return Status(201, {"items": [photo_out(r.photo, duplicate=r.duplicate) for r in results]})
+
+
+class DirectUploadIn(Schema):
+    filename: str = Field(max_length=255)
+    size: int = Field(gt=0)
+
+
+class DirectUploadOut(Schema):
+    key: str
+    url: str
+    fields: dict[str, str]
+    expires_at: datetime
+
+
+class DirectUploadDoneIn(Schema):
+    key: str
+    filename: str = Field(max_length=255)
+
+
+@photos.post("/uploads", response={201: DirectUploadOut})
+def direct_upload_start(request: HttpRequest, body: DirectUploadIn):
+    """Ask for a presigned POST to send one big file straight to S3 (409 off S3)."""
+    try:
+        started = direct_upload.direct_upload_start(owner=request.auth, size=body.size)
+    except upload.UploadTooLarge as err:
+        raise ApiError(413, "too_large", f"{body.filename}: {err}") from err
+    except direct_upload.DirectUploadUnavailable as err:
+        raise ApiError(409, "direct_upload_unavailable", str(err)) from err
+    return Status(201, started)
+
+
+@photos.post("/uploads/complete", response={201: UploadOut})
+def direct_upload_complete(request: HttpRequest, body: DirectUploadDoneIn):
+    """The file is in S3: check it like any upload and add it to the library."""
+    try:
+        result = direct_upload.direct_upload_complete(
+            owner=request.auth, key=body.key, filename=body.filename
+        )
+    except direct_upload.DirectUploadNotFound as err:
+        raise ApiError(404, "not_found", str(err)) from err
+    except upload.UploadTooLarge as err:
+        raise ApiError(413, "too_large", f"{body.filename}: {err}") from err
+    except imaging.UnsupportedImage as err:
+        raise ApiError(415, "unsupported_image", f"{body.filename}: {err}") from err
+    return Status(201, {"items": [photo_out(result.photo, duplicate=result.duplicate)]})
 
 
 @photos.get("/photos", response=PhotoListOut)

@@ -14,6 +14,7 @@ import mimetypes
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.conf import settings
@@ -39,6 +40,7 @@ class StorageUnavailable(Exception):
 class StoredObject:
     key: str
     size: int
+    modified: datetime | None = None
 
 
 def get_storage() -> Storage:
@@ -197,7 +199,7 @@ def list_objects(prefix: str = "") -> Iterator[StoredObject]:
         paginator = _client(storage).get_paginator("list_objects_v2")
         for page in paginator.paginate(Bucket=storage.bucket_name, Prefix=prefix):  # type: ignore[attr-defined]
             for entry in page.get("Contents", ()):
-                yield StoredObject(entry["Key"], entry["Size"])
+                yield StoredObject(entry["Key"], entry["Size"], entry.get("LastModified"))
         return
     if not isinstance(storage, FileSystemStorage):
         raise StorageUnavailable(f"cannot list objects of {type(storage).__name__}")
@@ -206,7 +208,8 @@ def list_objects(prefix: str = "") -> Iterator[StoredObject]:
         for filename in filenames:
             path = os.path.join(dirpath, filename)
             key = os.path.relpath(path, root).replace(os.sep, "/")
-            yield StoredObject(key, os.path.getsize(path))
+            modified = datetime.fromtimestamp(os.path.getmtime(path), tz=UTC)
+            yield StoredObject(key, os.path.getsize(path), modified)
 
 
 def exists(key: str) -> bool:
@@ -257,6 +260,48 @@ def presigned_get_url(
         },
         ExpiresIn=expires_in,
     )
+
+
+def presigned_post(key: str, *, max_bytes: int, expires_in: int) -> dict | None:
+    """Return the URL and form fields with which a browser POSTs one file to `key`.
+
+    The policy pins the key and bounds the size; None when the storage is not S3.
+    """
+    storage = get_storage()
+    if not _is_s3(storage):
+        return None
+    return _public_client(storage).generate_presigned_post(
+        Bucket=storage.bucket_name,  # type: ignore[attr-defined]
+        Key=key,
+        Conditions=[["content-length-range", 1, max_bytes]],
+        ExpiresIn=expires_in,
+    )
+
+
+def copy(source_key: str, target_key: str) -> None:
+    """Copy an object inside the storage (on S3 the bytes never leave the server)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    storage = get_storage()
+    if not _is_s3(storage):
+        with storage.open(source_key, "rb") as source:
+            save(target_key, File(source))
+        return
+    bucket = storage.bucket_name  # type: ignore[attr-defined]
+    content_type = mimetypes.guess_type(target_key)[0] or "application/octet-stream"
+    try:
+        _client(storage).copy(
+            {"Bucket": bucket, "Key": source_key},
+            bucket,
+            target_key,
+            ExtraArgs={"ContentType": content_type, "MetadataDirective": "REPLACE"},
+        )
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") in {"404", "NoSuchKey"}:
+            raise ObjectMissing(source_key) from err
+        raise StorageUnavailable(f"could not copy {source_key!r}: {err}") from err
+    except BotoCoreError as err:
+        raise StorageUnavailable(f"could not copy {source_key!r}: {err}") from err
 
 
 def _public_client(storage: Storage):

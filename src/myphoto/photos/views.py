@@ -35,7 +35,6 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "days": selectors.group_by_day(page.items),
         "next_cursor": page.next_cursor,
         "count": selectors.timeline_count(user=request.user),
-        "max_upload_bytes": upload.max_upload_bytes(),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "photos/_days.html", context)

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import uuid
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -95,9 +95,19 @@ def photos_upload(*, owner: User, files: Sequence[File]) -> list[UploadResult]:
     return [_store(owner=owner, checked=item) for item in checked]
 
 
-def photo_upload(*, owner: User, file: File, filename: str | None = None) -> UploadResult:
-    """Check and store one file; raise UploadTooLarge or UnsupportedImage if refused."""
-    return _store(owner=owner, checked=_check(file, filename))
+def photo_upload(
+    *,
+    owner: User,
+    file: File,
+    filename: str | None = None,
+    write: Callable[[str], None] | None = None,
+) -> UploadResult:
+    """Check and store one file; raise UploadTooLarge or UnsupportedImage if refused.
+
+    `write(key)`, when given, puts the bytes at `key` (say, by a copy inside the
+    storage) instead of uploading `file` again.
+    """
+    return _store(owner=owner, checked=_check(file, filename), write=write)
 
 
 def _existing(owner: User, sha256: str) -> Photo | None:
@@ -109,7 +119,10 @@ def _existing(owner: User, sha256: str) -> Photo | None:
     return photo
 
 
-def _store(*, owner: User, checked: _Checked) -> UploadResult:
+def _store(
+    *, owner: User, checked: _Checked, write: Callable[[str], None] | None = None
+) -> UploadResult:
+    """Write the object (with `write(key)`, else from the checked file), then the row."""
     existing = _existing(owner, checked.sha256)
     if existing is not None:
         return UploadResult(existing, duplicate=True)
@@ -119,8 +132,11 @@ def _store(*, owner: User, checked: _Checked) -> UploadResult:
     key = f"originals/{owner.pk}/{photo_id}.{facts.extension}"
     written: list[str] = []
     try:
-        checked.file.seek(0)
-        storage.save(key, checked.file)
+        if write is None:
+            checked.file.seek(0)
+            storage.save(key, checked.file)
+        else:
+            write(key)
         written.append(key)
         with transaction.atomic():
             photo = Photo.objects.create(

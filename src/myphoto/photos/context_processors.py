@@ -1,0 +1,15 @@
+"""Values every page's upload panel needs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from .services.direct_upload import direct_upload_threshold_bytes
+from .services.upload import max_upload_bytes
+
+
+def upload_limits(request: HttpRequest) -> dict[str, int]:
+    return {
+        "max_upload_bytes": max_upload_bytes(),
+        "direct_upload_bytes": direct_upload_threshold_bytes(),
+    }
