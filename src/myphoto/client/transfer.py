@@ -59,6 +59,25 @@ def progress_bar(console: Console) -> Progress:
     )
 
 
+class _Tracker:
+    """One progress bar over files and bytes, and the report it fills in."""
+
+    def __init__(self, progress: Progress, description: str, sizes: list[int], report: Report):
+        self.progress, self.report, self.total = progress, report, len(sizes)
+        self.bar = progress.add_task(description, total=sum(sizes), files=f"0/{self.total} files")
+
+    def advance(self, n: int) -> None:
+        self.progress.advance(self.bar, n)
+
+    def finish(self, outcome: list, entry: object, size_left: int) -> None:
+        """Record one file's outcome; `size_left` is what its bytes did not yet advance."""
+        with self.report.lock:
+            outcome.append(entry)
+            report = self.report
+            count = len(report.done) + len(report.already) + len(report.failed)
+        self.progress.update(self.bar, advance=size_left, files=f"{count}/{self.total} files")
+
+
 class _Counting:
     """A file whose reads advance the progress bar; the rest is the file's own."""
 
@@ -108,18 +127,10 @@ def upload(
     stop = threading.Event()
     photos, others = files.sort_photos(files.walk(paths))
     report.skipped = [str(path) for path in others]
-    total = len(photos)
 
     with progress_bar(console) as progress:
-        bar = progress.add_task(
-            "Uploading", total=sum(p.size for p in photos), files=f"0/{total} files"
-        )
-
-        def finish(outcome: list, entry: object, size_left: int) -> None:
-            with report.lock:
-                outcome.append(entry)
-                count = len(report.done) + len(report.already) + len(report.failed)
-            progress.update(bar, advance=size_left, files=f"{count}/{total} files")
+        tracker = _Tracker(progress, "Uploading", [p.size for p in photos], report)
+        finish = tracker.finish
 
         def send(photo: files.Candidate) -> None:
             if stop.is_set():
@@ -129,7 +140,7 @@ def upload(
             def advance(n: int) -> None:
                 nonlocal sent
                 sent += n
-                progress.advance(bar, n)
+                tracker.advance(n)
 
             try:
                 digest = files.sha256_of(photo.path)
@@ -210,18 +221,10 @@ def download(
     stop = threading.Event()
     params = {"taken_after": since.isoformat()} if since else {}
     planned = plan(server.photos(**params), dest)
-    total = len(planned)
 
     with progress_bar(console) as progress:
-        bar = progress.add_task(
-            "Downloading", total=sum(p.size for p in planned), files=f"0/{total} files"
-        )
-
-        def finish(outcome: list, entry: object, size_left: int) -> None:
-            with report.lock:
-                outcome.append(entry)
-                count = len(report.done) + len(report.already) + len(report.failed)
-            progress.update(bar, advance=size_left, files=f"{count}/{total} files")
+        tracker = _Tracker(progress, "Downloading", [p.size for p in planned], report)
+        finish = tracker.finish
 
         def fetch(item: Planned) -> None:
             if stop.is_set():
@@ -244,7 +247,7 @@ def download(
             received = 0
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                received = _fetch_into(server, item, part, stop, progress, bar, report)
+                received = _fetch_into(server, item, part, stop, tracker)
                 if received < 0:  # stopped by Ctrl-C: the part stays for the next run
                     return
                 os.replace(part, target)
@@ -273,7 +276,7 @@ class ChecksumMismatch(Exception):
 
 
 def _fetch_into(
-    server: Server, item: Planned, part: Path, stop, progress: Progress, bar, report: Report
+    server: Server, item: Planned, part: Path, stop: threading.Event, tracker: _Tracker
 ) -> int:
     """Download into `part`, resuming what is there; return the bytes received (-1: stopped)."""
     photo = item.photo
@@ -284,13 +287,13 @@ def _fetch_into(
     digest = _hash_prefix(part) if offset else hashlib.sha256()
     headers = {"Range": f"bytes={offset}-"} if offset else {}
     if offset:
-        progress.advance(bar, offset)
+        tracker.advance(offset)
     received = 0
     if offset < item.size:
         with server.stream("GET", f"/photos/{photo['id']}/download", headers=headers) as response:
             if offset and response.status_code != 206:
                 # The server sent the whole file after all: start again.
-                progress.advance(bar, -offset)
+                tracker.advance(-offset)
                 offset, digest = 0, hashlib.sha256()
             with part.open("ab" if offset else "wb") as out:
                 for chunk in response.iter_bytes(CHUNK):
@@ -299,9 +302,9 @@ def _fetch_into(
                     out.write(chunk)
                     digest.update(chunk)
                     received += len(chunk)
-                    progress.advance(bar, len(chunk))
-    with report.lock:
-        report.bytes_sent += received
+                    tracker.advance(len(chunk))
+    with tracker.report.lock:
+        tracker.report.bytes_sent += received
     if digest.hexdigest() != photo["sha256"]:
         part.unlink(missing_ok=True)
         raise ChecksumMismatch("the download did not match its SHA-256; run again")
