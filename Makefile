@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-postgres lint format bench-downloads bench-thumbnails clean
+.PHONY: install run test test-postgres lint format bench-downloads bench-thumbnails bench-cli clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,6 @@ bench-downloads: install
 bench-thumbnails: install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/thumbnails.py
+
+bench-cli: install
+	$(BIN)/python bench/cli_transfer.py
