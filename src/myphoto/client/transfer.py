@@ -285,7 +285,10 @@ def _fetch_into(
         part.unlink()
         offset = 0
     digest = _hash_prefix(part) if offset else hashlib.sha256()
-    headers = {"Range": f"bytes={offset}-"} if offset else {}
+    # The raw bytes are the file only without a content coding: ask for none.
+    headers = {"Accept-Encoding": "identity"}
+    if offset:
+        headers["Range"] = f"bytes={offset}-"
     if offset:
         tracker.advance(offset)
     received = 0
@@ -296,7 +299,7 @@ def _fetch_into(
                 tracker.advance(-offset)
                 offset, digest = 0, hashlib.sha256()
             with part.open("ab" if offset else "wb") as out:
-                for chunk in response.iter_bytes(CHUNK):
+                for chunk in response.iter_raw():
                     if stop.is_set():
                         return -1
                     out.write(chunk)
