@@ -26,6 +26,10 @@ class Unreachable(ClientError):
     exit_code = 4
 
 
+class TransientError(ClientError):
+    """The connection broke in the middle of a request; trying again may work."""
+
+
 class ApiError(ClientError):
     """The server answered with an error status; `detail` is its sentence."""
 
@@ -110,6 +114,9 @@ class Server:
             ) from err
         except httpx.TimeoutException as err:
             raise Unreachable(f"{self.url} did not answer in time: try again later.") from err
+        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as err:
+            # Typically a kept-alive connection the other side had already closed.
+            raise TransientError(f"the connection broke ({_reason(err)})") from err
         except httpx.HTTPError as err:
             raise ClientError(f"The connection to {self.url} failed: {_reason(err)}") from err
 

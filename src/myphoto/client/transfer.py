@@ -6,6 +6,7 @@ import errno
 import hashlib
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -24,9 +25,10 @@ from rich.progress import (
 )
 
 from . import files
-from .http import ApiError, ClientError, Server
+from .http import ApiError, ClientError, Server, TransientError
 
 CHUNK = 1024 * 1024
+ATTEMPTS = 3
 
 
 class DiskFull(ClientError):
@@ -76,6 +78,19 @@ class _Tracker:
             report = self.report
             count = len(report.done) + len(report.already) + len(report.failed)
         self.progress.update(self.bar, advance=size_left, files=f"{count}/{self.total} files")
+
+
+def _with_retries(attempt: Callable[[], Any], undo_progress: Callable[[], None]) -> Any:
+    """Run `attempt`, again after a broken connection (uploads dedupe, downloads resume)."""
+    for number in range(1, ATTEMPTS + 1):
+        try:
+            return attempt()
+        except TransientError:
+            if number == ATTEMPTS:
+                raise
+            undo_progress()
+            time.sleep(0.25 * number)
+    raise AssertionError("unreachable")
 
 
 class _Counting:
@@ -142,12 +157,17 @@ def upload(
                 sent += n
                 tracker.advance(n)
 
-            try:
+            def undo_progress() -> None:
+                nonlocal sent
+                tracker.advance(-sent)
+                sent = 0
+
+            def attempt() -> bool:
+                """Send the file unless the server has it; return whether it was new."""
                 digest = files.sha256_of(photo.path)
                 try:
                     server.request("GET", f"/photos/by-hash/{digest}")
-                    finish(report.already, str(photo.path), photo.size)
-                    return
+                    return False
                 except ApiError as err:
                     if err.status != 404:
                         raise
@@ -159,8 +179,13 @@ def upload(
                     )
                 with report.lock:
                     report.bytes_sent += photo.size
-                outcome = report.already if answer["items"][0]["duplicate"] else report.done
-                finish(outcome, str(photo.path), photo.size - sent)
+                return not answer["items"][0]["duplicate"]
+
+            try:
+                new = _with_retries(attempt, undo_progress)
+                finish(report.done if new else report.already, str(photo.path), photo.size - sent)
+            except TransientError as err:
+                finish(report.failed, (str(photo.path), str(err)), photo.size - sent)
             except ApiError as err:
                 finish(report.failed, (str(photo.path), err.detail), photo.size - sent)
             except OSError as err:
@@ -244,16 +269,31 @@ def download(
                     )
                 return
             part = target.with_name(f".{target.name}.{photo['id'][:8]}.part")
-            received = 0
+            received = counted = 0
+
+            def advance(n: int) -> None:
+                nonlocal counted
+                counted += n
+                tracker.advance(n)
+
+            def undo_progress() -> None:
+                nonlocal counted
+                tracker.advance(-counted)
+                counted = 0
+
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                received = _fetch_into(server, item, part, stop, tracker)
+                received = _with_retries(
+                    lambda: _fetch_into(server, item, part, stop, advance, report), undo_progress
+                )
                 if received < 0:  # stopped by Ctrl-C: the part stays for the next run
                     return
                 os.replace(part, target)
                 moment = datetime.fromisoformat(photo["taken_at"]).timestamp()
                 os.utime(target, (moment, moment))
                 finish(report.done, str(target), 0)
+            except TransientError as err:
+                finish(report.failed, (str(target), f"{err}; run again to resume"), 0)
             except ApiError as err:
                 finish(report.failed, (str(target), err.detail), item.size - received)
             except OSError as err:
@@ -276,7 +316,12 @@ class ChecksumMismatch(Exception):
 
 
 def _fetch_into(
-    server: Server, item: Planned, part: Path, stop: threading.Event, tracker: _Tracker
+    server: Server,
+    item: Planned,
+    part: Path,
+    stop: threading.Event,
+    advance: Callable[[int], None],
+    report: Report,
 ) -> int:
     """Download into `part`, resuming what is there; return the bytes received (-1: stopped)."""
     photo = item.photo
@@ -290,13 +335,13 @@ def _fetch_into(
     if offset:
         headers["Range"] = f"bytes={offset}-"
     if offset:
-        tracker.advance(offset)
+        advance(offset)
     received = 0
     if offset < item.size:
         with server.stream("GET", f"/photos/{photo['id']}/download", headers=headers) as response:
             if offset and response.status_code != 206:
                 # The server sent the whole file after all: start again.
-                tracker.advance(-offset)
+                advance(-offset)
                 offset, digest = 0, hashlib.sha256()
             with part.open("ab" if offset else "wb") as out:
                 for chunk in response.iter_raw():
@@ -305,9 +350,9 @@ def _fetch_into(
                     out.write(chunk)
                     digest.update(chunk)
                     received += len(chunk)
-                    tracker.advance(len(chunk))
-    with tracker.report.lock:
-        tracker.report.bytes_sent += received
+                    advance(len(chunk))
+    with report.lock:
+        report.bytes_sent += received
     if digest.hexdigest() != photo["sha256"]:
         part.unlink(missing_ok=True)
         raise ChecksumMismatch("the download did not match its SHA-256; run again")
