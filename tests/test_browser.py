@@ -307,3 +307,28 @@ def test_infinite_scroll_loads_the_next_pages(open_page, make_photo, monkeypatch
     assert names == [f"photo {n}.jpg" for n in range(9, -1, -1)]
     # One heading per day even when a day spans three pages.
     expect(page.locator("#timeline .day")).to_have_count(1)
+
+
+def test_a_big_file_goes_straight_to_the_bucket(open_page, photo_storage, settings, tmp_path):
+    if photo_storage.kind != "s3":
+        pytest.skip("direct uploads are an S3 feature")
+    settings.MYPHOTO_DIRECT_UPLOAD_MB = 1
+    big = images.noise_png(900, 700, seed=8)  # about 1.9 MB: over the threshold
+    (tmp_path / "big.png").write_bytes(big)
+    page = open_page()
+    to_bucket = []
+    page.on(
+        "request", lambda r: r.method == "POST" and "/api/" not in r.url and to_bucket.append(r)
+    )
+
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("link", name="Upload").first.click()
+    chooser.value.set_files([tmp_path / "big.png"])
+
+    panel = page.get_by_role("region", name="Uploads")
+    expect(panel.locator(".upload-item", has_text="big.png")).to_contain_text("Uploaded")
+    expect(page.locator("#timeline .tile")).to_have_count(1)
+    assert [r.url.startswith(photo_storage.server.endpoint_url) for r in to_bucket] == [True]
+    photo = Photo.objects.get()
+    assert photo_storage.read(photo.storage_key) == big
+    assert photo_storage.keys() == set(photo.storage_keys)  # no incoming/ object left
