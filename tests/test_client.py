@@ -237,3 +237,37 @@ def test_import_a_folder_server_side(user, tmp_path, capsys):
     assert "Imported 0 photos for alice; 30 were already there" in capsys.readouterr().out
     assert Photo.objects.filter(owner=user).count() == 30
     assert os.path.exists(tmp_path / "dump" / "scan")  # originals are left where they are
+
+
+def test_ctrl_c_stops_the_upload_and_the_next_run_goes_on(logged_in, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(40):
+        (folder / f"{n:02d}.png").write_bytes(images.noise_png(300, 300, seed=n))
+    run = [sys.executable, "-m", "myphoto", "upload", str(folder), "--jobs", "1"]
+    client = subprocess.Popen(run, env=os.environ, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while Photo.objects.count() < 3:
+        assert time.monotonic() < deadline and client.poll() is None
+        time.sleep(0.05)
+
+    client.send_signal(signal.SIGINT)
+    output, _ = client.communicate(timeout=30)
+
+    assert client.returncode == 130
+    assert "Stopped. Run the same command again to go on where it stopped." in output
+    stored = Photo.objects.count()
+    assert 3 <= stored < 40
+
+    again = subprocess.run(run, env=os.environ, capture_output=True, text=True, timeout=120)
+
+    assert again.returncode == 0, again.stderr
+    lines = again.stdout.splitlines()
+    assert any(line.split() == ["already", "there", str(stored)] for line in lines)
+    assert any(line.split() == ["uploaded", str(40 - stored)] for line in lines)
+    assert Photo.objects.count() == 40
