@@ -229,7 +229,7 @@ def test_delete_with_undo_then_delete_and_restore_from_the_trash(open_page, make
 
 def test_viewer_shows_details_and_steps_with_the_arrow_keys(open_page, make_photo):
     library(make_photo, 2)
-    camera, _ = make_photo("IMG_0001.jpg", data=images.camera_photo("JPEG", seed=9))
+    camera, camera_bytes = make_photo("IMG_0001.jpg", data=images.camera_photo("JPEG", seed=9))
     page = open_page()
     tiles = page.locator("#timeline .tile")
     expect(tiles).to_have_count(3)
@@ -255,6 +255,10 @@ def test_viewer_shows_details_and_steps_with_the_arrow_keys(open_page, make_phot
     page.wait_for_function("document.querySelector('.viewer-image').naturalHeight > 0")
     assert page.evaluate("document.querySelector('.viewer-image').naturalHeight") == 600
     screenshot(page, "viewer")
+    with page.expect_download() as download_info:
+        viewer.get_by_role("link", name="Download").click()
+    assert download_info.value.suggested_filename == "IMG_0001.jpg"
+    assert Path(download_info.value.path()).read_bytes() == camera_bytes
 
     page.keyboard.press("Escape")
     expect(viewer).to_be_hidden()
