@@ -48,7 +48,10 @@ def get_storage() -> Storage:
 
 
 def _is_s3(storage: Storage) -> bool:
-    return hasattr(storage, "bucket_name") and hasattr(storage, "connection")
+    # Not hasattr(storage, "connection"): that property builds a boto3 session per thread.
+    from storages.backends.s3 import S3Storage
+
+    return isinstance(storage, S3Storage)
 
 
 def uses_s3() -> bool:
