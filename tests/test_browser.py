@@ -128,7 +128,8 @@ def test_upload_by_chooser_and_drop_then_select_a_range_and_download_a_zip(
     with page.expect_file_chooser() as chooser:
         page.get_by_role("link", name="Upload").first.click()
     chooser.value.set_files([tmp_path / "사진 2023.jpg", tmp_path / "screen.png"])
-    drop_files(page, {"dropped.webp": images.camera_photo("WEBP", seed=3)})
+    # An iPhone photo: HEIC, turned by its orientation, with capture time, camera and place.
+    drop_files(page, {"IMG_0002.HEIC": images.camera_photo("HEIF", seed=3)})
 
     panel = page.get_by_role("region", name="Uploads")
     expect(panel.get_by_text("3 photos uploaded")).to_be_visible()
@@ -138,6 +139,11 @@ def test_upload_by_chooser_and_drop_then_select_a_range_and_download_a_zip(
     expect(page.locator("#photo-count")).to_have_text("3 photos")
     expect(page.locator("#timeline img")).to_have_count(3)  # thumbnails, not placeholders
     screenshot(page, "timeline-after-upload")
+    iphone = page.locator("#timeline .tile", has=page.locator("img[alt='IMG_0002.HEIC']"))
+    expect(iphone).to_have_attribute("data-camera", "Apple iPhone 15 Pro")
+    expect(iphone).to_have_attribute("data-dimensions", "400 × 600")
+    expect(iphone).to_have_attribute("data-lat", "37.5665")
+    expect(iphone.locator("xpath=ancestor::section//time")).to_have_text("Wed, 11 Oct 2023")
 
     first, last = tiles.nth(0), tiles.nth(2)
     first.hover()
@@ -152,7 +158,7 @@ def test_upload_by_chooser_and_drop_then_select_a_range_and_download_a_zip(
     assert download.suggested_filename.startswith("myphoto-")
     assert download.suggested_filename.endswith(".zip")
     with zipfile.ZipFile(download.path()) as archive:
-        assert sorted(archive.namelist()) == ["dropped.webp", "screen.png", "사진 2023.jpg"]
+        assert sorted(archive.namelist()) == ["IMG_0002.HEIC", "screen.png", "사진 2023.jpg"]
         assert archive.testzip() is None
 
 
