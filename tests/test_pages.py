@@ -136,3 +136,18 @@ def test_pages_need_a_login(db):
     for url in ("/", "/account/", "/trash/"):
         response = Client().get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_later_pages_cost_one_query_for_photos(client, make_photo, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for n in range(5):
+        make_photo(f"{n}.jpg")
+    cursor = client.get("/").content.decode().split("?cursor=")[1].split('"')[0]
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/?cursor={cursor}", headers={"HX-Request": "true"})
+
+    assert len([q for q in queries if 'FROM "photos_photo"' in q["sql"]]) == 1

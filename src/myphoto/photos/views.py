@@ -31,12 +31,16 @@ def timeline(request: HttpRequest) -> HttpResponse:
         )
     except selectors.InvalidCursor:
         return redirect("timeline")
+    fragment = request.htmx and not request.htmx.boosted
     context = {
         "days": selectors.group_by_day(page.items),
         "next_cursor": page.next_cursor,
-        "count": selectors.timeline_count(user=request.user),
+        # Later pages of the infinite scroll do not show the count: no COUNT for them.
+        "count": None
+        if fragment and request.GET.get("cursor")
+        else selectors.timeline_count(user=request.user),
     }
-    if request.htmx and not request.htmx.boosted:
+    if fragment:
         return render(request, "photos/_days.html", context)
     return render(request, "photos/timeline.html", context)
 
