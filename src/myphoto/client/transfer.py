@@ -80,6 +80,21 @@ class _Tracker:
         self.progress.update(self.bar, advance=size_left, files=f"{count}/{self.total} files")
 
 
+class _FileProgress:
+    """What one file has moved the bar by, so that a retry can take it back."""
+
+    def __init__(self, tracker: _Tracker) -> None:
+        self.tracker, self.counted = tracker, 0
+
+    def advance(self, n: int) -> None:
+        self.counted += n
+        self.tracker.advance(n)
+
+    def undo(self) -> None:
+        self.tracker.advance(-self.counted)
+        self.counted = 0
+
+
 def _with_retries(attempt: Callable[[], Any], undo_progress: Callable[[], None]) -> Any:
     """Run `attempt`, again after a broken connection (uploads dedupe, downloads resume)."""
     for number in range(1, ATTEMPTS + 1):
@@ -150,17 +165,7 @@ def upload(
         def send(photo: files.Candidate) -> None:
             if stop.is_set():
                 return
-            sent = 0
-
-            def advance(n: int) -> None:
-                nonlocal sent
-                sent += n
-                tracker.advance(n)
-
-            def undo_progress() -> None:
-                nonlocal sent
-                tracker.advance(-sent)
-                sent = 0
+            moved = _FileProgress(tracker)
 
             def attempt() -> bool:
                 """Send the file unless the server has it; return whether it was new."""
@@ -175,23 +180,22 @@ def upload(
                     answer = server.json(
                         "POST",
                         "/photos",
-                        files={"file": (photo.path.name, _Counting(source, advance))},
+                        files={"file": (photo.path.name, _Counting(source, moved.advance))},
                     )
                 with report.lock:
                     report.bytes_sent += photo.size
                 return not answer["items"][0]["duplicate"]
 
             try:
-                new = _with_retries(attempt, undo_progress)
-                finish(report.done if new else report.already, str(photo.path), photo.size - sent)
+                new = _with_retries(attempt, moved.undo)
+                outcome, entry = (report.done if new else report.already), str(photo.path)
             except TransientError as err:
-                finish(report.failed, (str(photo.path), str(err)), photo.size - sent)
+                outcome, entry = report.failed, (str(photo.path), str(err))
             except ApiError as err:
-                finish(report.failed, (str(photo.path), err.detail), photo.size - sent)
+                outcome, entry = report.failed, (str(photo.path), err.detail)
             except OSError as err:
-                finish(
-                    report.failed, (str(photo.path), err.strerror or str(err)), photo.size - sent
-                )
+                outcome, entry = report.failed, (str(photo.path), err.strerror or str(err))
+            finish(outcome, entry, photo.size - moved.counted)
 
         _run_all(jobs, photos, send, report, stop)
     return report
@@ -269,22 +273,13 @@ def download(
                     )
                 return
             part = target.with_name(f".{target.name}.{photo['id'][:8]}.part")
-            received = counted = 0
-
-            def advance(n: int) -> None:
-                nonlocal counted
-                counted += n
-                tracker.advance(n)
-
-            def undo_progress() -> None:
-                nonlocal counted
-                tracker.advance(-counted)
-                counted = 0
-
+            received = 0
+            moved = _FileProgress(tracker)
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 received = _with_retries(
-                    lambda: _fetch_into(server, item, part, stop, advance, report), undo_progress
+                    lambda: _fetch_into(server, item, part, stop, moved.advance, report),
+                    moved.undo,
                 )
                 if received < 0:  # stopped by Ctrl-C: the part stays for the next run
                     return
