@@ -271,3 +271,38 @@ def test_ctrl_c_stops_the_upload_and_the_next_run_goes_on(logged_in, tmp_path):
     assert any(line.split() == ["already", "there", str(stored)] for line in lines)
     assert any(line.split() == ["uploaded", str(40 - stored)] for line in lines)
     assert Photo.objects.count() == 40
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MB file system, to fill up."""
+    import subprocess
+
+    mount = tmp_path / "small"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_is_one_line_and_keeps_finished_files(
+    logged_in, make_photo, small_disk, capsys
+):
+    first, first_bytes = make_photo("first.png", data=images.noise_png(400, 500, seed=1))
+    second, _ = make_photo("second.png", data=images.noise_png(400, 500, seed=2))
+    Photo.objects.filter(pk=first.pk).update(taken_at=datetime(2024, 1, 1, tzinfo=UTC))
+    Photo.objects.filter(pk=second.pk).update(taken_at=datetime(2024, 1, 2, tzinfo=UTC))
+
+    assert myphoto(["download", str(small_disk), "--jobs", "1"]) == 5
+
+    last_line = capsys.readouterr().err.strip().splitlines()[-1]  # under the progress bar
+    assert last_line == (
+        f"myphoto: The disk is full at {small_disk}: free some space and run again "
+        "(finished files are kept, the partial one resumes)."
+    )
+    assert (small_disk / "2024" / "01" / "first.png").read_bytes() == first_bytes
+    assert not (small_disk / "2024" / "01" / "second.png").exists()  # never a half file
