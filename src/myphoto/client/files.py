@@ -65,12 +65,17 @@ def sort_photos(paths: Iterable[Path]) -> tuple[list[Candidate], list[Path]]:
     return photos, others
 
 
-def sha256_of(path: Path) -> str:
+def sha256_hash(path: Path) -> hashlib._Hash:
+    """The SHA-256 state after the whole file, to finish or to go on with."""
     digest = hashlib.sha256()
     with path.open("rb") as source:
         while chunk := source.read(CHUNK):
             digest.update(chunk)
-    return digest.hexdigest()
+    return digest
+
+
+def sha256_of(path: Path) -> str:
+    return sha256_hash(path).hexdigest()
 
 
 def safe_name(name: str) -> str:

@@ -228,14 +228,6 @@ def plan(photos: Iterable[dict[str, Any]], dest: Path) -> list[Planned]:
     return planned
 
 
-def _hash_prefix(path: Path) -> hashlib._Hash:
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        while chunk := source.read(CHUNK):
-            digest.update(chunk)
-    return digest
-
-
 def download(
     server: Server,
     dest: Path,
@@ -324,12 +316,11 @@ def _fetch_into(
     if offset > item.size:
         part.unlink()
         offset = 0
-    digest = _hash_prefix(part) if offset else hashlib.sha256()
+    digest = files.sha256_hash(part) if offset else hashlib.sha256()
     # The raw bytes are the file only without a content coding: ask for none.
     headers = {"Accept-Encoding": "identity"}
     if offset:
         headers["Range"] = f"bytes={offset}-"
-    if offset:
         advance(offset)
     received = 0
     if offset < item.size:
