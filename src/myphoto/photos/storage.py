@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -167,6 +168,23 @@ def _file_stream(storage: Storage, key: str, start: int, end: int | None, chunk_
                 yield block
 
     return chunks()
+
+
+# Objects up to this size are copied into memory; bigger ones spool to a temporary file.
+_SPOOL_BYTES = 64 * 1024 * 1024
+
+
+def local_copy(key: str) -> tempfile.SpooledTemporaryFile:
+    """Return a temporary file holding the object, at its start; the caller closes it."""
+    copy = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115  the caller closes it
+    try:
+        for chunk in open_stream(key):
+            copy.write(chunk)
+    except BaseException:
+        copy.close()
+        raise
+    copy.seek(0)
+    return copy
 
 
 def read_bytes(key: str) -> bytes:

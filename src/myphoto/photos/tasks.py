@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from . import imaging, storage
+from . import storage
 from .services import derivatives
 
 logger = logging.getLogger(__name__)
@@ -19,13 +19,7 @@ logger = logging.getLogger(__name__)
 def make_derivatives(photo_id: str, attempt: int = 1) -> None:
     """Make a photo's sm and md derivatives; retry later if the storage is down."""
     try:
-        derivatives.photo_make_derivatives(photo_id=photo_id)
-    except imaging.UnsupportedImage as err:
-        derivatives.photo_record_derivatives_failure(photo_id=photo_id, reason=str(err))
-    except storage.ObjectMissing:
-        derivatives.photo_record_derivatives_failure(
-            photo_id=photo_id, reason="The original is missing from storage."
-        )
+        derivatives.photo_make_derivatives_or_record_failure(photo_id=photo_id)
     except storage.StorageUnavailable as err:
         # boto3 has already retried this request; try the whole job again later.
         if attempt < settings.MYPHOTO_JOB_RETRIES and default_task_backend.supports_defer:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import tempfile
 from uuid import UUID
 
 from django.core.files.base import ContentFile
@@ -13,9 +12,6 @@ from .. import imaging, storage
 from ..models import Photo
 
 logger = logging.getLogger(__name__)
-
-# Originals up to this size are read into memory; bigger ones spool to disk.
-_SPOOL_BYTES = 64 * 1024 * 1024
 
 
 def derivative_keys(photo: Photo) -> dict[str, str]:
@@ -35,9 +31,7 @@ def photo_make_derivatives(*, photo_id: UUID | str) -> bool:
     photo = Photo.objects.filter(pk=photo_id).first()
     if photo is None or photo.derivatives_ready:
         return False
-    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as original:
-        for chunk in storage.open_stream(photo.storage_key):
-            original.write(chunk)
+    with storage.local_copy(photo.storage_key) as original:
         derivatives = imaging.make_derivatives(original)
     keys = derivative_keys(photo)
     written = []
@@ -63,6 +57,23 @@ def photo_make_derivatives(*, photo_id: UUID | str) -> bool:
         storage.delete_many(written)
         return False
     return True
+
+
+def photo_make_derivatives_or_record_failure(*, photo_id: UUID | str) -> bool:
+    """Make the derivatives; if the original cannot give any, record why on the photo.
+
+    Returns True if it made them, False if there was nothing to make or they
+    failed for good. StorageUnavailable propagates: trying later may work.
+    """
+    try:
+        return photo_make_derivatives(photo_id=photo_id)
+    except imaging.UnsupportedImage as err:
+        photo_record_derivatives_failure(photo_id=photo_id, reason=str(err))
+    except storage.ObjectMissing:
+        photo_record_derivatives_failure(
+            photo_id=photo_id, reason="The original is missing from storage."
+        )
+    return False
 
 
 def photo_record_derivatives_failure(*, photo_id: UUID | str, reason: str) -> None:

@@ -9,7 +9,6 @@ it to its place inside the bucket and removes the incoming object.
 from __future__ import annotations
 
 import logging
-import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from .. import storage
 from ..models import User
-from .upload import UploadResult, UploadTooLarge, max_upload_bytes, photo_upload
+from .upload import UploadResult, check_size, max_upload_bytes, photo_upload
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +27,6 @@ INCOMING = "incoming"
 # How long the browser has to send the file, and after which a forgotten one is removed.
 LIFETIME = timedelta(hours=1)
 STALE_AFTER = timedelta(days=1)
-_SPOOL_BYTES = 64 * 1024 * 1024
 
 
 class DirectUploadUnavailable(Exception):
@@ -55,11 +53,7 @@ def direct_upload_threshold_bytes() -> int:
 
 
 def direct_upload_start(*, owner: User, size: int) -> DirectUpload:
-    if size > max_upload_bytes():
-        raise UploadTooLarge(
-            f"The file is {size / 1024 / 1024:.1f} MB; the limit is "
-            f"{settings.MYPHOTO_MAX_UPLOAD_MB} MB."
-        )
+    check_size(size)
     key = f"{INCOMING}/{owner.pk}/{uuid.uuid4()}"
     post = storage.presigned_post(
         key, max_bytes=max_upload_bytes(), expires_in=int(LIFETIME.total_seconds())
@@ -86,17 +80,16 @@ def direct_upload_complete(*, owner: User, key: str, filename: str) -> UploadRes
     """
     key = _owned_key(owner, key)
     try:
-        with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
-            try:
-                for chunk in storage.open_stream(key):
-                    spool.write(chunk)
-            except storage.ObjectMissing:
-                raise DirectUploadNotFound(
-                    "The file never arrived in storage (or its upload expired); send it again."
-                ) from None
+        try:
+            local = storage.local_copy(key)
+        except storage.ObjectMissing:
+            raise DirectUploadNotFound(
+                "The file never arrived in storage (or its upload expired); send it again."
+            ) from None
+        with local:
             return photo_upload(
                 owner=owner,
-                file=File(spool, name=filename),
+                file=File(local, name=filename),
                 filename=filename,
                 write=lambda target: storage.copy(key, target),
             )

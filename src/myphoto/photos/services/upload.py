@@ -59,14 +59,19 @@ def max_upload_bytes() -> int:
     return settings.MYPHOTO_MAX_UPLOAD_MB * 1024 * 1024
 
 
-def _check(file: File, filename: str | None) -> _Checked:
-    """Raise UploadTooLarge or imaging.UnsupportedImage, or return the file's facts."""
-    size = file.size
+def check_size(size: int) -> None:
+    """Raise UploadTooLarge if a file of `size` bytes is over MYPHOTO_MAX_UPLOAD_MB."""
     if size > max_upload_bytes():
         raise UploadTooLarge(
             f"The file is {size / 1024 / 1024:.1f} MB; the limit is "
             f"{settings.MYPHOTO_MAX_UPLOAD_MB} MB."
         )
+
+
+def _check(file: File, filename: str | None) -> _Checked:
+    """Raise UploadTooLarge or imaging.UnsupportedImage, or return the file's facts."""
+    size = file.size
+    check_size(size)
     if size == 0:
         raise imaging.UnsupportedImage("The file is empty.")
     sha256, crc32 = hashlib.sha256(), 0

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import Progress
 
-from myphoto.photos import imaging, storage
+from myphoto.photos import storage
+from myphoto.photos.models import Photo
 from myphoto.photos.services.derivatives import (
-    photo_make_derivatives,
-    photo_record_derivatives_failure,
+    photo_make_derivatives_or_record_failure,
     photos_missing_derivatives,
 )
 
@@ -19,16 +19,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         ids = list(photos_missing_derivatives().values_list("pk", flat=True))
-        made = failed = 0
+        made = 0
         with Progress(disable=not ids) as progress:
             bar = progress.add_task("Making thumbnails", total=len(ids))
             for photo_id in ids:
                 try:
-                    made += photo_make_derivatives(photo_id=photo_id)
-                except (imaging.UnsupportedImage, storage.ObjectMissing) as err:
-                    photo_record_derivatives_failure(photo_id=photo_id, reason=str(err))
-                    failed += 1
+                    made += photo_make_derivatives_or_record_failure(photo_id=photo_id)
                 except storage.StorageUnavailable as err:
                     raise CommandError(f"Storage is unavailable: {err}. Run again later.") from err
                 progress.advance(bar)
+        failed = Photo.objects.filter(pk__in=ids).exclude(derivatives_error="").count()
         self.stdout.write(f"Made thumbnails for {made} photos; {failed} could not be made.")
