@@ -100,16 +100,21 @@ def test_settings_create_a_token_shown_once_then_revoke_it(client, user):
     assert not ApiToken.objects.exists()
 
 
-def test_settings_change_the_password(client, user):
-    response = client.post(
+def change_password(client, old: str, new: str = "a much longer passphrase", **kwargs):
+    """Post the Settings page's password form."""
+    return client.post(
         "/account/",
         {
-            "password-old_password": "correct horse battery",
-            "password-new_password1": "a much longer passphrase",
-            "password-new_password2": "a much longer passphrase",
+            "password-old_password": old,
+            "password-new_password1": new,
+            "password-new_password2": new,
         },
-        follow=True,
+        **kwargs,
     )
+
+
+def test_settings_change_the_password(client, user):
+    response = change_password(client, "correct horse battery", follow=True)
 
     assert "Your password has been changed." in response.content.decode()
     user.refresh_from_db()
@@ -118,14 +123,7 @@ def test_settings_change_the_password(client, user):
 
 
 def test_settings_refuse_a_wrong_old_password(client, user):
-    response = client.post(
-        "/account/",
-        {
-            "password-old_password": "wrong",
-            "password-new_password1": "a much longer passphrase",
-            "password-new_password2": "a much longer passphrase",
-        },
-    )
+    response = change_password(client, "wrong")
 
     assert "Your old password was entered incorrectly" in response.content.decode()
     user.refresh_from_db()
