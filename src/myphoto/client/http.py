@@ -120,6 +120,25 @@ class Server:
         except httpx.HTTPError as err:
             raise ClientError(f"The connection to {self.url} failed: {_reason(err)}") from err
 
+    def session_login(self, username: str, password: str) -> bool:
+        """Log in through the login form, as a browser does; return whether it worked."""
+        with self._translate_errors():
+            self.http.get("/accounts/login/")
+            answer = self.http.post(
+                "/accounts/login/",
+                data={
+                    "username": username,
+                    "password": password,
+                    "csrfmiddlewaretoken": self.csrf_token(),
+                },
+                headers={"Referer": f"{self.url}/accounts/login/"},
+                follow_redirects=False,
+            )
+        return answer.status_code == 302
+
+    def csrf_token(self) -> str:
+        return self.http.cookies.get("csrftoken", "")
+
     def check(self) -> None:
         """Raise unless the URL is a MyPhoto server and the token is accepted."""
         self.request("GET", "/photos", params={"limit": 1})

@@ -14,7 +14,6 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-import httpx
 from rich.console import Console
 from rich.table import Table
 
@@ -87,24 +86,13 @@ def _login(args: argparse.Namespace, out: Console) -> int:
 def _token_from_password(url: str, username: str, password: str) -> str:
     """Log in like the browser does, then create a token for this machine."""
     with Server(url) as server:
-        try:
-            server.http.get("/accounts/login/")
-            csrf = server.http.cookies.get("csrftoken", "")
-            answer = server.http.post(
-                "/accounts/login/",
-                data={"username": username, "password": password, "csrfmiddlewaretoken": csrf},
-                headers={"Referer": f"{url}/accounts/login/"},
-                follow_redirects=False,
-            )
-        except httpx.HTTPError as err:
-            raise ClientError(f"Cannot reach {url} ({err}): check the URL.") from None
-        if answer.status_code != 302:
+        if not server.session_login(username, password):
             raise ClientError("The user name or password is wrong.")
         created = server.json(
             "POST",
             "/tokens",
             json={"name": f"myphoto CLI on {socket.gethostname()}"},
-            headers={"X-CSRFToken": server.http.cookies.get("csrftoken", ""), "Referer": url},
+            headers={"X-CSRFToken": server.csrf_token(), "Referer": url},
         )
         return created["token"]
 
