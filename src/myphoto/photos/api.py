@@ -406,9 +406,7 @@ def _token_out(token: ApiToken) -> dict[str, Any]:
 
 @account.get("/tokens", response=list[TokenOut])
 def tokens_list(request: HttpRequest):
-    return [
-        _token_out(t) for t in ApiToken.objects.filter(user=request.auth).order_by("-created_at")
-    ]
+    return [_token_out(t) for t in selectors.tokens_get_for_user(user=request.auth)]
 
 
 @account.post("/tokens", response={201: TokenCreatedOut})
