@@ -122,7 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections stay open as on PostgreSQL (MYPHOTO_DB_CONN_MAX_AGE): opening
+    # one per request (init command, Django's SQL functions) measured 0.6 ms of
+    # a 2.6 ms API request.
     # Tests get a file too, beside the real one: an in-memory test database locks
     # whole tables, which concurrent uploads against the live test server trip over.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-myphoto.sqlite3")}
