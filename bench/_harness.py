@@ -135,6 +135,57 @@ class RssSampler:
         return max(self.peak[pid] - self.base[pid] for pid in self.pids)
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and every process below it."""
+    found = [pid]
+    try:
+        for child in children(pid):
+            found += process_tree(child)
+    except FileNotFoundError:
+        pass
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time these processes (all their threads) have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                # Fields after the command name: utime and stime are the 12th and 13th.
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+class CpuMeter:
+    """CPU seconds used meanwhile by the client (this process and its children), the app
+    server and SeaweedFS: where the time of a CPU-bound transfer goes."""
+
+    def __init__(self, app_pid: int, storage_pid: int) -> None:
+        self.app, self.storage = process_tree(app_pid), process_tree(storage_pid)
+
+    def __enter__(self) -> CpuMeter:
+        self._start = self._read()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.client, self.app_server, self.storage_server = (
+            end - start for end, start in zip(self._read(), self._start, strict=True)
+        )
+
+    def _read(self) -> tuple[float, float, float]:
+        own = os.times()
+        return (
+            own.user + own.system + own.children_user + own.children_system,
+            cpu_seconds(self.app),
+            cpu_seconds(self.storage),
+        )
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 

@@ -1,25 +1,30 @@
 """Move a library in and out with `myphoto upload/download` vs curl one file at a time.
 
 500 photos of about 3 MB, SeaweedFS and `myphoto serve` on loopback (the job
-worker off, so that only transfers are timed). Prints files/s and MB/s.
+worker off, so that only transfers are timed). Prints files/s, MB/s and the CPU
+milliseconds per file that the client, the app server and SeaweedFS spent.
 
     .venv/bin/python bench/cli_transfer.py [--count 500] [--jobs 4]
+    taskset -c 0 .venv/bin/python bench/cli_transfer.py   # everything on one core
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import Environment, MiB, print_table, user_and_token  # noqa: E402
+from _harness import CpuMeter, Environment, MiB, print_table, user_and_token  # noqa: E402
 
 
 def make_photos(folder: Path, count: int, size: int) -> int:
@@ -43,28 +48,61 @@ def make_photos(folder: Path, count: int, size: int) -> int:
     return total
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+@dataclass
+class Measured:
+    label: str
+    seconds: float
+    cpu: CpuMeter
 
 
-def curl_each(commands: list[list[str]]) -> float:
-    started = time.perf_counter()
-    for command in commands:
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+def measure(label: str, action: Callable[[], object], cpu: CpuMeter) -> Measured:
+    """Run `action` and return its wall time and the CPU each process spent meanwhile."""
+    # Each run starts without the previous one's files still waiting to be written.
+    os.sync()
+    with cpu:
+        started = time.perf_counter()
+        action()
+        seconds = time.perf_counter() - started
+    return Measured(label, seconds, cpu)
 
 
-def row(label: str, seconds: float, files: int, total: int, base: float | None) -> list[str]:
-    rate = total / MiB / seconds
-    return [
-        label,
-        f"{seconds:.1f} s",
-        f"{files / seconds:.1f}",
-        f"{rate:.0f} MiB/s",
-        f"{rate / base:.2f}×" if base else "1.00×",
-    ]
+def command(args: list[str], env: dict[str, str] | None = None) -> Callable[[], object]:
+    return lambda: subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def one_by_one(commands: list[list[str]]) -> Callable[[], object]:
+    return lambda: [command(args)() for args in commands]
+
+
+def table(title: str, versus: str, rows: list[Measured], files: int, total: int) -> None:
+    base = total / MiB / rows[0].seconds
+    print_table(
+        title,
+        ["way", "time", "files/s", "throughput", versus, *CPU_COLUMNS],
+        [
+            [
+                measured.label,
+                f"{measured.seconds:.1f} s",
+                f"{files / measured.seconds:.1f}",
+                f"{total / MiB / measured.seconds:.0f} MiB/s",
+                f"{total / MiB / measured.seconds / base:.2f}×",
+                *(
+                    f"{used / files * 1000:.1f}"
+                    for used in (
+                        measured.cpu.client,
+                        measured.cpu.app_server,
+                        measured.cpu.storage_server,
+                    )
+                ),
+            ]
+            for measured in rows
+        ],
+    )
+
+
+# CPU milliseconds per file of each process: the transfers are CPU-bound, so
+# these show where a faster run has to find its time.
+CPU_COLUMNS = ["client CPU ms/file", "app", "SeaweedFS"]
 
 
 def main() -> None:
@@ -88,8 +126,11 @@ def run(env: Environment, args: argparse.Namespace, work: Path) -> None:
     total = make_photos(photos, args.count, int(args.size_mb * 1_000_000))
     count = args.count
     print(f"{count} photos, {total / MiB:.0f} MiB in all; {args.jobs} CLI jobs")
-    url, _ = env.serve(MYPHOTO_WORKER_IN_SERVE="0")
-    redirect_url, _ = env.serve(MYPHOTO_WORKER_IN_SERVE="0", MYPHOTO_DOWNLOAD_MODE="redirect")
+    url, app = env.serve(MYPHOTO_WORKER_IN_SERVE="0")
+    redirect_url, redirect_app = env.serve(
+        MYPHOTO_WORKER_IN_SERVE="0", MYPHOTO_DOWNLOAD_MODE="redirect"
+    )
+    seaweed = env.seaweed.process.pid
     api = f"{url}/api/v1"
     _, curl_token = user_and_token("curl")
     _, cli_token = user_and_token("cli")
@@ -97,12 +138,27 @@ def run(env: Environment, args: argparse.Namespace, work: Path) -> None:
     myphoto = [sys.executable, "-m", "myphoto"]
     auth = ["-H", f"Authorization: Bearer {curl_token}"]
     files = sorted(photos.iterdir())
+    jobs = ["--jobs", str(args.jobs)]
 
-    curl_up = curl_each(
-        [["curl", "-sSf", *auth, "-F", f"file=@{path}", f"{api}/photos"] for path in files]
-    )
-    cli_up = timed([*myphoto, "upload", str(photos), "--jobs", str(args.jobs)], cli_env)
-    cli_again = timed([*myphoto, "upload", str(photos), "--jobs", str(args.jobs)], cli_env)
+    uploads = [
+        measure(
+            "curl, one file at a time",
+            one_by_one(
+                [["curl", "-sSf", *auth, "-F", f"file=@{path}", f"{api}/photos"] for path in files]
+            ),
+            CpuMeter(app.pid, seaweed),
+        ),
+        measure(
+            f"myphoto upload --jobs {args.jobs}",
+            command([*myphoto, "upload", str(photos), *jobs], cli_env),
+            CpuMeter(app.pid, seaweed),
+        ),
+        measure(
+            "myphoto upload again (all there)",
+            command([*myphoto, "upload", str(photos), *jobs], cli_env),
+            CpuMeter(app.pid, seaweed),
+        ),
+    ]
 
     from myphoto.photos import storage
     from myphoto.photos.models import Photo
@@ -111,58 +167,49 @@ def run(env: Environment, args: argparse.Namespace, work: Path) -> None:
     keys = list(Photo.objects.filter(owner__username="cli").values_list("storage_key", flat=True))
     assert len(curl_ids) == len(keys) == count, (len(curl_ids), len(keys))
 
-    started = time.perf_counter()
-    for key in keys:
-        for _chunk in storage.open_stream(key):
-            pass
-    direct = time.perf_counter() - started
+    def read_directly() -> None:
+        for key in keys:
+            for _chunk in storage.open_stream(key):
+                pass
 
     down = work / "curl"
     down.mkdir()
-    curl_down = curl_each(
-        [
-            ["curl", "-sSf", *auth, "-o", str(down / f"{pk}.jpg"), f"{api}/photos/{pk}/download"]
-            for pk in curl_ids
-        ]
-    )
-    cli_down = timed(
-        [*myphoto, "download", str(work / "mirror"), "--jobs", str(args.jobs)], cli_env
-    )
-    mirrored = [path for path in (work / "mirror").rglob("*.jpg")]
-    assert len(mirrored) == count, len(mirrored)
     redirect_env = {**cli_env, "MYPHOTO_URL": redirect_url}
-    cli_redirect = timed(
-        [*myphoto, "download", str(work / "mirror2"), "--jobs", str(args.jobs)], redirect_env
-    )
-    assert len(list((work / "mirror2").rglob("*.jpg"))) == count
+    downloads = [
+        measure("direct boto3 GETs, one at a time", read_directly, CpuMeter(app.pid, seaweed)),
+        measure(
+            "curl, one file at a time",
+            one_by_one(
+                [
+                    [
+                        "curl",
+                        "-sSf",
+                        *auth,
+                        "-o",
+                        str(down / f"{pk}.jpg"),
+                        f"{api}/photos/{pk}/download",
+                    ]
+                    for pk in curl_ids
+                ]
+            ),
+            CpuMeter(app.pid, seaweed),
+        ),
+        measure(
+            f"myphoto download --jobs {args.jobs}",
+            command([*myphoto, "download", str(work / "mirror"), *jobs], cli_env),
+            CpuMeter(app.pid, seaweed),
+        ),
+        measure(
+            f"myphoto download --jobs {args.jobs}, redirect mode",
+            command([*myphoto, "download", str(work / "mirror2"), *jobs], redirect_env),
+            CpuMeter(redirect_app.pid, seaweed),
+        ),
+    ]
+    for mirror in ("mirror", "mirror2"):
+        assert len(list((work / mirror).rglob("*.jpg"))) == count, mirror
 
-    print_table(
-        "Upload",
-        ["way", "time", "files/s", "throughput", "vs curl"],
-        [
-            row("curl, one file at a time", curl_up, count, total, None),
-            row(f"myphoto upload --jobs {args.jobs}", cli_up, count, total, total / MiB / curl_up),
-            row("myphoto upload again (all there)", cli_again, count, total, total / MiB / curl_up),
-        ],
-    )
-    print_table(
-        "Download",
-        ["way", "time", "files/s", "throughput", "vs direct S3"],
-        [
-            row("direct boto3 GETs, one at a time", direct, count, total, None),
-            row("curl, one file at a time", curl_down, count, total, total / MiB / direct),
-            row(
-                f"myphoto download --jobs {args.jobs}", cli_down, count, total, total / MiB / direct
-            ),
-            row(
-                f"myphoto download --jobs {args.jobs}, redirect mode",
-                cli_redirect,
-                count,
-                total,
-                total / MiB / direct,
-            ),
-        ],
-    )
+    table("Upload", "vs curl", uploads, count, total)
+    table("Download", "vs direct S3", downloads, count, total)
 
 
 if __name__ == "__main__":
