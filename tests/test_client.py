@@ -169,6 +169,51 @@ def test_an_interrupted_download_resumes_with_a_range(
     assert [path.name for path in folder.iterdir()] == ["big.png"]
 
 
+@pytest.mark.parametrize("photo_storage", ["s3"], indirect=True)
+def test_redirect_mode_mirrors_straight_from_storage(
+    logged_in, make_photo, photo_storage, settings, tmp_path, token
+):
+    settings.MYPHOTO_DOWNLOAD_MODE = "redirect"
+    made = dict(make_photo(f"p{n}.jpg") for n in range(12))
+    asked_the_app, asked_storage = [], []
+
+    with Server(logged_in, token) as server:
+        server.http.event_hooks["request"].append(lambda r: asked_the_app.append(r.url.path))
+        server.storage_http.event_hooks["request"].append(lambda r: asked_storage.append(r.url))
+        report = transfer.download(server, tmp_path / "backup", jobs=4)
+
+    assert len(report.done) == 12 and not report.failed
+    mirrored = {path.name: path.read_bytes() for path in (tmp_path / "backup").rglob("*.jpg")}
+    assert mirrored == {photo.original_name: data for photo, data in made.items()}
+    # The app answered the listing and one batch of URLs; the bytes came from storage.
+    assert asked_the_app == ["/api/v1/photos", "/api/v1/photos/download-urls"]
+    storage_port = int(photo_storage.server.endpoint_url.rsplit(":", 1)[1])
+    assert len(asked_storage) == 12 and {url.port for url in asked_storage} == {storage_port}
+
+
+@pytest.mark.parametrize("mode", ["proxy", "redirect"])
+@pytest.mark.parametrize("photo_storage", ["s3"], indirect=True)
+def test_an_original_missing_from_storage_fails_that_file_only(
+    logged_in, make_photo, photo_storage, settings, tmp_path, token, mode
+):
+    settings.MYPHOTO_DOWNLOAD_MODE = mode
+    kept, kept_data = make_photo("kept.jpg")
+    lost, _ = make_photo("lost.jpg")
+    photo_storage.remove(lost.storage_key)
+
+    with Server(logged_in, token) as server:
+        report = transfer.download(server, tmp_path / "backup")
+
+    assert [Path(path).name for path in report.done] == ["kept.jpg"]
+    assert [(Path(path).name, reason) for path, reason in report.failed] == [
+        (
+            "lost.jpg",
+            "The photo's file is missing from storage; an administrator should run 'myphoto fsck'.",
+        )
+    ]
+    assert next((tmp_path / "backup").rglob("kept.jpg")).read_bytes() == kept_data
+
+
 def test_download_since_a_date(logged_in, make_photo, tmp_path):
     old, _ = make_photo("old.jpg")
     new, _ = make_photo("new.jpg")

@@ -307,6 +307,56 @@ def test_redirect_mode_signs_for_the_public_endpoint(client, make_photo, photo_s
         assert direct.read() == data
 
 
+@pytest.mark.parametrize("mode", ["proxy", "redirect"])
+def test_download_urls_for_many_photos_in_one_request(
+    api, make_photo, photo_storage, settings, mode
+):
+    settings.MYPHOTO_DOWNLOAD_MODE = mode
+    first, first_data = make_photo("a.jpg")
+    second, second_data = make_photo("b.jpg")
+
+    response = api.post(
+        "/api/v1/photos/download-urls",
+        {"ids": [str(second.pk), str(first.pk)]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    answer = response.json()
+    assert [item["id"] for item in answer["items"]] == [str(second.pk), str(first.pk)]
+    assert answer["expires_in"] == settings.MYPHOTO_PRESIGN_SECONDS
+    urls = [item["url"] for item in answer["items"]]
+    if mode == "proxy" or photo_storage.kind == "disk":
+        # Nothing to presign: the bytes come through the API, as the Photo's download_url.
+        assert urls == [
+            f"/api/v1/photos/{second.pk}/download",
+            f"/api/v1/photos/{first.pk}/download",
+        ]
+        return
+    # Straight from storage, without the token: the URL carries its own signature.
+    for url, data in zip(urls, [second_data, first_data], strict=True):
+        with urllib.request.urlopen(url) as direct:
+            assert direct.read() == data
+    ranged = urllib.request.Request(urls[1], headers={"Range": "bytes=10-19"})
+    with urllib.request.urlopen(ranged) as direct:
+        assert direct.status == 206 and direct.read() == first_data[10:20]
+
+
+def test_download_urls_refuse_a_foreign_photo_whole(api, make_photo, other_user, settings):
+    settings.MYPHOTO_DOWNLOAD_MODE = "redirect"
+    mine, _ = make_photo("mine.jpg")
+    theirs, _ = make_photo("theirs.jpg", owner=other_user)
+
+    response = api.post(
+        "/api/v1/photos/download-urls",
+        {"ids": [str(mine.pk), str(theirs.pk)]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 404
+    assert str(theirs.pk) not in response.content.decode()
+
+
 def test_zip_switches_to_zip64_past_65535_entries(user, settings, tmp_path):
     """Entry count forces ZIP64; every entry points at one small object to keep it quick."""
     storage.save(f"originals/{user.pk}/tiny.jpg", File(io.BytesIO(b"0123456789"), name="t"))

@@ -30,6 +30,10 @@ class TransientError(ClientError):
     """The connection broke in the middle of a request; trying again may work."""
 
 
+class StorageRefused(ClientError):
+    """Object storage refused a presigned URL (expired, say); the API can still serve it."""
+
+
 class ApiError(ClientError):
     """The server answered with an error status; `detail` is its sentence."""
 
@@ -60,8 +64,15 @@ class Server:
             follow_redirects=True,
         )
 
+        # Presigned storage URLs carry their own signature: the token must not go there.
+        self.storage_http = httpx.Client(
+            timeout=TIMEOUT,
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+        )
+
     def close(self) -> None:
         self.http.close()
+        self.storage_http.close()
 
     def __enter__(self) -> Server:
         return self
@@ -87,9 +98,25 @@ class Server:
                 self.raise_for_status(response)
             yield response
 
+    @contextlib.contextmanager
+    def stream_from_storage(self, url: str, **kwargs: Any) -> Iterator[httpx.Response]:
+        """GET a presigned object storage URL that the API handed out."""
+        where = httpx.URL(url).copy_with(path="/", query=None)
+        with (
+            self._translate_errors(str(where).rstrip("/")),
+            self.storage_http.stream("GET", url, **kwargs) as response,
+        ):
+            if response.status_code >= 400:
+                response.read()
+                raise StorageRefused(_storage_refusal(response.status_code))
+            yield response
+
     def raise_for_status(self, response: httpx.Response) -> None:
         if response.status_code < 400:
             return
+        if _origin(response.url) != _origin(httpx.URL(self.url)):
+            # The API redirected to object storage (redirect mode), which refused.
+            raise ApiError(response.status_code, _storage_refusal(response.status_code), "storage")
         detail, code = _detail(response)
         if response.status_code == 401:
             raise AuthError(
@@ -104,21 +131,21 @@ class Server:
         raise ApiError(response.status_code, detail, code)
 
     @contextlib.contextmanager
-    def _translate_errors(self) -> Iterator[None]:
+    def _translate_errors(self, where: str = "") -> Iterator[None]:
+        where = where or self.url
         try:
             yield
         except httpx.ConnectError as err:
             raise Unreachable(
-                f"Cannot reach {self.url} ({_reason(err)}): "
-                "is the server running and the URL right?"
+                f"Cannot reach {where} ({_reason(err)}): is the server running and the URL right?"
             ) from err
         except httpx.TimeoutException as err:
-            raise Unreachable(f"{self.url} did not answer in time: try again later.") from err
+            raise Unreachable(f"{where} did not answer in time: try again later.") from err
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as err:
             # Typically a kept-alive connection the other side had already closed.
             raise TransientError(f"the connection broke ({_reason(err)})") from err
         except httpx.HTTPError as err:
-            raise ClientError(f"The connection to {self.url} failed: {_reason(err)}") from err
+            raise ClientError(f"The connection to {where} failed: {_reason(err)}") from err
 
     def session_login(self, username: str, password: str) -> bool:
         """Log in through the login form, as a browser does; return whether it worked."""
@@ -155,6 +182,20 @@ class Server:
             cursor = page["next_cursor"]
             if not cursor:
                 return
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port
+
+
+def _storage_refusal(status: int) -> str:
+    if status == 404:
+        return (
+            "The photo's file is missing from storage; an administrator should run 'myphoto fsck'."
+        )
+    if status == 403:
+        return "Storage refused the download link (expired, or the clocks disagree): run again."
+    return f"Storage answered {status}: try again later."
 
 
 def _reason(err: Exception) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -14,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+import httpx
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -25,7 +27,14 @@ from rich.progress import (
 )
 
 from . import files
-from .http import ApiError, ClientError, Server, TransientError
+from .http import (
+    ApiError,
+    ClientError,
+    Server,
+    StorageRefused,
+    TransientError,
+    Unreachable,
+)
 
 CHUNK = 1024 * 1024
 ATTEMPTS = 3
@@ -228,6 +237,81 @@ def plan(photos: Iterable[dict[str, Any]], dest: Path) -> list[Planned]:
     return planned
 
 
+class _Sources:
+    """Where each photo's bytes come from, asked of the server a batch at a time.
+
+    In redirect mode the server hands out presigned storage URLs: the bytes then
+    come straight from storage, and the app is asked once per batch rather than
+    once per file. A batch is asked for when its first file is due, so that its
+    URLs are fresh however long the whole run takes. Anywhere else (proxy mode,
+    an older server, a batch the server refused) the file comes through the API.
+    """
+
+    BATCH = 100
+
+    def __init__(self, server: Server, planned: list[Planned]) -> None:
+        self.server = server
+        self.order = [item.photo["id"] for item in planned]
+        self.position = {photo_id: n for n, photo_id in enumerate(self.order)}
+        self.urls: dict[str, tuple[str | None, float]] = {}
+        self.presigning = True
+        self.lock = threading.Lock()
+
+    def url(self, photo_id: str) -> str | None:
+        """A presigned URL for this photo, or None: then fetch it through the API."""
+        with self.lock:
+            if not self.presigning:
+                return None
+            url, fresh_until = self.urls.pop(photo_id, (None, 0.0))
+            if fresh_until > time.monotonic():
+                return url
+            # Fixed batches: workers take files a little out of order.
+            start = self.position[photo_id] // self.BATCH * self.BATCH
+            batch = self.order[start : start + self.BATCH]
+            try:
+                answer = self.server.json("POST", "/photos/download-urls", json={"ids": batch})
+            except ApiError:
+                # Say, a photo of the batch went to the trash meanwhile: the API
+                # then answers for each file, that one with its own error.
+                self.urls.update((other, (None, float("inf"))) for other in batch)
+                return None
+            except (TransientError, Unreachable):
+                raise
+            except ClientError:  # no such endpoint: an older server
+                self.presigning = False
+                return None
+            presigned = {
+                item["id"]: item["url"]
+                for item in answer["items"]
+                if item["url"].startswith(("http://", "https://"))
+            }
+            if not presigned:  # proxy mode: the API serves the bytes itself
+                self.presigning = False
+                return None
+            # A margin, so that a URL is not used in its last seconds.
+            fresh_until = time.monotonic() + answer["expires_in"] * 0.8
+            self.urls.update((other, (url, fresh_until)) for other, url in presigned.items())
+            return self.urls.pop(photo_id, (None, 0.0))[0]
+
+
+def _open_source(
+    stack: contextlib.ExitStack,
+    server: Server,
+    sources: _Sources,
+    photo_id: str,
+    headers: dict[str, str],
+) -> httpx.Response:
+    url = sources.url(photo_id)
+    if url is not None:
+        try:
+            return stack.enter_context(server.stream_from_storage(url, headers=headers))
+        except StorageRefused:
+            pass  # expired, say: the API serves the file, or redirects with a fresh URL
+    return stack.enter_context(
+        server.stream("GET", f"/photos/{photo_id}/download", headers=headers)
+    )
+
+
 def download(
     server: Server,
     dest: Path,
@@ -242,6 +326,7 @@ def download(
     stop = threading.Event()
     params = {"taken_after": since.isoformat()} if since else {}
     planned = plan(server.photos(**params), dest)
+    sources = _Sources(server, planned)
 
     with progress_bar(console) as progress:
         tracker = _Tracker(progress, "Downloading", [p.size for p in planned], report)
@@ -270,7 +355,7 @@ def download(
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 received = _with_retries(
-                    lambda: _fetch_into(server, item, part, stop, moved.advance, report),
+                    lambda: _fetch_into(server, sources, item, part, stop, moved.advance, report),
                     moved.undo,
                 )
                 if received < 0:  # stopped by Ctrl-C: the part stays for the next run
@@ -304,6 +389,7 @@ class ChecksumMismatch(Exception):
 
 def _fetch_into(
     server: Server,
+    sources: _Sources,
     item: Planned,
     part: Path,
     stop: threading.Event,
@@ -324,7 +410,8 @@ def _fetch_into(
         advance(offset)
     received = 0
     if offset < item.size:
-        with server.stream("GET", f"/photos/{photo['id']}/download", headers=headers) as response:
+        with contextlib.ExitStack() as stack:
+            response = _open_source(stack, server, sources, photo["id"], headers)
             if offset and response.status_code != 206:
                 # The server sent the whole file after all: start again.
                 advance(-offset)

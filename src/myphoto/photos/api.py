@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import File, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -173,6 +174,20 @@ class IdsIn(Schema):
     ids: list[UUID] = Field(min_length=1, max_length=100_000)
 
 
+class DownloadUrlsIn(Schema):
+    ids: list[UUID] = Field(min_length=1, max_length=1000)
+
+
+class DownloadUrlOut(Schema):
+    id: UUID
+    url: str
+
+
+class DownloadUrlsOut(Schema):
+    items: list[DownloadUrlOut]
+    expires_in: int
+
+
 class CountDeleted(Schema):
     deleted: int
 
@@ -197,8 +212,11 @@ class TokenCreatedOut(TokenOut):
     token: str
 
 
+def _api_path(photo: Photo, action: str) -> str:
+    return f"/api/v1/photos/{photo.pk}/{action}"
+
+
 def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
-    base = f"/api/v1/photos/{photo.pk}"
     data = {
         "id": photo.pk,
         "filename": photo.original_name,
@@ -216,9 +234,9 @@ def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
         ),
         "derivatives_ready": photo.derivatives_ready,
         "derivatives_error": photo.derivatives_error,
-        "thumbnail_url": f"{base}/thumbnail?size=sm",
-        "preview_url": f"{base}/thumbnail?size=md",
-        "download_url": f"{base}/download",
+        "thumbnail_url": _api_path(photo, "thumbnail?size=sm"),
+        "preview_url": _api_path(photo, "thumbnail?size=md"),
+        "download_url": _api_path(photo, "download"),
         "duplicate": duplicate,
     }
     if photo.in_trash:
@@ -326,6 +344,21 @@ def photos_download(
     """Many photos as one zip, streamed; any unknown id makes the whole request a 404."""
     chosen = selectors.photos_get_for_user(user=request.auth, photo_ids=body.ids)
     return download.photos_zip_response(photos=chosen, layout=layout)
+
+
+@photos.post("/photos/download-urls", response=DownloadUrlsOut)
+def photos_download_urls(request: HttpRequest, body: DownloadUrlsIn):
+    """Where to fetch each original, in one request: presigned storage URLs in redirect
+    mode (valid `expires_in` seconds), else the API's download paths; any unknown id
+    makes the whole request a 404."""
+    chosen = selectors.photos_get_for_user(user=request.auth, photo_ids=body.ids)
+    return {
+        "items": [
+            {"id": photo.pk, "url": url or _api_path(photo, "download")}
+            for photo, url in zip(chosen, download.presigned_urls(chosen), strict=True)
+        ],
+        "expires_in": settings.MYPHOTO_PRESIGN_SECONDS,
+    }
 
 
 @photos.post("/photos/delete", response=CountDeleted)

@@ -91,12 +91,7 @@ def photo_download_response(*, request: HttpRequest, photo: Photo) -> HttpRespon
         return response
 
     if settings.MYPHOTO_DOWNLOAD_MODE == "redirect":
-        url = storage.presigned_get_url(
-            photo.storage_key,
-            content_disposition=disposition,
-            content_type=photo.content_type,
-            expires_in=settings.MYPHOTO_PRESIGN_SECONDS,
-        )
+        url = _presigned_url(photo)
         if url is not None:
             response = HttpResponseRedirect(url)
             response["Cache-Control"] = "private, no-store"
@@ -124,6 +119,26 @@ def photo_download_response(*, request: HttpRequest, photo: Photo) -> HttpRespon
     response["Cache-Control"] = "private, no-cache"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _presigned_url(photo: Photo) -> str | None:
+    return storage.presigned_get_url(
+        photo.storage_key,
+        content_disposition=content_disposition(photo.original_name),
+        content_type=photo.content_type,
+        expires_in=settings.MYPHOTO_PRESIGN_SECONDS,
+    )
+
+
+def presigned_urls(photos: Sequence[Photo]) -> list[str | None]:
+    """Presigned storage URLs for the originals in redirect mode; Nones otherwise.
+
+    One request for many files, so that a client mirroring a library takes the
+    bytes straight from storage without asking the app once per file.
+    """
+    if settings.MYPHOTO_DOWNLOAD_MODE != "redirect" or not storage.uses_s3():
+        return [None] * len(photos)
+    return [_presigned_url(photo) for photo in photos]
 
 
 def derivative_response(*, request: HttpRequest, photo: Photo, size: str) -> HttpResponse | None:
