@@ -148,9 +148,11 @@ def test_download_mirrors_the_library_by_month_with_identical_bytes(
     assert any(line.split() == ["already", "there", "3"] for line in lines)
 
 
+@pytest.mark.parametrize("mode", ["proxy", "redirect"])
 def test_an_interrupted_download_resumes_with_a_range(
-    logged_in, make_photo, photo_storage, tmp_path, token
+    logged_in, make_photo, photo_storage, settings, tmp_path, token, mode
 ):
+    settings.MYPHOTO_DOWNLOAD_MODE = mode
     data = images.noise_png(400, 300, seed=3)
     photo, _ = make_photo("big.png", data=data)
     Photo.objects.filter(pk=photo.pk).update(taken_at=datetime(2024, 5, 1, tzinfo=UTC))
@@ -175,20 +177,35 @@ def test_redirect_mode_mirrors_straight_from_storage(
 ):
     settings.MYPHOTO_DOWNLOAD_MODE = "redirect"
     made = dict(make_photo(f"p{n}.jpg") for n in range(12))
-    asked_the_app, asked_storage = [], []
+    asked_the_app = []
 
     with Server(logged_in, token) as server:
         server.http.event_hooks["request"].append(lambda r: asked_the_app.append(r.url.path))
-        server.storage_http.event_hooks["request"].append(lambda r: asked_storage.append(r.url))
         report = transfer.download(server, tmp_path / "backup", jobs=4)
 
     assert len(report.done) == 12 and not report.failed
     mirrored = {path.name: path.read_bytes() for path in (tmp_path / "backup").rglob("*.jpg")}
     assert mirrored == {photo.original_name: data for photo, data in made.items()}
-    # The app answered the listing and one batch of URLs; the bytes came from storage.
+    # The app answered the listing and one batch of URLs: the bytes came from storage.
     assert asked_the_app == ["/api/v1/photos", "/api/v1/photos/download-urls"]
-    storage_port = int(photo_storage.server.endpoint_url.rsplit(":", 1)[1])
-    assert len(asked_storage) == 12 and {url.port for url in asked_storage} == {storage_port}
+
+
+@pytest.mark.parametrize("photo_storage", ["s3"], indirect=True)
+def test_storage_out_of_reach_is_one_line_that_names_the_setting(
+    logged_in, make_photo, photo_storage, settings, tmp_path, capsys
+):
+    settings.MYPHOTO_DOWNLOAD_MODE = "redirect"
+    dead = f"http://127.0.0.1:{seaweedfs.free_port()}"
+    settings.MYPHOTO_S3_PUBLIC_ENDPOINT_URL = dead
+    make_photo("p.jpg")
+
+    assert myphoto(["download", str(tmp_path / "backup")]) == 4
+
+    # The progress bar's line, then the error's.
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith(f"myphoto: Cannot reach the storage at {dead} (connection refused)")
+    assert "MYPHOTO_S3_PUBLIC_ENDPOINT_URL" in err
+    assert not list((tmp_path / "backup").rglob("p.jpg"))
 
 
 @pytest.mark.parametrize("mode", ["proxy", "redirect"])

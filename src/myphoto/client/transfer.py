@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-import httpx
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -29,6 +28,7 @@ from rich.progress import (
 from . import files
 from .http import (
     ApiError,
+    Body,
     ClientError,
     Server,
     StorageRefused,
@@ -36,7 +36,6 @@ from .http import (
     Unreachable,
 )
 
-CHUNK = 1024 * 1024
 ATTEMPTS = 3
 
 
@@ -300,16 +299,14 @@ def _open_source(
     sources: _Sources,
     photo_id: str,
     headers: dict[str, str],
-) -> httpx.Response:
+) -> Body:
     url = sources.url(photo_id)
     if url is not None:
         try:
-            return stack.enter_context(server.stream_from_storage(url, headers=headers))
+            return stack.enter_context(server.download_from_storage(url, headers))
         except StorageRefused:
             pass  # expired, say: the API serves the file, or redirects with a fresh URL
-    return stack.enter_context(
-        server.stream("GET", f"/photos/{photo_id}/download", headers=headers)
-    )
+    return stack.enter_context(server.download(f"/photos/{photo_id}/download", headers=headers))
 
 
 def download(
@@ -411,13 +408,13 @@ def _fetch_into(
     received = 0
     if offset < item.size:
         with contextlib.ExitStack() as stack:
-            response = _open_source(stack, server, sources, photo["id"], headers)
-            if offset and response.status_code != 206:
+            body = _open_source(stack, server, sources, photo["id"], headers)
+            if offset and body.status_code != 206:
                 # The server sent the whole file after all: start again.
                 advance(-offset)
                 offset, digest = 0, hashlib.sha256()
             with part.open("ab" if offset else "wb") as out:
-                for chunk in response.iter_raw():
+                for chunk in body.chunks:
                     if stop.is_set():
                         return -1
                     out.write(chunk)
