@@ -133,6 +133,8 @@ class Server:
                     raise StorageRefused(_storage_refusal(response.status))
                 yield Body(response.status, response.stream(CHUNK, decode_content=False))
             finally:
+                if not response.closed:
+                    response.close()  # bytes left unread (stopped, or failed): not reusable
                 response.release_conn()
 
     @contextlib.contextmanager
