@@ -384,6 +384,15 @@ class ChecksumMismatch(Exception):
     pass
 
 
+def _settle(out: IO[bytes]) -> None:
+    """Put the file's bytes on disk before its final name says it is whole, and let
+    the kernel reuse its cache pages: a backup is not read back soon."""
+    out.flush()
+    os.fsync(out.fileno())
+    if hasattr(os, "posix_fadvise"):
+        os.posix_fadvise(out.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+
+
 def _fetch_into(
     server: Server,
     sources: _Sources,
@@ -421,6 +430,7 @@ def _fetch_into(
                     digest.update(chunk)
                     received += len(chunk)
                     advance(len(chunk))
+                _settle(out)
     with report.lock:
         report.bytes_sent += received
     if digest.hexdigest() != photo["sha256"]:
