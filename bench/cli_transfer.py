@@ -4,7 +4,7 @@
 worker off, so that only transfers are timed). Prints files/s, MB/s and the CPU
 milliseconds per file that the client, the app server and SeaweedFS spent.
 
-    .venv/bin/python bench/cli_transfer.py [--count 500] [--jobs 4]
+    .venv/bin/python bench/cli_transfer.py [--count 500] [--jobs 4] [--rounds 3]
     taskset -c 0 .venv/bin/python bench/cli_transfer.py   # everything on one core
 """
 
@@ -110,6 +110,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--size-mb", type=float, default=3.0)
     parser.add_argument("--jobs", type=int, default=4)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="download rounds; medians are reported"
+    )
     args = parser.parse_args()
     env = Environment()
     work = Path(tempfile.mkdtemp(prefix="myphoto-bench-"))
@@ -125,7 +128,10 @@ def run(env: Environment, args: argparse.Namespace, work: Path) -> None:
     photos.mkdir()
     total = make_photos(photos, args.count, int(args.size_mb * 1_000_000))
     count = args.count
-    print(f"{count} photos, {total / MiB:.0f} MiB in all; {args.jobs} CLI jobs")
+    print(
+        f"{count} photos, {total / MiB:.0f} MiB in all; {args.jobs} CLI jobs; "
+        f"downloads: median of {args.rounds} rounds"
+    )
     url, app = env.serve(MYPHOTO_WORKER_IN_SERVE="0")
     redirect_url, redirect_app = env.serve(
         MYPHOTO_WORKER_IN_SERVE="0", MYPHOTO_DOWNLOAD_MODE="redirect"
@@ -173,38 +179,42 @@ def run(env: Environment, args: argparse.Namespace, work: Path) -> None:
                 pass
 
     def check_and_remove(folder: Path) -> None:
-        # Removed before the next run: on a VM, writing into memory no run has
-        # touched yet costs the writer several times more kernel time.
+        # Removed before the next run, so that every run writes into the same machine.
         assert sum(1 for _ in folder.rglob("*.jpg")) == count, folder
         shutil.rmtree(folder)
 
     down = work / "curl"
     down.mkdir()
-    redirect_env = {**cli_env, "MYPHOTO_URL": redirect_url}
-    downloads = [
-        measure("direct boto3 GETs, one at a time", read_directly, CpuMeter(app.pid, seaweed))
-    ]
     by_curl = [
         ["curl", "-sSf", *auth, "-o", str(down / f"{pk}.jpg"), f"{api}/photos/{pk}/download"]
         for pk in curl_ids
     ]
-    downloads.append(
-        measure("curl, one file at a time", one_by_one(by_curl), CpuMeter(app.pid, seaweed))
-    )
+    curl_run = measure("curl, one file at a time", one_by_one(by_curl), CpuMeter(app.pid, seaweed))
     check_and_remove(down)
-    for label, environment, server in [
-        (f"myphoto download --jobs {args.jobs}", cli_env, app),
-        (f"myphoto download --jobs {args.jobs}, redirect mode", redirect_env, redirect_app),
-    ]:
-        mirror = work / "mirror"
-        downloads.append(
-            measure(
-                label,
-                command([*myphoto, "download", str(mirror), *jobs], environment),
-                CpuMeter(server.pid, seaweed),
-            )
-        )
-        check_and_remove(mirror)
+
+    redirect_env = {**cli_env, "MYPHOTO_URL": redirect_url}
+    mirror = work / "mirror"
+    # The rest in interleaved rounds, so that a slow moment of the machine does
+    # not land on one way only; each way's median run is reported.
+    ways: dict[str, tuple[Callable[[], object], int]] = {
+        "direct boto3 GETs, one at a time": (read_directly, app.pid),
+        f"myphoto download --jobs {args.jobs}": (
+            command([*myphoto, "download", str(mirror), *jobs], cli_env),
+            app.pid,
+        ),
+        f"myphoto download --jobs {args.jobs}, redirect mode": (
+            command([*myphoto, "download", str(mirror), *jobs], redirect_env),
+            redirect_app.pid,
+        ),
+    }
+    runs: dict[str, list[Measured]] = {label: [] for label in ways}
+    for _round in range(args.rounds):
+        for label, (action, app_pid) in ways.items():
+            runs[label].append(measure(label, action, CpuMeter(app_pid, seaweed)))
+            if mirror.exists():
+                check_and_remove(mirror)
+    medians = [sorted(done, key=lambda run: run.seconds)[len(done) // 2] for done in runs.values()]
+    downloads = [medians[0], curl_run, *medians[1:]]
 
     table("Upload", "vs curl", uploads, count, total)
     table("Download", "vs direct S3", downloads, count, total)
