@@ -166,8 +166,8 @@ def run(env: Environment, args: argparse.Namespace, work: Path) -> None:
         ),
     ]
 
-    from myphoto.photos import storage
     from myphoto.photos.models import Photo
+    from myphoto.photos.storage import get_storage
 
     curl_ids = list(Photo.objects.filter(owner__username="curl").values_list("pk", flat=True))
     keys = list(Photo.objects.filter(owner__username="cli").values_list("storage_key", flat=True))
@@ -175,7 +175,7 @@ def run(env: Environment, args: argparse.Namespace, work: Path) -> None:
 
     def read_directly() -> None:
         for key in keys:
-            for _chunk in storage.open_stream(key):
+            for _chunk in get_storage().stream(key):
                 pass
 
     def check_and_remove(folder: Path) -> None:

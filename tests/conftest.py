@@ -64,7 +64,7 @@ class S3Bucket:
         self.client.delete_object(Bucket=self.name, Key=key)
 
 
-def _use_storage(settings, default: dict) -> None:
+def use_storage(settings, default: dict) -> None:
     settings.STORAGES = {**settings.STORAGES, "default": default}
 
 
@@ -76,7 +76,7 @@ def _jobs_run_immediately(settings) -> None:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path: Path) -> None:
     """Every test writes to its own folder, never to ./data."""
-    _use_storage(
+    use_storage(
         settings,
         {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -95,7 +95,7 @@ def photo_storage(request, settings, tmp_path: Path, _media_in_tmp):
     server = request.getfixturevalue("seaweed")
     name = f"test-{uuid.uuid4().hex[:16]}"
     server.client().create_bucket(Bucket=name)
-    _use_storage(
+    use_storage(
         settings,
         {
             "BACKEND": "storages.backends.s3.S3Storage",

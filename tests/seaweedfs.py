@@ -48,6 +48,7 @@ class SeaweedFS:
     endpoint_url: str
     process: subprocess.Popen
     data_dir: str
+    args: list[str]
 
     def client(self):
         return boto3.client(
@@ -65,14 +66,21 @@ class SeaweedFS:
             ),
         )
 
-    def stop(self) -> None:
+    def stop(self, *, keep_data: bool = False) -> None:
+        """Stop the server; with `keep_data`, `restart()` brings it back as it was."""
         self.process.terminate()
         try:
             self.process.wait(timeout=3)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        shutil.rmtree(self.data_dir, ignore_errors=True)
+        if not keep_data:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def restart(self, timeout: float = 60.0) -> None:
+        """Start again on the same ports and data, after `stop(keep_data=True)`."""
+        self.process = _launch(self.args, self.data_dir)
+        _wait_until_ready(self, timeout)
 
 
 def start(timeout: float = 60.0) -> SeaweedFS:
@@ -96,6 +104,9 @@ def start(timeout: float = 60.0) -> SeaweedFS:
         f"-master.port={ports['master']}",
         f"-master.port.grpc={free_port()}",
         "-master.volumeSizeLimitMB=1024",
+        # A single master elects itself: after a restart (the outage test) that
+        # took the default 10 s timeout and more.
+        "-master.electionTimeout=1s",
         "-master.telemetry=false",
         f"-volume.port={ports['volume']}",
         f"-volume.port.grpc={free_port()}",
@@ -111,23 +122,44 @@ def start(timeout: float = 60.0) -> SeaweedFS:
         "-iam=false",
         "-s3.iam=false",
     ]
-    log = open(Path(data_dir) / "weed.log", "wb")  # noqa: SIM115  kept open for the process's life
-    process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-    server = SeaweedFS(f"http://127.0.0.1:{s3_port}", process, data_dir)
+    server = SeaweedFS(f"http://127.0.0.1:{s3_port}", _launch(args, data_dir), data_dir, args)
+    _wait_until_ready(server, timeout)
+    return server
+
+
+def _launch(args: list[str], data_dir: str) -> subprocess.Popen:
+    log = open(Path(data_dir) / "weed.log", "ab")  # noqa: SIM115  kept open for the process's life
+    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+
+
+def _wait_until_ready(server: SeaweedFS, timeout: float) -> None:
+    """Wait until the S3 gateway creates a bucket and writes to it."""
     client = server.client()
     deadline = time.monotonic() + timeout
     probe = f"probe-{os.getpid()}"
     while True:
-        if process.poll() is not None:
-            tail = (Path(data_dir) / "weed.log").read_text(errors="replace")[-3000:]
+        if server.process.poll() is not None:
+            tail = (Path(server.data_dir) / "weed.log").read_text(errors="replace")[-3000:]
             raise RuntimeError(f"SeaweedFS exited early:\n{tail}")
         try:
-            client.create_bucket(Bucket=probe)
+            _create_bucket(client, probe)
             client.put_object(Bucket=probe, Key="probe", Body=b"ok")
             client.delete_object(Bucket=probe, Key="probe")
-            return server
+            return
         except (BotoCoreError, ClientError):
             if time.monotonic() > deadline:
                 server.stop()
                 raise RuntimeError("SeaweedFS did not become ready in time") from None
             time.sleep(0.3)
+
+
+def _create_bucket(client, name: str) -> None:
+    try:
+        client.create_bucket(Bucket=name)
+    except ClientError as err:
+        # A restarted server still has the buckets it had.
+        if err.response.get("Error", {}).get("Code") not in {
+            "BucketAlreadyOwnedByYou",
+            "BucketAlreadyExists",
+        }:
+            raise

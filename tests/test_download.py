@@ -12,11 +12,10 @@ import zipfile
 from datetime import UTC, datetime
 
 import pytest
-from django.core.files import File
 
-from myphoto.photos import storage
 from myphoto.photos.models import Photo
-from myphoto.photos.services.download import build_zip
+from myphoto.photos.responses import build_zip
+from myphoto.photos.storage import ObjectMissing, get_storage
 
 pytestmark = pytest.mark.django_db
 MiB = 1024 * 1024
@@ -189,7 +188,7 @@ def test_object_vanishing_mid_zip_breaks_the_stream(client, make_photo, photo_st
     photo_storage.remove(second.storage_key)
 
     received = bytearray()
-    with pytest.raises(storage.ObjectMissing):
+    with pytest.raises(ObjectMissing):
         for chunk in response.streaming_content:
             received += chunk
 
@@ -233,7 +232,7 @@ def test_300_mb_download_streams_in_bounded_memory(client, user, photo_storage, 
             digest.update(chunk)
     key = f"originals/{user.pk}/big.jpg"
     with source.open("rb") as handle:
-        storage.save(key, File(handle, name="big.jpg"))
+        get_storage().put(key, handle)
     source.unlink()
     photo = Photo.objects.create(
         owner=user,
@@ -359,7 +358,7 @@ def test_download_urls_refuse_a_foreign_photo_whole(api, make_photo, other_user,
 
 def test_zip_switches_to_zip64_past_65535_entries(user, settings, tmp_path):
     """Entry count forces ZIP64; every entry points at one small object to keep it quick."""
-    storage.save(f"originals/{user.pk}/tiny.jpg", File(io.BytesIO(b"0123456789"), name="t"))
+    get_storage().put(f"originals/{user.pk}/tiny.jpg", io.BytesIO(b"0123456789"), size=10)
     now = datetime.now(UTC)
     photos = [
         Photo(

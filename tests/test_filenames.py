@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from myphoto.photos.filenames import UniqueNames, ascii_fallback, content_disposition, display_name
+from myphoto.common.filenames import UniqueNames, display_name
+from myphoto.photos.disposition import ascii_fallback, content_disposition
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,21 @@
-"""The storage module's own guarantees, against a real SeaweedFS bucket."""
+"""The storage package's own guarantees, against local disk and a real SeaweedFS bucket."""
 
 from __future__ import annotations
 
+import io
 import threading
+import uuid
 
+import images
 import pytest
+import seaweedfs
+from botocore.config import Config
+from conftest import S3Bucket, use_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from myphoto.photos import storage
+from myphoto.photos.models import Photo
+from myphoto.photos.storage import ObjectMissing, StorageUnavailable, get_storage, s3
+from myphoto.settings import s3_storage_options
 
 
 @pytest.mark.parametrize("photo_storage", ["s3"], indirect=True)
@@ -16,13 +25,15 @@ def test_threads_first_touching_s3_together_build_one_client(photo_storage):
     Each build costs about 150 ms of CPU; unshared, they also mean one connection
     pool per thread.
     """
-    storage._new_client.cache_clear()
+    s3._new_client.cache_clear()
+    backend = get_storage()
+    assert isinstance(backend, s3.S3PhotoStorage)
     start = threading.Barrier(8)
     clients = []
 
     def first_touch() -> None:
         start.wait()
-        clients.append(storage._client(storage.get_storage()))
+        clients.append(backend.client)
 
     threads = [threading.Thread(target=first_touch) for _ in range(8)]
     for thread in threads:
@@ -33,4 +44,105 @@ def test_threads_first_touching_s3_together_build_one_client(photo_storage):
     assert len(clients) == 8
     assert len({id(client) for client in clients}) == 1
     # The shared client works: it reads the bucket it was built for.
-    assert storage.exists("missing/key") is False
+    assert backend.exists("missing/key") is False
+
+
+def test_every_backend_keeps_the_same_promises(photo_storage):
+    storage = get_storage()
+    data = bytes(range(256)) * 40
+
+    storage.put("originals/1/a.jpg", io.BytesIO(data), size=len(data))
+    storage.copy("originals/1/a.jpg", "originals/1/b.jpg")
+
+    assert photo_storage.read("originals/1/b.jpg") == data
+    assert b"".join(storage.stream("originals/1/a.jpg", start=10, end=19)) == data[10:20]
+    assert b"".join(storage.stream("originals/1/a.jpg", start=10_000)) == data[10_000:]
+    assert storage.size("originals/1/a.jpg") == len(data)
+    assert [o.key for o in storage.list_objects("originals/1/")] == [
+        "originals/1/a.jpg",
+        "originals/1/b.jpg",
+    ]
+    assert list(storage.list_objects("originals/1/b")) == [
+        storage_object
+        for storage_object in storage.list_objects("originals/")
+        if storage_object.key == "originals/1/b.jpg"
+    ]
+    with pytest.raises(ObjectMissing):
+        storage.stream("originals/1/nothing.jpg")
+    with pytest.raises(ObjectMissing):
+        storage.size("originals/1/nothing.jpg")
+
+    storage.delete_many(["originals/1/a.jpg", "originals/1/b.jpg", "originals/1/never.jpg"])
+
+    assert photo_storage.keys() == set()
+    assert storage.exists("originals/1/a.jpg") is False
+
+
+def test_a_local_write_never_leaves_a_half_file(photo_storage, tmp_path):
+    if photo_storage.kind != "disk":
+        pytest.skip("the disk case")
+
+    class BreaksHalfWay(io.BytesIO):
+        def read(self, size: int = -1) -> bytes:
+            if self.tell() > 0:
+                raise OSError(28, "No space left on device")
+            return super().read(4)
+
+    with pytest.raises(StorageUnavailable, match="No space left"):
+        get_storage().put("originals/1/a.jpg", BreaksHalfWay(b"12345678"))
+
+    assert photo_storage.keys() == set()
+
+
+@pytest.fixture
+def stoppable_seaweed(settings):
+    """A SeaweedFS of the test's own, so that stopping it leaves the others' alone."""
+    server = seaweedfs.start()
+    bucket = f"outage-{uuid.uuid4().hex[:12]}"
+    server.client().create_bucket(Bucket=bucket)
+    options = s3_storage_options(
+        bucket=bucket,
+        endpoint_url=server.endpoint_url,
+        region=seaweedfs.REGION,
+        access_key=seaweedfs.ACCESS_KEY,
+        secret_key=seaweedfs.SECRET_KEY,
+    )
+    # One attempt a request: boto3's backoff between retries would only slow the test.
+    options["client_config"] = options["client_config"].merge(Config(retries={"max_attempts": 1}))
+    use_storage(settings, {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options})
+    yield server, S3Bucket(server, bucket)
+    server.stop()
+
+
+@pytest.mark.django_db
+def test_storage_down_is_a_503_and_loses_nothing(api, make_photo, stoppable_seaweed):
+    server, bucket = stoppable_seaweed
+    kept, _ = make_photo("kept.jpg")
+    doomed, _ = make_photo("doomed.jpg")
+    assert api.post(
+        "/api/v1/photos/delete", {"ids": [str(doomed.pk)]}, content_type="application/json"
+    ).json() == {"deleted": 1}
+    objects_before = bucket.keys()
+
+    server.stop(keep_data=True)
+    try:
+        answers = {
+            "empty the trash": api.delete("/api/v1/trash"),
+            "download": api.get(f"/api/v1/photos/{kept.pk}/download"),
+            "upload": api.post(
+                "/api/v1/photos", {"file": SimpleUploadedFile("new.jpg", images.jpeg(seed=99))}
+            ),
+        }
+    finally:
+        server.restart()
+
+    for what, answer in answers.items():
+        assert answer.status_code == 503, what
+        assert answer["Content-Type"].startswith("application/json"), what
+        assert answer.json()["code"] == "storage_unavailable", what
+    # Nothing was lost or half done while the storage was away.
+    assert bucket.keys() == objects_before
+    assert set(Photo.objects.values_list("original_name", flat=True)) == {"kept.jpg", "doomed.jpg"}
+
+    assert api.delete("/api/v1/trash").json() == {"purged": 1}
+    assert bucket.keys() == set(Photo.objects.get().storage_keys)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from datetime import UTC, datetime
 
 import images
@@ -51,11 +52,14 @@ def test_upload_stores_original_then_a_job_makes_derivatives(
     photo.refresh_from_db()
     assert photo.derivatives_ready
     assert photo.storage_key == f"originals/{user.pk}/{photo.pk}.jpg"
-    assert photo_storage.keys() == {
-        photo.storage_key,
-        f"derivatives/{user.pk}/{photo.pk}/sm.webp",
-        f"derivatives/{user.pk}/{photo.pk}/md.webp",
-    }
+    assert photo_storage.keys() == {photo.storage_key, photo.thumbnail_key, photo.preview_key}
+    # Each run of the job writes under keys of its own (see services/derivatives.py).
+    assert re.fullmatch(
+        rf"derivatives/{user.pk}/{photo.pk}/sm-[0-9a-f]{{12}}\.webp", photo.thumbnail_key
+    )
+    assert re.fullmatch(
+        rf"derivatives/{user.pk}/{photo.pk}/md-[0-9a-f]{{12}}\.webp", photo.preview_key
+    )
     assert photo_storage.read(photo.storage_key) == data
     thumbnail = Image.open(io.BytesIO(photo_storage.read(photo.thumbnail_key)))
     assert thumbnail.format == "WEBP"

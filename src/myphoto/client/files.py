@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
+from ..common.formats import IMAGE_FORMATS
+
 CHUNK = 1024 * 1024
-# What the server accepts (Pillow's names); the check reads only the file's header.
-IMAGE_FORMATS = ["JPEG", "PNG", "WEBP", "GIF", "TIFF", "HEIF", "AVIF"]
 
 
 @dataclass(frozen=True)
@@ -32,25 +31,11 @@ def _prepare_pillow() -> None:
 def is_image(path: Path) -> bool:
     """Whether the file's content is an image the server takes (its name does not matter)."""
     try:
-        with Image.open(path, formats=IMAGE_FORMATS):
+        # The check reads only the file's header; the server decodes it all.
+        with Image.open(path, formats=list(IMAGE_FORMATS)):
             return True
     except (OSError, SyntaxError, ValueError):  # UnidentifiedImageError is an OSError
         return False
-
-
-def walk(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files under `paths` (files or folders), depth first in name order, hidden ones skipped."""
-    for path in paths:
-        if path.is_dir():
-            for folder, subfolders, files in os.walk(path):
-                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        yield Path(folder) / name
-        elif path.exists():
-            yield path
-        else:
-            raise FileNotFoundError(f"{path}: no such file or folder")
 
 
 def sort_photos(paths: Iterable[Path]) -> tuple[list[Candidate], list[Path]]:

@@ -25,6 +25,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from ..common.folders import walk
 from . import files
 from .http import (
     ApiError,
@@ -163,7 +164,7 @@ def upload(
     console = console or Console(stderr=True)
     report = Report()
     stop = threading.Event()
-    photos, others = files.sort_photos(files.walk(paths))
+    photos, others = files.sort_photos(walk(paths))
     report.skipped = [str(path) for path in others]
 
     with progress_bar(console) as progress:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from .services.direct_upload import direct_upload_threshold_bytes
-from .services.upload import max_upload_bytes
+from .limits import direct_upload_threshold_bytes, max_upload_bytes
 
 
 def upload_limits(request: HttpRequest) -> dict[str, int]:

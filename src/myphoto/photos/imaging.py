@@ -19,19 +19,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
+from ..common.formats import IMAGE_FORMATS, SUPPORTED_TEXT
+
 logger = logging.getLogger(__name__)
 
-# Pillow format name -> (content type, file extension) of the formats we accept.
-FORMATS: dict[str, tuple[str, str]] = {
-    "JPEG": ("image/jpeg", "jpg"),
-    "PNG": ("image/png", "png"),
-    "WEBP": ("image/webp", "webp"),
-    "GIF": ("image/gif", "gif"),
-    "TIFF": ("image/tiff", "tif"),
-    "HEIF": ("image/heic", "heic"),
-    "AVIF": ("image/avif", "avif"),
-}
-SUPPORTED_TEXT = "JPEG, PNG, WebP, GIF, TIFF, HEIC or AVIF"
 # Long edge in pixels of each derivative; sm is made from md.
 DERIVATIVE_SIZES = {"md": 1600, "sm": 400}
 WEBP_QUALITY = 80
@@ -191,7 +182,7 @@ def _srgb_profile() -> ImageCms.ImageCmsProfile:
 def _open(fileobj: IO[bytes]) -> Image.Image:
     fileobj.seek(0)
     try:
-        image = Image.open(fileobj, formats=list(FORMATS))
+        image = Image.open(fileobj, formats=list(IMAGE_FORMATS))
     except UnidentifiedImageError as err:
         raise UnsupportedImage(
             f"This file is not an image MyPhoto can read; upload {SUPPORTED_TEXT} files."
@@ -215,7 +206,7 @@ def _too_many_pixels_message(width: int | None = None, height: int | None = None
 
 
 def _facts(image: Image.Image) -> ImageFacts:
-    content_type, extension = FORMATS[image.format or ""]
+    content_type, extension = IMAGE_FORMATS[image.format or ""]
     exif = image.getexif()
     width, height = image.size
     if (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -58,6 +58,10 @@ class Photo(models.Model):
     derivatives_ready = models.BooleanField(default=False)
     # Why the derivatives could not be made; the photo stays, with a placeholder.
     derivatives_error = models.CharField(max_length=500, blank=True)
+    # The run of the derivatives job working on this photo, and until when it may:
+    # a second runner skips a claimed photo; an expired claim can be taken over.
+    derivatives_claim = models.CharField(max_length=32, blank=True)
+    derivatives_claimed_until = models.DateTimeField(null=True, blank=True)
 
     objects = PhotoQuerySet.as_manager()
 
@@ -86,7 +90,7 @@ class Photo(models.Model):
         return self.deleted_at is not None
 
     @property
-    def purge_after(self):
+    def purge_after(self) -> datetime | None:
         if self.deleted_at is None:
             return None
         return self.deleted_at + timedelta(days=settings.MYPHOTO_TRASH_DAYS)

@@ -130,6 +130,12 @@ def photo_get_by_hash(*, user: User, sha256: str) -> Photo:
         raise Http404("No photo with this content.") from None
 
 
+def photos_missing_derivatives() -> QuerySet[Photo]:
+    """Photos (trash included) that still need derivatives and have not failed for good."""
+    missing = Photo.objects.filter(derivatives_ready=False, derivatives_error="")
+    return missing.order_by("uploaded_at")
+
+
 def tokens_get_for_user(*, user: User) -> QuerySet[ApiToken]:
     """The user's API tokens, newest first."""
     return ApiToken.objects.filter(user=user).order_by("-created_at")

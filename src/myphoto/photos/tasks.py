@@ -9,8 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from . import storage
 from .services import derivatives
+from .storage import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ def make_derivatives(photo_id: str, attempt: int = 1) -> None:
     """Make a photo's sm and md derivatives; retry later if the storage is down."""
     try:
         derivatives.photo_make_derivatives_or_record_failure(photo_id=photo_id)
-    except storage.StorageUnavailable as err:
+    except StorageUnavailable as err:
         # boto3 has already retried this request; try the whole job again later.
         if attempt < settings.MYPHOTO_JOB_RETRIES and default_task_backend.supports_defer:
             delay = timedelta(seconds=30 * 2 ** (attempt - 1))

@@ -14,9 +14,11 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import imaging, selectors, storage
+from . import responses, selectors
 from .forms import SelectionForm, TokenForm, UploadForm
-from .services import download, tokens, trash, upload
+from .limits import max_upload_bytes
+from .services import tokens, trash, upload
+from .storage import StorageUnavailable, get_storage
 
 PAGE_SIZE = 120
 
@@ -69,8 +71,8 @@ def upload_photos(request: HttpRequest) -> HttpResponse:
         for file in form.cleaned_data["files"]:
             try:
                 result = upload.photo_upload(owner=request.user, file=file)
-            except (upload.UploadTooLarge, imaging.UnsupportedImage) as err:
-                messages.error(request, f"{file.name}: {err}")
+            except upload.UploadRejected as err:
+                messages.error(request, str(err))
                 continue
             duplicates += result.duplicate
             stored += not result.duplicate
@@ -86,7 +88,7 @@ def upload_photos(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "photos/upload.html",
-        {"form": form, "max_upload_mb": upload.max_upload_bytes() // (1024 * 1024)},
+        {"form": form, "max_upload_mb": max_upload_bytes() // (1024 * 1024)},
     )
 
 
@@ -107,16 +109,16 @@ def photos_download(request: HttpRequest) -> HttpResponse:
         return redirect(request.POST.get("next") or "timeline")
     chosen = selectors.photos_get_for_user(user=request.user, photo_ids=ids)
     if len(chosen) == 1:
-        return download.photo_download_response(request=request, photo=chosen[0])
+        return responses.photo_download_response(request=request, photo=chosen[0])
     layout = "by-date" if request.POST.get("layout") == "by-date" else "flat"
-    return download.photos_zip_response(photos=chosen, layout=layout)
+    return responses.photos_zip_response(photos=chosen, layout=layout)
 
 
 @login_required
 @require_GET
 def photo_download(request: HttpRequest, photo_id) -> HttpResponse:
     photo = selectors.photo_get_for_user(user=request.user, photo_id=photo_id)
-    return download.photo_download_response(request=request, photo=photo)
+    return responses.photo_download_response(request=request, photo=photo)
 
 
 @login_required
@@ -232,9 +234,9 @@ def readyz(request: HttpRequest) -> HttpResponse:
     except Exception as err:  # noqa: BLE001  any failure means not ready; the reason is reported
         checks["database"] = f"error: {err.__class__.__name__}"
     try:
-        storage.ping()
+        get_storage().ping()
         checks["storage"] = "ok"
-    except storage.StorageUnavailable as err:
+    except StorageUnavailable as err:
         checks["storage"] = f"error: {err}"
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse(

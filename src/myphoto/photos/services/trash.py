@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .. import storage
 from ..models import Photo, User
+from ..storage import get_storage
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def trash_purge(*, owner: User | None = None, deleted_before: datetime | None = 
             photos = list(batch.order_by("deleted_at", "id")[:PURGE_BATCH])
             if not photos:
                 return purged
-            storage.delete_many(key for photo in photos for key in photo.storage_keys)
+            get_storage().delete_many(key for photo in photos for key in photo.storage_keys)
             Photo.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
         purged += len(photos)
         logger.info("purged %d photos from the trash", len(photos))

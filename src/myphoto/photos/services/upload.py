@@ -10,31 +10,31 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import imaging, storage
-from ..filenames import display_name
+from ...common.filenames import display_name
+from .. import imaging, keys
+from ..limits import UploadTooLarge, check_size
 from ..models import Photo, TakenAtSource, User
+from ..storage import CHUNK_SIZE, get_storage
 from ..tasks import enqueue_derivatives
 from .trash import photo_restore_if_trashed
 
 logger = logging.getLogger(__name__)
 
 
-class UploadTooLarge(ValueError):
-    """The file is over MYPHOTO_MAX_UPLOAD_MB."""
-
-
 class UploadRejected(ValueError):
-    """A file of the batch was refused; nothing of the batch was stored."""
+    """A file was refused (too large, or not a photo we can read); nothing of it was stored.
 
-    def __init__(self, filename: str, error: ValueError) -> None:
-        super().__init__(f"{filename}: {error}")
+    `reason` is an `UploadTooLarge` or an `imaging.UnsupportedImage`.
+    """
+
+    def __init__(self, filename: str, reason: UploadTooLarge | imaging.UnsupportedImage) -> None:
+        super().__init__(f"{filename}: {reason}")
         self.filename = filename
-        self.error = error
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -55,33 +55,24 @@ class _Checked:
     facts: imaging.ImageFacts
 
 
-def max_upload_bytes() -> int:
-    return settings.MYPHOTO_MAX_UPLOAD_MB * 1024 * 1024
-
-
-def check_size(size: int) -> None:
-    """Raise UploadTooLarge if a file of `size` bytes is over MYPHOTO_MAX_UPLOAD_MB."""
-    if size > max_upload_bytes():
-        raise UploadTooLarge(
-            f"The file is {size / 1024 / 1024:.1f} MB; the limit is "
-            f"{settings.MYPHOTO_MAX_UPLOAD_MB} MB."
-        )
-
-
 def _check(file: File, filename: str | None) -> _Checked:
-    """Raise UploadTooLarge or imaging.UnsupportedImage, or return the file's facts."""
-    size = file.size
-    check_size(size)
-    if size == 0:
-        raise imaging.UnsupportedImage("The file is empty.")
-    sha256, crc32 = hashlib.sha256(), 0
-    for chunk in file.chunks(storage.CHUNK_SIZE):
-        sha256.update(chunk)
-        crc32 = zlib.crc32(chunk, crc32)
-    facts = imaging.analyze(file)
+    """Return the file's facts, or raise UploadRejected saying why it cannot be a photo."""
+    name = filename or file.name
+    try:
+        size = file.size
+        check_size(size)
+        if size == 0:
+            raise imaging.UnsupportedImage("The file is empty.")
+        sha256, crc32 = hashlib.sha256(), 0
+        for chunk in file.chunks(CHUNK_SIZE):
+            sha256.update(chunk)
+            crc32 = zlib.crc32(chunk, crc32)
+        facts = imaging.analyze(file)
+    except (UploadTooLarge, imaging.UnsupportedImage) as err:
+        raise UploadRejected(display_name(name), err) from err
     return _Checked(
         file=file,
-        name=display_name(filename or file.name, default_extension=facts.extension),
+        name=display_name(name, default_extension=facts.extension),
         size=size,
         sha256=sha256.hexdigest(),
         crc32=crc32,
@@ -91,12 +82,7 @@ def _check(file: File, filename: str | None) -> _Checked:
 
 def photos_upload(*, owner: User, files: Sequence[File]) -> list[UploadResult]:
     """Check every file, then store them; one bad file stores nothing of the batch."""
-    checked = []
-    for file in files:
-        try:
-            checked.append(_check(file, file.name))
-        except (UploadTooLarge, imaging.UnsupportedImage) as err:
-            raise UploadRejected(display_name(file.name), err) from err
+    checked = [_check(file, file.name) for file in files]
     return [_store(owner=owner, checked=item) for item in checked]
 
 
@@ -107,7 +93,7 @@ def photo_upload(
     filename: str | None = None,
     write: Callable[[str], None] | None = None,
 ) -> UploadResult:
-    """Check and store one file; raise UploadTooLarge or UnsupportedImage if refused.
+    """Check and store one file; raise UploadRejected if it is refused.
 
     `write(key)`, when given, puts the bytes at `key` (say, by a copy inside the
     storage) instead of uploading `file` again.
@@ -134,12 +120,13 @@ def _store(
 
     facts = checked.facts
     photo_id = uuid.uuid4()
-    key = f"originals/{owner.pk}/{photo_id}.{facts.extension}"
+    key = keys.original_key(owner_id=owner.pk, photo_id=photo_id, extension=facts.extension)
+    storage = get_storage()
     written: list[str] = []
     try:
         if write is None:
             checked.file.seek(0)
-            storage.save(key, checked.file)
+            storage.put(key, checked.file, size=checked.size)
         else:
             write(key)
         written.append(key)

@@ -1,12 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import Progress
 
-from myphoto.photos import storage
 from myphoto.photos.models import Photo
-from myphoto.photos.services.derivatives import (
-    photo_make_derivatives_or_record_failure,
-    photos_missing_derivatives,
-)
+from myphoto.photos.selectors import photos_missing_derivatives
+from myphoto.photos.services.derivatives import photo_make_derivatives_or_record_failure
+from myphoto.photos.storage import StorageUnavailable
 
 
 class Command(BaseCommand):
@@ -25,7 +23,7 @@ class Command(BaseCommand):
             for photo_id in ids:
                 try:
                     made += photo_make_derivatives_or_record_failure(photo_id=photo_id)
-                except storage.StorageUnavailable as err:
+                except StorageUnavailable as err:
                     raise CommandError(f"Storage is unavailable: {err}. Run again later.") from err
                 progress.advance(bar)
         failed = Photo.objects.filter(pk__in=ids).exclude(derivatives_error="").count()

@@ -5,10 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from myphoto.client.files import walk
-from myphoto.photos import imaging
+from myphoto.common.folders import walk
 from myphoto.photos.models import User
-from myphoto.photos.services.upload import UploadTooLarge, photo_upload
+from myphoto.photos.services.upload import UploadRejected, photo_upload
 
 
 class Command(BaseCommand):
@@ -43,8 +42,8 @@ class Command(BaseCommand):
                 try:
                     with path.open("rb") as source:
                         result = photo_upload(owner=owner, file=File(source, name=path.name))
-                except (UploadTooLarge, imaging.UnsupportedImage) as err:
-                    refused.append(f"{path}: {err}")
+                except UploadRejected as err:
+                    refused.append(f"{path}: {err.reason}")
                 else:
                     added += not result.duplicate
                     already += result.duplicate

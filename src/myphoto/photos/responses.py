@@ -1,4 +1,7 @@
-"""Download responses: one original as itself, many as a zip streamed while it is built."""
+"""Responses that carry photo bytes: one original as itself, a thumbnail, many as a zip.
+
+Shared by the API and the pages. They read; they change nothing.
+"""
 
 from __future__ import annotations
 
@@ -11,27 +14,35 @@ from django.conf import settings
 from django.http import (
     HttpRequest,
     HttpResponse,
-    HttpResponseNotModified,
+    HttpResponseBase,
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from zipstream import ZipStream
 
-from .. import storage
-from ..filenames import UniqueNames, content_disposition, display_name
-from ..models import Photo
+from ..common.filenames import UniqueNames, display_name
+from .disposition import content_disposition
+from .models import Photo
+from .storage import ObjectMissing, get_storage
 
 logger = logging.getLogger(__name__)
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# A photo's derivatives never change: the browser may keep them a week.
+_DERIVATIVE_MAX_AGE = 7 * 24 * 3600
 
 
 class RangeNotSatisfiable(ValueError):
     def __init__(self, size: int) -> None:
         super().__init__(f"The requested range is outside the file's {size} bytes.")
         self.size = size
+
+
+class TooManyForOneZip(ValueError):
+    """More photos than MYPHOTO_ZIP_MAX_PHOTOS asked for in one zip."""
 
 
 @dataclass(frozen=True)
@@ -68,61 +79,64 @@ def parse_range(header: str, size: int) -> ByteRange | None:
     return ByteRange(start, end)
 
 
-def _etag(photo: Photo) -> str:
-    return f'"{photo.sha256}"'
+def _conditional(
+    request: HttpRequest, *, etag: str, last_modified: int | None = None
+) -> HttpResponseBase | None:
+    """A 304 (or 412) when the client's copy is current, else None."""
+    answer = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if answer is not None:
+        answer["ETag"] = etag
+    return answer
 
 
-def _etag_matches(header: str, etag: str) -> bool:
-    candidates = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in candidates or etag in candidates
-
-
-def photo_download_response(*, request: HttpRequest, photo: Photo) -> HttpResponse:
+def photo_download_response(*, request: HttpRequest, photo: Photo) -> HttpResponseBase:
     """Return the original bytes of `photo` under its original name.
 
-    Honours If-None-Match (304), a single Range (206, or 416), If-Range, and
-    redirect mode (302 to a presigned URL) on S3.
+    Honours If-None-Match and If-Modified-Since (304), If-Match (412), a single
+    Range (206, or 416), If-Range, and redirect mode (302 to a presigned URL).
     """
-    etag = _etag(photo)
-    disposition = content_disposition(photo.original_name)
-    if _etag_matches(request.headers.get("If-None-Match", ""), etag):
-        response: HttpResponse = HttpResponseNotModified()
-        response["ETag"] = etag
-        return response
+    etag = f'"{photo.sha256}"'
+    last_modified = int(photo.uploaded_at.timestamp())
+    not_modified = _conditional(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        return not_modified
 
     if settings.MYPHOTO_DOWNLOAD_MODE == "redirect":
-        url = _presigned_url(photo)
+        url = presigned_url(photo)
         if url is not None:
-            response = HttpResponseRedirect(url)
-            response["Cache-Control"] = "private, no-store"
-            return response
+            redirect = HttpResponseRedirect(url)
+            redirect["Cache-Control"] = "private, no-store"
+            return redirect
 
     byte_range = None
     range_header = request.headers.get("Range")
     if_range = request.headers.get("If-Range")
+    # If-Range with a date is not supported: anything but our ETag means "send it all".
     if range_header and (if_range is None or if_range.strip() == etag):
         byte_range = parse_range(range_header, photo.size)
 
+    storage = get_storage()
     if byte_range is None:
-        chunks = storage.open_stream(photo.storage_key)
+        chunks = storage.stream(photo.storage_key)
         response = StreamingHttpResponse(chunks, content_type=photo.content_type)
         response["Content-Length"] = str(photo.size)
     else:
-        chunks = storage.open_stream(photo.storage_key, start=byte_range.start, end=byte_range.end)
+        chunks = storage.stream(photo.storage_key, start=byte_range.start, end=byte_range.end)
         response = StreamingHttpResponse(chunks, content_type=photo.content_type, status=206)
         response["Content-Length"] = str(byte_range.length)
         response["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{photo.size}"
-    response["Content-Disposition"] = disposition
+    response["Content-Disposition"] = content_disposition(photo.original_name)
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(photo.uploaded_at.timestamp())
+    response["Last-Modified"] = http_date(last_modified)
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, no-cache"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-def _presigned_url(photo: Photo) -> str | None:
-    return storage.presigned_get_url(
+def presigned_url(photo: Photo) -> str | None:
+    """A short-lived storage URL for the original, or None where the storage has none."""
+    return get_storage().presigned_get_url(
         photo.storage_key,
         content_disposition=content_disposition(photo.original_name),
         content_type=photo.content_type,
@@ -136,29 +150,29 @@ def presigned_urls(photos: Sequence[Photo]) -> list[str | None]:
     One request for many files, so that a client mirroring a library takes the
     bytes straight from storage without asking the app once per file.
     """
-    if settings.MYPHOTO_DOWNLOAD_MODE != "redirect" or not storage.uses_s3():
+    if settings.MYPHOTO_DOWNLOAD_MODE != "redirect":
         return [None] * len(photos)
-    return [_presigned_url(photo) for photo in photos]
+    return [presigned_url(photo) for photo in photos]
 
 
-def derivative_response(*, request: HttpRequest, photo: Photo, size: str) -> HttpResponse | None:
+def derivative_response(
+    *, request: HttpRequest, photo: Photo, size: str
+) -> HttpResponseBase | None:
     """Return the photo's `size` derivative (WebP), or None while there is none."""
     key = photo.derivative_key(size) if photo.derivatives_ready else ""
     if not key:
         return None
     etag = f'"{photo.sha256[:32]}-{size}"'
-    if _etag_matches(request.headers.get("If-None-Match", ""), etag):
-        response: HttpResponse = HttpResponseNotModified()
-    else:
+    response = _conditional(request, etag=etag)
+    if response is None:
         try:
-            body = storage.read_bytes(key)
-        except storage.ObjectMissing:
+            body = get_storage().read_bytes(key)
+        except ObjectMissing:
             logger.warning("%s derivative of photo %s is missing", size, photo.pk)
             return None
         response = HttpResponse(body, content_type="image/webp")
-    response["ETag"] = etag
-    # A photo's derivatives never change: the browser may keep them a week.
-    response["Cache-Control"] = "private, max-age=604800"
+        response["ETag"] = etag
+    response["Cache-Control"] = f"private, max-age={_DERIVATIVE_MAX_AGE}"
     return response
 
 
@@ -168,7 +182,7 @@ def zip_filename() -> str:
 
 def _object_chunks(key: str) -> Iterator[bytes]:
     # A generator: the object is opened only when the zip reaches this entry.
-    yield from storage.open_stream(key)
+    yield from get_storage().stream(key)
 
 
 def _folder(photo: Photo, layout: str) -> str:
@@ -187,8 +201,18 @@ def build_zip(photos: Sequence[Photo], *, layout: str = "flat") -> ZipStream:
     return archive
 
 
+def check_zip_size(count: int) -> None:
+    """Raise TooManyForOneZip past MYPHOTO_ZIP_MAX_PHOTOS photos."""
+    if count > settings.MYPHOTO_ZIP_MAX_PHOTOS:
+        raise TooManyForOneZip(
+            f"{count} photos is more than one zip may hold "
+            f"({settings.MYPHOTO_ZIP_MAX_PHOTOS}); download them in parts."
+        )
+
+
 def photos_zip_response(*, photos: Sequence[Photo], layout: str = "flat") -> StreamingHttpResponse:
     """Return one zip of the photos' originals, streamed while it is built."""
+    check_zip_size(len(photos))
     archive = build_zip(photos, layout=layout)
     size = len(archive)
     response = StreamingHttpResponse(_logged(archive, len(photos)), content_type="application/zip")

@@ -1,0 +1,15 @@
+"""The photo formats MyPhoto keeps, by Pillow's name for them."""
+
+from __future__ import annotations
+
+# Pillow format name -> (content type, file extension).
+IMAGE_FORMATS: dict[str, tuple[str, str]] = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+    "GIF": ("image/gif", "gif"),
+    "TIFF": ("image/tiff", "tif"),
+    "HEIF": ("image/heic", "heic"),
+    "AVIF": ("image/avif", "avif"),
+}
+SUPPORTED_TEXT = "JPEG, PNG, WebP, GIF, TIFF, HEIC or AVIF"

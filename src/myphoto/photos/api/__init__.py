@@ -1,0 +1,28 @@
+"""REST API v1 (../shared/API.md): one router per resource; views parse, call, shape.
+
+auth.py     who is asking (bearer token or session)
+errors.py   every error as JSON, each domain error mapped to its status once
+schemas.py  what goes in and out, and how a photo is shaped
+photos.py, trash.py, uploads.py, tokens.py   the endpoints, each with a url_name
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from . import errors, photos, tokens, trash, uploads
+from .auth import BearerTokenAuth, SessionAuth
+
+api = NinjaAPI(
+    title="MyPhoto API",
+    version="1",
+    urls_namespace="api",
+    auth=[BearerTokenAuth(), SessionAuth()],
+    docs_url="/docs",
+)
+errors.register(api)
+# One router per path: operations sharing a path must share a router.
+api.add_router("", photos.router)
+api.add_router("", trash.router)
+api.add_router("", uploads.router)
+api.add_router("", tokens.router)

@@ -1,0 +1,117 @@
+"""Every error as JSON `{"detail", "code"}` with its status; each domain error mapped once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from ..limits import UploadTooLarge
+from ..responses import RangeNotSatisfiable, TooManyForOneZip
+from ..selectors import InvalidCursor
+from ..services.direct_upload import DirectUploadNotFound, DirectUploadUnavailable
+from ..services.upload import UploadRejected
+from ..storage import ObjectMissing, StorageUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error an endpoint raises itself, with its status and machine-readable code."""
+
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.code, self.detail = status, code, detail
+
+
+# Domain errors whose message is the detail: (status, code).
+_DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
+    InvalidCursor: (400, "invalid_cursor"),
+    TooManyForOneZip: (400, "too_many_photos"),
+    DirectUploadNotFound: (404, "not_found"),
+    DirectUploadUnavailable: (409, "direct_upload_unavailable"),
+}
+_HTTP_ERROR_CODES = {403: "forbidden", 405: "method_not_allowed", 429: "throttled"}
+
+
+def register(api: NinjaAPI) -> None:
+    """Install the handlers that turn exceptions into JSON errors on `api`."""
+
+    def error(
+        request: HttpRequest, status: int, code: str, detail: str, **extra: Any
+    ) -> HttpResponse:
+        body = {"detail": detail, "code": code, **extra}
+        return api.create_response(request, body, status=status)
+
+    def handle(exc_class: type[Exception]) -> Callable[[Callable[..., HttpResponse]], Any]:
+        return api.exception_handler(exc_class)
+
+    for exc_class, (status, code) in _DOMAIN_ERRORS.items():
+        handle(exc_class)(
+            lambda request, exc, status=status, code=code: error(request, status, code, str(exc))
+        )
+
+    @handle(ApiError)
+    def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        return error(request, exc.status, exc.code, exc.detail)
+
+    @handle(UploadRejected)
+    def _upload_rejected(request: HttpRequest, exc: UploadRejected) -> HttpResponse:
+        if isinstance(exc.reason, UploadTooLarge):
+            return error(request, 413, "too_large", str(exc))
+        return error(request, 415, "unsupported_image", str(exc))
+
+    @handle(RangeNotSatisfiable)
+    def _bad_range(request: HttpRequest, exc: RangeNotSatisfiable) -> HttpResponse:
+        response = error(request, 416, "range_not_satisfiable", str(exc))
+        response["Content-Range"] = f"bytes */{exc.size}"
+        return response
+
+    @handle(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error(request, 404, "not_found", str(exc) or "Not found.")
+
+    @handle(AuthenticationError)
+    def _not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error(
+            request,
+            401,
+            "not_authenticated",
+            "Log in, or send a valid token as 'Authorization: Bearer <token>'.",
+        )
+
+    @handle(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = _HTTP_ERROR_CODES.get(exc.status_code, "error")
+        return error(request, exc.status_code, code, str(exc))
+
+    @handle(ValidationError)
+    def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        first = exc.errors[0] if exc.errors else {}
+        where = ".".join(
+            str(part) for part in first.get("loc", ()) if part not in {"body", "query"}
+        )
+        message = str(first.get("msg", "Invalid."))
+        detail = f"{where}: {message}" if where else message
+        return error(request, 400, "invalid", detail, errors=exc.errors)
+
+    @handle(ObjectMissing)
+    def _object_missing(request: HttpRequest, exc: ObjectMissing) -> HttpResponse:
+        logger.error("object %s is missing from storage", exc)
+        return error(
+            request,
+            500,
+            "object_missing",
+            "The photo's file is missing from storage; an administrator should run 'myphoto fsck'.",
+        )
+
+    @handle(StorageUnavailable)
+    def _storage_down(request: HttpRequest, exc: StorageUnavailable) -> HttpResponse:
+        logger.error("storage unavailable: %s", exc)
+        return error(
+            request, 503, "storage_unavailable", "Photo storage is unavailable; try again."
+        )

@@ -1,0 +1,128 @@
+"""The library's photos: upload, the timeline, one photo, its bytes, many as a zip."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
+
+from .. import responses, selectors
+from ..services import trash, upload
+from .errors import ApiError
+from .schemas import (
+    DownloadUrlsIn,
+    DownloadUrlsOut,
+    IdsIn,
+    PhotoListOut,
+    PhotoOut,
+    UploadOut,
+    page_out,
+    photo_api_path,
+    photo_out,
+)
+
+router = Router(tags=["photos"])
+
+
+@router.post("/photos", response={201: UploadOut}, url_name="photos-upload")
+def photos_upload(
+    request: HttpRequest,
+    file: list[UploadedFile] = File(...),  # noqa: B008  django-ninja's way to declare files
+) -> Status[dict[str, Any]]:
+    """Upload one or more `file` fields; a bad file fails the request and stores nothing."""
+    results = upload.photos_upload(owner=request.auth, files=file)
+    return Status(201, {"items": [photo_out(r.photo, duplicate=r.duplicate) for r in results]})
+
+
+@router.get("/photos", response=PhotoListOut, url_name="photos-list")
+def photos_list(
+    request: HttpRequest,
+    limit: int = Query(100, ge=1, le=500),  # noqa: B008  django-ninja's way to bound a parameter
+    cursor: str | None = None,
+    taken_after: datetime | None = None,
+    taken_before: datetime | None = None,
+) -> dict[str, Any]:
+    """The timeline: newest taken first, trash excluded, paged by `next_cursor`.
+
+    `taken_after` (inclusive) and `taken_before` (exclusive) narrow it to a period.
+    """
+    page = selectors.timeline_page(
+        user=request.auth,
+        limit=limit,
+        cursor=cursor,
+        taken_after=taken_after,
+        taken_before=taken_before,
+    )
+    return page_out(page)
+
+
+@router.get("/photos/by-hash/{sha256}", response=PhotoOut, url_name="photo-by-hash")
+def photo_by_hash(request: HttpRequest, sha256: str) -> dict[str, Any]:
+    """Is this content already in my library? 200 with the photo, or 404."""
+    return photo_out(selectors.photo_get_by_hash(user=request.auth, sha256=sha256))
+
+
+@router.post("/photos/download", url_name="photos-download")
+def photos_download(
+    request: HttpRequest, body: IdsIn, layout: Literal["flat", "by-date"] = "flat"
+) -> HttpResponseBase:
+    """Many photos as one zip, streamed; any unknown id makes the whole request a 404."""
+    responses.check_zip_size(len(body.ids))
+    chosen = selectors.photos_get_for_user(user=request.auth, photo_ids=body.ids)
+    return responses.photos_zip_response(photos=chosen, layout=layout)
+
+
+@router.post("/photos/download-urls", response=DownloadUrlsOut, url_name="photos-download-urls")
+def photos_download_urls(request: HttpRequest, body: DownloadUrlsIn) -> dict[str, Any]:
+    """Where to fetch each original, in one request: presigned storage URLs in redirect
+    mode (valid `expires_in` seconds), else the API's download paths; any unknown id
+    makes the whole request a 404."""
+    chosen = selectors.photos_get_for_user(user=request.auth, photo_ids=body.ids)
+    urls = responses.presigned_urls(chosen)
+    return {
+        "items": [
+            {"id": photo.pk, "url": url or photo_api_path("photo-download", photo.pk)}
+            for photo, url in zip(chosen, urls, strict=True)
+        ],
+        "expires_in": settings.MYPHOTO_PRESIGN_SECONDS,
+    }
+
+
+@router.get("/photos/{uuid:photo_id}", response=PhotoOut, url_name="photo-detail")
+def photo_detail(request: HttpRequest, photo_id: UUID) -> dict[str, Any]:
+    return photo_out(selectors.photo_get_for_user(user=request.auth, photo_id=photo_id))
+
+
+@router.delete("/photos/{uuid:photo_id}", response={204: None}, url_name="photo-delete")
+def photo_delete(request: HttpRequest, photo_id: UUID) -> Status[None]:
+    """Move one photo to the trash."""
+    photo = selectors.photo_get_for_user(user=request.auth, photo_id=photo_id)
+    trash.photos_trash(owner=request.auth, photo_ids=[photo.pk])
+    return Status(204, None)
+
+
+@router.get("/photos/{uuid:photo_id}/download", url_name="photo-download")
+def photo_download(request: HttpRequest, photo_id: UUID) -> HttpResponseBase:
+    """The original bytes under the original name (Range, If-None-Match, redirect mode)."""
+    photo = selectors.photo_get_for_user(user=request.auth, photo_id=photo_id)
+    return responses.photo_download_response(request=request, photo=photo)
+
+
+@router.get("/photos/{uuid:photo_id}/thumbnail", url_name="photo-thumbnail")
+def photo_thumbnail(
+    request: HttpRequest, photo_id: UUID, size: Literal["sm", "md"] = "sm"
+) -> HttpResponseBase:
+    """A derivative: `sm` (400 px) or `md` (1600 px) WebP; 404 while it is being made."""
+    photo = selectors.photo_get_for_user(user=request.auth, photo_id=photo_id)
+    response = responses.derivative_response(request=request, photo=photo, size=size)
+    if response is None:
+        if photo.derivatives_error:
+            raise ApiError(404, "derivatives_failed", photo.derivatives_error)
+        raise ApiError(404, "not_ready", f"The {size} thumbnail of this photo is not made yet.")
+    return response

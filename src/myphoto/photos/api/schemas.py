@@ -1,0 +1,185 @@
+"""What goes in and out of the API: typed schemas, and the shaping of a photo."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+from uuid import UUID
+
+from django.urls import reverse
+from ninja import Schema
+from pydantic import Field
+
+from ..models import ApiToken, Photo
+from ..selectors import Page
+
+# A request may name this many photos (delete, restore, zip; a zip is also
+# bounded by MYPHOTO_ZIP_MAX_PHOTOS).
+MAX_IDS_PER_REQUEST = 100_000
+MAX_DOWNLOAD_URLS = 1000
+
+
+class GpsOut(Schema):
+    lat: float
+    lon: float
+
+
+class PhotoOut(Schema):
+    id: UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    width: int
+    height: int
+    taken_at: datetime
+    taken_at_source: str
+    uploaded_at: datetime
+    camera: str | None
+    gps: GpsOut | None
+    derivatives_ready: bool
+    derivatives_error: str
+    thumbnail_url: str
+    preview_url: str
+    download_url: str
+    duplicate: bool = False
+
+
+class TrashedPhotoOut(PhotoOut):
+    deleted_at: datetime
+    purge_after: datetime
+
+
+class PhotoListOut(Schema):
+    items: list[PhotoOut]
+    next_cursor: str | None
+
+
+class TrashListOut(Schema):
+    items: list[TrashedPhotoOut]
+    next_cursor: str | None
+
+
+class UploadOut(Schema):
+    items: list[PhotoOut]
+
+
+class IdsIn(Schema):
+    ids: list[UUID] = Field(min_length=1, max_length=MAX_IDS_PER_REQUEST)
+
+
+class DownloadUrlsIn(Schema):
+    ids: list[UUID] = Field(min_length=1, max_length=MAX_DOWNLOAD_URLS)
+
+
+class DownloadUrlOut(Schema):
+    id: UUID
+    url: str
+
+
+class DownloadUrlsOut(Schema):
+    items: list[DownloadUrlOut]
+    expires_in: int
+
+
+class CountDeleted(Schema):
+    deleted: int
+
+
+class CountRestored(Schema):
+    restored: int
+
+
+class CountPurged(Schema):
+    purged: int
+
+
+class DirectUploadIn(Schema):
+    filename: str = Field(max_length=255)
+    size: int = Field(gt=0)
+
+
+class DirectUploadOut(Schema):
+    key: str
+    url: str
+    fields: dict[str, str]
+    expires_at: datetime
+
+
+class DirectUploadDoneIn(Schema):
+    key: str
+    filename: str = Field(max_length=255)
+
+
+class TokenIn(Schema):
+    name: str = Field(default="", max_length=100)
+
+
+class TokenOut(Schema):
+    id: UUID
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str
+
+
+_PLACEHOLDER = UUID(int=0)
+
+
+@lru_cache(maxsize=16)
+def _photo_path_template(url_name: str) -> str:
+    # One reverse() per endpoint, not three per photo of a 500-photo page.
+    return reverse(f"api:{url_name}", kwargs={"photo_id": _PLACEHOLDER})
+
+
+def photo_api_path(url_name: str, photo_id: UUID | str) -> str:
+    """The path of a photo's API endpoint, e.g. `photo_api_path("photo-download", id)`."""
+    return _photo_path_template(url_name).replace(str(_PLACEHOLDER), str(photo_id))
+
+
+def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
+    thumbnail = photo_api_path("photo-thumbnail", photo.pk)
+    data: dict[str, Any] = {
+        "id": photo.pk,
+        "filename": photo.original_name,
+        "content_type": photo.content_type,
+        "size": photo.size,
+        "sha256": photo.sha256,
+        "width": photo.width,
+        "height": photo.height,
+        "taken_at": photo.taken_at,
+        "taken_at_source": photo.taken_at_source,
+        "uploaded_at": photo.uploaded_at,
+        "camera": photo.camera,
+        "gps": (
+            {"lat": photo.gps_lat, "lon": photo.gps_lon} if photo.gps_lat is not None else None
+        ),
+        "derivatives_ready": photo.derivatives_ready,
+        "derivatives_error": photo.derivatives_error,
+        "thumbnail_url": f"{thumbnail}?size=sm",
+        "preview_url": f"{thumbnail}?size=md",
+        "download_url": photo_api_path("photo-download", photo.pk),
+        "duplicate": duplicate,
+    }
+    if photo.in_trash:
+        data.update(deleted_at=photo.deleted_at, purge_after=photo.purge_after)
+    return data
+
+
+def page_out(page: Page) -> dict[str, Any]:
+    return {"items": [photo_out(photo) for photo in page.items], "next_cursor": page.next_cursor}
+
+
+def token_out(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "last_used_at": token.last_used_at,
+    }

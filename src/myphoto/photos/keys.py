@@ -1,0 +1,49 @@
+"""The layout of keys in the bucket (or the media folder). Every key is made here.
+
+    originals/<owner id>/<photo id>.<ext>                 the bytes as uploaded
+    derivatives/<owner id>/<photo id>/<size>-<run>.webp   thumbnails, one set per run of the job
+    incoming/<owner id>/<uuid>                            direct uploads not yet checked
+
+Keys are server-made from ids, never from a file name a user sent. Each prefix
+belongs to exactly one kind of object, so that `myphoto fsck` can tell from a
+key alone which row should own it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from uuid import UUID
+
+ORIGINALS = "originals/"
+DERIVATIVES = "derivatives/"
+INCOMING = "incoming/"
+PREFIXES = (ORIGINALS, DERIVATIVES, INCOMING)
+
+
+def original_key(*, owner_id: int, photo_id: UUID, extension: str) -> str:
+    return f"{ORIGINALS}{owner_id}/{photo_id}.{extension}"
+
+
+def derivative_key(*, owner_id: int, photo_id: UUID | str, size: str, run: str) -> str:
+    """`run` tells apart the objects of two runs of the job, so neither deletes the other's."""
+    return f"{DERIVATIVES}{owner_id}/{photo_id}/{size}-{run}.webp"
+
+
+def incoming_key(*, owner_id: int) -> str:
+    return f"{INCOMING}{owner_id}/{uuid.uuid4()}"
+
+
+def incoming_prefix(*, owner_id: int) -> str:
+    return f"{INCOMING}{owner_id}/"
+
+
+def is_incoming_key_of(key: str, *, owner_id: int) -> bool:
+    """Whether `key` is exactly an incoming key that `incoming_key` made for this owner."""
+    prefix = incoming_prefix(owner_id=owner_id)
+    if not key.startswith(prefix):
+        return False
+    rest = key[len(prefix) :]
+    try:
+        return str(UUID(rest)) == rest
+    except ValueError:
+        return False

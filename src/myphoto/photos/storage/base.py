@@ -1,0 +1,123 @@
+"""What the photo library needs of object storage: one interface, a backend per kind of store.
+
+Django's Storage API saves and opens files; a photo library also needs reads
+that never hold a whole object, byte ranges, batch deletes, listings (for
+fsck) and URLs that let browsers move bytes without the app. Each backend
+translates its own failures into the two errors below, in one place, so that
+callers (and the API's error handlers) never see a botocore or OS error.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO
+
+# Bytes are streamed in chunks of at most this size (DESIGN rule 2).
+CHUNK_SIZE = 1024 * 1024
+# Objects up to this size are copied into memory; bigger ones spool to a temporary file.
+_SPOOL_BYTES = 64 * 1024 * 1024
+
+
+class ObjectMissing(Exception):
+    """The object a row points to is not in storage."""
+
+
+class StorageUnavailable(Exception):
+    """The storage could not be reached or refused the request; trying later may work."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    modified: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PresignedPost:
+    """Where and with which form fields a browser POSTs one file straight to storage."""
+
+    url: str
+    fields: dict[str, str]
+
+
+class PhotoStorage(ABC):
+    """Objects under server-made keys (see `myphoto.photos.keys`).
+
+    Keys are never user input: a backend may assume them well formed, but not
+    that the object behind one exists. Multipart uploads (parts sent to
+    storage one by one, then assembled) belong here too, beside the presigned
+    POST, when big files get them.
+    """
+
+    #: Whether `presigned_get_url` and `presigned_post` hand out URLs.
+    hands_out_urls: bool = False
+
+    @abstractmethod
+    def put(self, key: str, content: IO[bytes], *, size: int | None = None) -> None:
+        """Write `content` (from its current position) under exactly `key`, replacing it."""
+
+    @abstractmethod
+    def stream(
+        self, key: str, *, start: int = 0, end: int | None = None, chunk_size: int = CHUNK_SIZE
+    ) -> Iterator[bytes]:
+        """Open the object and return an iterator over bytes start..end (inclusive).
+
+        The object is opened before this returns, so a missing object raises
+        ObjectMissing here rather than half-way through a response.
+        """
+
+    @abstractmethod
+    def size(self, key: str) -> int:
+        """The object's size in bytes; ObjectMissing if there is none."""
+
+    @abstractmethod
+    def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def copy(self, source: str, target: str) -> None:
+        """Copy an object inside the storage (on S3 the bytes never leave the server)."""
+
+    @abstractmethod
+    def delete_many(self, keys: Iterable[str]) -> None:
+        """Delete objects; a key that is already gone is not an error."""
+
+    @abstractmethod
+    def list_objects(self, prefix: str = "") -> Iterator[StoredObject]:
+        """Yield every object whose key starts with `prefix`."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise StorageUnavailable unless the storage answers and takes writes."""
+
+    def presigned_get_url(
+        self, key: str, *, content_disposition: str, content_type: str, expires_in: int
+    ) -> str | None:
+        """A short-lived URL a browser can GET the object from, or None if this storage has none."""
+        return None
+
+    def presigned_post(self, key: str, *, max_bytes: int, expires_in: int) -> PresignedPost | None:
+        """A form to POST one file of at most `max_bytes` to exactly `key`, or None."""
+        return None
+
+    def read_bytes(self, key: str) -> bytes:
+        """Return a small object whole (derivatives only; originals are streamed)."""
+        return b"".join(self.stream(key))
+
+    def local_copy(self, key: str) -> tempfile.SpooledTemporaryFile[bytes]:
+        """Return a temporary file holding the object, at its start; the caller closes it."""
+        copy: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115  the caller closes it
+            max_size=_SPOOL_BYTES
+        )
+        try:
+            for chunk in self.stream(key):
+                copy.write(chunk)
+        except BaseException:
+            copy.close()
+            raise
+        copy.seek(0)
+        return copy
