@@ -14,7 +14,7 @@ import pytest
 import seaweedfs
 from django.core.management import call_command
 
-from myphoto.client import transfer
+from myphoto.client.download import download
 from myphoto.client.http import Server
 from myphoto.client.main import main as myphoto
 from myphoto.photos.models import Photo
@@ -163,7 +163,7 @@ def test_an_interrupted_download_resumes_with_a_range(
     (folder / f".big.png.{str(photo.pk)[:8]}.part").write_bytes(data[:half])
 
     with Server(logged_in, token) as server:
-        report = transfer.download(server, tmp_path / "backup")
+        report = download(server, tmp_path / "backup")
 
     assert report.done == [str(folder / "big.png")]
     assert report.bytes_sent == len(data) - half  # only the missing half came over
@@ -181,7 +181,7 @@ def test_redirect_mode_mirrors_straight_from_storage(
 
     with Server(logged_in, token) as server:
         server.http.event_hooks["request"].append(lambda r: asked_the_app.append(r.url.path))
-        report = transfer.download(server, tmp_path / "backup", jobs=4)
+        report = download(server, tmp_path / "backup", jobs=4)
 
     assert len(report.done) == 12 and not report.failed
     mirrored = {path.name: path.read_bytes() for path in (tmp_path / "backup").rglob("*.jpg")}
@@ -219,7 +219,7 @@ def test_an_original_missing_from_storage_fails_that_file_only(
     photo_storage.remove(lost.storage_key)
 
     with Server(logged_in, token) as server:
-        report = transfer.download(server, tmp_path / "backup")
+        report = download(server, tmp_path / "backup")
 
     assert [Path(path).name for path in report.done] == ["kept.jpg"]
     assert [(Path(path).name, reason) for path, reason in report.failed] == [

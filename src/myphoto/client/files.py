@@ -61,18 +61,3 @@ def sha256_hash(path: Path) -> hashlib._Hash:
 
 def sha256_of(path: Path) -> str:
     return sha256_hash(path).hexdigest()
-
-
-def safe_name(name: str) -> str:
-    """A file name from the server made safe to create here: no folders, no control chars."""
-    name = name.replace("/", "_").replace("\\", "_").replace("\x00", "")
-    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
-    return name or "photo"
-
-
-def numbered(name: str, n: int) -> str:
-    """`a.jpg`, then `a (2).jpg`, `a (3).jpg`…"""
-    if n == 1:
-        return name
-    stem, dot, extension = name.rpartition(".")
-    return f"{stem} ({n}).{extension}" if dot and stem else f"{name} ({n})"

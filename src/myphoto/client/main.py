@@ -17,8 +17,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from . import config, transfer
+from . import config, download, upload
 from .http import ApiError, ClientError, Server
+from .progress import Report
 
 COMMANDS = ("login", "logout", "upload", "download", "ls", "rm", "restore")
 
@@ -34,15 +35,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("logout", help="forget the saved server and token")
 
-    upload = sub.add_parser("upload", help="upload photos and folders of photos")
-    upload.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    upload.add_argument("-j", "--jobs", type=int, default=4, help="files at once (default 4)")
+    upload_command = sub.add_parser("upload", help="upload photos and folders of photos")
+    upload_command.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    upload_command.add_argument(
+        "-j", "--jobs", type=int, default=4, help="files at once (default 4)"
+    )
 
-    download = sub.add_parser("download", help="mirror the library into DEST/YYYY/MM/")
-    download.add_argument("dest", type=Path, metavar="DEST")
-    download.add_argument("--since", type=_date, help="only photos taken on or after DATE")
-    download.add_argument("--album", help="only this album's photos")
-    download.add_argument("-j", "--jobs", type=int, default=4, help="files at once (default 4)")
+    download_command = sub.add_parser("download", help="mirror the library into DEST/YYYY/MM/")
+    download_command.add_argument("dest", type=Path, metavar="DEST")
+    download_command.add_argument("--since", type=_date, help="only photos taken on or after DATE")
+    download_command.add_argument("--album", help="only this album's photos")
+    download_command.add_argument(
+        "-j", "--jobs", type=int, default=4, help="files at once (default 4)"
+    )
 
     ls = sub.add_parser("ls", help="list photos, newest first")
     ls.add_argument("--limit", type=int, default=50, help="how many (0: all; default 50)")
@@ -102,7 +107,7 @@ def _emit(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
-def _summary(report: transfer.Report, verb: str, out: Console) -> int:
+def _summary(report: Report, verb: str, out: Console) -> int:
     table = Table(show_header=False, box=None)
     table.add_row(verb, str(len(report.done)))
     table.add_row("already there", str(len(report.already)))
@@ -177,15 +182,13 @@ def main(argv: list[str]) -> int:
         if args.command == "upload":
             with _server(args.jobs * 2) as server:
                 server.check()
-                return _summary(
-                    transfer.upload(server, args.paths, jobs=args.jobs), "uploaded", out
-                )
+                return _summary(upload.upload(server, args.paths, jobs=args.jobs), "uploaded", out)
         if args.command == "download":
             if args.album:
                 raise ClientError("Albums are not on this server yet: leave out --album.")
             with _server(args.jobs * 2) as server:
                 server.check()
-                report = transfer.download(server, args.dest, since=args.since, jobs=args.jobs)
+                report = download.download(server, args.dest, since=args.since, jobs=args.jobs)
             return _summary(report, "downloaded", out)
         return {"ls": _ls, "rm": _rm, "restore": _restore}[args.command](args, out)
     except config.NotLoggedIn as error:

@@ -1,4 +1,4 @@
-"""Upload folders and mirror the library, several files at once, with one progress bar."""
+"""`myphoto download`: mirror the library into DEST/YYYY/MM/, resumable, never a half file."""
 
 from __future__ import annotations
 
@@ -9,23 +9,14 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 
-from ..common.folders import walk
+from ..common.filenames import UniqueNames, display_name
 from . import files
 from .http import (
     ApiError,
@@ -36,178 +27,15 @@ from .http import (
     TransientError,
     Unreachable,
 )
-
-ATTEMPTS = 3
+from .progress import FileProgress, Report, Tracker, progress_bar, run_all, with_retries
 
 
 class DiskFull(ClientError):
     exit_code = 5
 
 
-@dataclass
-class Report:
-    """What happened to each file; `interrupted` when Ctrl-C stopped the run."""
-
-    done: list[str] = field(default_factory=list)
-    already: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    bytes_sent: int = 0
-    interrupted: bool = False
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-
-def progress_bar(console: Console) -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[files]}"),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=False,
-    )
-
-
-class _Tracker:
-    """One progress bar over files and bytes, and the report it fills in."""
-
-    def __init__(self, progress: Progress, description: str, sizes: list[int], report: Report):
-        self.progress, self.report, self.total = progress, report, len(sizes)
-        self.bar = progress.add_task(description, total=sum(sizes), files=f"0/{self.total} files")
-
-    def advance(self, n: int) -> None:
-        self.progress.advance(self.bar, n)
-
-    def finish(self, outcome: list, entry: object, size_left: int) -> None:
-        """Record one file's outcome; `size_left` is what its bytes did not yet advance."""
-        with self.report.lock:
-            outcome.append(entry)
-            report = self.report
-            count = len(report.done) + len(report.already) + len(report.failed)
-        self.progress.update(self.bar, advance=size_left, files=f"{count}/{self.total} files")
-
-
-class _FileProgress:
-    """What one file has moved the bar by, so that a retry can take it back."""
-
-    def __init__(self, tracker: _Tracker) -> None:
-        self.tracker, self.counted = tracker, 0
-
-    def advance(self, n: int) -> None:
-        self.counted += n
-        self.tracker.advance(n)
-
-    def undo(self) -> None:
-        self.tracker.advance(-self.counted)
-        self.counted = 0
-
-
-def _with_retries(attempt: Callable[[], Any], undo_progress: Callable[[], None]) -> Any:
-    """Run `attempt`, again after a broken connection (uploads dedupe, downloads resume)."""
-    for number in range(1, ATTEMPTS + 1):
-        try:
-            return attempt()
-        except TransientError:
-            if number == ATTEMPTS:
-                raise
-            undo_progress()
-            time.sleep(0.25 * number)
-    raise AssertionError("unreachable")
-
-
-class _Counting:
-    """A file whose reads advance the progress bar; the rest is the file's own."""
-
-    def __init__(self, file: IO[bytes], advance: Callable[[int], None]) -> None:
-        self._file, self._advance = file, advance
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._file.read(size)
-        self._advance(len(data))
-        return data
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._file, name)
-
-
-def _run_all(
-    jobs: int, items: list, work: Callable[[Any], None], report: Report, stop: threading.Event
-) -> None:
-    """Run `work` on every item, `jobs` at a time; Ctrl-C lets the running ones finish."""
-    pool = ThreadPoolExecutor(max_workers=jobs)
-    pending: set[Future] = set()
-    queue = iter(items)
-    try:
-        for item in queue:
-            pending.add(pool.submit(work, item))
-            if len(pending) >= jobs * 2:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    future.result()
-        for future in pending:
-            future.result()
-    except KeyboardInterrupt:
-        stop.set()
-        report.interrupted = True
-        for future in pending:
-            future.cancel()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def upload(
-    server: Server, paths: Iterable[Path], *, jobs: int = 4, console: Console | None = None
-) -> Report:
-    """Upload the photos found under `paths`, skipping those the server already has."""
-    console = console or Console(stderr=True)
-    report = Report()
-    stop = threading.Event()
-    photos, others = files.sort_photos(walk(paths))
-    report.skipped = [str(path) for path in others]
-
-    with progress_bar(console) as progress:
-        tracker = _Tracker(progress, "Uploading", [p.size for p in photos], report)
-        finish = tracker.finish
-
-        def send(photo: files.Candidate) -> None:
-            if stop.is_set():
-                return
-            moved = _FileProgress(tracker)
-
-            def attempt() -> bool:
-                """Send the file unless the server has it; return whether it was new."""
-                digest = files.sha256_of(photo.path)
-                try:
-                    server.request("GET", f"/photos/by-hash/{digest}")
-                    return False
-                except ApiError as err:
-                    if err.status != 404:
-                        raise
-                with photo.path.open("rb") as source:
-                    answer = server.json(
-                        "POST",
-                        "/photos",
-                        files={"file": (photo.path.name, _Counting(source, moved.advance))},
-                    )
-                with report.lock:
-                    report.bytes_sent += photo.size
-                return not answer["items"][0]["duplicate"]
-
-            try:
-                new = _with_retries(attempt, moved.undo)
-                outcome, entry = (report.done if new else report.already), str(photo.path)
-            except TransientError as err:
-                outcome, entry = report.failed, (str(photo.path), str(err))
-            except ApiError as err:
-                outcome, entry = report.failed, (str(photo.path), err.detail)
-            except OSError as err:
-                outcome, entry = report.failed, (str(photo.path), err.strerror or str(err))
-            finish(outcome, entry, photo.size - moved.counted)
-
-        _run_all(jobs, photos, send, report, stop)
-    return report
+class ChecksumMismatch(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -223,17 +51,13 @@ class Planned:
 def plan(photos: Iterable[dict[str, Any]], dest: Path) -> list[Planned]:
     """Place every photo at DEST/YYYY/MM/name, numbering names that meet in one folder."""
     ordered = sorted(photos, key=lambda photo: (photo["taken_at"], photo["id"]))
-    taken: dict[Path, set[str]] = {}
+    names = UniqueNames()
     planned = []
     for photo in ordered:
         when = datetime.fromisoformat(photo["taken_at"])
-        folder = dest / f"{when:%Y}" / f"{when:%m}"
-        used = taken.setdefault(folder, set())
-        name, n = files.safe_name(photo["filename"]), 1
-        while files.numbered(name, n).casefold() in used:
-            n += 1
-        used.add(files.numbered(name, n).casefold())
-        planned.append(Planned(photo, folder / files.numbered(name, n)))
+        # The name comes from the server: made safe to create here all the same.
+        relative = names.claim(f"{when:%Y}/{when:%m}", display_name(photo["filename"]))
+        planned.append(Planned(photo, dest / relative))
     return planned
 
 
@@ -327,7 +151,7 @@ def download(
     sources = _Sources(server, planned)
 
     with progress_bar(console) as progress:
-        tracker = _Tracker(progress, "Downloading", [p.size for p in planned], report)
+        tracker = Tracker(progress, "Downloading", [p.size for p in planned], report)
         finish = tracker.finish
 
         def fetch(item: Planned) -> None:
@@ -349,10 +173,10 @@ def download(
                 return
             part = target.with_name(f".{target.name}.{photo['id'][:8]}.part")
             received = 0
-            moved = _FileProgress(tracker)
+            moved = FileProgress(tracker)
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                received = _with_retries(
+                received = with_retries(
                     lambda: _fetch_into(server, sources, item, part, stop, moved.advance, report),
                     moved.undo,
                 )
@@ -377,12 +201,8 @@ def download(
             except ChecksumMismatch as err:
                 finish(report.failed, (str(target), str(err)), 0)
 
-        _run_all(jobs, planned, fetch, report, stop)
+        run_all(jobs, planned, fetch, report, stop)
     return report
-
-
-class ChecksumMismatch(Exception):
-    pass
 
 
 def _settle(out: IO[bytes]) -> None:
