@@ -210,7 +210,9 @@ def test_delete_with_undo_then_delete_and_restore_from_the_trash(open_page, make
     page.get_by_role("button", name="Delete").click()
     expect(newest).to_have_count(0)
     expect(page.get_by_text("Moved 1 photo to the trash.")).to_be_visible()
-    page.get_by_role("button", name="Undo").click()
+    with page.expect_request(lambda r: r.method == "POST") as undo:
+        page.get_by_role("button", name="Undo").click()
+    assert undo.value.url.endswith("/api/v1/photos/restore")  # one request for the whole undo
     expect(page.get_by_text("Restored 1 photo.")).to_be_visible()
     expect(newest).to_have_count(1)
     assert Photo.objects.get(pk=photos[2].pk).deleted_at is None

@@ -51,6 +51,26 @@ def test_bulk_delete_counts_only_own_visible_photos(client, make_photo, other_us
     assert Photo.objects.get(pk=theirs.pk).deleted_at is None
 
 
+def test_bulk_restore_undoes_a_bulk_delete_of_own_photos_only(client, make_photo, other_user):
+    mine = [make_photo(f"{n}.jpg")[0] for n in range(3)]
+    theirs, _ = make_photo("theirs.jpg", owner=other_user)
+    Photo.objects.filter(pk=theirs.pk).update(deleted_at=timezone.now())
+    ids = [str(p.pk) for p in mine]
+    client.post("/api/v1/photos/delete", {"ids": ids}, content_type="application/json")
+
+    response = client.post(
+        "/api/v1/photos/restore", {"ids": [*ids, str(theirs.pk)]}, content_type="application/json"
+    )
+
+    assert response.json() == {"restored": 3}
+    assert set(timeline_ids(client)) == set(ids)
+    assert Photo.objects.get(pk=theirs.pk).deleted_at is not None  # not mine to restore
+    again = client.post("/api/v1/photos/restore", {"ids": ids}, content_type="application/json")
+    assert again.json() == {"restored": 0}
+    bad = client.post("/api/v1/photos/restore", {"ids": ["nope"]}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+
+
 def test_empty_trash_removes_objects_then_rows(client, make_photo, photo_storage):
     kept, _ = make_photo("kept.jpg")
     gone, _ = make_photo("gone.jpg")

@@ -101,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "myphoto.photos.context_processors.upload_limits",
+                "myphoto.photos.context_processors.page_settings",
             ],
         },
     },

@@ -1,14 +1,29 @@
-"""Values every page's upload panel needs."""
+"""Values every page's scripts need: upload limits and the API's URLs."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
+from django.urls import reverse
 
 from .limits import direct_upload_threshold_bytes, max_upload_bytes
 
+# The endpoints the page's scripts call, by the names they use for them.
+_PAGE_API = {
+    "upload": "api:photos-upload",
+    "delete": "api:photos-delete",
+    "restore": "api:photos-restore",
+    "directUploadStart": "api:uploads-start",
+    "directUploadComplete": "api:uploads-complete",
+}
 
-def upload_limits(request: HttpRequest) -> dict[str, int]:
+
+def page_settings(request: HttpRequest) -> dict[str, Any]:
+    if not request.user.is_authenticated:
+        return {}
     return {
         "max_upload_bytes": max_upload_bytes(),
         "direct_upload_bytes": direct_upload_threshold_bytes(),
+        "api_urls": {name: reverse(url_name) for name, url_name in _PAGE_API.items()},
     }

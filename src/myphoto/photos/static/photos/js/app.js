@@ -1,0 +1,21 @@
+// MyPhoto's page behaviour, as modules beside htmx; no build step. Without JavaScript
+// the forms and links still work: the buttons post forms, a photo opens its own page.
+
+import { clearSelection, form, selectedIds, setUpSelection } from "./selection.js";
+import { deletePhotos, setUpTimeline } from "./timeline.js";
+import { setUpUploads } from "./upload.js";
+import { openViewer, setUpViewer, viewerOpen } from "./viewer.js";
+
+setUpSelection({
+  openTile: (tile, event) => { if (openViewer(tile)) event.preventDefault(); },
+});
+form?.querySelector("[data-delete]")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  deletePhotos(selectedIds());
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && !viewerOpen()) clearSelection();
+});
+setUpTimeline();
+setUpUploads();
+setUpViewer();

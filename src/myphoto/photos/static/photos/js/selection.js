@@ -1,0 +1,73 @@
+// Ticking photos: click, shift-click for a range, a day's circle for the day, Esc to clear.
+// The form around the grid posts the ticked ids when there is no JavaScript.
+
+export const form = document.getElementById("selection");
+let lastPicked = null;
+
+export const boxes = () => (form ? Array.from(form.querySelectorAll('input.check[name="ids"]')) : []);
+export const selectedIds = () => boxes().filter((box) => box.checked).map((box) => box.value);
+
+export function refreshSelection() {
+  if (!form) return;
+  const n = selectedIds().length;
+  const bar = form.querySelector(".selection-bar");
+  if (bar) bar.hidden = n === 0;
+  const counter = form.querySelector(".selected-count");
+  if (counter) counter.textContent = `${n} selected`;
+  form.classList.toggle("selecting", n > 0);
+  form.querySelectorAll(".day").forEach((day) => {
+    const dayBoxes = Array.from(day.querySelectorAll("input.check"));
+    const all = dayBoxes.length > 0 && dayBoxes.every((box) => box.checked);
+    day.querySelector(".day-pick")?.setAttribute("aria-pressed", String(all));
+  });
+}
+
+export function pick(box, checked, shiftKey) {
+  if (shiftKey && lastPicked && lastPicked !== box && document.contains(lastPicked)) {
+    const all = boxes();
+    const [from, to] = [all.indexOf(lastPicked), all.indexOf(box)].sort((a, b) => a - b);
+    all.slice(from, to + 1).forEach((other) => { other.checked = checked; });
+  }
+  box.checked = checked;
+  lastPicked = box;
+  refreshSelection();
+}
+
+export function clearSelection() {
+  boxes().forEach((box) => { box.checked = false; });
+  lastPicked = null;
+  refreshSelection();
+}
+
+// `openTile(tile, event)` is asked what a click on a picture does while nothing is ticked.
+export function setUpSelection({ openTile }) {
+  if (!form) return;
+  form.addEventListener("click", (event) => {
+    const box = event.target.closest("input.check");
+    if (box) { pick(box, box.checked, event.shiftKey); return; }
+    const dayPick = event.target.closest(".day-pick");
+    if (dayPick) {
+      const dayBoxes = Array.from(dayPick.closest(".day").querySelectorAll("input.check"));
+      const checked = !dayBoxes.every((other) => other.checked);
+      dayBoxes.forEach((other) => { other.checked = checked; });
+      refreshSelection();
+      return;
+    }
+    const open = event.target.closest("a.open");
+    if (!open) return;
+    const tileBox = open.closest(".tile").querySelector("input.check");
+    // While photos are selected, a click (or shift/ctrl-click) selects instead of opening.
+    if (selectedIds().length > 0 || event.shiftKey || event.ctrlKey || event.metaKey) {
+      event.preventDefault();
+      pick(tileBox, !tileBox.checked, event.shiftKey);
+    } else {
+      openTile(open.closest(".tile"), event);
+    }
+  });
+  form.querySelector("[data-clear]")?.addEventListener("click", clearSelection);
+  document.querySelector("[data-select-all]")?.addEventListener("click", () => {
+    boxes().forEach((box) => { box.checked = true; });
+    refreshSelection();
+  });
+  refreshSelection();
+}

@@ -1,0 +1,74 @@
+// The viewer: a photo large with its details, ← and → for the next one, Esc to close.
+
+import { deletePhotos, timelineTiles } from "./timeline.js";
+
+const viewer = document.getElementById("viewer");
+let shown = null;
+
+function showInViewer(tile) {
+  shown = tile;
+  const data = tile.dataset;
+  const image = viewer.querySelector(".viewer-image");
+  image.src = data.preview || tile.querySelector("img")?.src || "";
+  image.alt = data.name;
+  viewer.querySelector(".viewer-name").textContent = data.name;
+  viewer.querySelector(".viewer-taken").textContent =
+    data.taken + (data.takenSource === "upload" ? " (upload time)" : "");
+  viewer.querySelector(".viewer-camera").textContent = data.camera || "—";
+  viewer.querySelector(".viewer-dimensions").textContent = data.dimensions;
+  viewer.querySelector(".viewer-size").textContent = data.size;
+  const place = viewer.querySelector(".viewer-place");
+  place.replaceChildren();
+  if (data.lat) {
+    const link = document.createElement("a");
+    link.href = `https://www.openstreetmap.org/?mlat=${data.lat}&mlon=${data.lon}#map=15/${data.lat}/${data.lon}`;
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = `${Number(data.lat).toFixed(5)}, ${Number(data.lon).toFixed(5)}`;
+    place.append(link);
+  } else {
+    place.textContent = "—";
+  }
+  viewer.querySelector(".viewer-download").href = data.download;
+  const tiles = timelineTiles();
+  const index = tiles.indexOf(tile);
+  viewer.querySelector(".viewer-prev").hidden = index <= 0;
+  viewer.querySelector(".viewer-next").hidden = index >= tiles.length - 1;
+}
+
+function step(delta) {
+  const tiles = timelineTiles();
+  const next = tiles[tiles.indexOf(shown) + delta];
+  if (next) showInViewer(next);
+}
+
+export const viewerOpen = () => Boolean(viewer?.open);
+
+// Open `tile` in the viewer; false where the page has no viewer (then the link is followed).
+export function openViewer(tile) {
+  if (!viewer) return false;
+  showInViewer(tile);
+  viewer.showModal();
+  return true;
+}
+
+export function setUpViewer() {
+  if (!viewer) return;
+  viewer.querySelector(".viewer-prev").addEventListener("click", () => step(-1));
+  viewer.querySelector(".viewer-next").addEventListener("click", () => step(1));
+  viewer.querySelector(".viewer-close").addEventListener("click", () => viewer.close());
+  // On the document: a step can hide the focused arrow button, and focus leaves the dialog.
+  document.addEventListener("keydown", (event) => {
+    if (!viewer.open) return;
+    if (event.key === "ArrowLeft") { event.preventDefault(); step(-1); }
+    if (event.key === "ArrowRight") { event.preventDefault(); step(1); }
+  });
+  viewer.addEventListener("close", () => shown?.querySelector("a.open")?.focus());
+  viewer.querySelector(".viewer-delete").addEventListener("click", () => {
+    const tiles = timelineTiles();
+    const doomed = shown;
+    const after = tiles[tiles.indexOf(doomed) + 1] || tiles[tiles.indexOf(doomed) - 1];
+    deletePhotos([doomed.dataset.id]);
+    if (after) showInViewer(after); else viewer.close();
+  });
+}
