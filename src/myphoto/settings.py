@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any, Literal
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -162,7 +163,7 @@ def s3_storage_options(
     region: str | None,
     access_key: str | None,
     secret_key: str | None,
-) -> dict:
+) -> dict[str, Any]:
     """Return django-storages S3 options that work with AWS and S3-compatible servers."""
     from botocore.config import Config
 
@@ -184,11 +185,27 @@ def s3_storage_options(
             signature_version="s3v4",
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
-            s3={"addressing_style": os.environ.get("MYPHOTO_S3_ADDRESSING_STYLE", "path")},
+            s3={"addressing_style": _addressing_style()},
             retries={"max_attempts": 5, "mode": "standard"},
             max_pool_connections=env_int("MYPHOTO_S3_MAX_CONNECTIONS", 32),
         ),
     }
+
+
+_ADDRESSING_STYLES: dict[str, Literal["auto", "virtual", "path"]] = {
+    "path": "path",
+    "virtual": "virtual",
+    "auto": "auto",
+}
+
+
+def _addressing_style() -> Literal["auto", "virtual", "path"]:
+    style = os.environ.get("MYPHOTO_S3_ADDRESSING_STYLE", "path")
+    if style not in _ADDRESSING_STYLES:
+        raise ImproperlyConfigured(
+            f"MYPHOTO_S3_ADDRESSING_STYLE must be 'path', 'virtual' or 'auto', not {style!r}"
+        )
+    return _ADDRESSING_STYLES[style]
 
 
 if S3_BUCKET:
@@ -222,6 +239,11 @@ if MYPHOTO_REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `myphoto serve`: where it listens, and how many processes and threads serve.
+MYPHOTO_HOST = os.environ.get("MYPHOTO_HOST", "127.0.0.1")
+MYPHOTO_PORT = env_int("MYPHOTO_PORT", 8000)
+MYPHOTO_WEB_WORKERS = env_int("MYPHOTO_WEB_WORKERS", 2)
+MYPHOTO_WEB_THREADS = env_int("MYPHOTO_WEB_THREADS", 8)
 # `myphoto serve` runs one worker process beside the web server unless told not to.
 MYPHOTO_WORKER_IN_SERVE = env_bool("MYPHOTO_WORKER_IN_SERVE", True)
 MYPHOTO_JOB_RETRIES = env_int("MYPHOTO_JOB_RETRIES", 5)

@@ -205,7 +205,7 @@ class Server:
         return answer.status_code == 302
 
     def csrf_token(self) -> str:
-        return self.http.cookies.get("csrftoken", "")
+        return self.http.cookies.get("csrftoken") or ""
 
     def check(self) -> None:
         """Raise unless the URL is a MyPhoto server and the token is accepted."""

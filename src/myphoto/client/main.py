@@ -99,7 +99,7 @@ def _token_from_password(url: str, username: str, password: str) -> str:
             json={"name": f"myphoto CLI on {socket.gethostname()}"},
             headers={"X-CSRFToken": server.csrf_token(), "Referer": url},
         )
-        return created["token"]
+        return str(created["token"])
 
 
 def _emit(text: str) -> None:

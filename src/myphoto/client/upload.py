@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -51,7 +52,7 @@ def upload(
                     report.bytes_sent += photo.size
                 return not answer["items"][0]["duplicate"]
 
-            outcome: list
+            outcome: list[Any]
             entry: object
             try:
                 new = with_retries(attempt, moved.undo)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -14,11 +16,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """A file field that takes many files at once (Django's documented pattern)."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,.heic,.heif"}))
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         single_clean = super().clean
         if isinstance(data, list | tuple):
             return [single_clean(item, initial) for item in data]
@@ -26,7 +28,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label="Photos")
+    photos = MultipleFileField(label="Photos")
 
 
 class PhotoIdsField(forms.Field):
@@ -38,7 +40,7 @@ class PhotoIdsField(forms.Field):
         "invalid": "The selection is not valid; reload the page and try again.",
     }
 
-    def to_python(self, value) -> list[uuid.UUID]:
+    def to_python(self, value: Any) -> list[uuid.UUID]:
         try:
             return list(dict.fromkeys(uuid.UUID(str(item)) for item in value or ()))
         except ValueError:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import io
 import logging
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from functools import lru_cache
-from typing import IO
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -236,7 +237,7 @@ def _text(value: object) -> str:
     return "".join(ch for ch in value if ch.isprintable()).strip()[:100]
 
 
-def _taken_at(exif_ifd: dict) -> datetime | None:
+def _taken_at(exif_ifd: Mapping[int, Any]) -> datetime | None:
     raw = _text(exif_ifd.get(ExifTags.Base.DateTimeOriginal))
     if not raw:
         return None
@@ -257,7 +258,7 @@ def _taken_at(exif_ifd: dict) -> datetime | None:
     return naive.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def _gps(gps_ifd: dict) -> dict[str, float | None]:
+def _gps(gps_ifd: Mapping[int, Any]) -> dict[str, float | None]:
     lat = _degrees(gps_ifd.get(ExifTags.GPS.GPSLatitude), gps_ifd.get(ExifTags.GPS.GPSLatitudeRef))
     lon = _degrees(
         gps_ifd.get(ExifTags.GPS.GPSLongitude), gps_ifd.get(ExifTags.GPS.GPSLongitudeRef)
@@ -268,8 +269,10 @@ def _gps(gps_ifd: dict) -> dict[str, float | None]:
 
 
 def _degrees(value: object, ref: object) -> float | None:
+    if not isinstance(value, tuple | list):
+        return None
     try:
-        degrees, minutes, seconds = (float(part) for part in value)  # type: ignore[union-attr]
+        degrees, minutes, seconds = (float(part) for part in value)
     except (TypeError, ValueError, ZeroDivisionError):
         return None
     result = degrees + minutes / 60 + seconds / 3600

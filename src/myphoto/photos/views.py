@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -9,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.cache import never_cache
@@ -17,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import responses, selectors
 from .forms import SelectionForm, TokenForm, UploadForm
 from .limits import max_upload_bytes
+from .requests import AuthenticatedRequest
 from .services import tokens, trash, upload
 from .storage import StorageUnavailable, get_storage
 
@@ -25,7 +29,7 @@ PAGE_SIZE = 120
 
 @login_required
 @require_GET
-def timeline(request: HttpRequest) -> HttpResponse:
+def timeline(request: AuthenticatedRequest) -> HttpResponse:
     """The whole page, or (for htmx) the next days and the trigger of the page after."""
     try:
         page = selectors.timeline_page(
@@ -49,7 +53,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo_tile(request: HttpRequest, photo_id) -> HttpResponse:
+def photo_tile(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
     """One tile: polled by a tile whose thumbnail is still being made."""
     photo = selectors.photo_get_for_user(user=request.user, photo_id=photo_id)
     return render(request, "photos/_tile.html", {"photo": photo})
@@ -57,18 +61,18 @@ def photo_tile(request: HttpRequest, photo_id) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo_detail(request: HttpRequest, photo_id) -> HttpResponse:
+def photo_detail(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
     """A photo with its details: what the viewer shows, as a page of its own."""
     photo = selectors.photo_get_for_user(user=request.user, photo_id=photo_id)
     return render(request, "photos/detail.html", {"photo": photo})
 
 
 @login_required
-def upload_photos(request: HttpRequest) -> HttpResponse:
+def upload_photos(request: AuthenticatedRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         stored = duplicates = 0
-        for file in form.cleaned_data["files"]:
+        for file in form.cleaned_data["photos"]:
             try:
                 result = upload.photo_upload(owner=request.user, file=file)
             except upload.UploadRejected as err:
@@ -92,21 +96,28 @@ def upload_photos(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _selection(request: HttpRequest) -> list | None:
+def _selection(request: HttpRequest) -> list[UUID] | None:
+    """The ticked photos' ids, or None (and a message saying why) if there are none."""
     form = SelectionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["ids"][0])
+        messages.error(request, " ".join(str(error) for error in form.errors["ids"]))
         return None
-    return form.cleaned_data["ids"]
+    ids: list[UUID] = form.cleaned_data["ids"]
+    return ids
 
 
 @login_required
 @require_POST
-def photos_download(request: HttpRequest) -> HttpResponse:
+def photos_download(request: AuthenticatedRequest) -> HttpResponseBase:
     """One selected photo: the original file. Several: one zip."""
     ids = _selection(request)
     if ids is None:
         return redirect(request.POST.get("next") or "timeline")
+    try:
+        responses.check_zip_size(len(ids))
+    except responses.TooManyForOneZip as err:
+        messages.error(request, str(err))
+        return redirect("timeline")
     chosen = selectors.photos_get_for_user(user=request.user, photo_ids=ids)
     if len(chosen) == 1:
         return responses.photo_download_response(request=request, photo=chosen[0])
@@ -116,14 +127,14 @@ def photos_download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo_download(request: HttpRequest, photo_id) -> HttpResponse:
+def photo_download(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponseBase:
     photo = selectors.photo_get_for_user(user=request.user, photo_id=photo_id)
     return responses.photo_download_response(request=request, photo=photo)
 
 
 @login_required
 @require_POST
-def photos_delete(request: HttpRequest) -> HttpResponse:
+def photos_delete(request: AuthenticatedRequest) -> HttpResponse:
     ids = _selection(request)
     if ids is not None:
         moved = trash.photos_trash(owner=request.user, photo_ids=ids)
@@ -136,7 +147,7 @@ def photos_delete(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def photos_undo_delete(request: HttpRequest) -> HttpResponse:
+def photos_undo_delete(request: AuthenticatedRequest) -> HttpResponse:
     ids = request.session.pop("undo_ids", [])
     restored = trash.photos_restore(owner=request.user, photo_ids=ids)
     messages.success(request, f"Restored {restored} photo{pluralize(restored)}.")
@@ -145,7 +156,7 @@ def photos_undo_delete(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def trash_list(request: HttpRequest) -> HttpResponse:
+def trash_list(request: AuthenticatedRequest) -> HttpResponse:
     try:
         page = selectors.trash_page(
             user=request.user, limit=PAGE_SIZE, cursor=request.GET.get("cursor")
@@ -161,7 +172,7 @@ def trash_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def trash_restore(request: HttpRequest) -> HttpResponse:
+def trash_restore(request: AuthenticatedRequest) -> HttpResponse:
     ids = _selection(request)
     if ids is not None:
         restored = trash.photos_restore(owner=request.user, photo_ids=ids)
@@ -171,14 +182,14 @@ def trash_restore(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def trash_empty(request: HttpRequest) -> HttpResponse:
+def trash_empty(request: AuthenticatedRequest) -> HttpResponse:
     purged = trash.trash_purge(owner=request.user)
     messages.success(request, f"Deleted {purged} photo{pluralize(purged)} for good.")
     return redirect("trash")
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     """API tokens (create, revoke) and the password."""
     token_form = TokenForm(prefix="token")
     password_form = PasswordChangeForm(request.user, prefix="password")
@@ -210,7 +221,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id) -> HttpResponse:
+def token_revoke(request: AuthenticatedRequest, token_id: UUID) -> HttpResponse:
     if tokens.token_revoke(user=request.user, token_id=token_id):
         messages.success(request, "The token is revoked; scripts using it get 401 from now on.")
     return redirect("account")

@@ -7,12 +7,13 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from ninja import File, Query, Router, Status
+from ninja import P, QueryEx, Router, Status
 from ninja.files import UploadedFile
+from ninja.params import File
 
 from .. import responses, selectors
+from ..requests import ApiRequest
 from ..services import trash, upload
 from .errors import ApiError
 from .schemas import (
@@ -32,8 +33,8 @@ router = Router(tags=["photos"])
 
 @router.post("/photos", response={201: UploadOut}, url_name="photos-upload")
 def photos_upload(
-    request: HttpRequest,
-    file: list[UploadedFile] = File(...),  # noqa: B008  django-ninja's way to declare files
+    request: ApiRequest,
+    file: File[list[UploadedFile]],
 ) -> Status[dict[str, Any]]:
     """Upload one or more `file` fields; a bad file fails the request and stores nothing."""
     results = upload.photos_upload(owner=request.auth, files=file)
@@ -42,8 +43,8 @@ def photos_upload(
 
 @router.get("/photos", response=PhotoListOut, url_name="photos-list")
 def photos_list(
-    request: HttpRequest,
-    limit: int = Query(100, ge=1, le=500),  # noqa: B008  django-ninja's way to bound a parameter
+    request: ApiRequest,
+    limit: QueryEx[int, P(ge=1, le=500)] = 100,
     cursor: str | None = None,
     taken_after: datetime | None = None,
     taken_before: datetime | None = None,
@@ -63,14 +64,14 @@ def photos_list(
 
 
 @router.get("/photos/by-hash/{sha256}", response=PhotoOut, url_name="photo-by-hash")
-def photo_by_hash(request: HttpRequest, sha256: str) -> dict[str, Any]:
+def photo_by_hash(request: ApiRequest, sha256: str) -> dict[str, Any]:
     """Is this content already in my library? 200 with the photo, or 404."""
     return photo_out(selectors.photo_get_by_hash(user=request.auth, sha256=sha256))
 
 
 @router.post("/photos/download", url_name="photos-download")
 def photos_download(
-    request: HttpRequest, body: IdsIn, layout: Literal["flat", "by-date"] = "flat"
+    request: ApiRequest, body: IdsIn, layout: Literal["flat", "by-date"] = "flat"
 ) -> HttpResponseBase:
     """Many photos as one zip, streamed; any unknown id makes the whole request a 404."""
     responses.check_zip_size(len(body.ids))
@@ -79,7 +80,7 @@ def photos_download(
 
 
 @router.post("/photos/download-urls", response=DownloadUrlsOut, url_name="photos-download-urls")
-def photos_download_urls(request: HttpRequest, body: DownloadUrlsIn) -> dict[str, Any]:
+def photos_download_urls(request: ApiRequest, body: DownloadUrlsIn) -> dict[str, Any]:
     """Where to fetch each original, in one request: presigned storage URLs in redirect
     mode (valid `expires_in` seconds), else the API's download paths; any unknown id
     makes the whole request a 404."""
@@ -95,12 +96,12 @@ def photos_download_urls(request: HttpRequest, body: DownloadUrlsIn) -> dict[str
 
 
 @router.get("/photos/{uuid:photo_id}", response=PhotoOut, url_name="photo-detail")
-def photo_detail(request: HttpRequest, photo_id: UUID) -> dict[str, Any]:
+def photo_detail(request: ApiRequest, photo_id: UUID) -> dict[str, Any]:
     return photo_out(selectors.photo_get_for_user(user=request.auth, photo_id=photo_id))
 
 
 @router.delete("/photos/{uuid:photo_id}", response={204: None}, url_name="photo-delete")
-def photo_delete(request: HttpRequest, photo_id: UUID) -> Status[None]:
+def photo_delete(request: ApiRequest, photo_id: UUID) -> Status[None]:
     """Move one photo to the trash."""
     photo = selectors.photo_get_for_user(user=request.auth, photo_id=photo_id)
     trash.photos_trash(owner=request.auth, photo_ids=[photo.pk])
@@ -108,7 +109,7 @@ def photo_delete(request: HttpRequest, photo_id: UUID) -> Status[None]:
 
 
 @router.get("/photos/{uuid:photo_id}/download", url_name="photo-download")
-def photo_download(request: HttpRequest, photo_id: UUID) -> HttpResponseBase:
+def photo_download(request: ApiRequest, photo_id: UUID) -> HttpResponseBase:
     """The original bytes under the original name (Range, If-None-Match, redirect mode)."""
     photo = selectors.photo_get_for_user(user=request.auth, photo_id=photo_id)
     return responses.photo_download_response(request=request, photo=photo)
@@ -116,7 +117,7 @@ def photo_download(request: HttpRequest, photo_id: UUID) -> HttpResponseBase:
 
 @router.get("/photos/{uuid:photo_id}/thumbnail", url_name="photo-thumbnail")
 def photo_thumbnail(
-    request: HttpRequest, photo_id: UUID, size: Literal["sm", "md"] = "sm"
+    request: ApiRequest, photo_id: UUID, size: Literal["sm", "md"] = "sm"
 ) -> HttpResponseBase:
     """A derivative: `sm` (400 px) or `md` (1600 px) WebP; 404 while it is being made."""
     photo = selectors.photo_get_for_user(user=request.auth, photo_id=photo_id)

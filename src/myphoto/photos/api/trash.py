@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import P, QueryEx, Router
 
 from .. import selectors
+from ..requests import ApiRequest
 from ..services import trash
 from .schemas import (
     CountDeleted,
@@ -25,19 +25,19 @@ router = Router(tags=["trash"])
 
 
 @router.post("/photos/delete", response=CountDeleted, url_name="photos-delete")
-def photos_delete(request: HttpRequest, body: IdsIn) -> dict[str, int]:
+def photos_delete(request: ApiRequest, body: IdsIn) -> dict[str, int]:
     """Move photos to the trash; ids that are not yours, or already there, are not counted."""
     return {"deleted": trash.photos_trash(owner=request.auth, photo_ids=body.ids)}
 
 
 @router.post("/photos/restore", response=CountRestored, url_name="photos-restore")
-def photos_restore(request: HttpRequest, body: IdsIn) -> dict[str, int]:
+def photos_restore(request: ApiRequest, body: IdsIn) -> dict[str, int]:
     """Bring photos back from the trash (the undo of a delete)."""
     return {"restored": trash.photos_restore(owner=request.auth, photo_ids=body.ids)}
 
 
 @router.post("/photos/{uuid:photo_id}/restore", response=PhotoOut, url_name="photo-restore")
-def photo_restore(request: HttpRequest, photo_id: UUID) -> dict[str, Any]:
+def photo_restore(request: ApiRequest, photo_id: UUID) -> dict[str, Any]:
     """Bring one photo back from the trash."""
     photo = selectors.photo_get_for_user(user=request.auth, photo_id=photo_id, in_trash=True)
     trash.photos_restore(owner=request.auth, photo_ids=[photo.pk])
@@ -46,8 +46,8 @@ def photo_restore(request: HttpRequest, photo_id: UUID) -> dict[str, Any]:
 
 @router.get("/trash", response=TrashListOut, url_name="trash-list")
 def trash_list(
-    request: HttpRequest,
-    limit: int = Query(100, ge=1, le=500),  # noqa: B008  django-ninja's way to bound a parameter
+    request: ApiRequest,
+    limit: QueryEx[int, P(ge=1, le=500)] = 100,
     cursor: str | None = None,
 ) -> dict[str, Any]:
     """Photos in the trash, with when they will be purged."""
@@ -55,6 +55,6 @@ def trash_list(
 
 
 @router.delete("/trash", response=CountPurged, url_name="trash-empty")
-def trash_empty(request: HttpRequest) -> dict[str, int]:
+def trash_empty(request: ApiRequest) -> dict[str, int]:
     """Purge the whole trash now: the files are deleted for good."""
     return {"purged": trash.trash_purge(owner=request.auth)}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Status
 
+from ..requests import ApiRequest
 from ..services import direct_upload
 from .schemas import DirectUploadDoneIn, DirectUploadIn, DirectUploadOut, UploadOut, photo_out
 
@@ -14,7 +14,7 @@ router = Router(tags=["uploads"])
 
 
 @router.post("/uploads", response={201: DirectUploadOut}, url_name="uploads-start")
-def direct_upload_start(request: HttpRequest, body: DirectUploadIn) -> Status[Any]:
+def direct_upload_start(request: ApiRequest, body: DirectUploadIn) -> Status[Any]:
     """Ask for a presigned POST to send one big file straight to S3 (409 off S3)."""
     started = direct_upload.direct_upload_start(
         owner=request.auth, filename=body.filename, size=body.size
@@ -23,7 +23,7 @@ def direct_upload_start(request: HttpRequest, body: DirectUploadIn) -> Status[An
 
 
 @router.post("/uploads/complete", response={201: UploadOut}, url_name="uploads-complete")
-def direct_upload_complete(request: HttpRequest, body: DirectUploadDoneIn) -> Status[Any]:
+def direct_upload_complete(request: ApiRequest, body: DirectUploadDoneIn) -> Status[Any]:
     """The file is in S3: check it like any upload and add it to the library."""
     result = direct_upload.direct_upload_complete(
         owner=request.auth, key=body.key, filename=body.filename

@@ -47,7 +47,7 @@ class UploadResult:
 class _Checked:
     """A file that passed every check and is ready to store."""
 
-    file: File
+    file: File[bytes]
     name: str
     size: int
     sha256: str
@@ -55,7 +55,7 @@ class _Checked:
     facts: imaging.ImageFacts
 
 
-def _check(file: File, filename: str | None) -> _Checked:
+def _check(file: File[bytes], filename: str | None) -> _Checked:
     """Return the file's facts, or raise UploadRejected saying why it cannot be a photo."""
     name = filename or file.name
     try:
@@ -80,7 +80,7 @@ def _check(file: File, filename: str | None) -> _Checked:
     )
 
 
-def photos_upload(*, owner: User, files: Sequence[File]) -> list[UploadResult]:
+def photos_upload(*, owner: User, files: Sequence[File[bytes]]) -> list[UploadResult]:
     """Check every file, then store them; one bad file stores nothing of the batch."""
     checked = [_check(file, file.name) for file in files]
     return [_store(owner=owner, checked=item) for item in checked]
@@ -89,7 +89,7 @@ def photos_upload(*, owner: User, files: Sequence[File]) -> list[UploadResult]:
 def photo_upload(
     *,
     owner: User,
-    file: File,
+    file: File[bytes],
     filename: str | None = None,
     write: Callable[[str], None] | None = None,
 ) -> UploadResult:

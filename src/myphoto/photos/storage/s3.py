@@ -119,11 +119,13 @@ class S3PhotoStorage(PhotoStorage):
     def stream(
         self, key: str, *, start: int = 0, end: int | None = None, chunk_size: int = CHUNK_SIZE
     ) -> Iterator[bytes]:
-        extra = {}
-        if start or end is not None:
-            extra["Range"] = f"bytes={start}-{'' if end is None else end}"
         with _translated(key, "read"):
-            body = self.client.get_object(Bucket=self.bucket, Key=key, **extra)["Body"]
+            if start or end is not None:
+                byte_range = f"bytes={start}-{'' if end is None else end}"
+                answer = self.client.get_object(Bucket=self.bucket, Key=key, Range=byte_range)
+            else:
+                answer = self.client.get_object(Bucket=self.bucket, Key=key)
+        body = answer["Body"]
         return self._chunks(body, key, chunk_size)
 
     @staticmethod

@@ -1,7 +1,8 @@
 import getpass
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from myphoto.photos.services.accounts import user_create
 
@@ -9,11 +10,11 @@ from myphoto.photos.services.accounts import user_create
 class Command(BaseCommand):
     help = "Create a user who can log in and keep photos."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--password", help="the password (asked for when not given)")
 
-    def handle(self, *args, username, password, **options):
+    def handle(self, *args: Any, username: str, password: str | None, **options: Any) -> None:
         if password is None:
             if not self.stdin_is_tty():
                 raise CommandError("No --password given and no terminal to ask for one.")

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import Progress
 
 from myphoto.photos.models import Photo
@@ -10,12 +12,12 @@ from myphoto.photos.storage import StorageUnavailable
 class Command(BaseCommand):
     help = "Make the thumbnails (sm, md) that are missing, here and now, with a progress bar."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--missing", action="store_true", required=True, help="make only what is missing"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         ids = list(photos_missing_derivatives().values_list("pk", flat=True))
         made = 0
         with Progress(disable=not ids) as progress:

@@ -1,7 +1,8 @@
 from pathlib import Path
+from typing import Any
 
 from django.core.files import File
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -16,11 +17,11 @@ class Command(BaseCommand):
         "de-duplication as an upload; thumbnails are made by the worker."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("dir", type=Path)
         parser.add_argument("--user", required=True, help="whose library")
 
-    def handle(self, *args, dir: Path, user: str, **options):
+    def handle(self, *args: Any, dir: Path, user: str, **options: Any) -> None:
         owner = User.objects.filter(username__iexact=user).first()
         if owner is None:
             raise CommandError(f"No user named {user!r}; create one with `myphoto createuser`.")

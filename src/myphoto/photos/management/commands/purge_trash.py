@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -11,7 +13,7 @@ class Command(BaseCommand):
         "MYPHOTO_TRASH_DAYS, and direct uploads that were never completed. Run it daily."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         purged = trash_purge_expired()
         self.stdout.write(
             f"Purged {purged} photos older than {settings.MYPHOTO_TRASH_DAYS} days from the trash."

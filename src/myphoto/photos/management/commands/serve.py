@@ -1,10 +1,10 @@
-import os
 import subprocess
 import sys
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 
 from myphoto.photos.services.accounts import user_create_first
@@ -13,17 +13,15 @@ from myphoto.photos.services.accounts import user_create_first
 class Command(BaseCommand):
     help = "Apply migrations, then serve MyPhoto with gunicorn (gthread workers)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("MYPHOTO_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("MYPHOTO_PORT", "8000")))
-        parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("MYPHOTO_WEB_WORKERS", "2"))
-        )
-        parser.add_argument(
-            "--threads", type=int, default=int(os.environ.get("MYPHOTO_WEB_THREADS", "8"))
-        )
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=settings.MYPHOTO_HOST)
+        parser.add_argument("--port", type=int, default=settings.MYPHOTO_PORT)
+        parser.add_argument("--workers", type=int, default=settings.MYPHOTO_WEB_WORKERS)
+        parser.add_argument("--threads", type=int, default=settings.MYPHOTO_WEB_THREADS)
 
-    def handle(self, *args, host, port, workers, threads, **options):
+    def handle(
+        self, *args: Any, host: str, port: int, workers: int, threads: int, **options: Any
+    ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         first = user_create_first()
         if first is not None:
@@ -48,7 +46,7 @@ class Command(BaseCommand):
                 job_worker.terminate()
                 job_worker.wait(timeout=30)
 
-    def _start_job_worker(self) -> subprocess.Popen | None:
+    def _start_job_worker(self) -> subprocess.Popen[bytes] | None:
         """Run one database job worker beside the web server, for thumbnails."""
         backend = settings.TASKS["default"]["BACKEND"]
         if not settings.MYPHOTO_WORKER_IN_SERVE or backend != "django_tasks_db.DatabaseBackend":

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from myphoto.photos.models import ApiToken, User
 from myphoto.photos.services.tokens import token_create, token_revoke
@@ -7,7 +9,7 @@ from myphoto.photos.services.tokens import token_create, token_revoke
 class Command(BaseCommand):
     help = "Create, list or revoke API tokens (Authorization: Bearer <token>)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="create a token and print it once")
         create.add_argument("username")
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         revoke.add_argument("username")
         revoke.add_argument("token_id")
 
-    def handle(self, *args, action, username, **options):
+    def handle(self, *args: Any, action: str, username: str, **options: Any) -> None:
         try:
             user = User.objects.get(username=username)
         except User.DoesNotExist:

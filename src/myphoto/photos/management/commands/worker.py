@@ -1,6 +1,8 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
@@ -9,11 +11,11 @@ class Command(BaseCommand):
         "run several, on any machine that shares the database and storage, for more throughput."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
         parser.add_argument("--batch", action="store_true", help="run what is queued, then exit")
 
-    def handle(self, *args, interval: float, batch: bool, **options):
+    def handle(self, *args: Any, interval: float, batch: bool, **options: Any) -> None:
         if settings.MYPHOTO_REDIS_URL:
             # The scheduler moves retries (deferred jobs) into the queue when due.
             call_command(
