@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +27,28 @@ SECRET_KEY = "myphoto-test-secret"  # noqa: S105  a throwaway local server's key
 REGION = "us-east-1"
 
 
+# Below the kernel's ephemeral range (32768-60999 on Linux), where outgoing
+# connections take their local ports: a port picked there can be taken by a
+# connection before the server binds it.
+_PORTS = range(20000, 32000)
+_handed_out: set[int] = set()
+_ports_lock = threading.Lock()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port nobody listens on, never the same twice in this process."""
+    with _ports_lock:
+        while True:
+            port = random.choice(_PORTS)  # noqa: S311  not a secret
+            if port in _handed_out:
+                continue
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            _handed_out.add(port)
+            return port
 
 
 def _weed_binary() -> str:
@@ -83,8 +103,26 @@ class SeaweedFS:
         _wait_until_ready(self, timeout)
 
 
-def start(timeout: float = 60.0) -> SeaweedFS:
-    """Start `weed server -s3` on free loopback ports and wait until S3 answers."""
+def start(timeout: float = 60.0, attempts: int = 3) -> SeaweedFS:
+    """Start `weed server -s3` on free loopback ports and wait until S3 answers.
+
+    A port can still be taken between the check and the bind: then it starts
+    again on other ports.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return _start(timeout)
+        except PortTaken:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+class PortTaken(RuntimeError):
+    pass
+
+
+def _start(timeout: float) -> SeaweedFS:
     data_dir = tempfile.mkdtemp(prefix="myphoto-seaweedfs-")
     s3_port = free_port()
     ports = {name: free_port() for name in ("master", "volume", "filer")}
@@ -140,7 +178,9 @@ def _wait_until_ready(server: SeaweedFS, timeout: float) -> None:
     while True:
         if server.process.poll() is not None:
             tail = (Path(server.data_dir) / "weed.log").read_text(errors="replace")[-3000:]
-            raise RuntimeError(f"SeaweedFS exited early:\n{tail}")
+            shutil.rmtree(server.data_dir, ignore_errors=True)
+            error = PortTaken if "address already in use" in tail else RuntimeError
+            raise error(f"SeaweedFS exited early:\n{tail}")
         try:
             _create_bucket(client, probe)
             client.put_object(Bucket=probe, Key="probe", Body=b"ok")
