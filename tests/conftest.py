@@ -168,3 +168,18 @@ def make_photo(user, after_commit):
         return result.photo, data
 
     return make
+
+
+def retake(photos, taken_at) -> None:
+    """Move photos (a queryset) to another capture time, keeping the month counts right.
+
+    Tests lay out timelines this way; uploads through the service count photos in
+    the month their EXIF gives (or now).
+    """
+    from myphoto.photos.models import User
+    from myphoto.photos.services.counts import month_counts_rebuild
+
+    owners = set(photos.values_list("owner", flat=True))
+    photos.update(taken_at=taken_at)
+    for owner in User.objects.filter(pk__in=owners):
+        month_counts_rebuild(owner=owner)

@@ -105,3 +105,13 @@ def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
     )
+
+
+def jpeg_taken(moment, *, seed: int = 0) -> bytes:
+    """A small JPEG whose EXIF says it was taken at `moment` (an aware datetime)."""
+    exif = Image.Exif()
+    exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
+    exif_ifd[ExifTags.Base.DateTimeOriginal] = moment.strftime("%Y:%m:%d %H:%M:%S")
+    offset = moment.strftime("%z")
+    exif_ifd[ExifTags.Base.OffsetTimeOriginal] = f"{offset[:3]}:{offset[3:]}"
+    return jpeg(32, 24, seed=seed, exif=exif)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import images
 import pytest
+from conftest import retake
 
 from myphoto.photos.models import Photo
 
@@ -111,7 +112,7 @@ def library(make_photo, count: int, start: datetime | None = None) -> list[Photo
     photos = []
     for n in range(count):
         photo, _ = make_photo(f"photo {n}.jpg", data=images.jpeg(320, 200 + 20 * n, seed=n))
-        Photo.objects.filter(pk=photo.pk).update(taken_at=start + timedelta(hours=n))
+        retake(Photo.objects.filter(pk=photo.pk), start + timedelta(hours=n))
         photos.append(photo)
     return photos
 
@@ -275,7 +276,7 @@ def test_viewer_shows_details_and_steps_with_the_arrow_keys(open_page, make_phot
 def test_day_headings_select_their_day_and_esc_clears(open_page, make_photo):
     library(make_photo, 2, start=datetime(2024, 7, 1, 9, tzinfo=UTC))
     older, _ = make_photo("older.jpg", data=images.jpeg(seed=77))
-    Photo.objects.filter(pk=older.pk).update(taken_at=datetime(2024, 6, 1, 9, tzinfo=UTC))
+    retake(Photo.objects.filter(pk=older.pk), datetime(2024, 6, 1, 9, tzinfo=UTC))
     page = open_page()
     days = page.locator("#timeline .day")
     expect(days).to_have_count(2)

@@ -12,6 +12,7 @@ from pathlib import Path
 import images
 import pytest
 import seaweedfs
+from conftest import retake
 from django.core.management import call_command
 
 from myphoto.client.download import download
@@ -125,8 +126,8 @@ def test_download_mirrors_the_library_by_month_with_identical_bytes(
     first, first_bytes = make_photo("사진.jpg")
     second, second_bytes = make_photo("사진.jpg")  # the same name, other bytes
     third, third_bytes = make_photo("../../escape.jpg")
-    Photo.objects.filter(pk__in=[first.pk, second.pk]).update(taken_at=taken)
-    Photo.objects.filter(pk=third.pk).update(taken_at=datetime(2024, 1, 2, tzinfo=UTC))
+    retake(Photo.objects.filter(pk__in=[first.pk, second.pk]), taken)
+    retake(Photo.objects.filter(pk=third.pk), datetime(2024, 1, 2, tzinfo=UTC))
     dest = tmp_path / "backup"
 
     assert myphoto(["download", str(dest)]) == 0
@@ -155,7 +156,7 @@ def test_an_interrupted_download_resumes_with_a_range(
     settings.MYPHOTO_DOWNLOAD_MODE = mode
     data = images.noise_png(400, 300, seed=3)
     photo, _ = make_photo("big.png", data=data)
-    Photo.objects.filter(pk=photo.pk).update(taken_at=datetime(2024, 5, 1, tzinfo=UTC))
+    retake(Photo.objects.filter(pk=photo.pk), datetime(2024, 5, 1, tzinfo=UTC))
     folder = tmp_path / "backup" / "2024" / "05"
     folder.mkdir(parents=True)
     half = len(data) // 2
@@ -234,8 +235,8 @@ def test_an_original_missing_from_storage_fails_that_file_only(
 def test_download_since_a_date(logged_in, make_photo, tmp_path):
     old, _ = make_photo("old.jpg")
     new, _ = make_photo("new.jpg")
-    Photo.objects.filter(pk=old.pk).update(taken_at=datetime(2020, 1, 1, tzinfo=UTC))
-    Photo.objects.filter(pk=new.pk).update(taken_at=datetime(2024, 3, 1, tzinfo=UTC))
+    retake(Photo.objects.filter(pk=old.pk), datetime(2020, 1, 1, tzinfo=UTC))
+    retake(Photo.objects.filter(pk=new.pk), datetime(2024, 3, 1, tzinfo=UTC))
 
     assert myphoto(["download", str(tmp_path / "b"), "--since", "2024-01-01"]) == 0
 
@@ -356,8 +357,8 @@ def test_a_full_disk_is_one_line_and_keeps_finished_files(
 ):
     first, first_bytes = make_photo("first.png", data=images.noise_png(400, 500, seed=1))
     second, _ = make_photo("second.png", data=images.noise_png(400, 500, seed=2))
-    Photo.objects.filter(pk=first.pk).update(taken_at=datetime(2024, 1, 1, tzinfo=UTC))
-    Photo.objects.filter(pk=second.pk).update(taken_at=datetime(2024, 1, 2, tzinfo=UTC))
+    retake(Photo.objects.filter(pk=first.pk), datetime(2024, 1, 1, tzinfo=UTC))
+    retake(Photo.objects.filter(pk=second.pk), datetime(2024, 1, 2, tzinfo=UTC))
 
     assert myphoto(["download", str(small_disk), "--jobs", "1"]) == 5
 

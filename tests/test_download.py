@@ -12,6 +12,7 @@ import zipfile
 from datetime import UTC, datetime
 
 import pytest
+from conftest import retake
 
 from myphoto.photos.models import Photo
 from myphoto.photos.responses import build_zip
@@ -155,8 +156,8 @@ def test_zip_has_every_photo_with_unique_safe_names(client, make_photo, photo_st
 def test_zip_by_date_puts_photos_in_day_folders(client, make_photo, photo_storage, settings):
     first, _ = make_photo("x.jpg")
     second, _ = make_photo("x.jpg")
-    Photo.objects.filter(pk=first.pk).update(taken_at=datetime(2023, 10, 11, 12, tzinfo=UTC))
-    Photo.objects.filter(pk=second.pk).update(taken_at=datetime(2024, 1, 2, 12, tzinfo=UTC))
+    retake(Photo.objects.filter(pk=first.pk), datetime(2023, 10, 11, 12, tzinfo=UTC))
+    retake(Photo.objects.filter(pk=second.pk), datetime(2024, 1, 2, 12, tzinfo=UTC))
 
     response = client.post(
         "/api/v1/photos/download?layout=by-date",

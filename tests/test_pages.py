@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import images
 import pytest
+from conftest import retake
 from django.test import Client
 
 from myphoto.photos import views
@@ -18,9 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_timeline_groups_photos_by_day_newest_first(client, make_photo):
     for n, day in enumerate([1, 1, 3]):
         photo, _ = make_photo(f"{n}.jpg")
-        Photo.objects.filter(pk=photo.pk).update(
-            taken_at=datetime(2024, 5, day, 10 + n, tzinfo=UTC)
-        )
+        retake(Photo.objects.filter(pk=photo.pk), datetime(2024, 5, day, 10 + n, tzinfo=UTC))
 
     html = client.get("/").content.decode()
 
@@ -34,7 +33,7 @@ def test_htmx_asks_for_the_next_page_and_gets_only_its_days(client, make_photo, 
     start = datetime(2024, 5, 1, tzinfo=UTC)
     for n in range(3):
         photo, _ = make_photo(f"{n}.jpg")
-        Photo.objects.filter(pk=photo.pk).update(taken_at=start + timedelta(days=n))
+        retake(Photo.objects.filter(pk=photo.pk), start + timedelta(days=n))
     first = client.get("/").content.decode()
     cursor = first.split("?cursor=")[1].split('"')[0]
 

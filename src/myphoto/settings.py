@@ -109,8 +109,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'myphoto.sqlite3'}",
+    # An empty DATABASE_URL means the default, as an unset one does.
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'myphoto.sqlite3'}",
         conn_max_age=env_int("MYPHOTO_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )

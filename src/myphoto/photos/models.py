@@ -72,13 +72,31 @@ class Photo(models.Model):
             ),
             models.CheckConstraint(condition=Q(size__gte=0), name="photo_size_not_negative"),
         ]
+        # Each timeline-shaped read seeks in one of these and reads rows in its
+        # order: partial, because PostgreSQL cannot order by an index that has
+        # deleted_at before taken_at when the query says `deleted_at IS NULL`.
         indexes = [
             models.Index(
-                "owner",
-                "deleted_at",
-                models.F("taken_at").desc(),
-                models.F("id").desc(),
+                fields=["owner", "-taken_at", "-id"],
+                condition=Q(deleted_at__isnull=True),
                 name="photo_timeline",
+            ),
+            models.Index(
+                fields=["owner", "-taken_at", "-id"],
+                condition=Q(deleted_at__isnull=False),
+                name="photo_trash",
+            ),
+            # The retention job: what has been in the trash longest, of every owner.
+            models.Index(
+                fields=["deleted_at", "id"],
+                condition=Q(deleted_at__isnull=False),
+                name="photo_trashed_at",
+            ),
+            # `myphoto derivatives --missing`: the few photos still waiting.
+            models.Index(
+                fields=["uploaded_at"],
+                condition=Q(derivatives_ready=False, derivatives_error=""),
+                name="photo_derivatives_waiting",
             ),
         ]
 
@@ -114,6 +132,31 @@ class Photo(models.Model):
 
     def derivative_key(self, size: str) -> str:
         return {"sm": self.thumbnail_key, "md": self.preview_key}[size]
+
+
+class MonthCount(models.Model):
+    """How many of a user's photos, out of the trash, were taken in one month.
+
+    Months are those of the library's time zone (MYPHOTO_TIME_ZONE). Kept in
+    the same transaction as each change that adds a photo to the timeline or
+    takes one out (upload, trash, restore), so that the "N photos" header and
+    the scrubber's months never count rows; `services.counts` can rebuild them.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="month_counts"
+    )
+    month = models.DateField(help_text="The first day of the month.")
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "month"], name="month_count_unique"),
+            models.CheckConstraint(condition=Q(count__gte=0), name="month_count_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.month:%Y-%m}: {self.count}"
 
 
 class ApiToken(models.Model):

@@ -5,16 +5,17 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from .models import ApiToken, Photo, User
+from .models import ApiToken, MonthCount, Photo, User
 
 
 class InvalidCursor(ValueError):
@@ -54,13 +55,28 @@ def photo_get_for_user(*, user: User, photo_id: UUID | str, in_trash: bool = Fal
         raise Http404("No such photo.") from None
 
 
+# Ids per query: SQLite takes at most 32,766 parameters in one statement.
+ID_BATCH = 5000
+
+
+def in_batches(ids: Iterable[UUID]) -> Iterator[list[UUID]]:
+    """The distinct ids, a query's worth at a time."""
+    remaining = iter(dict.fromkeys(ids))
+    while batch := list(islice(remaining, ID_BATCH)):
+        yield batch
+
+
 def photos_get_for_user(*, user: User, photo_ids: Iterable[UUID | str]) -> list[Photo]:
     """Return all the user's (visible) photos in the order asked, or raise Http404 if any is not."""
     try:
         wanted = list(dict.fromkeys(UUID(str(photo_id)) for photo_id in photo_ids))
     except ValueError:
         raise Http404("No such photo.") from None
-    found = {photo.pk: photo for photo in Photo.objects.visible().filter(owner=user, pk__in=wanted)}
+    found = {
+        photo.pk: photo
+        for batch in in_batches(wanted)
+        for photo in Photo.objects.visible().filter(owner=user, pk__in=batch)
+    }
     if len(found) != len(wanted):
         raise Http404("One or more of the photos do not exist.")
     return [found[photo_id] for photo_id in wanted]
@@ -84,7 +100,11 @@ def _keyset_page(photos: QuerySet[Photo], *, limit: int, cursor: str | None) -> 
     """Page newest first by (taken_at, id), never by OFFSET."""
     if cursor:
         taken_at, photo_id = decode_cursor(cursor)
-        photos = photos.filter(Q(taken_at__lt=taken_at) | Q(taken_at=taken_at, id__lt=photo_id))
+        # `taken_at <= t` is the range bound the index seeks to; without it,
+        # `taken_at < t OR (taken_at = t AND id < i)` scans from the newest photo.
+        photos = photos.filter(taken_at__lte=taken_at).filter(
+            Q(taken_at__lt=taken_at) | Q(id__lt=photo_id)
+        )
     items = list(photos.order_by("-taken_at", "-id")[: limit + 1])
     has_more = len(items) > limit
     items = items[:limit]
@@ -119,7 +139,25 @@ def trash_page(*, user: User, limit: int = 100, cursor: str | None = None) -> Pa
 
 
 def timeline_count(*, user: User) -> int:
-    return Photo.objects.visible().filter(owner=user).count()
+    """How many photos the user's timeline holds, from the kept month counts."""
+    total = MonthCount.objects.filter(owner=user).aggregate(total=Sum("count"))["total"]
+    return int(total or 0)
+
+
+@dataclass(frozen=True)
+class MonthBucket:
+    month: date  # its first day
+    count: int
+
+
+def timeline_buckets(*, user: User) -> list[MonthBucket]:
+    """How many photos each month of the timeline holds, newest month first."""
+    rows = (
+        MonthCount.objects.filter(owner=user, count__gt=0)
+        .order_by("-month")
+        .values_list("month", "count")
+    )
+    return [MonthBucket(month, count) for month, count in rows]
 
 
 def photo_get_by_hash(*, user: User, sha256: str) -> Photo:

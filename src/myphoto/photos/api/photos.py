@@ -17,6 +17,7 @@ from ..requests import ApiRequest
 from ..services import trash, upload
 from .errors import ApiError
 from .schemas import (
+    BucketsOut,
     DownloadUrlsIn,
     DownloadUrlsOut,
     IdsIn,
@@ -61,6 +62,16 @@ def photos_list(
         taken_before=taken_before,
     )
     return page_out(page)
+
+
+@router.get("/timeline/buckets", response=BucketsOut, url_name="timeline-buckets")
+def timeline_buckets(request: ApiRequest) -> dict[str, Any]:
+    """How many photos each month holds, newest first, in the library's time zone.
+
+    To jump to a month, ask `GET /photos?taken_before=` the first instant of the next.
+    """
+    buckets = selectors.timeline_buckets(user=request.auth)
+    return {"buckets": [{"month": f"{b.month:%Y-%m}", "count": b.count} for b in buckets]}
 
 
 @router.get("/photos/by-hash/{sha256}", response=PhotoOut, url_name="photo-by-hash")

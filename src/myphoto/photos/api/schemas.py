@@ -65,6 +65,15 @@ class UploadOut(Schema):
     items: list[PhotoOut]
 
 
+class MonthBucketOut(Schema):
+    month: str  # "2023-10"
+    count: int
+
+
+class BucketsOut(Schema):
+    buckets: list[MonthBucketOut]
+
+
 class IdsIn(Schema):
     ids: list[UUID] = Field(min_length=1, max_length=MAX_IDS_PER_REQUEST)
 

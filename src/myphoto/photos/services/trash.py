@@ -11,34 +11,54 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Photo, User
+from ..models import Photo, PhotoQuerySet, User
+from ..selectors import in_batches
 from ..storage import get_storage
+from .counts import month_counts_change
 
 logger = logging.getLogger(__name__)
 
 PURGE_BATCH = 500
 
 
+def _move(*, owner: User, photo_ids: Iterable[UUID], to_trash: bool) -> int:
+    """Move the owner's photos into or out of the trash, and their months' counts with them."""
+    moved = 0
+    with transaction.atomic():
+        for batch in in_batches(photo_ids):
+            source: PhotoQuerySet = Photo.objects.visible() if to_trash else Photo.objects.trashed()
+            # Locked, so that a concurrent move of the same photos counts them once.
+            rows = list(
+                source.select_for_update()
+                .filter(owner=owner, id__in=batch)
+                .values_list("pk", "taken_at")
+            )
+            if not rows:
+                continue
+            Photo.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+                deleted_at=timezone.now() if to_trash else None
+            )
+            month_counts_change(
+                owner_id=owner.pk, taken=(taken for _, taken in rows), by=-1 if to_trash else 1
+            )
+            moved += len(rows)
+    return moved
+
+
 def photos_trash(*, owner: User, photo_ids: Iterable[UUID]) -> int:
     """Move the owner's photos to the trash; return how many moved."""
-    return (
-        Photo.objects.visible()
-        .filter(owner=owner, id__in=list(photo_ids))
-        .update(deleted_at=timezone.now())
-    )
+    return _move(owner=owner, photo_ids=photo_ids, to_trash=True)
 
 
 def photos_restore(*, owner: User, photo_ids: Iterable[UUID]) -> int:
     """Bring the owner's photos back from the trash; return how many came back."""
-    return (
-        Photo.objects.trashed().filter(owner=owner, id__in=list(photo_ids)).update(deleted_at=None)
-    )
+    return _move(owner=owner, photo_ids=photo_ids, to_trash=False)
 
 
 def photo_restore_if_trashed(*, photo: Photo) -> Photo | None:
     """Return the photo out of the trash, or None if it was purged meanwhile."""
     if photo.in_trash:
-        restored = Photo.objects.trashed().filter(pk=photo.pk).update(deleted_at=None)
+        restored = photos_restore(owner=photo.owner, photo_ids=[photo.pk])
         if not restored and not Photo.objects.filter(pk=photo.pk).exists():
             return None
         photo.refresh_from_db()
@@ -51,6 +71,7 @@ def trash_purge(*, owner: User | None = None, deleted_before: datetime | None = 
     Safe to re-run: a batch whose objects could not all be deleted keeps its
     rows and is retried next time. Rows are locked while their objects go, so a
     restore that races the purge either wins (photo kept) or waits (photo gone).
+    Counts do not change: photos in the trash are not counted.
     """
     purged = 0
     while True:

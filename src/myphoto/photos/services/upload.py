@@ -20,6 +20,7 @@ from ..limits import UploadTooLarge, check_size
 from ..models import Photo, TakenAtSource, User
 from ..storage import CHUNK_SIZE, get_storage
 from ..tasks import enqueue_derivatives
+from .counts import month_counts_change
 from .trash import photo_restore_if_trashed
 
 logger = logging.getLogger(__name__)
@@ -149,6 +150,7 @@ def _store(
                 gps_lat=facts.gps_lat,
                 gps_lon=facts.gps_lon,
             )
+            month_counts_change(owner_id=owner.pk, taken=[photo.taken_at], by=1)
             # The job may run on another machine: only once the row is there for it.
             transaction.on_commit(partial(enqueue_derivatives, str(photo.pk)), robust=True)
     except IntegrityError:

@@ -1,0 +1,179 @@
+"""Every timeline-shaped read seeks in an index and reads rows in its order: it never scans.
+
+The queries are the ones the requests really run, captured as they go to the
+database, then explained. PostgreSQL must not plan a sequential scan of the
+photo table nor a sort, and (run with ANALYZE) must not read and throw away
+more than a page's worth of rows: an index walked from the newest photo to a
+deep cursor is a scan too. SQLite must not build a temporary B-tree to order
+rows, and must search the index by taken_at when the query bounds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from myphoto.photos.models import Photo
+from myphoto.photos.selectors import encode_cursor
+
+pytestmark = pytest.mark.django_db
+LIBRARY = 20_000
+TRASHED = 2_000
+PHOTO_TABLE = Photo._meta.db_table
+
+
+def bulk_library(owner, count: int, *, start: datetime, trashed: int = 0) -> None:
+    """`count` rows made directly, one every 37 minutes, the oldest `trashed` in the trash."""
+    now = datetime.now(UTC)
+    rows = []
+    for n in range(count):
+        photo_id = uuid.uuid4()
+        rows.append(
+            Photo(
+                id=photo_id,
+                owner=owner,
+                original_name=f"IMG_{n:05}.jpg",
+                storage_key=f"originals/{owner.pk}/{photo_id}.jpg",
+                content_type="image/jpeg",
+                size=1000,
+                sha256=hashlib.sha256(photo_id.bytes).hexdigest(),
+                crc32=0,
+                width=4,
+                height=3,
+                taken_at=start + timedelta(minutes=37 * n),
+                taken_at_source="exif",
+                deleted_at=now if n < trashed else None,
+                derivatives_ready=True,
+            )
+        )
+    Photo.objects.bulk_create(rows, batch_size=2000)
+
+
+@pytest.fixture
+def big_library(user, other_user):
+    start = datetime(2012, 1, 1, tzinfo=UTC)
+    bulk_library(user, LIBRARY, start=start, trashed=TRASHED)
+    bulk_library(other_user, 3_000, start=start)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {PHOTO_TABLE}")
+    return user
+
+
+class Captured:
+    """The statements a request sends to the database, with their parameters."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, Any]] = []
+
+    def __call__(self, execute, sql, params, many, context):  # noqa: ANN001  Django's wrapper API
+        self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+
+def photo_queries(client: Client, url: str, **headers: str) -> list[tuple[str, Any]]:
+    captured = Captured()
+    with connection.execute_wrapper(captured):
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200, (url, response.content[:300])
+    return [(sql, params) for sql, params in captured.statements if PHOTO_TABLE in sql]
+
+
+# A page is at most 500 rows: reading and discarding more means the index did not seek.
+MAX_DISCARDED = 500
+
+
+def postgres_problems(sql: str, params: Any) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        (plan,) = cursor.fetchone()
+    plan = plan if isinstance(plan, list) else json.loads(plan)
+    problems = []
+
+    def walk(node: dict) -> None:
+        kind = node["Node Type"]
+        if kind == "Seq Scan" and node.get("Relation Name") == PHOTO_TABLE:
+            problems.append(f"Seq Scan on {PHOTO_TABLE}")
+        if "Sort" in kind:  # Sort, Incremental Sort
+            problems.append(f"{kind} on {node.get('Sort Key')}")
+        if node.get("Relation Name") == PHOTO_TABLE:
+            discarded = node.get("Rows Removed by Filter", 0) * node.get("Actual Loops", 1)
+            if discarded > MAX_DISCARDED:
+                problems.append(f"{kind} read and discarded {discarded} rows")
+        for child in node.get("Plans", ()):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    return problems
+
+
+def sqlite_problems(sql: str, params: Any) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        steps = [row[-1] for row in cursor.fetchall()]
+    problems = [
+        step
+        for step in steps
+        if "TEMP B-TREE" in step or (step.startswith("SCAN") and PHOTO_TABLE in step)
+    ]
+    bounded = '"taken_at" <' in sql or '"taken_at" >' in sql
+    searches = [step for step in steps if step.startswith("SEARCH") and PHOTO_TABLE in step]
+    if bounded and "ORDER BY" in sql and not any("taken_at" in step for step in searches):
+        problems.append(f"the bound on taken_at is not an index search: {searches}")
+    return problems
+
+
+def plan_problems(sql: str, params: Any) -> list[str]:
+    if connection.vendor == "postgresql":
+        return postgres_problems(sql, params)
+    return sqlite_problems(sql, params)
+
+
+def deep_cursor(owner) -> str:
+    """The cursor of a page three quarters down the timeline."""
+    deep = (
+        Photo.objects.visible()
+        .filter(owner=owner)
+        .order_by("-taken_at", "-id")[(LIBRARY - TRASHED) * 3 // 4]
+    )
+    return encode_cursor(deep)
+
+
+def test_every_timeline_shaped_read_seeks(big_library, client, api):
+    cursor = deep_cursor(big_library)
+    shapes = {
+        "API page 1": (api, "/api/v1/photos?limit=100", {}),
+        "API deep page": (api, f"/api/v1/photos?limit=100&cursor={cursor}", {}),
+        "API month jump": (api, "/api/v1/photos?taken_before=2014-03-01T00:00:00Z", {}),
+        "API period": (
+            api,
+            "/api/v1/photos?taken_after=2013-01-01T00:00:00Z&taken_before=2013-02-01T00:00:00Z",
+            {},
+        ),
+        "API trash": (api, "/api/v1/trash?limit=100", {}),
+        "API trash deep": (api, f"/api/v1/trash?cursor={cursor}", {}),
+        "API buckets": (api, "/api/v1/timeline/buckets", {}),
+        "HTML page": (client, "/", {}),
+        "HTML next page": (client, f"/?cursor={cursor}", {"HX-Request": "true"}),
+        "HTML trash": (client, "/trash/", {}),
+    }
+    problems = {}
+    for name, (who, url, headers) in shapes.items():
+        for sql, params in photo_queries(who, url, **headers):
+            found = plan_problems(sql, params)
+            if found:
+                problems[name] = (found, sql)
+
+    assert problems == {}
+
+
+def test_the_page_and_the_buckets_never_count_photo_rows(big_library, client, api):
+    for url in ("/", "/api/v1/timeline/buckets"):
+        queries = photo_queries(client if url == "/" else api, url)
+        assert not [sql for sql, _ in queries if "COUNT(" in sql.upper()], url
