@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run test test-postgres lint typecheck format bench-downloads bench-thumbnails bench-cli clean
+.PHONY: install install-test run test test-postgres lint typecheck format bench-downloads bench-thumbnails bench-cli bench-timeline clean
 
 # What the server needs; the test tools (Playwright, SeaweedFS, mypy) only for `make test`.
 $(BIN)/.installed: pyproject.toml
@@ -56,3 +56,6 @@ bench-thumbnails: install-test
 
 bench-cli: install-test
 	$(BIN)/python bench/cli_transfer.py
+
+bench-timeline: install-test
+	$(BIN)/python bench/timeline.py

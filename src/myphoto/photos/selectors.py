@@ -28,24 +28,6 @@ class Page:
     next_cursor: str | None
 
 
-@dataclass(frozen=True)
-class Day:
-    date: date
-    photos: list[Photo]
-
-
-def group_by_day(photos: Iterable[Photo]) -> list[Day]:
-    """Split photos (newest first) into days of the library's time zone."""
-    days: list[Day] = []
-    for photo in photos:
-        day = timezone.localtime(photo.taken_at).date()
-        if days and days[-1].date == day:
-            days[-1].photos.append(photo)
-        else:
-            days.append(Day(day, [photo]))
-    return days
-
-
 def photo_get_for_user(*, user: User, photo_id: UUID | str, in_trash: bool = False) -> Photo:
     """Return the user's photo, or raise Http404 (also for another user's photo)."""
     photos = Photo.objects.trashed() if in_trash else Photo.objects.visible()

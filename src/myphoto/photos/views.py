@@ -23,6 +23,7 @@ from .limits import max_upload_bytes
 from .requests import AuthenticatedRequest
 from .services import tokens, trash, upload
 from .storage import StorageUnavailable, get_storage
+from .tiles import tile_for, tiles_by_day
 
 PAGE_SIZE = 120
 
@@ -39,7 +40,7 @@ def timeline(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("timeline")
     fragment = request.htmx and not request.htmx.boosted
     context = {
-        "days": selectors.group_by_day(page.items),
+        "days": tiles_by_day(page.items),
         "next_cursor": page.next_cursor,
         # Later pages of the infinite scroll do not show the count: no COUNT for them.
         "count": None
@@ -56,7 +57,7 @@ def timeline(request: AuthenticatedRequest) -> HttpResponse:
 def photo_tile(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
     """One tile: polled by a tile whose thumbnail is still being made."""
     photo = selectors.photo_get_for_user(user=request.user, photo_id=photo_id)
-    return render(request, "photos/_tile.html", {"photo": photo})
+    return render(request, "photos/_tile.html", {"tile": tile_for(photo)})
 
 
 @login_required
@@ -166,7 +167,11 @@ def trash_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "photos/trash.html",
-        {"page": page, "trash_days": settings.MYPHOTO_TRASH_DAYS},
+        {
+            "tiles": [tile_for(photo) for photo in page.items],
+            "next_cursor": page.next_cursor,
+            "trash_days": settings.MYPHOTO_TRASH_DAYS,
+        },
     )
 
 

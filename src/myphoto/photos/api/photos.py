@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from ninja.params import File
 
 from .. import responses, selectors
+from ..links import photo_path
 from ..requests import ApiRequest
 from ..services import trash, upload
 from .errors import ApiError
@@ -25,7 +26,6 @@ from .schemas import (
     PhotoOut,
     UploadOut,
     page_out,
-    photo_api_path,
     photo_out,
 )
 
@@ -99,7 +99,7 @@ def photos_download_urls(request: ApiRequest, body: DownloadUrlsIn) -> dict[str,
     urls = responses.presigned_urls(chosen)
     return {
         "items": [
-            {"id": photo.pk, "url": url or photo_api_path("photo-download", photo.pk)}
+            {"id": photo.pk, "url": url or photo_path("api:photo-download", photo.pk)}
             for photo, url in zip(chosen, urls, strict=True)
         ],
         "expires_in": settings.MYPHOTO_PRESIGN_SECONDS,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
+from ..links import photo_path
 from ..models import ApiToken, Photo
 from ..selectors import Page
 
@@ -137,22 +136,8 @@ class TokenCreatedOut(TokenOut):
     token: str
 
 
-_PLACEHOLDER = UUID(int=0)
-
-
-@lru_cache(maxsize=16)
-def _photo_path_template(url_name: str) -> str:
-    # One reverse() per endpoint, not three per photo of a 500-photo page.
-    return reverse(f"api:{url_name}", kwargs={"photo_id": _PLACEHOLDER})
-
-
-def photo_api_path(url_name: str, photo_id: UUID | str) -> str:
-    """The path of a photo's API endpoint, e.g. `photo_api_path("photo-download", id)`."""
-    return _photo_path_template(url_name).replace(str(_PLACEHOLDER), str(photo_id))
-
-
 def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
-    thumbnail = photo_api_path("photo-thumbnail", photo.pk)
+    thumbnail = photo_path("api:photo-thumbnail", photo.pk)
     data: dict[str, Any] = {
         "id": photo.pk,
         "filename": photo.original_name,
@@ -172,7 +157,7 @@ def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
         "derivatives_error": photo.derivatives_error,
         "thumbnail_url": f"{thumbnail}?size=sm",
         "preview_url": f"{thumbnail}?size=md",
-        "download_url": photo_api_path("photo-download", photo.pk),
+        "download_url": photo_path("api:photo-download", photo.pk),
         "duplicate": duplicate,
     }
     if photo.in_trash:

@@ -1,0 +1,373 @@
+"""Timeline latency at 100,000 and 1,000,000 photos: prints figures, asserts nothing.
+
+    .venv/bin/python bench/timeline.py                      # PostgreSQL 100k and 1M, SQLite 100k
+    .venv/bin/python bench/timeline.py --postgres 100000 --sqlite 0 --duration 10
+
+For each library: a fresh database seeded in bulk with one user's photos (20
+years of them, 1% in the trash; their thumbnails point at two real small
+files), `myphoto serve` with its defaults (2 gunicorn workers, 8 threads), then
+one client's p50/p95 of the API's first page, a page from a cursor in the
+middle, a month jump, the month buckets and the HTML page, the queries each
+request makes, and the pages per second that 20 concurrent clients get from
+`wrk` (Debian's `wrk`; a Python load generator where it is missing, which
+competes with the server for the two cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from seaweedfs import free_port  # noqa: E402
+
+PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+SAMPLES = 200
+YEARS = 20
+
+
+@dataclass
+class Result:
+    label: str
+    latency: dict[str, tuple[float, float]] = field(default_factory=dict)  # name -> (p50, p95) ms
+    queries: dict[str, int] = field(default_factory=dict)
+    pages_per_second: float = 0.0
+    load_tool: str = ""
+
+
+def database_url(kind: str, size: int, data_dir: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{data_dir}/myphoto.sqlite3"
+    name = f"myphoto_bench_{size}"
+    admin = PG_ADMIN_URL
+    subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+    return admin.rsplit("/", 1)[0] + f"/{name}"
+
+
+def seed(size: int) -> tuple[str, str]:
+    """Bulk insert `size` photos of one user; return (token, username)."""
+    from django.db import connection
+
+    from myphoto.photos.models import User
+    from myphoto.photos.services.counts import month_counts_rebuild
+    from myphoto.photos.services.tokens import token_create
+
+    user = User.objects.create_user(username="bench", password="bench password 1")  # noqa: S106
+    token = token_create(user=user, name="bench")[1]
+    values = {"owner": user.pk, "span": YEARS * 365 * 24 * 3600, "size": size}
+    if connection.vendor == "postgresql":
+        sql = """
+            INSERT INTO photos_photo (id, owner_id, original_name, storage_key, thumbnail_key,
+                preview_key, content_type, size, sha256, crc32, width, height, taken_at,
+                taken_at_source, camera_make, camera_model, uploaded_at, deleted_at,
+                derivatives_ready, derivatives_error, derivatives_claim)
+            SELECT md5('photo' || i)::uuid, %(owner)s, 'IMG_' || i || '.jpg',
+                'originals/' || %(owner)s || '/' || i || '.jpg', 'bench/sm.webp', 'bench/md.webp',
+                'image/jpeg', 3000000, md5(i::text) || md5('x' || i), 0, 4000, 3000,
+                timestamptz '2006-01-01 00:00:00+00'
+                    + (i * %(span)s::bigint / %(size)s) * interval '1 second',
+                'exif', 'Apple', 'iPhone 15 Pro', now(), CASE WHEN i %% 100 = 0 THEN now() END,
+                true, '', ''
+            FROM generate_series(1, %(size)s) AS i
+        """
+    else:
+        sql = """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %(size)s)
+            INSERT INTO photos_photo (id, owner_id, original_name, storage_key, thumbnail_key,
+                preview_key, content_type, size, sha256, crc32, width, height, taken_at,
+                taken_at_source, camera_make, camera_model, uploaded_at, deleted_at,
+                derivatives_ready, derivatives_error, derivatives_claim)
+            SELECT printf('%%032x', i), %(owner)s, 'IMG_' || i || '.jpg',
+                'originals/' || %(owner)s || '/' || i || '.jpg', 'bench/sm.webp', 'bench/md.webp',
+                'image/jpeg', 3000000, printf('%%064x', i), 0, 4000, 3000,
+                strftime('%%Y-%%m-%%d %%H:%%M:%%S', '2006-01-01',
+                    '+' || (i * %(span)s / %(size)s) || ' seconds'),
+                'exif', 'Apple', 'iPhone 15 Pro', datetime('now'),
+                CASE WHEN i %% 100 = 0 THEN datetime('now') END, 1, '', ''
+            FROM n
+        """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        cursor.execute("ANALYZE")
+    month_counts_rebuild(owner=user)
+    return token, user.username
+
+
+def write_thumbnails(media: Path) -> None:
+    from PIL import Image
+
+    (media / "bench").mkdir(parents=True, exist_ok=True)
+    for name, size in (("sm", (400, 300)), ("md", (1600, 1200))):
+        out = io.BytesIO()
+        Image.new("RGB", size, (120, 160, 200)).save(out, "WEBP")
+        (media / "bench" / f"{name}.webp").write_bytes(out.getvalue())
+
+
+def serve(env: dict[str, str]) -> tuple[str, subprocess.Popen]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "myphoto", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/healthz").close()  # noqa: S310  our own server
+            return url, process
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError("myphoto serve did not start") from None
+            time.sleep(0.2)
+
+
+def targets(user_name: str) -> dict[str, str]:
+    """The URLs to time: their paths, with a cursor from the middle and a month jump."""
+    from myphoto.photos.models import Photo
+    from myphoto.photos.selectors import encode_cursor
+
+    visible = Photo.objects.visible().filter(owner__username=user_name)
+    middle = visible.order_by("-taken_at", "-id")[visible.count() // 2]
+    month = middle.taken_at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return {
+        "API page 1": "/api/v1/photos?limit=100",
+        "API page from a cursor in the middle": (
+            f"/api/v1/photos?limit=100&cursor={encode_cursor(middle)}"
+        ),
+        "API month jump": f"/api/v1/photos?limit=100&taken_before={month:%Y-%m-%dT%H:%M:%SZ}",
+        "API buckets": "/api/v1/timeline/buckets",
+        "HTML page": "/",
+    }
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
+
+
+def time_requests(base: str, paths: dict[str, str], token: str, session: str) -> dict:
+    import httpx
+
+    timings = {}
+    with httpx.Client(base_url=base, timeout=30) as http:
+        for name, path in paths.items():
+            if name.startswith("HTML"):
+                headers = {"Cookie": f"sessionid={session}"}
+            else:
+                headers = {"Authorization": f"Bearer {token}"}
+            for _ in range(20):  # warm both workers
+                http.get(path, headers=headers).raise_for_status()
+            samples = []
+            for _ in range(SAMPLES):
+                start = time.perf_counter()
+                response = http.get(path, headers=headers)
+                samples.append((time.perf_counter() - start) * 1000)
+                response.raise_for_status()
+            timings[name] = percentiles(samples)
+    return timings
+
+
+def count_queries(paths: dict[str, str], user_name: str) -> dict[str, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from myphoto.photos.models import User
+
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(User.objects.get(username=user_name))
+    counts = {}
+    for name, path in paths.items():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        counts[name] = len(queries)
+    return counts
+
+
+def session_for(user_name: str) -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from myphoto.photos.models import User
+
+    user = User.objects.get(username=user_name)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key or ""
+
+
+def load(base: str, path: str, token: str, clients: int, seconds: int) -> tuple[float, str]:
+    """API pages per second with `clients` connections for `seconds`."""
+    wrk = shutil.which("wrk")
+    if wrk:
+        output = subprocess.run(
+            [
+                wrk,
+                "-t2",
+                f"-c{clients}",
+                f"-d{seconds}s",
+                "-H",
+                f"Authorization: Bearer {token}",
+                base + path,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        if errors:
+            raise RuntimeError(f"wrk saw {errors[1]} failed requests:\n{output}")
+        return float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]), "wrk"
+    return python_load(base, path, token, clients, seconds), "Python threads (no wrk)"
+
+
+def python_load(base: str, path: str, token: str, clients: int, seconds: int) -> float:
+    import threading
+
+    import httpx
+
+    done = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(n: int) -> None:
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
+            while time.monotonic() < stop:
+                http.get(path).raise_for_status()
+                done[n] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / seconds
+
+
+def run(kind: str, size: int, args: argparse.Namespace) -> Result:
+    label = f"{'PostgreSQL' if kind == 'postgres' else 'SQLite'} {size:,}"
+    print(f"\n== {label}: seeding", flush=True)
+    data_dir = tempfile.mkdtemp(prefix="myphoto-bench-timeline-")
+    env = {
+        **os.environ,
+        "MYPHOTO_DATA_DIR": data_dir,
+        "DATABASE_URL": database_url(kind, size, data_dir),
+        "MYPHOTO_LOG_LEVEL": "WARNING",
+        "MYPHOTO_WORKER_IN_SERVE": "0",
+        "MYPHOTO_S3_BUCKET": "",
+    }
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "myphoto.settings")
+    import django
+
+    # Django is set up once a process: each library is measured in a process of its own.
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    token, user_name = seed(size)
+    print(f"   seeded in {time.perf_counter() - started:.0f} s", flush=True)
+    write_thumbnails(Path(data_dir) / "media")
+    paths = targets(user_name)
+    result = Result(label)
+    result.queries = count_queries(paths, user_name)
+    base, server = serve(env)
+    try:
+        result.latency = time_requests(base, paths, token, session_for(user_name))
+        result.pages_per_second, result.load_tool = load(
+            base, paths["API page 1"], token, args.clients, args.duration
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return result
+
+
+def report(results: list[Result]) -> None:
+    for result in results:
+        print(f"\n{result.label} photos ({result.load_tool} for the load)")
+        print(f"  {'request':40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+        for name, (p50, p95) in result.latency.items():
+            print(f"  {name:40} {p50:8.1f} {p95:8.1f} {result.queries[name]:8}")
+        page1, deep = (
+            result.latency["API page 1"],
+            result.latency["API page from a cursor in the middle"],
+        )
+        print(f"  deep page / page 1 (p95): {deep[1] / page1[1]:.2f}x")
+        print(f"  API pages per second, 20 clients: {result.pages_per_second:.0f}")
+    by_label = {r.label: r for r in results}
+    small, big = by_label.get("PostgreSQL 100,000"), by_label.get("PostgreSQL 1,000,000")
+    if small and big:
+        print("\nPostgreSQL, 1,000,000 against 100,000 (p95):")
+        for name in big.latency:
+            print(f"  {name:40} {big.latency[name][1] / small.latency[name][1]:.2f}x")
+        print(f"  {'API pages per second':40} {big.pages_per_second / small.pages_per_second:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--postgres", default="100000,1000000", help="library sizes, comma-separated"
+    )
+    parser.add_argument("--sqlite", default="100000", help="library sizes ('0': none)")
+    parser.add_argument("--duration", type=int, default=30, help="seconds of concurrent load")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # kind:size, run by this script itself
+    args = parser.parse_args()
+    if args.one:
+        kind, size = args.one.split(":")
+        result = run(kind, int(size), args)
+        print("RESULT " + json.dumps(result.__dict__), flush=True)
+        return
+    runs = [("postgres", int(n)) for n in args.postgres.split(",") if int(n)]
+    runs += [("sqlite", int(n)) for n in args.sqlite.split(",") if int(n)]
+    results = []
+    for kind, size in runs:
+        argv = [
+            sys.executable,
+            __file__,
+            "--one",
+            f"{kind}:{size}",
+            "--duration",
+            str(args.duration),
+            "--clients",
+            str(args.clients),
+        ]
+        output = subprocess.run(argv, capture_output=True, text=True, check=False)
+        sys.stdout.write(
+            "".join(
+                line + "\n" for line in output.stdout.splitlines() if not line.startswith("RESULT ")
+            )
+        )
+        if output.returncode:
+            sys.stderr.write(output.stderr)
+            raise SystemExit(f"{kind} {size} failed")
+        found = next(line for line in output.stdout.splitlines() if line.startswith("RESULT "))
+        data = json.loads(found.removeprefix("RESULT "))
+        data["latency"] = {k: tuple(v) for k, v in data["latency"].items()}
+        results.append(Result(**data))
+    report(results)
+
+
+if __name__ == "__main__":
+    main()
