@@ -165,9 +165,9 @@ def _start(timeout: float) -> SeaweedFS:
     return server
 
 
-def _launch(args: list[str], data_dir: str) -> subprocess.Popen:
-    log = open(Path(data_dir) / "weed.log", "ab")  # noqa: SIM115  kept open for the process's life
-    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+def _launch(args: list[str], data_dir: str, log: str = "weed.log") -> subprocess.Popen:
+    out = open(Path(data_dir) / log, "ab")  # noqa: SIM115  kept open for the process's life
+    return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
 
 
 def _wait_until_ready(server: SeaweedFS, timeout: float) -> None:
@@ -203,3 +203,127 @@ def _create_bucket(client, name: str) -> None:
             "BucketAlreadyExists",
         }:
             raise
+
+
+@dataclass
+class Cluster:
+    """A SeaweedFS cluster as production runs one: a master, volume servers, a filer, S3."""
+
+    endpoint_url: str
+    data_dir: str
+    commands: dict[str, list[str]]
+    processes: dict[str, subprocess.Popen]
+
+    def client(self):
+        return SeaweedFS.client(self)  # type: ignore[arg-type]  # same fields used
+
+    def stop_part(self, name: str) -> None:
+        process = self.processes.pop(name)
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def start_part(self, name: str) -> None:
+        self.processes[name] = _launch(self.commands[name], self.data_dir, log=f"{name}.log")
+
+    def stop(self) -> None:
+        for name in reversed(list(self.processes)):
+            self.stop_part(name)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def start_cluster(volumes: int = 2, replication: str = "001", timeout: float = 90.0) -> Cluster:
+    """Start each part as its own process; two copies of every object with `001`."""
+    data_dir = tempfile.mkdtemp(prefix="myphoto-seaweedfs-cluster-")
+    weed = _weed_binary()
+
+    def address(port: int, grpc: int) -> str:
+        return f"127.0.0.1:{port}.{grpc}"  # SeaweedFS's way to name a non-default gRPC port
+
+    master = (free_port(), free_port())
+    filer = (free_port(), free_port())
+    s3_port = free_port()
+    local = ["-ip=127.0.0.1", "-ip.bind=127.0.0.1"]
+    commands = {
+        "master": [
+            weed,
+            "master",
+            *local,
+            f"-port={master[0]}",
+            f"-port.grpc={master[1]}",
+            f"-mdir={data_dir}/master",
+            f"-defaultReplication={replication}",
+            "-volumeSizeLimitMB=64",
+            "-electionTimeout=1s",
+            "-telemetry=false",
+        ],
+    }
+    for n in range(1, volumes + 1):
+        commands[f"volume{n}"] = [
+            weed,
+            "volume",
+            *local,
+            f"-port={free_port()}",
+            f"-port.grpc={free_port()}",
+            f"-dir={data_dir}/volume{n}",
+            f"-mserver={address(*master)}",
+            "-dataCenter=dc1",
+            "-rack=r1",
+            "-max=200",
+        ]
+    commands["filer"] = [
+        weed,
+        "filer",
+        *local,
+        f"-port={filer[0]}",
+        f"-port.grpc={filer[1]}",
+        f"-master={address(*master)}",
+        f"-defaultReplicaPlacement={replication}",
+    ]
+    config_path = Path(data_dir) / "s3.json"
+    identity = {
+        "name": "test",
+        "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
+        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+    }
+    config_path.write_text(json.dumps({"identities": [identity]}))
+    commands["s3"] = [
+        weed,
+        "s3",
+        "-ip.bind=127.0.0.1",
+        f"-port={s3_port}",
+        f"-port.grpc={free_port()}",
+        "-port.iceberg=0",
+        "-port.lance=0",
+        f"-filer={address(*filer)}",
+        f"-config={config_path}",
+    ]
+    for name in commands:
+        Path(data_dir, name).mkdir(exist_ok=True)
+    cluster = Cluster(f"http://127.0.0.1:{s3_port}", data_dir, commands, {})
+    for name in commands:
+        cluster.start_part(name)
+    client = cluster.client()
+    deadline = time.monotonic() + timeout
+    while True:
+        dead = [name for name, process in cluster.processes.items() if process.poll() is not None]
+        if dead:
+            logs = {
+                name: Path(data_dir, f"{name}.log").read_text(errors="replace")[-1500:]
+                for name in dead
+            }
+            cluster.stop()
+            raise RuntimeError(f"SeaweedFS parts exited: {logs}")
+        try:
+            _create_bucket(client, "probe")
+            client.put_object(Bucket="probe", Key="probe", Body=b"ok")
+            client.delete_object(Bucket="probe", Key="probe")
+            return cluster
+        except (BotoCoreError, ClientError):
+            if time.monotonic() > deadline:
+                cluster.stop()
+                raise RuntimeError("the SeaweedFS cluster did not become ready in time") from None
+            time.sleep(0.5)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import images
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from myphoto.photos.models import MonthCount, Photo
@@ -106,3 +107,14 @@ def test_kept_counts_agree_with_the_rows_after_a_random_mix_of_changes(api, user
     )
     month_counts_rebuild(owner=user)
     assert list(MonthCount.objects.values_list("month", "count").order_by("month")) == kept
+
+
+def test_recount_repairs_counts_that_went_wrong(api, user, settings):
+    upload(api, ("a.jpg", images.jpeg_taken(datetime(2022, 3, 4, 12, tzinfo=UTC), seed=1)))
+    MonthCount.objects.update(count=99)
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # +14:00: the same photo, another day, same month
+
+    call_command("recount")
+
+    assert api.get("/api/v1/timeline/buckets").json()["buckets"] == real_buckets(user)
+    assert real_buckets(user) == [{"month": "2022-03", "count": 1}]

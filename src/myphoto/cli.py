@@ -20,6 +20,7 @@ Server commands (run where the server runs; they read its environment):
   worker        run background jobs (thumbnails)
   derivatives   make missing thumbnails now
   purge_trash   delete what has been in the trash too long
+  recount       count photos per month again (after a time zone change)
 Run `myphoto help COMMAND` for a server command's options.
 """
 

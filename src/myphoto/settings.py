@@ -60,9 +60,22 @@ DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("MYPHOTO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("MYPHOTO_CSRF_TRUSTED_ORIGINS", [])
 if env_bool("MYPHOTO_BEHIND_HTTPS_PROXY"):
+    # The proxy terminates TLS and says so in X-Forwarded-Proto; plain HTTP is
+    # redirected, except the probes a load balancer sends straight to the app.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# Strict-Transport-Security: browsers then refuse plain HTTP for this long.
+# Set it (e.g. 31536000, a year) once HTTPS works for the host and its subdomains.
+SECURE_HSTS_SECONDS = env_int("MYPHOTO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MYPHOTO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("MYPHOTO_HSTS_PRELOAD")
+# Preloading puts the whole domain, subdomains included, on browsers' HTTPS-only
+# list for good: the domain owner's decision (MYPHOTO_HSTS_PRELOAD=1), not a
+# default that `check --deploy` should push on everyone.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
