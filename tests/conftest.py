@@ -94,7 +94,7 @@ def photo_storage(request, settings, tmp_path: Path, _media_in_tmp):
         return DiskBucket(root)
     server = request.getfixturevalue("seaweed")
     name = f"test-{uuid.uuid4().hex[:16]}"
-    server.client().create_bucket(Bucket=name)
+    seaweedfs.create_bucket(server.client(), name)
     use_storage(
         settings,
         {

@@ -182,7 +182,7 @@ def _wait_until_ready(server: SeaweedFS, timeout: float) -> None:
             error = PortTaken if "address already in use" in tail else RuntimeError
             raise error(f"SeaweedFS exited early:\n{tail}")
         try:
-            _create_bucket(client, probe)
+            create_bucket(client, probe)
             client.put_object(Bucket=probe, Key="probe", Body=b"ok")
             client.delete_object(Bucket=probe, Key="probe")
             return
@@ -193,7 +193,8 @@ def _wait_until_ready(server: SeaweedFS, timeout: float) -> None:
             time.sleep(0.3)
 
 
-def _create_bucket(client, name: str) -> None:
+def create_bucket(client, name: str) -> None:
+    """Create a bucket; one that exists already is fine (a retried request may have made it)."""
     try:
         client.create_bucket(Bucket=name)
     except ClientError as err:
@@ -318,7 +319,7 @@ def start_cluster(volumes: int = 2, replication: str = "001", timeout: float = 9
             cluster.stop()
             raise RuntimeError(f"SeaweedFS parts exited: {logs}")
         try:
-            _create_bucket(client, "probe")
+            create_bucket(client, "probe")
             client.put_object(Bucket="probe", Key="probe", Body=b"ok")
             client.delete_object(Bucket="probe", Key="probe")
             return cluster

@@ -92,7 +92,7 @@ def redis_url(tmp_path) -> Iterator[str]:
 @pytest.fixture
 def cluster() -> Iterator[seaweedfs.Cluster]:
     storage = seaweedfs.start_cluster(volumes=2, replication="001")
-    storage.client().create_bucket(Bucket="photos")
+    seaweedfs.create_bucket(storage.client(), "photos")
     yield storage
     storage.stop()
 

@@ -148,3 +148,29 @@ def test_later_pages_cost_one_query_for_photos(client, make_photo, monkeypatch):
         client.get(f"/?cursor={cursor}", headers={"HX-Request": "true"})
 
     assert len([q for q in queries if 'FROM "photos_photo"' in q["sql"]]) == 1
+
+
+def test_a_month_page_starts_at_that_month_and_leads_both_ways(client, make_photo):
+    for month in (1, 3, 5, 7):
+        photo, _ = make_photo(f"{month}.jpg")
+        retake(Photo.objects.filter(pk=photo.pk), datetime(2023, month, 10, 12, tzinfo=UTC))
+
+    html = client.get("/?month=2023-05").content.decode()
+
+    assert 'data-day="2023-05-10"' in html and 'data-day="2023-03-10"' in html
+    assert 'data-day="2023-07-10"' not in html  # newer: loaded above, on the way up
+    newer = html.split("?newer=")[1].split('"')[0]
+    above = client.get(f"/?newer={newer}", headers={"HX-Request": "true"}).content.decode()
+    assert 'data-day="2023-07-10"' in above and "2023-05-10" not in above
+    assert "?cursor=" not in above  # what is below is on the page already
+    assert "?newer=" not in client.get("/?month=2023-07").content.decode()  # nothing newer
+    # The scrubber lists the years; without JavaScript each is a link to its newest month.
+    assert 'href="?month=2023-07"' in html and "4 photos" in html
+
+
+def test_bad_months_and_cursors_go_back_to_the_timeline(client, make_photo):
+    make_photo("a.jpg")
+    for query in ("month=2023-13", "month=abc", "month=0000-01", "month=9999-12", "newer=zzz"):
+        response = client.get(f"/?{query}")
+        assert response.status_code == 302, query
+        assert response["Location"] == "/"

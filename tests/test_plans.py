@@ -162,6 +162,8 @@ def test_every_timeline_shaped_read_seeks(big_library, client, api):
         "HTML page": (client, "/", {}),
         "HTML next page": (client, f"/?cursor={cursor}", {"HX-Request": "true"}),
         "HTML trash": (client, "/trash/", {}),
+        "HTML month jump": (client, "/?month=2014-03", {}),
+        "HTML newer page": (client, f"/?newer={cursor}", {"HX-Request": "true"}),
     }
     problems = {}
     for name, (who, url, headers) in shapes.items():

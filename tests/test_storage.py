@@ -99,7 +99,7 @@ def stoppable_seaweed(settings):
     """A SeaweedFS of the test's own, so that stopping it leaves the others' alone."""
     server = seaweedfs.start()
     bucket = f"outage-{uuid.uuid4().hex[:12]}"
-    server.client().create_bucket(Bucket=bucket)
+    seaweedfs.create_bucket(server.client(), bucket)
     options = s3_storage_options(
         bucket=bucket,
         endpoint_url=server.endpoint_url,

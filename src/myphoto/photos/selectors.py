@@ -25,7 +25,8 @@ class InvalidCursor(ValueError):
 @dataclass(frozen=True)
 class Page:
     items: list[Photo]
-    next_cursor: str | None
+    next_cursor: str | None  # the older photos after these
+    newer_cursor: str | None = None  # the newer photos before these, when asked for
 
 
 def photo_get_for_user(*, user: User, photo_id: UUID | str, in_trash: bool = False) -> Photo:
@@ -113,6 +114,41 @@ def timeline_page(
     if taken_before is not None:
         photos = photos.filter(taken_at__lt=_aware(taken_before))
     return _keyset_page(photos, limit=limit, cursor=cursor)
+
+
+def _newer_than(photos: QuerySet[Photo], cursor: str) -> QuerySet[Photo]:
+    taken_at, photo_id = decode_cursor(cursor)
+    # Bounded like the older side: the index seeks to `taken_at >= t`.
+    return photos.filter(taken_at__gte=taken_at).filter(
+        Q(taken_at__gt=taken_at) | Q(id__gt=photo_id)
+    )
+
+
+def timeline_newer_page(*, user: User, limit: int, cursor: str) -> Page:
+    """The `limit` photos just newer than the cursor, newest first (scrolling up after a jump).
+
+    `newer_cursor` leads to the photos newer still, or is None at the top.
+    """
+    photos = _newer_than(Photo.objects.visible().filter(owner=user), cursor)
+    items = list(photos.order_by("taken_at", "id")[: limit + 1])
+    has_more = len(items) > limit
+    items = items[:limit][::-1]
+    return Page(items, None, encode_cursor(items[0]) if has_more else None)
+
+
+def timeline_has_newer(*, user: User, photo: Photo) -> bool:
+    """Whether the timeline holds photos newer than this one (a jump landed below the top)."""
+    photos = Photo.objects.visible().filter(owner=user)
+    return _newer_than(photos, encode_cursor(photo)).exists()
+
+
+def month_start(month: date) -> datetime:
+    """The first instant of a month in the library's time zone."""
+    return datetime(month.year, month.month, 1, tzinfo=timezone.get_current_timezone())
+
+
+def month_after(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def trash_page(*, user: User, limit: int = 100, cursor: str | None = None) -> Page:

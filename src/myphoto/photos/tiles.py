@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from .links import photo_path
 from .models import Photo
+from .selectors import MonthBucket
 
 
 @dataclass(frozen=True)
@@ -75,3 +76,33 @@ def tiles_by_day(photos: Iterable[Photo]) -> list[Day]:
             days.append(Day(day))
         days[-1].tiles.append(tile)
     return days
+
+
+@dataclass(frozen=True)
+class ScrubberYear:
+    year: int
+    count: int
+    first_month: str  # its newest month with photos, "2023-10": where the year's link leads
+
+
+@dataclass(frozen=True)
+class Scrubber:
+    """The months of the library for the scrubber along the page's edge, newest first."""
+
+    years: list[ScrubberYear]
+    months: list[dict[str, object]]  # {"month": "2023-10", "label": "October 2023", "count": 12}
+    current: str | None  # the month the page starts at, if it was jumped to
+
+
+def scrubber_for(buckets: Iterable[MonthBucket], *, current: date | None) -> Scrubber:
+    months: list[dict[str, object]] = []
+    years: list[ScrubberYear] = []
+    for bucket in buckets:
+        month = f"{bucket.month:%Y-%m}"
+        months.append({"month": month, "label": f"{bucket.month:%B %Y}", "count": bucket.count})
+        if years and years[-1].year == bucket.month.year:
+            last = years[-1]
+            years[-1] = ScrubberYear(last.year, last.count + bucket.count, last.first_month)
+        else:
+            years.append(ScrubberYear(bucket.month.year, bucket.count, month))
+    return Scrubber(years, months, f"{current:%Y-%m}" if current else None)

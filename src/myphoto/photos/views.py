@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from datetime import date
 from uuid import UUID
 
 from django.conf import settings
@@ -21,32 +24,64 @@ from . import responses, selectors
 from .forms import SelectionForm, TokenForm, UploadForm
 from .limits import max_upload_bytes
 from .requests import AuthenticatedRequest
+from .selectors import encode_cursor, month_after, month_start
 from .services import tokens, trash, upload
 from .storage import StorageUnavailable, get_storage
-from .tiles import tile_for, tiles_by_day
+from .tiles import scrubber_for, tile_for, tiles_by_day
 
 PAGE_SIZE = 120
+
+
+def _month(value: str | None) -> date | None:
+    """`2023-10` as the first day of that month; ValueError if it is not a month."""
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}", value):
+        raise ValueError(value)
+    return date(int(value[:4]), int(value[5:]), 1)
 
 
 @login_required
 @require_GET
 def timeline(request: AuthenticatedRequest) -> HttpResponse:
-    """The whole page, or (for htmx) the next days and the trigger of the page after."""
+    """The timeline page, or for htmx the days of one page and what leads on from them.
+
+    `?month=2023-10` starts at that month (the scrubber, and the place kept in
+    the URL); `?cursor=` asks for the older photos after a page, `?newer=` for
+    the newer ones before it, when scrolling up from a month jumped to.
+    """
+    cursor, newer = request.GET.get("cursor"), request.GET.get("newer")
     try:
-        page = selectors.timeline_page(
-            user=request.user, limit=PAGE_SIZE, cursor=request.GET.get("cursor")
-        )
-    except selectors.InvalidCursor:
+        month = _month(request.GET.get("month"))
+        if newer:
+            page = selectors.timeline_newer_page(user=request.user, limit=PAGE_SIZE, cursor=newer)
+        else:
+            page = selectors.timeline_page(
+                user=request.user,
+                limit=PAGE_SIZE,
+                cursor=cursor,
+                taken_before=month_start(month_after(month)) if month else None,
+            )
+    except (selectors.InvalidCursor, ValueError):
         return redirect("timeline")
-    fragment = request.htmx and not request.htmx.boosted
-    context = {
+    # Landed below the top: the newer photos load above as the user scrolls up.
+    landed = month and not cursor and page.items
+    if landed and selectors.timeline_has_newer(user=request.user, photo=page.items[0]):
+        page = replace(page, newer_cursor=encode_cursor(page.items[0]))
+    fragment = bool(request.htmx) and not request.htmx.boosted
+    context: dict[str, object] = {
         "days": tiles_by_day(page.items),
-        "next_cursor": page.next_cursor,
-        # Later pages of the infinite scroll do not show the count: no COUNT for them.
-        "count": None
-        if fragment and request.GET.get("cursor")
-        else selectors.timeline_count(user=request.user),
+        # A fragment leads on only on the side it was asked for; a page on both.
+        "older": page.next_cursor if not (fragment and newer) else None,
+        "newer": page.newer_cursor if not (fragment and cursor) else None,
     }
+    if newer and not fragment and page.items:
+        context["older"] = encode_cursor(page.items[-1])  # without JavaScript: a link down
+    if not cursor and not newer:
+        # Counted from the kept month counts, never from the photo rows.
+        buckets = selectors.timeline_buckets(user=request.user)
+        context["count"] = sum(bucket.count for bucket in buckets)
+        context["scrubber"] = scrubber_for(buckets, current=month)
     if fragment:
         return render(request, "photos/_days.html", context)
     return render(request, "photos/timeline.html", context)

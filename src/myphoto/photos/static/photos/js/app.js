@@ -2,6 +2,7 @@
 // the forms and links still work: the buttons post forms, a photo opens its own page.
 
 import { clearSelection, form, selectedIds, setUpSelection } from "./selection.js";
+import { setUpScrubber } from "./scrubber.js";
 import { deletePhotos, setUpTimeline } from "./timeline.js";
 import { setUpUploads } from "./upload.js";
 import { openViewer, setUpViewer, viewerOpen } from "./viewer.js";
@@ -19,3 +20,4 @@ document.addEventListener("keydown", (event) => {
 setUpTimeline();
 setUpUploads();
 setUpViewer();
+setUpScrubber({ viewerOpen });

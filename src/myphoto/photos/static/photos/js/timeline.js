@@ -70,12 +70,36 @@ export function refreshTimeline() {
   }, 400);
 }
 
+// Newer photos arrive above what is on screen (scrolling up after a jump). The tile at
+// the top of the view is the anchor: after the swap the view moves by as much as the
+// tile did, so what the reader was looking at stays where it was. A tile, not a day:
+// days merge when a page ends in the day the next begins with, tiles only move. If
+// the anchor has left the page meanwhile (a jump replaced everything), nothing moves.
+let anchor = null;
+
+function tileInView() {
+  const line = document.querySelector(".topbar")?.getBoundingClientRect().bottom || 0;
+  return Array.from(document.querySelectorAll("#timeline .tile")).find(
+    (tile) => tile.getBoundingClientRect().bottom > line,
+  );
+}
+
 export function setUpTimeline() {
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    if (!event.detail.elt?.matches?.("[data-newer]")) return;
+    const tile = tileInView();
+    anchor = tile ? { tile, top: tile.getBoundingClientRect().top } : null;
+  });
   document.body.addEventListener("htmx:afterSettle", () => {
     mergeDays();
+    if (anchor && document.contains(anchor.tile)) {
+      window.scrollBy(0, anchor.tile.getBoundingClientRect().top - anchor.top);
+    }
+    anchor = null;
     refreshSelection();
     const timeline = document.getElementById("timeline");
     const empty = document.querySelector("[data-empty-state]");
     if (timeline && empty) empty.hidden = !!timeline.querySelector(".tile");
+    document.dispatchEvent(new CustomEvent("timeline:changed"));
   });
 }

@@ -1,0 +1,187 @@
+// The scrubber: the library's months along the right edge, each as tall as its share of
+// the photos. Hover shows a month; a click, a drag or the keyboard jumps there at once,
+// loading that month's page directly; the URL keeps the place for back, forward and reload.
+
+import { showToast } from "./toast.js";
+
+const nav = document.querySelector("[data-scrubber]");
+const months = JSON.parse(document.getElementById("scrubber-months")?.textContent || "[]");
+const timeline = document.getElementById("timeline");
+const handle = nav?.querySelector(".scrubber-handle");
+const bubble = nav?.querySelector(".scrubber-bubble");
+const indexOf = new Map(months.map((entry, index) => [entry.month, index]));
+const total = months.reduce((sum, entry) => sum + entry.count, 0);
+// Where each month begins, as a share of the scrubber's height (newest at the top).
+const starts = [];
+months.reduce((before, entry) => { starts.push(before / total); return before + entry.count; }, 0);
+
+let current = 0;
+let dragging = false;
+let landing = false;
+
+function monthAt(clientY) {
+  const box = nav.getBoundingClientRect();
+  const share = Math.min(Math.max((clientY - box.top) / box.height, 0), 0.999999);
+  let index = 0;
+  while (index + 1 < starts.length && starts[index + 1] <= share) index += 1;
+  return index;
+}
+
+function place(element, index) {
+  element.style.top = `${(starts[index] * 100).toFixed(3)}%`;
+}
+
+function showBubble(index) {
+  bubble.textContent = months[index].label;
+  place(bubble, index);
+  bubble.hidden = false;
+}
+
+function setCurrent(index) {
+  current = index;
+  place(handle, index);
+  handle.setAttribute("aria-valuenow", String(index));
+  handle.setAttribute("aria-valuetext", months[index].label);
+}
+
+let jumps = 0;
+
+// Load the page that starts at `months[index]`: that month's photos, never the ones before.
+// When jumps overlap (keys held, quick clicks), only the last one's page is shown. Until
+// it has landed, the view is not where the URL says, so `follow` leaves the URL alone.
+export async function jumpTo(index, { remember = true } = {}) {
+  if (!months.length || !window.htmx) return;
+  index = Math.min(Math.max(index, 0), months.length - 1);
+  setCurrent(index);
+  const month = months[index].month;
+  if (remember) history.pushState({ month }, "", `?month=${month}`);
+  const jump = ++jumps;
+  landing = true;
+  try {
+    const response = await fetch(`${document.body.dataset.timelineUrl}?month=${month}`, {
+      credentials: "same-origin",
+      headers: { "HX-Request": "true" },
+    });
+    if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+    const html = await response.text();
+    if (jump !== jumps) return; // a later jump is under way
+    window.htmx.swap(timeline, html, { swapStyle: "innerHTML" });
+    showFirstDay();
+    lastShown = month;
+  } catch (error) {
+    if (jump === jumps) showToast(`Could not open ${months[index].label}: ${error.message}`);
+  } finally {
+    if (jump === jumps) landing = false;
+  }
+}
+
+function topBarHeight() {
+  return document.querySelector(".topbar")?.getBoundingClientRect().height || 0;
+}
+
+// The first day of the page at the top of the view, under the top bar.
+function showFirstDay() {
+  const first = timeline.querySelector(".day");
+  if (!first) return;
+  const top = first.getBoundingClientRect().top + window.scrollY - topBarHeight();
+  window.scrollTo({ top: Math.max(top, 0), behavior: "instant" });
+}
+
+// The month at the top of the view: the scrubber's handle, and the URL, follow it.
+let lastShown = null;
+function follow() {
+  if (dragging || landing) return;
+  const line = topBarHeight() + 8;
+  const day = Array.from(timeline.querySelectorAll(".day")).find((section) => section.getBoundingClientRect().bottom > line);
+  if (!day) return;
+  const month = day.dataset.day.slice(0, 7);
+  const index = indexOf.get(month);
+  if (index === undefined || month === lastShown) return;
+  lastShown = month;
+  setCurrent(index);
+  // Replaced, not pushed: scrolling is not a step to go back through.
+  if (window.scrollY > 0 || new URLSearchParams(location.search).has("month")) {
+    history.replaceState({ month }, "", `?month=${month}`);
+  }
+}
+
+const typing = (target) => target.closest?.("input, textarea, select, [contenteditable]");
+
+export function setUpScrubber({ viewerOpen }) {
+  if (!nav || !months.length || !timeline) return;
+  handle.hidden = false;
+  nav.classList.add("enhanced");
+  setCurrent(indexOf.get(document.getElementById("selection")?.dataset.month) ?? 0);
+
+  nav.addEventListener("pointermove", (event) => {
+    const index = monthAt(event.clientY);
+    showBubble(index);
+    if (dragging) place(handle, index);
+  });
+  nav.addEventListener("pointerleave", () => { if (!dragging) bubble.hidden = true; });
+  nav.addEventListener("pointerdown", (event) => {
+    if (event.button !== 0) return;
+    event.preventDefault(); // not a text selection, and not the year link's click
+    dragging = true;
+    nav.setPointerCapture(event.pointerId);
+    showBubble(monthAt(event.clientY));
+    place(handle, monthAt(event.clientY));
+  });
+  nav.addEventListener("pointerup", (event) => {
+    if (!dragging) return;
+    dragging = false;
+    bubble.hidden = true;
+    jumpTo(monthAt(event.clientY));
+  });
+  nav.addEventListener("pointercancel", () => { dragging = false; bubble.hidden = true; setCurrent(current); });
+  nav.addEventListener("click", (event) => { if (event.target.closest("a")) event.preventDefault(); });
+
+  // The slider's keys (WAI-ARIA): a month, a year, the newest, the oldest.
+  let pending = null;
+  handle.addEventListener("keydown", (event) => {
+    const yearAway = (direction) => {
+      let index = current;
+      const year = months[current].month.slice(0, 4);
+      while (months[index + direction] && months[index].month.slice(0, 4) === year) index += direction;
+      return index;
+    };
+    const moves = {
+      ArrowDown: current + 1, ArrowRight: current + 1, ArrowUp: current - 1, ArrowLeft: current - 1,
+      PageDown: yearAway(1), PageUp: yearAway(-1), Home: 0, End: months.length - 1,
+    };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const index = Math.min(Math.max(moves[event.key], 0), months.length - 1);
+    setCurrent(index);
+    showBubble(index);
+    // Holding a key runs through months; only where it stops is loaded.
+    clearTimeout(pending);
+    pending = setTimeout(() => { bubble.hidden = true; jumpTo(index); }, 250);
+  });
+
+  // Home and End anywhere on the page: the newest and the oldest photos.
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || typing(event.target) || viewerOpen()) return;
+    if (event.key === "Home" && !event.ctrlKey) { event.preventDefault(); jumpTo(0); }
+    if (event.key === "End" && !event.ctrlKey) { event.preventDefault(); jumpTo(months.length - 1); }
+  });
+
+  window.addEventListener("popstate", (event) => {
+    const month = event.state?.month || new URLSearchParams(location.search).get("month");
+    jumpTo(month ? indexOf.get(month) ?? 0 : 0, { remember: false });
+  });
+  let ticking = false;
+  window.addEventListener("scroll", () => {
+    if (ticking) return;
+    ticking = true;
+    requestAnimationFrame(() => { ticking = false; follow(); });
+  }, { passive: true });
+  document.addEventListener("timeline:changed", follow);
+  // The place is this script's to keep: the browser restoring an old scroll
+  // position after back or reload would land on another month.
+  history.scrollRestoration = "manual";
+  const month = new URLSearchParams(location.search).get("month");
+  history.replaceState({ month }, "");
+  if (month) showFirstDay();
+}
