@@ -375,10 +375,9 @@ def test_a_big_file_goes_straight_to_the_bucket(open_page, photo_storage, settin
 
 def years_of_photos(owner, count: int = 3000, *, first_year: int = 2010, years: int = 15) -> None:
     """`count` photos spread evenly over `years` years, made in bulk; one real thumbnail."""
-    import hashlib
     import io
-    import uuid
 
+    from bulk import bulk_photos
     from PIL import Image
 
     from myphoto.photos.services.counts import month_counts_rebuild
@@ -388,31 +387,14 @@ def years_of_photos(owner, count: int = 3000, *, first_year: int = 2010, years: 
         out = io.BytesIO()
         Image.new("RGB", box, (90, 140, 190)).save(out, "WEBP")
         get_storage().put(f"derivatives/shared/{size}.webp", io.BytesIO(out.getvalue()))
-    start = datetime(first_year, 1, 1, 12, tzinfo=UTC)
-    step = timedelta(days=365 * years) / count
-    rows = []
-    for n in range(count):
-        photo_id = uuid.uuid4()
-        rows.append(
-            Photo(
-                id=photo_id,
-                owner=owner,
-                original_name=f"IMG_{n:04}.jpg",
-                storage_key=f"originals/{owner.pk}/{photo_id}.jpg",
-                thumbnail_key="derivatives/shared/sm.webp",
-                preview_key="derivatives/shared/md.webp",
-                content_type="image/jpeg",
-                size=1000,
-                sha256=hashlib.sha256(photo_id.bytes).hexdigest(),
-                crc32=0,
-                width=3,
-                height=2,
-                taken_at=start + step * n,
-                taken_at_source="exif",
-                derivatives_ready=True,
-            )
-        )
-    Photo.objects.bulk_create(rows, batch_size=1000)
+    bulk_photos(
+        owner,
+        count,
+        start=datetime(first_year, 1, 1, 12, tzinfo=UTC),
+        every=timedelta(days=365 * years) / count,
+        thumbnail_key="derivatives/shared/sm.webp",
+        preview_key="derivatives/shared/md.webp",
+    )
     month_counts_rebuild(owner=owner)
 
 

@@ -26,6 +26,16 @@ def deploy_environment() -> dict[str, str]:
     return env
 
 
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "myphoto", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_the_documented_production_settings_pass_check_deploy(tmp_path):
     documented = deploy_environment()
     assert documented["MYPHOTO_BEHIND_HTTPS_PROXY"] == "1"
@@ -35,13 +45,7 @@ def test_the_documented_production_settings_pass_check_deploy(tmp_path):
         "MYPHOTO_DATA_DIR": str(tmp_path),
     }
 
-    checked = subprocess.run(
-        [sys.executable, "-m", "myphoto", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    checked = check_deploy(env)
 
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "System check identified no issues" in checked.stdout
@@ -51,13 +55,7 @@ def test_without_the_production_settings_check_deploy_complains(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MYPHOTO_", "DATABASE_"))}
     env["MYPHOTO_DATA_DIR"] = str(tmp_path)
 
-    checked = subprocess.run(
-        [sys.executable, "-m", "myphoto", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    checked = check_deploy(env)
 
     assert checked.returncode != 0
     assert "SECURE_HSTS_SECONDS" in checked.stderr + checked.stdout

@@ -10,13 +10,12 @@ rows, and must search the index by taken_at when the query bounds it.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from bulk import bulk_photos
 from django.db import connection
 from django.test import Client
 
@@ -29,38 +28,11 @@ TRASHED = 2_000
 PHOTO_TABLE = Photo._meta.db_table
 
 
-def bulk_library(owner, count: int, *, start: datetime, trashed: int = 0) -> None:
-    """`count` rows made directly, one every 37 minutes, the oldest `trashed` in the trash."""
-    now = datetime.now(UTC)
-    rows = []
-    for n in range(count):
-        photo_id = uuid.uuid4()
-        rows.append(
-            Photo(
-                id=photo_id,
-                owner=owner,
-                original_name=f"IMG_{n:05}.jpg",
-                storage_key=f"originals/{owner.pk}/{photo_id}.jpg",
-                content_type="image/jpeg",
-                size=1000,
-                sha256=hashlib.sha256(photo_id.bytes).hexdigest(),
-                crc32=0,
-                width=4,
-                height=3,
-                taken_at=start + timedelta(minutes=37 * n),
-                taken_at_source="exif",
-                deleted_at=now if n < trashed else None,
-                derivatives_ready=True,
-            )
-        )
-    Photo.objects.bulk_create(rows, batch_size=2000)
-
-
 @pytest.fixture
 def big_library(user, other_user):
-    start = datetime(2012, 1, 1, tzinfo=UTC)
-    bulk_library(user, LIBRARY, start=start, trashed=TRASHED)
-    bulk_library(other_user, 3_000, start=start)
+    start, every = datetime(2012, 1, 1, tzinfo=UTC), timedelta(minutes=37)
+    bulk_photos(user, LIBRARY, start=start, every=every, trashed=TRASHED)
+    bulk_photos(other_user, 3_000, start=start, every=every)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {PHOTO_TABLE}")
     return user
