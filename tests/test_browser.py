@@ -511,6 +511,10 @@ def test_scrubber_from_the_keyboard(open_page, user):
     page.keyboard.press("Home")
     expect(page).to_have_url(re.compile(r"\?month=2024-12$"))
     expect(page.locator('#timeline .day[data-day^="2024-12"]').first).to_be_in_viewport()
+    expect(handle).to_have_attribute("aria-valuenow", str(15 * 12 - 1))  # the top is the max
+    # A year's link, activated from the keyboard, jumps to its newest month.
+    page.get_by_role("link", name="2013").press("Enter")
+    expect(page).to_have_url(re.compile(r"\?month=2013-12$"))
 
 
 def test_scrubber_has_a_thumb_sized_handle_on_a_phone(open_page, user):

@@ -168,6 +168,20 @@ def test_a_month_page_starts_at_that_month_and_leads_both_ways(client, make_phot
     assert 'href="?month=2023-07"' in html and "4 photos" in html
 
 
+def test_without_javascript_older_and_newer_pages_are_whole_pages(client, make_photo, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for day in (1, 2, 3, 4, 5):
+        photo, _ = make_photo(f"{day}.jpg")
+        retake(Photo.objects.filter(pk=photo.pk), datetime(2024, 5, day, 12, tzinfo=UTC))
+
+    first = client.get("/").content.decode()
+    older = client.get("/?cursor=" + first.split("?cursor=")[1].split('"')[0]).content.decode()
+
+    assert 'data-day="2024-05-03"' in older and 'data-day="2024-05-05"' not in older
+    assert "5 photos" in older and 'class="empty" hidden' in older.replace("\n", " ")
+    assert "?newer=" not in older  # the plain scroll down does not lead back up
+
+
 def test_bad_months_and_cursors_go_back_to_the_timeline(client, make_photo):
     make_photo("a.jpg")
     for query in ("month=2023-13", "month=abc", "month=0000-01", "month=9999-12", "newer=zzz"):

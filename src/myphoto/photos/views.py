@@ -77,8 +77,9 @@ def timeline(request: AuthenticatedRequest) -> HttpResponse:
     }
     if newer and not fragment and page.items:
         context["older"] = encode_cursor(page.items[-1])  # without JavaScript: a link down
-    if not cursor and not newer:
-        # Counted from the kept month counts, never from the photo rows.
+    if not fragment or not (cursor or newer):
+        # Every whole page, and the first page's fragment (after an upload), show the
+        # count: from the kept month counts, never from the photo rows.
         buckets = selectors.timeline_buckets(user=request.user)
         context["count"] = sum(bucket.count for bucket in buckets)
         context["scrubber"] = scrubber_for(buckets, current=month)

@@ -40,7 +40,8 @@ function showBubble(index) {
 function setCurrent(index) {
   current = index;
   place(handle, index);
-  handle.setAttribute("aria-valuenow", String(index));
+  // A vertical slider's value grows upwards: the newest month, at the top, is the maximum.
+  handle.setAttribute("aria-valuenow", String(months.length - 1 - index));
   handle.setAttribute("aria-valuetext", months[index].label);
 }
 
@@ -111,6 +112,8 @@ export function setUpScrubber({ viewerOpen }) {
   if (!nav || !months.length || !timeline) return;
   handle.hidden = false;
   nav.classList.add("enhanced");
+  // The slider is the keyboard's way in now; one tab stop, not one per year.
+  nav.querySelectorAll(".scrubber-years a").forEach((link) => { link.tabIndex = -1; });
   setCurrent(indexOf.get(document.getElementById("selection")?.dataset.month) ?? 0);
 
   nav.addEventListener("pointermove", (event) => {
@@ -134,7 +137,15 @@ export function setUpScrubber({ viewerOpen }) {
     jumpTo(monthAt(event.clientY));
   });
   nav.addEventListener("pointercancel", () => { dragging = false; bubble.hidden = true; setCurrent(current); });
-  nav.addEventListener("click", (event) => { if (event.target.closest("a")) event.preventDefault(); });
+  nav.addEventListener("click", (event) => {
+    const link = event.target.closest("a");
+    if (!link) return;
+    event.preventDefault(); // a pointer's click has jumped already, on pointerup
+    if (event.detail === 0) {
+      // Enter on a year link (a click with no pointer): jump to that year.
+      jumpTo(indexOf.get(new URL(link.href).searchParams.get("month")) ?? 0);
+    }
+  });
 
   // The slider's keys (WAI-ARIA): a month, a year, the newest, the oldest.
   let pending = null;
