@@ -92,9 +92,11 @@ def redis_url(tmp_path) -> Iterator[str]:
 @pytest.fixture
 def cluster() -> Iterator[seaweedfs.Cluster]:
     storage = seaweedfs.start_cluster(volumes=2, replication="001")
-    seaweedfs.create_bucket(storage.client(), "photos")
-    yield storage
-    storage.stop()
+    try:
+        seaweedfs.create_bucket(storage.client(), "photos")
+        yield storage
+    finally:
+        storage.stop()  # also when the setup fails: five processes must not outlive the test
 
 
 class Machines:

@@ -98,6 +98,14 @@ def test_a_local_write_never_leaves_a_half_file(photo_storage, tmp_path):
 def stoppable_seaweed(settings):
     """A SeaweedFS of the test's own, so that stopping it leaves the others' alone."""
     server = seaweedfs.start()
+    try:
+        yield server, own_bucket(server, settings)
+    finally:
+        server.stop()
+
+
+def own_bucket(server: seaweedfs.SeaweedFS, settings) -> S3Bucket:
+    """A fresh bucket on `server`, made the photo storage, with one attempt per request."""
     bucket = f"outage-{uuid.uuid4().hex[:12]}"
     seaweedfs.create_bucket(server.client(), bucket)
     options = s3_storage_options(
@@ -110,8 +118,7 @@ def stoppable_seaweed(settings):
     # One attempt a request: boto3's backoff between retries would only slow the test.
     options["client_config"] = options["client_config"].merge(Config(retries={"max_attempts": 1}))
     use_storage(settings, {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options})
-    yield server, S3Bucket(server, bucket)
-    server.stop()
+    return S3Bucket(server, bucket)
 
 
 @pytest.mark.django_db
