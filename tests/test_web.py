@@ -32,12 +32,21 @@ def test_upload_page_reports_each_file(client, photo_storage):
         SimpleUploadedFile("again.jpg", images.jpeg(seed=1)),
     ]
 
-    response = client.post("/upload/", {"photos": files}, follow=True)
+    refused = client.post("/upload/", {"photos": files})
+
+    # One refused file stores none of the request's, as on the API.
+    assert refused.status_code == 400
+    assert "notes.txt: This file is not an image MyPhoto can read" in refused.content.decode()
+    assert Photo.objects.count() == 0
+    assert photo_storage.keys() == set()
+
+    for file in files:
+        file.seek(0)
+    response = client.post("/upload/", {"photos": [files[0], files[1], files[3]]}, follow=True)
 
     html = response.content.decode()
     assert "Uploaded 2 photos." in html
     assert "1 photo was already in your library." in html
-    assert "notes.txt: This file is not an image MyPhoto can read" in html
     assert "one.jpg" in html and "two.png" in html
     assert Photo.objects.count() == 2
 

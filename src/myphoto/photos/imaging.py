@@ -6,12 +6,14 @@ get back facts (format, size, EXIF) and encoded derivative bytes.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import math
-from collections.abc import Mapping
+import struct
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import timezone as dt_timezone
 from functools import lru_cache
 from typing import IO, Any
@@ -21,9 +23,12 @@ from django.conf import settings
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
 from ..common.formats import IMAGE_FORMATS, SUPPORTED_TEXT
+from . import structure
 
 logger = logging.getLogger(__name__)
 
+# Nobody took a photograph before this year: an earlier capture date is a clock never set.
+FIRST_PHOTOGRAPH_YEAR = 1826
 # Long edge in pixels of each derivative; sm is made from md.
 DERIVATIVE_SIZES = {"md": 1600, "sm": 400}
 WEBP_QUALITY = 80
@@ -80,17 +85,61 @@ def configure() -> None:
     Image.MAX_IMAGE_PIXELS = settings.MYPHOTO_MAX_IMAGE_PIXELS
 
 
+# What Pillow, its plugins and pillow-heif raise for a damaged file, wherever the
+# damage is: the header, the pixels, the EXIF (AVIF's decoder raises RuntimeError,
+# a WebP's broken EXIF SyntaxError; both were found by fuzzing).
+_DAMAGE = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    RuntimeError,
+    struct.error,
+    IndexError,
+    KeyError,
+    ZeroDivisionError,
+    OverflowError,
+)
+
+
+@contextlib.contextmanager
+def _refusing_damage() -> Iterator[None]:
+    """The one place where a decoder's failure becomes UnsupportedImage."""
+    try:
+        yield
+    except UnsupportedImage:
+        raise
+    except Image.DecompressionBombError as err:
+        raise UnsupportedImage(_too_many_pixels_message()) from err
+    except structure.Damaged as err:
+        raise UnsupportedImage(str(err)) from err
+    except _DAMAGE as err:
+        raise UnsupportedImage(
+            f"The image is damaged or incomplete and cannot be decoded ({err})."
+        ) from err
+
+
 def analyze(fileobj: IO[bytes]) -> ImageFacts:
-    """Decode `fileobj` fully, so a damaged file fails here, and return its facts."""
-    # The image is not closed: Pillow's PNG plugin would close the caller's file
-    # too, and the caller still has to store it. The pixels go with the image.
-    image = _open(fileobj)
-    facts = _facts(image)
-    if image.format == "JPEG":
-        # Shrink-on-load at 1/8 scale: every byte is still decoded, so a
-        # truncated file still fails, at a fraction of the cost.
-        image.draft("RGB", (image.width // 8 or 1, image.height // 8 or 1))
-    _load(image)
+    """Check `fileobj` is a whole image we can decode, and return its facts.
+
+    Raises UnsupportedImage for anything else, damaged anywhere.
+    """
+    with _refusing_damage():
+        # The image is not closed: Pillow's PNG plugin would close the caller's
+        # file too, and the caller still has to store it.
+        image = _open(fileobj)
+        facts = _facts(image)
+        if image.format == "PNG":
+            # Every chunk and the whole image data; the decoder stops at the pixels.
+            structure.check_png(fileobj)
+        elif image.format == "GIF":
+            structure.check_gif(fileobj)
+        if image.format == "JPEG":
+            # Shrink-on-load at 1/8 scale: every byte is still decoded, so a
+            # truncated file still fails, at a fraction of the cost.
+            image.draft("RGB", (image.width // 8 or 1, image.height // 8 or 1))
+        fileobj.seek(0)
+        image.load()
     return facts
 
 
@@ -102,14 +151,15 @@ def make_derivatives(
     `sizes` maps a name to the long edge in pixels. Orientation is applied
     and colours are converted to sRGB.
     """
-    image = _open(fileobj)
-    orientation = _orientation(image)
-    ordered = sorted(sizes.items(), key=lambda item: -item[1])
-    largest = ordered[0][1]
-    if image.format == "JPEG":
-        # Shrink-on-load: libjpeg decodes at 1/2, 1/4 or 1/8 scale for free.
-        image.draft("RGB", _fit(image.size, largest))
-    _load(image)
+    with _refusing_damage():
+        image = _open(fileobj)
+        orientation = _orientation(image)
+        ordered = sorted(sizes.items(), key=lambda item: -item[1])
+        largest = ordered[0][1]
+        if image.format == "JPEG":
+            # Shrink-on-load: libjpeg decodes at 1/2, 1/4 or 1/8 scale for free.
+            image.draft("RGB", _fit(image.size, largest))
+        image.load()
     if image.mode not in _RESIZABLE_MODES:
         image = image.convert("RGBA" if image.has_transparency_data else "RGB")
     derivatives: list[Derivative] = []
@@ -124,15 +174,6 @@ def make_derivatives(
         image.save(out, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
         derivatives.append(Derivative(name, image.width, image.height, out.getvalue()))
     return derivatives
-
-
-def _load(image: Image.Image) -> None:
-    try:
-        image.load()
-    except (OSError, SyntaxError, ValueError, EOFError) as err:
-        raise UnsupportedImage(
-            f"The image is damaged or incomplete and cannot be decoded ({err})."
-        ) from err
 
 
 def _fit(size: tuple[int, int], edge: int) -> tuple[int, int]:
@@ -188,10 +229,6 @@ def _open(fileobj: IO[bytes]) -> Image.Image:
         raise UnsupportedImage(
             f"This file is not an image MyPhoto can read; upload {SUPPORTED_TEXT} files."
         ) from err
-    except Image.DecompressionBombError as err:
-        raise UnsupportedImage(_too_many_pixels_message()) from err
-    except (OSError, SyntaxError, ValueError, EOFError) as err:
-        raise UnsupportedImage(f"The image is damaged and cannot be decoded ({err}).") from err
     width, height = image.size
     if width <= 0 or height <= 0:
         raise UnsupportedImage("The image has no pixels.")
@@ -245,17 +282,31 @@ def _taken_at(exif_ifd: Mapping[int, Any]) -> datetime | None:
         naive = datetime.strptime(raw[:19], "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007  offset applied below
     except ValueError:
         return None
-    offset = _text(exif_ifd.get(ExifTags.Base.OffsetTimeOriginal))
-    if len(offset) == 6 and offset[0] in "+-" and offset[3] == ":":
-        try:
-            minutes = int(offset[1:3]) * 60 + int(offset[4:6])
-        except ValueError:
-            minutes = None
-        if minutes is not None:
-            sign = -1 if offset[0] == "-" else 1
-            return naive.replace(tzinfo=dt_timezone(timedelta(minutes=sign * minutes)))
-    # Without an offset the camera's clock is taken to be in the library's zone.
-    return naive.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    if naive.year < FIRST_PHOTOGRAPH_YEAR:
+        return None  # "0001:01:01 00:00:00" and friends: a clock never set
+    # Without a usable offset the camera's clock is taken to be in the library's zone.
+    zone = _offset(_text(exif_ifd.get(ExifTags.Base.OffsetTimeOriginal)))
+    moment = naive.replace(tzinfo=zone or ZoneInfo(settings.TIME_ZONE))
+    try:
+        # Stored in UTC: at the calendar's edges (9999-12-31 at -14:00) that overflows.
+        moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    return moment
+
+
+def _offset(text: str) -> dt_timezone | None:
+    """`+09:00` as a time zone; None for anything that is not a real UTC offset."""
+    if len(text) != 6 or text[0] not in "+-" or text[3] != ":":
+        return None
+    hours, minutes = text[1:3], text[4:6]
+    if not (hours.isdigit() and minutes.isdigit()):
+        return None
+    # Real offsets run from -12:00 to +14:00; "+24:00" and "+99:99" are not times.
+    if int(hours) > 14 or int(minutes) > 59:
+        return None
+    sign = -1 if text[0] == "-" else 1
+    return dt_timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
 
 
 def _gps(gps_ifd: Mapping[int, Any]) -> dict[str, float | None]:

@@ -7,7 +7,7 @@ import binascii
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import islice
 from uuid import UUID
 
@@ -20,6 +20,10 @@ from .models import ApiToken, MonthCount, Photo, User
 
 class InvalidCursor(ValueError):
     """The pagination cursor was not made by us or was mangled."""
+
+
+class InvalidPeriod(ValueError):
+    """A time that bounds a query cannot be used (say, year 1 at +14:00 is before UTC's year 1)."""
 
 
 @dataclass(frozen=True)
@@ -70,13 +74,26 @@ def encode_cursor(photo: Photo) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# A cursor we make is about 90 characters: anything much longer was not made by us
+# (and a long one could nest JSON deep enough to exhaust the parser).
+_MAX_CURSOR = 200
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    """The (taken_at, id) a cursor stands for; InvalidCursor for anything we did not make."""
+    invalid = InvalidCursor("The cursor is not valid; start again without one.")
+    if len(cursor) > _MAX_CURSOR:
+        raise invalid
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        taken_at, photo_id = json.loads(raw)
-        return datetime.fromisoformat(taken_at), UUID(photo_id)
-    except (binascii.Error, ValueError, TypeError) as err:
-        raise InvalidCursor("The cursor is not valid; start again without one.") from err
+        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, RecursionError) as err:
+        raise invalid from err
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+        raise invalid
+    try:
+        return usable_time(datetime.fromisoformat(value[0])), UUID(value[1])
+    except (ValueError, InvalidPeriod) as err:
+        raise invalid from err
 
 
 def _keyset_page(photos: QuerySet[Photo], *, limit: int, cursor: str | None) -> Page:
@@ -94,9 +111,17 @@ def _keyset_page(photos: QuerySet[Photo], *, limit: int, cursor: str | None) -> 
     return Page(items, encode_cursor(items[-1]) if has_more else None)
 
 
-def _aware(moment: datetime) -> datetime:
-    """A time without an offset is taken to be in the library's time zone."""
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+def usable_time(moment: datetime) -> datetime:
+    """The moment, aware (in the library's zone if it had no offset) and storable in UTC.
+
+    Raises InvalidPeriod at the calendar's edges, where UTC would leave years 1 to 9999.
+    """
+    try:
+        aware = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        aware.astimezone(UTC)
+    except (OverflowError, ValueError) as err:
+        raise InvalidPeriod(f"{moment.isoformat()} is out of the calendar's range.") from err
+    return aware
 
 
 def timeline_page(
@@ -110,9 +135,9 @@ def timeline_page(
     """Return one page of the user's timeline (trash excluded), newest taken first."""
     photos = Photo.objects.visible().filter(owner=user)
     if taken_after is not None:
-        photos = photos.filter(taken_at__gte=_aware(taken_after))
+        photos = photos.filter(taken_at__gte=usable_time(taken_after))
     if taken_before is not None:
-        photos = photos.filter(taken_at__lt=_aware(taken_before))
+        photos = photos.filter(taken_at__lt=usable_time(taken_before))
     return _keyset_page(photos, limit=limit, cursor=cursor)
 
 

@@ -13,10 +13,11 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -63,6 +64,10 @@ def timeline(request: AuthenticatedRequest) -> HttpResponse:
                 taken_before=month_start(month_after(month)) if month else None,
             )
     except (selectors.InvalidCursor, ValueError):
+        messages.error(
+            request,
+            "That link to a place in the timeline is not valid: here are the newest photos.",
+        )
         return redirect("timeline")
     # Landed below the top: the newer photos load above as the user scrolls up.
     landed = month and not cursor and page.items
@@ -108,15 +113,19 @@ def photo_detail(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
 def upload_photos(request: AuthenticatedRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        stored = duplicates = 0
-        for file in form.cleaned_data["photos"]:
-            try:
-                result = upload.photo_upload(owner=request.user, file=file)
-            except upload.UploadRejected as err:
-                messages.error(request, str(err))
-                continue
-            duplicates += result.duplicate
-            stored += not result.duplicate
+        try:
+            # All or nothing, as the API: one refused file stores none of the request's.
+            results = upload.photos_upload(owner=request.user, files=form.cleaned_data["photos"])
+        except upload.UploadRejected as err:
+            form.add_error("photos", f"Nothing was uploaded. {err}")
+            return render(
+                request,
+                "photos/upload.html",
+                {"form": form, "max_upload_mb": max_upload_bytes() // (1024 * 1024)},
+                status=400,
+            )
+        duplicates = sum(result.duplicate for result in results)
+        stored = len(results) - duplicates
         if stored:
             messages.success(request, f"Uploaded {stored} photo{pluralize(stored)}.")
         if duplicates:
@@ -131,6 +140,19 @@ def upload_photos(request: AuthenticatedRequest) -> HttpResponse:
         "photos/upload.html",
         {"form": form, "max_upload_mb": max_upload_bytes() // (1024 * 1024)},
     )
+
+
+def _back(request: HttpRequest, target: str | None) -> HttpResponse:
+    """Back to `target` if it is a path of this site, else to the timeline: never elsewhere."""
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return HttpResponseRedirect(target)
+    return redirect("timeline")
 
 
 def _selection(request: HttpRequest) -> list[UUID] | None:
@@ -149,7 +171,7 @@ def photos_download(request: AuthenticatedRequest) -> HttpResponseBase:
     """One selected photo: the original file. Several: one zip."""
     ids = _selection(request)
     if ids is None:
-        return redirect(request.POST.get("next") or "timeline")
+        return _back(request, request.POST.get("next"))
     try:
         responses.check_zip_size(len(ids))
     except responses.TooManyForOneZip as err:

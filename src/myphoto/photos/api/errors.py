@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ..limits import UploadTooLarge
 from ..responses import RangeNotSatisfiable, TooManyForOneZip
-from ..selectors import InvalidCursor
+from ..selectors import InvalidCursor, InvalidPeriod
 from ..services.direct_upload import DirectUploadNotFound, DirectUploadUnavailable
 from ..services.upload import UploadRejected
 from ..storage import ObjectMissing, StorageUnavailable
@@ -31,6 +31,7 @@ class ApiError(Exception):
 # Domain errors whose message is the detail: (status, code).
 _DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     InvalidCursor: (400, "invalid_cursor"),
+    InvalidPeriod: (400, "invalid"),
     TooManyForOneZip: (400, "too_many_photos"),
     DirectUploadNotFound: (404, "not_found"),
     DirectUploadUnavailable: (409, "direct_upload_unavailable"),

@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from myphoto.common.folders import walk
 from myphoto.photos.models import User
 from myphoto.photos.services.upload import UploadRejected, photo_upload
+from myphoto.photos.storage import StorageUnavailable
 
 
 class Command(BaseCommand):
@@ -45,6 +46,15 @@ class Command(BaseCommand):
                         result = photo_upload(owner=owner, file=File(source, name=path.name))
                 except UploadRejected as err:
                     refused.append(f"{path}: {err.reason}")
+                except StorageUnavailable as err:
+                    # Every file after this one would fail the same way.
+                    raise CommandError(
+                        f"Photo storage is unavailable ({err}); imported {added} photos "
+                        "so far. Run the same command again once it is back."
+                    ) from err
+                except OSError as err:
+                    # Unreadable, vanished meanwhile, a dangling link: this file, not the rest.
+                    refused.append(f"{path}: {err.strerror or err}")
                 else:
                     added += not result.duplicate
                     already += result.duplicate
