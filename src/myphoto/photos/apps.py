@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 
 
 class PhotosConfig(AppConfig):
@@ -9,5 +10,9 @@ class PhotosConfig(AppConfig):
 
     def ready(self) -> None:
         from . import imaging
+        from .converters import AnyCaseUUIDConverter
 
         imaging.configure()
+        # Before the URL conf is read: the API's paths say {anyuuid:photo_id}, so an
+        # id written in upper case finds its photo instead of Django's 404 page.
+        register_converter(AnyCaseUUIDConverter, "anyuuid")

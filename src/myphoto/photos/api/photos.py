@@ -25,6 +25,7 @@ from .schemas import (
     PhotoListOut,
     PhotoOut,
     UploadOut,
+    errors,
     page_out,
     photo_out,
 )
@@ -32,7 +33,9 @@ from .schemas import (
 router = Router(tags=["photos"])
 
 
-@router.post("/photos", response={201: UploadOut}, url_name="photos-upload")
+@router.post(
+    "/photos", response={201: UploadOut, **errors(400, 413, 415, 503)}, url_name="photos-upload"
+)
 def photos_upload(
     request: ApiRequest,
     file: File[list[UploadedFile]],
@@ -42,7 +45,7 @@ def photos_upload(
     return Status(201, {"items": [photo_out(r.photo, duplicate=r.duplicate) for r in results]})
 
 
-@router.get("/photos", response=PhotoListOut, url_name="photos-list")
+@router.get("/photos", response={200: PhotoListOut, **errors(400)}, url_name="photos-list")
 def photos_list(
     request: ApiRequest,
     limit: QueryEx[int, P(ge=1, le=500)] = 100,
@@ -64,7 +67,9 @@ def photos_list(
     return page_out(page)
 
 
-@router.get("/timeline/buckets", response=BucketsOut, url_name="timeline-buckets")
+@router.get(
+    "/timeline/buckets", response={200: BucketsOut, **errors()}, url_name="timeline-buckets"
+)
 def timeline_buckets(request: ApiRequest) -> dict[str, Any]:
     """How many photos each month holds, newest first, in the library's time zone.
 
@@ -74,13 +79,15 @@ def timeline_buckets(request: ApiRequest) -> dict[str, Any]:
     return {"buckets": [{"month": f"{b.month:%Y-%m}", "count": b.count} for b in buckets]}
 
 
-@router.get("/photos/by-hash/{sha256}", response=PhotoOut, url_name="photo-by-hash")
+@router.get(
+    "/photos/by-hash/{sha256}", response={200: PhotoOut, **errors(404)}, url_name="photo-by-hash"
+)
 def photo_by_hash(request: ApiRequest, sha256: str) -> dict[str, Any]:
     """Is this content already in my library? 200 with the photo, or 404."""
     return photo_out(selectors.photo_get_by_hash(user=request.auth, sha256=sha256))
 
 
-@router.post("/photos/download", url_name="photos-download")
+@router.post("/photos/download", response=errors(400, 404, 503), url_name="photos-download")
 def photos_download(
     request: ApiRequest, body: IdsIn, layout: Literal["flat", "by-date"] = "flat"
 ) -> HttpResponseBase:
@@ -90,7 +97,11 @@ def photos_download(
     return responses.photos_zip_response(photos=chosen, layout=layout)
 
 
-@router.post("/photos/download-urls", response=DownloadUrlsOut, url_name="photos-download-urls")
+@router.post(
+    "/photos/download-urls",
+    response={200: DownloadUrlsOut, **errors(400, 404)},
+    url_name="photos-download-urls",
+)
 def photos_download_urls(request: ApiRequest, body: DownloadUrlsIn) -> dict[str, Any]:
     """Where to fetch each original, in one request: presigned storage URLs in redirect
     mode (valid `expires_in` seconds), else the API's download paths; any unknown id
@@ -106,12 +117,16 @@ def photos_download_urls(request: ApiRequest, body: DownloadUrlsIn) -> dict[str,
     }
 
 
-@router.get("/photos/{uuid:photo_id}", response=PhotoOut, url_name="photo-detail")
+@router.get(
+    "/photos/{anyuuid:photo_id}", response={200: PhotoOut, **errors(404)}, url_name="photo-detail"
+)
 def photo_detail(request: ApiRequest, photo_id: UUID) -> dict[str, Any]:
     return photo_out(selectors.photo_get_for_user(user=request.auth, photo_id=photo_id))
 
 
-@router.delete("/photos/{uuid:photo_id}", response={204: None}, url_name="photo-delete")
+@router.delete(
+    "/photos/{anyuuid:photo_id}", response={204: None, **errors(404)}, url_name="photo-delete"
+)
 def photo_delete(request: ApiRequest, photo_id: UUID) -> Status[None]:
     """Move one photo to the trash."""
     photo = selectors.photo_get_for_user(user=request.auth, photo_id=photo_id)
@@ -119,14 +134,20 @@ def photo_delete(request: ApiRequest, photo_id: UUID) -> Status[None]:
     return Status(204, None)
 
 
-@router.get("/photos/{uuid:photo_id}/download", url_name="photo-download")
+@router.get(
+    "/photos/{anyuuid:photo_id}/download", response=errors(404, 416, 503), url_name="photo-download"
+)
 def photo_download(request: ApiRequest, photo_id: UUID) -> HttpResponseBase:
     """The original bytes under the original name (Range, If-None-Match, redirect mode)."""
     photo = selectors.photo_get_for_user(user=request.auth, photo_id=photo_id)
     return responses.photo_download_response(request=request, photo=photo)
 
 
-@router.get("/photos/{uuid:photo_id}/thumbnail", url_name="photo-thumbnail")
+@router.get(
+    "/photos/{anyuuid:photo_id}/thumbnail",
+    response=errors(400, 404, 503),
+    url_name="photo-thumbnail",
+)
 def photo_thumbnail(
     request: ApiRequest, photo_id: UUID, size: Literal["sm", "md"] = "sm"
 ) -> HttpResponseBase:

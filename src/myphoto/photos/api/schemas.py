@@ -19,6 +19,18 @@ MAX_IDS_PER_REQUEST = 100_000
 MAX_DOWNLOAD_URLS = 1000
 
 
+class ErrorOut(Schema):
+    """Every error: a sentence for people and a code for programs."""
+
+    detail: str
+    code: str
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The error answers an operation documents (all are `ErrorOut`); 401 goes with every one."""
+    return dict.fromkeys(sorted({401, *statuses}), ErrorOut)
+
+
 class GpsOut(Schema):
     lat: float
     lon: float

@@ -11,24 +11,26 @@ from ninja import Router, Status
 from .. import selectors
 from ..requests import ApiRequest
 from ..services import tokens
-from .schemas import TokenCreatedOut, TokenIn, TokenOut, token_out
+from .schemas import TokenCreatedOut, TokenIn, TokenOut, errors, token_out
 
 router = Router(tags=["tokens"])
 
 
-@router.get("/tokens", response=list[TokenOut], url_name="tokens-list")
+@router.get("/tokens", response={200: list[TokenOut], **errors()}, url_name="tokens-list")
 def tokens_list(request: ApiRequest) -> list[dict[str, Any]]:
     return [token_out(t) for t in selectors.tokens_get_for_user(user=request.auth)]
 
 
-@router.post("/tokens", response={201: TokenCreatedOut}, url_name="token-create")
+@router.post("/tokens", response={201: TokenCreatedOut, **errors(400)}, url_name="token-create")
 def token_create(request: ApiRequest, body: TokenIn) -> Status[dict[str, Any]]:
     """Create a token; the secret is in this answer only."""
     token, raw = tokens.token_create(user=request.auth, name=body.name)
     return Status(201, {**token_out(token), "token": raw})
 
 
-@router.delete("/tokens/{uuid:token_id}", response={204: None}, url_name="token-revoke")
+@router.delete(
+    "/tokens/{anyuuid:token_id}", response={204: None, **errors(404)}, url_name="token-revoke"
+)
 def token_revoke(request: ApiRequest, token_id: UUID) -> Status[None]:
     if not tokens.token_revoke(user=request.auth, token_id=token_id):
         raise Http404("No such token.")

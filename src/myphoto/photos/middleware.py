@@ -1,0 +1,75 @@
+"""Every answer under the API's path is JSON, errors included, whoever made the error.
+
+django-ninja answers its own errors in JSON, but a path that resolves to no
+endpoint is Django's HTML 404, a wrong method ninja's plain-text 405, and a body
+too big, with too many files or without a multipart boundary Django's HTML 400,
+before any endpoint runs. Clients of the API (API.md: "never an HTML page under
+/api/v1") get the same `{"detail", "code"}` for those.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import cached_property
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFilesSent
+from django.http import HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+
+logger = logging.getLogger(__name__)
+
+_CODES = {
+    400: ("invalid", "The request is not valid."),
+    401: ("not_authenticated", "Log in, or send a valid token as 'Authorization: Bearer <token>'."),
+    403: ("forbidden", "This is not allowed."),
+    404: ("not_found", "There is no such endpoint, or no such thing here."),
+    405: ("method_not_allowed", "This endpoint does not take that method."),
+    413: ("too_large", "The request is too large."),
+    500: ("server_error", "Something went wrong on the server; it has been logged."),
+}
+
+
+def json_error(status: int, detail: str | None = None, code: str | None = None) -> JsonResponse:
+    default_code, default_detail = _CODES.get(status, ("error", "The request failed."))
+    return JsonResponse(
+        {"detail": detail or default_detail, "code": code or default_code}, status=status
+    )
+
+
+class ApiJsonErrors:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    @cached_property
+    def prefix(self) -> str:
+        # The API's mount point, from the URL conf: /api/v1/
+        return reverse("api:openapi-json").rsplit("/", 1)[0] + "/"
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if not request.path.startswith(self.prefix) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        answer = json_error(response.status_code)
+        if "Allow" in response:
+            answer["Allow"] = response["Allow"]
+        return answer
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> JsonResponse | None:
+        """Bodies the request parser refused, said in JSON (elsewhere Django's pages say it)."""
+        if not request.path.startswith(self.prefix):
+            return None
+        if isinstance(exception, RequestDataTooBig):
+            return json_error(413, "The request body is over the server's limit.", "too_large")
+        if isinstance(exception, TooManyFilesSent):
+            return json_error(413, "Too many files in one request.", "too_many_files")
+        if isinstance(exception, MultiPartParserError):
+            return json_error(400, f"The multipart body is malformed: {exception}", "invalid")
+        if isinstance(exception, SuspiciousOperation):
+            logger.warning("suspicious API request %s: %s", request.path, exception)
+            return json_error(400, "The request is malformed.", "invalid")
+        return None

@@ -1,0 +1,102 @@
+"""The API answers JSON, always: bad paths, methods, bodies and ids included."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import images
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_json_error(answer, status: int, code: str | None = None) -> dict:
+    assert answer.status_code == status, answer.content[:300]
+    assert answer["Content-Type"].startswith("application/json"), answer["Content-Type"]
+    body = answer.json()
+    assert set(body) >= {"detail", "code"} and body["detail"]
+    if code:
+        assert body["code"] == code
+    return body
+
+
+def test_malformed_ids_and_unknown_paths_are_json_404s(api, make_photo):
+    photo, _ = make_photo("mine.jpg")
+    for path in (
+        "/api/v1/photos/not-a-uuid",
+        "/api/v1/photos/12345",
+        "/api/v1/photos/not-a-uuid/download",
+        "/api/v1/tokens/%00",
+        "/api/v1/nothing/here",
+        "/api/v1/photos/" + "a" * 5000,
+    ):
+        assert_json_error(api.get(path), 404, "not_found")
+    # The caller's own photo, its id in upper case: the photo, not a 404.
+    answer = api.get(f"/api/v1/photos/{str(photo.pk).upper()}")
+    assert answer.status_code == 200 and answer.json()["id"] == str(photo.pk)
+
+
+def test_a_method_an_endpoint_does_not_take_is_a_json_405(api):
+    body = assert_json_error(api.patch("/api/v1/photos"), 405, "method_not_allowed")
+    assert body["detail"]
+    assert set(api.put("/api/v1/trash")["Allow"].split(", ")) == {"GET", "DELETE"}
+
+
+def test_a_body_over_the_limit_is_a_json_413(api, settings):
+    too_big = b"[" + b"1," * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2) + b"1]"
+
+    answer = api.post("/api/v1/photos/delete", too_big, content_type="application/json")
+
+    assert_json_error(answer, 413, "too_large")
+
+
+def test_the_limits_on_ids_and_on_bodies_agree(api):
+    """100,000 ids, the most a request may name, fit in a body the server takes."""
+    ids = [str(uuid.uuid4()) for _ in range(100_000)]
+
+    answer = api.post(
+        "/api/v1/photos/delete", json.dumps({"ids": ids}), content_type="application/json"
+    )
+    assert answer.status_code == 200 and answer.json() == {"deleted": 0}
+    over = api.post(
+        "/api/v1/photos/delete",
+        json.dumps({"ids": [*ids, ids[0]]}),
+        content_type="application/json",
+    )
+    assert_json_error(over, 400, "invalid")
+
+
+def test_too_many_files_and_broken_multipart_bodies_are_json(api, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    files = [SimpleUploadedFile(f"{n}.jpg", images.jpeg(seed=n)) for n in range(4)]
+
+    assert_json_error(api.post("/api/v1/photos", {"file": files}), 413, "too_many_files")
+    no_boundary = api.post("/api/v1/photos", b"--x\r\n\r\n", content_type="multipart/form-data")
+    assert_json_error(no_boundary, 400, "invalid")
+    garbage = api.post("/api/v1/photos/delete", b"{not json", content_type="application/json")
+    assert_json_error(garbage, 400)
+
+
+def test_the_openapi_schema_documents_each_operations_errors(client):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    operations = [
+        (path, method, operation)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+    assert len(operations) >= 20
+    for path, method, operation in operations:
+        documented = operation["responses"]
+        assert "401" in documented, (method, path)
+        assert all(
+            documented[status]["content"]["application/json"]["schema"]["$ref"].endswith("ErrorOut")
+            for status in documented
+            if status.startswith(("4", "5"))
+        ), (method, path)
+    detail = schema["paths"]["/api/v1/photos/{photo_id}"]["get"]["responses"]
+    assert {"200", "401", "404"} <= set(detail)
+    upload = schema["paths"]["/api/v1/photos"]["post"]["responses"]
+    assert {"201", "400", "413", "415", "503"} <= set(upload)
