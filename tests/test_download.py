@@ -406,3 +406,32 @@ def test_zip_switches_to_zip64_past_65535_entries(user, settings, tmp_path):
         assert opened.read("65535.jpg") == b"0123456789"
     raw = path.read_bytes()
     assert b"PK\x06\x06" in raw[-200:]  # the ZIP64 end of central directory record
+
+
+def test_downloads_are_named_by_what_they_are_and_zips_extract_on_windows(api, photo_storage):
+    import images
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    uploads = {
+        "evil.html": images.png(seed=1),
+        "CON.jpg": images.jpeg(seed=2),
+        'a<b>:c"d|e?.jpg': images.jpeg(seed=3),
+        "a_b__c_d_e_.jpg": images.jpeg(seed=4),  # what the one above becomes: numbered
+        "trailing. ": images.jpeg(seed=5),
+    }
+    ids = {}
+    for name, data in uploads.items():
+        answer = api.post("/api/v1/photos", {"file": SimpleUploadedFile(name, data)})
+        ids[name] = answer.json()["items"][0]["id"]
+
+    single = api.get(f"/api/v1/photos/{ids['evil.html']}/download")
+    assert single["Content-Disposition"] == 'attachment; filename="evil.png"'
+    assert api.get(f"/api/v1/photos/{ids['evil.html']}").json()["filename"] == "evil.html"
+
+    zipped = api.post(
+        "/api/v1/photos/download", {"ids": list(ids.values())}, content_type="application/json"
+    )
+    names = zipfile.ZipFile(io.BytesIO(body(zipped))).namelist()
+    assert sorted(names) == sorted(
+        ["evil.png", "_CON.jpg", "a_b__c_d_e_.jpg", "a_b__c_d_e_ (2).jpg", "trailing.jpg"]
+    )

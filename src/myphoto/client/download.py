@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from rich.console import Console
 
-from ..common.filenames import UniqueNames, display_name
+from ..common.filenames import UniqueNames, portable_name, with_extension
 from . import files
 from .http import (
     ApiError,
@@ -55,8 +55,10 @@ def plan(photos: Iterable[dict[str, Any]], dest: Path) -> list[Planned]:
     planned = []
     for photo in ordered:
         when = datetime.fromisoformat(photo["taken_at"])
-        # The name comes from the server: made safe to create here all the same.
-        relative = names.claim(f"{when:%Y}/{when:%m}", display_name(photo["filename"]))
+        # The name comes from the server: made safe to create here (on Windows too),
+        # with an extension that says what the file is.
+        name = with_extension(photo["filename"], photo.get("content_type", ""))
+        relative = names.claim(f"{when:%Y}/{when:%m}", portable_name(name))
         planned.append(Planned(photo, dest / relative))
     return planned
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import posixpath
 import unicodedata
 
+from .formats import EXTENSIONS
+
 MAX_NAME_LENGTH = 255
 # Bidirectional overrides let "gpj.exe" display as "exe.jpg": never keep them.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
@@ -34,6 +36,48 @@ def _truncate(name: str, limit: int) -> str:
     if len(ext) > 16:
         stem, ext = name, ""
     return stem[: limit - len(ext)] + ext
+
+
+# Characters Windows refuses in names, and names it keeps for devices (with any extension).
+_WINDOWS_FORBIDDEN = dict.fromkeys(map(ord, '<>:"/\\|?*'), "_")
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{n}" for n in range(1, 10)),
+    *(f"LPT{n}" for n in range(1, 10)),
+    "COM¹",
+    "COM²",
+    "COM³",
+    "LPT¹",
+    "LPT²",
+    "LPT³",
+}
+
+
+def portable_name(name: str) -> str:
+    """`name` as a file name every system can create: Windows' rules are the strictest.
+
+    Forbidden characters become `_`, trailing dots and spaces go, and a device
+    name (`CON`, `nul.txt`, `COM1.jpg`) gets a `_` in front. Still readable:
+    nothing else changes.
+    """
+    name = display_name(name).translate(_WINDOWS_FORBIDDEN).rstrip(" .")
+    if name.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
+        name = "_" + name
+    return name or "photo"
+
+
+def with_extension(name: str, content_type: str) -> str:
+    """`name` with an extension that says what the file is (`evil.html` PNG → `evil.png`)."""
+    known = EXTENSIONS.get(content_type)
+    if not known:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and extension.lower() in known:
+        return name
+    return f"{stem if dot and stem else name}.{known[0]}"
 
 
 class UniqueNames:

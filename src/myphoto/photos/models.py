@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from ..common.filenames import with_extension
+
 
 class User(AbstractUser):
     """A person with a photo library. Custom from the first migration."""
@@ -119,6 +121,11 @@ class Photo(models.Model):
         if model.lower().startswith(make.lower()):
             make = ""  # "Canon Canon EOS R5" reads badly; models often repeat the make
         return " ".join(part for part in (make, model) if part) or None
+
+    @property
+    def download_name(self) -> str:
+        """The name a download gets: the original's, with an extension of the format it is."""
+        return with_extension(self.original_name, self.content_type)
 
     @property
     def aspect_ratio(self) -> float:

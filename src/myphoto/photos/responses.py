@@ -23,7 +23,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from zipstream import ZipStream
 
-from ..common.filenames import UniqueNames, display_name
+from ..common.filenames import UniqueNames, portable_name
 from .disposition import content_disposition
 from .models import Photo
 from .storage import ObjectMissing, get_storage
@@ -125,7 +125,7 @@ def photo_download_response(*, request: HttpRequest, photo: Photo) -> HttpRespon
         response = StreamingHttpResponse(chunks, content_type=photo.content_type, status=206)
         response["Content-Length"] = str(byte_range.length)
         response["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{photo.size}"
-    response["Content-Disposition"] = content_disposition(photo.original_name)
+    response["Content-Disposition"] = content_disposition(photo.download_name)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     response["Accept-Ranges"] = "bytes"
@@ -138,7 +138,7 @@ def presigned_url(photo: Photo) -> str | None:
     """A short-lived storage URL for the original, or None where the storage has none."""
     return get_storage().presigned_get_url(
         photo.storage_key,
-        content_disposition=content_disposition(photo.original_name),
+        content_disposition=content_disposition(photo.download_name),
         content_type=photo.content_type,
         expires_in=settings.MYPHOTO_PRESIGN_SECONDS,
     )
@@ -196,7 +196,8 @@ def build_zip(photos: Sequence[Photo], *, layout: str = "flat") -> ZipStream:
     archive = ZipStream(sized=True)
     names = UniqueNames()
     for photo in photos:
-        arcname = names.claim(_folder(photo, layout), display_name(photo.original_name))
+        # Extracted on Windows too: names it would refuse are made portable first.
+        arcname = names.claim(_folder(photo, layout), portable_name(photo.download_name))
         archive.add(_object_chunks(photo.storage_key), arcname, size=photo.size)
     return archive
 
