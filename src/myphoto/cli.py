@@ -15,6 +15,7 @@ SERVER_HELP = """
 Server commands (run where the server runs; they read its environment):
   serve         apply migrations, then serve the web app and a job worker
   createuser    add a user
+  deleteuser    delete a user and all their photos, files included
   token         create, list or revoke API tokens
   import        add a folder of photos to a user's library
   worker        run background jobs (thumbnails)

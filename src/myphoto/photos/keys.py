@@ -37,6 +37,11 @@ def incoming_prefix(*, owner_id: int) -> str:
     return f"{INCOMING}{owner_id}/"
 
 
+def owner_prefixes(*, owner_id: int) -> list[str]:
+    """Every prefix under which a user's objects live, one for each kind."""
+    return [f"{prefix}{owner_id}/" for prefix in PREFIXES]
+
+
 def is_incoming_key_of(key: str, *, owner_id: int) -> bool:
     """Whether `key` is exactly an incoming key that `incoming_key` made for this owner."""
     prefix = incoming_prefix(owner_id=owner_id)

@@ -33,8 +33,10 @@ class TakenAtSource(models.TextChoices):
 
 class Photo(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # PROTECT: a user is deleted with `services.accounts.user_delete`, which removes
+    # the photos' objects from storage first; a cascade would leave them behind.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="photos"
     )
     # Display text only: never a storage key, never a header value as it is.
     original_name = models.CharField(max_length=255)

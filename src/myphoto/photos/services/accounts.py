@@ -6,8 +6,12 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
 
-from ..models import User
+from .. import keys
+from ..models import Photo, User
+from ..storage import get_storage
+from .trash import trash_purge
 
 
 def user_create(*, username: str, password: str) -> User:
@@ -30,3 +34,20 @@ def user_create_first() -> tuple[User, str] | None:
     password = secrets.token_urlsafe(12)
     user = User.objects.create_superuser(username="admin", password=password)
     return user, password
+
+
+def user_delete(*, user: User) -> int:
+    """Delete a user and everything of theirs; return how many photos went.
+
+    Photos go through the purge (their objects, then their rows, in batches that
+    can be re-run), then whatever else is under the user's prefixes (direct uploads
+    never completed, leftovers of jobs), then the user, tokens and counts. If the
+    storage fails half-way, the user stays, with what is left: run it again.
+    """
+    Photo.objects.filter(owner=user, deleted_at__isnull=True).update(deleted_at=timezone.now())
+    purged = trash_purge(owner=user)
+    storage = get_storage()
+    for prefix in keys.owner_prefixes(owner_id=user.pk):
+        storage.delete_many([stored.key for stored in storage.list_objects(prefix)])
+    user.delete()
+    return purged
