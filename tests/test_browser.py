@@ -63,12 +63,19 @@ def chromium(_sync_orm_beside_playwright):
 def open_page(chromium, live_server, user):
     """Open a logged-in page at a viewport size; screenshots go to test-artifacts/."""
     contexts = []
+    refused = []  # what the Content-Security-Policy blocked, on any page of the test
 
     def open_(viewport=DESKTOP):
         context = chromium.new_context(viewport=viewport, accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text and refused.append(message.text)
+            ),
+        )
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill("alice")
         page.get_by_label("Password").fill("correct horse battery")
@@ -80,6 +87,7 @@ def open_page(chromium, live_server, user):
     yield open_
     for context in contexts:
         context.close()
+    assert refused == []
 
 
 AXE = Axe()
@@ -539,3 +547,11 @@ def test_scrubber_has_a_thumb_sized_handle_on_a_phone(open_page, user):
     ).to_be_in_viewport()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def test_the_api_docs_render_under_the_content_security_policy(open_page, live_server):
+    page = open_page()
+    page.goto(f"{live_server.url}/api/v1/docs")
+
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    expect(page.get_by_text("/api/v1/photos/{photo_id}/download")).to_be_visible()

@@ -123,6 +123,9 @@ def test_web_delete_undo_and_trash_page(client, make_photo, photo_storage):
     assert Photo.objects.get(pk=photo.pk).deleted_at is None
 
     client.post("/photos/delete", {"ids": [str(photo.pk)]})
-    response = client.post("/trash/empty", follow=True)
+    asked = client.post("/trash/empty")
+    assert asked.status_code == 200 and "Empty the trash?" in asked.content.decode()
+    assert Photo.objects.filter(pk=photo.pk).exists()  # nothing yet
+    response = client.post("/trash/empty", {"confirmed": "yes"}, follow=True)
     assert "Deleted 1 photo for good." in response.content.decode()
     assert photo_storage.keys() == set()

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Its own templates and static files for the API docs: no CDN, no inline script.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "myphoto.photos",
@@ -101,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "myphoto.photos.middleware.ContentSecurityPolicy",
+    "myphoto.photos.middleware.PrivateByDefault",
 ]
 
 ROOT_URLCONF = "myphoto.urls"
@@ -285,6 +289,26 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("MYPHOTO_MAX_FILES_PER_REQUEST", 1000)
 # default refused them before the 100,000 limit was ever reached).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 100_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+
+# No inline script anywhere. Inline style attributes carry each tile's aspect ratio
+# (and each scrubber year's share); <style> elements are refused. Where browsers
+# reach the bucket (direct uploads; downloads in redirect mode) the middleware adds
+# the storage's origins, from the storage configured.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SECURE_CONTENT_TYPE_NOSNIFF = True

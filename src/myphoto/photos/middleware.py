@@ -13,11 +13,16 @@ import logging
 from collections.abc import Callable
 from functools import cached_property
 
+from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFilesSent
 from django.http import HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+
+from .storage import get_storage
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +78,48 @@ class ApiJsonErrors:
             logger.warning("suspicious API request %s: %s", request.path, exception)
             return json_error(400, "The request is malformed.", "invalid")
         return None
+
+
+class ContentSecurityPolicy(CSPMiddleware):
+    """The policy of CONTENT_SECURITY_POLICY, plus the storage's origins where browsers go there.
+
+    Direct uploads send files to the bucket (connect-src); in redirect mode
+    downloads are a redirect to it, including after the download form's post
+    (form-action), and may be shown (img-src, media-src).
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        origins = get_storage().browser_origins()
+        if origins:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            directives = ["connect-src"]
+            if settings.MYPHOTO_DOWNLOAD_MODE == "redirect":
+                directives += ["img-src", "media-src", "form-action"]
+            for directive in directives:
+                update[directive] = [*update.get(directive, []), *origins]
+            response._csp_update = update  # type: ignore[attr-defined]  # django-csp reads it
+        return super().process_response(request, response)
+
+
+class PrivateByDefault:
+    """Logged-in pages and API answers may be kept by the browser, never by a shared cache.
+
+    Responses that say otherwise keep their own Cache-Control (downloads, thumbnails,
+    `no-store` where a secret is shown).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    @cached_property
+    def api_prefix(self) -> str:
+        return reverse("api:openapi-json").rsplit("/", 1)[0] + "/"
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        personal = request.path.startswith(self.api_prefix) or request.user.is_authenticated
+        if personal and "Cache-Control" not in response:
+            patch_cache_control(response, private=True)
+        return response

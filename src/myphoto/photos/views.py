@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -246,6 +247,9 @@ def trash_restore(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def trash_empty(request: AuthenticatedRequest) -> HttpResponse:
+    """Purge the trash once confirmed: by the script's dialog, or by a page of its own."""
+    if request.POST.get("confirmed") != "yes":
+        return render(request, "photos/trash_confirm.html")
     purged = trash.trash_purge(owner=request.user)
     messages.success(request, f"Deleted {purged} photo{pluralize(purged)} for good.")
     return redirect("trash")
@@ -270,7 +274,7 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
             update_session_auth_hash(request, password_form.save())
             messages.success(request, "Your password has been changed.")
             return redirect("account")
-    return render(
+    response = render(
         request,
         "photos/account.html",
         {
@@ -280,6 +284,10 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
             "new_token": new_token,
         },
     )
+    if new_token:
+        # The secret is in this page: no cache may keep it, the browser's included.
+        patch_cache_control(response, no_store=True)
+    return response
 
 
 @login_required

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from . import errors, photos, tokens, trash, uploads
-from .auth import BearerTokenAuth, SessionAuth
+from .auth import BearerTokenAuth, SessionAuth, for_users_only
 
 api = NinjaAPI(
     title="MyPhoto API",
@@ -19,6 +19,8 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[BearerTokenAuth(), SessionAuth()],
     docs_url="/docs",
+    # The docs page uses ninja's own static files (no CDN) and is for users only.
+    docs_decorator=for_users_only,
 )
 errors.register(api)
 # One router per path: operations sharing a path must share a router.

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja.security import APIKeyCookie, HttpBearer
 
+from ..middleware import json_error
 from ..models import User
 from ..services.tokens import token_authenticate
 
@@ -27,3 +34,24 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = request.user
         return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def for_users_only(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """The API's docs page and schema: for people logged in and scripts with a token.
+
+    Others get the login page (docs) or a JSON 401 (the schema).
+    """
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        kind, _, token = request.headers.get("Authorization", "").partition(" ")
+        bearer = token_authenticate(token.strip()) if kind.lower() == "bearer" else None
+        if request.user.is_authenticated or bearer is not None:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return json_error(401)
+        return redirect_to_login(request.get_full_path())
+
+    return guarded

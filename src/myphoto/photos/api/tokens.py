@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Router, Status
 
 from .. import selectors
@@ -22,9 +22,12 @@ def tokens_list(request: ApiRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **errors(400)}, url_name="token-create")
-def token_create(request: ApiRequest, body: TokenIn) -> Status[dict[str, Any]]:
+def token_create(
+    request: ApiRequest, response: HttpResponse, body: TokenIn
+) -> Status[dict[str, Any]]:
     """Create a token; the secret is in this answer only."""
     token, raw = tokens.token_create(user=request.auth, name=body.name)
+    response.headers["Cache-Control"] = "no-store"  # the secret is in this answer
     return Status(201, {**token_out(token), "token": raw})
 
 

@@ -104,6 +104,10 @@ class PhotoStorage(ABC):
         """A form to POST one file of at most `max_bytes` to exactly `key`, or None."""
         return None
 
+    def browser_origins(self) -> list[str]:
+        """The origins browsers reach storage at, through the URLs handed out; none here."""
+        return []
+
     def read_bytes(self, key: str) -> bytes:
         """Return a small object whole (derivatives only; originals are streamed)."""
         return b"".join(self.stream(key))

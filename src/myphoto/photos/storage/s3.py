@@ -188,6 +188,21 @@ class S3PhotoStorage(PhotoStorage):
         except ObjectMissing as err:
             raise StorageUnavailable(f"the bucket {self.bucket!r} does not exist") from err
 
+    def browser_origins(self) -> list[str]:
+        """Path style: the endpoint's host; virtual style: the bucket's own host on it."""
+        url = self.public_endpoint.url or f"https://s3.{self.endpoint.region}.amazonaws.com"
+        scheme, _, rest = url.partition("://")
+        host = rest.split("/", 1)[0]
+        # Config keeps its s3 options as an attribute the stubs do not declare.
+        s3_options = getattr(self.endpoint.config, "s3", None) or {}
+        style = s3_options.get("addressing_style", "auto")
+        origins = []
+        if style in {"path", "auto"}:
+            origins.append(f"{scheme}://{host}")
+        if style in {"virtual", "auto"}:
+            origins.append(f"{scheme}://{self.bucket}.{host}")
+        return origins
+
     def presigned_get_url(
         self, key: str, *, content_disposition: str, content_type: str, expires_in: int
     ) -> str:

@@ -21,3 +21,17 @@ setUpTimeline();
 setUpUploads();
 setUpViewer();
 setUpScrubber({ viewerOpen });
+
+// Forms that ask first (emptying the trash): the browser's dialog, then the form says so.
+// Without JavaScript the server asks on a page of its own.
+document.querySelectorAll("form[data-confirm]").forEach((confirming) => {
+  confirming.addEventListener("submit", (event) => {
+    if (!window.confirm(confirming.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
+    const confirmed = document.createElement("input");
+    Object.assign(confirmed, { type: "hidden", name: "confirmed", value: "yes" });
+    confirming.append(confirmed);
+  });
+});
