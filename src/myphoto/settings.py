@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "myphoto.photos",
 ]
 
@@ -105,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "myphoto.photos.middleware.ContentSecurityPolicy",
     "myphoto.photos.middleware.PrivateByDefault",
+    # Last, as django-axes asks: it answers for logins it has locked out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "myphoto.urls"
@@ -155,6 +159,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Failed logins are counted per account and per client address, in the database, so
+# every server process sees them: past the limit, that account or address waits.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("MYPHOTO_LOGIN_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("MYPHOTO_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "myphoto.photos.views.login_locked_out"
+AXES_VERBOSE = False
+if env_bool("MYPHOTO_BEHIND_HTTPS_PROXY"):
+    # The client is the address the proxy saw: the last one it added to the header.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_PROXY_COUNT = env_int("MYPHOTO_PROXY_COUNT", 1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "timeline"
 LOGOUT_REDIRECT_URL = "login"

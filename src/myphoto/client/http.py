@@ -202,6 +202,11 @@ class Server:
                 headers={"Referer": f"{self.url}/accounts/login/"},
                 follow_redirects=False,
             )
+        if answer.status_code == 429:
+            raise ClientError(
+                "Too many failed logins for this account or from this address: "
+                "wait a while (15 minutes unless the server says otherwise), then try again."
+            )
         return answer.status_code == 302
 
     def csrf_token(self) -> str:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
@@ -323,4 +323,18 @@ def readyz(request: HttpRequest) -> HttpResponse:
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
+    )
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: object = None
+) -> HttpResponse:
+    """django-axes' answer once an account or an address has failed too often: the login
+    page again, with the time to wait, as 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "registration/login.html",
+        {"form": AuthenticationForm(request), "locked_out_minutes": minutes},
+        status=429,
     )
