@@ -13,7 +13,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -293,8 +293,9 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: AuthenticatedRequest, token_id: UUID) -> HttpResponse:
-    if tokens.token_revoke(user=request.user, token_id=token_id):
-        messages.success(request, "The token is revoked; scripts using it get 401 from now on.")
+    if not tokens.token_revoke(user=request.user, token_id=token_id):
+        raise Http404("No such token.")  # another user's, or none: the same answer
+    messages.success(request, "The token is revoked; scripts using it get 401 from now on.")
     return redirect("account")
 
 

@@ -1,0 +1,142 @@
+"""Nobody reaches another user's things: every route that takes an id, found by itself.
+
+The routes are read from the URL conf (pages) and the OpenAPI schema (the API),
+not listed here: a new endpoint is covered the day it is added. Each is called
+with ids of another user's photo (in the timeline and in the trash) and token;
+the answer must be a 404 (JSON on the API) and the thing untouched. An id
+parameter this suite does not know fails it: say whose thing it is below.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from uuid import UUID
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from myphoto.photos.models import ApiToken, Photo
+from myphoto.photos.services.tokens import token_create
+
+pytestmark = pytest.mark.django_db
+
+# Path parameters that name a user's thing, and which of the victim's things to try.
+THINGS = {
+    "photo_id": ("photo", "trashed photo"),
+    "token_id": ("token",),
+    "sha256": ("photo's content", "trashed photo's content"),
+}
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@pytest.fixture
+def victims_things(other_user, make_photo) -> dict[str, UUID | str]:
+    photo, _ = make_photo("theirs.jpg", owner=other_user)
+    trashed, _ = make_photo("their trash.jpg", owner=other_user)
+    Photo.objects.filter(pk=trashed.pk).update(deleted_at=timezone.now())
+    token, _ = token_create(user=other_user, name="theirs")
+    return {
+        "photo": photo.pk,
+        "trashed photo": trashed.pk,
+        "token": token.pk,
+        "photo's content": photo.sha256,
+        "trashed photo's content": trashed.sha256,
+    }
+
+
+def untouched(things: dict[str, UUID | str]) -> None:
+    assert Photo.objects.get(pk=things["photo"]).deleted_at is None
+    assert Photo.objects.get(pk=things["trashed photo"]).deleted_at is not None
+    assert ApiToken.objects.filter(pk=things["token"]).exists()
+
+
+def page_routes(
+    resolver: URLResolver | None = None, namespace: str = ""
+) -> list[tuple[str, list[str]]]:
+    """(URL name, id parameters) of every page route that takes one; the API is not a page."""
+    found = []
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "api":
+                continue
+            found += page_routes(entry, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            params = list(getattr(entry.pattern, "converters", {}) or {})
+            if params:
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+                found.append((name, params))
+    return found
+
+
+def test_the_walk_finds_the_routes_it_should(client):
+    """The walks are not empty: they find routes known to take ids."""
+    names = [name for name, _ in page_routes()]
+    assert {"photo-detail", "photo-download", "token-revoke"} <= set(names)
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/photos/{photo_id}/download" in schema["paths"]
+
+
+def test_every_page_that_takes_an_id_is_a_404_for_another_users(client, victims_things):
+    routes = page_routes()
+    for name, params in routes:
+        for param in params:
+            assert param in THINGS, f"page {name} takes {param}: say whose thing it is in THINGS"
+            for thing in THINGS[param]:
+                url = reverse(name, kwargs={param: victims_things[thing]})
+                answers = {method: getattr(client, method)(url).status_code for method in METHODS}
+                # The methods the view takes say 404; the others 405, before any lookup.
+                assert set(answers.values()) <= {404, 405}, (url, answers)
+                assert 404 in answers.values(), (url, answers)
+    untouched(victims_things)
+
+
+def test_every_api_route_that_takes_an_id_is_a_json_404_for_another_users(
+    api, client, victims_things
+):
+    schema = client.get("/api/v1/openapi.json").json()
+    called = 0
+    for template, operations in schema["paths"].items():
+        params = re.findall(r"{(\w+)}", template)
+        if not params:
+            continue
+        for method in operations:
+            for param in params:
+                assert param in THINGS, f"{template} takes {param}: say whose in THINGS"
+                for thing in THINGS[param]:
+                    url = template.replace(f"{{{param}}}", str(victims_things[thing]))
+                    answer = getattr(api, method)(url, content_type="application/json")
+                    assert answer.status_code == 404, (method, url, answer.content[:200])
+                    assert answer.json()["code"] == "not_found", (method, url)
+                    assert str(victims_things[thing]) not in answer.content.decode()
+                    called += 1
+    assert called >= 10
+    untouched(victims_things)
+
+
+def test_every_api_route_that_takes_ids_in_its_body_leaves_another_users_alone(
+    api, client, victims_things
+):
+    schema = client.get("/api/v1/openapi.json").json()
+    components = schema["components"]["schemas"]
+    theirs = [str(victims_things["photo"]), str(victims_things["trashed photo"])]
+    called = 0
+    for template, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if not body:
+                continue
+            properties = components[body["schema"]["$ref"].rsplit("/", 1)[-1]].get("properties", {})
+            if "ids" not in properties:
+                continue
+            answer = getattr(api, method)(
+                template, json.dumps({"ids": theirs}), content_type="application/json"
+            )
+            # The whole request is refused (404), or nothing of theirs is counted.
+            assert answer.status_code in {200, 404}, (method, template, answer.content[:200])
+            if answer.status_code == 200:
+                assert set(answer.json().values()) == {0}, (method, template, answer.json())
+            called += 1
+    assert called >= 4
+    untouched(victims_things)
