@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run test test-postgres lint typecheck format bench-downloads bench-thumbnails bench-cli bench-timeline clean
+.PHONY: install install-test run test test-postgres lint typecheck format bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads clean
 
 # What the server needs; the test tools (Playwright, SeaweedFS, mypy) only for `make test`.
 $(BIN)/.installed: pyproject.toml
@@ -59,3 +59,6 @@ bench-cli: install-test
 
 bench-timeline: install-test
 	$(BIN)/python bench/timeline.py
+
+bench-uploads: install-test
+	$(BIN)/python bench/uploads.py

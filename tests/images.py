@@ -89,8 +89,9 @@ def camera_photo(fmt: str, *, orientation: int = 6, seed: int = 0) -> bytes:
     return encode(image, fmt, exif=camera_exif(orientation).tobytes())
 
 
-def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
-    """A valid 1-bit PNG of width×height black pixels: tiny on disk, huge decoded."""
+def png_bomb(width: int = 30_000, height: int = 30_000, *, rgb: bool = False) -> bytes:
+    """A valid PNG of width×height black pixels (1-bit, or 8-bit RGB): tiny on disk,
+    huge decoded."""
     import struct
     import zlib
 
@@ -98,10 +99,11 @@ def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
         crc = zlib.crc32(kind + body)
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
-    row = b"\x00" + bytes((width + 7) // 8)
+    row = b"\x00" + bytes(width * 3 if rgb else (width + 7) // 8)
     compressor = zlib.compressobj(9)
     idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    depth, colour = (8, 2) if rgb else (1, 0)
+    header = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
     )

@@ -6,6 +6,7 @@ import base64
 import io
 import json
 import os
+import random
 from datetime import UTC, datetime, timedelta
 
 import images
@@ -14,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from PIL import ExifTags, Image
 
+from myphoto.photos import imaging
 from myphoto.photos.models import Photo
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +72,83 @@ def test_a_png_whose_image_data_is_damaged_is_refused(api):
 
     assert answer.status_code == 415
     assert "damaged" in answer.json()["detail"]
+
+
+def jpeg_kinds() -> dict[str, bytes]:
+    """The JPEGs cameras and editors write: baseline, progressive, restart markers, CMYK."""
+    image = images.marked_image(160, 120, seed=3)
+    return {
+        "baseline": images.encode(image, "JPEG", exif=images.camera_exif().tobytes()),
+        "progressive": images.encode(image, "JPEG", progressive=True, optimize=True),
+        "restarts": images.encode(image, "JPEG", restart_marker_blocks=4, subsampling=0),
+        "cmyk": images.encode(image.convert("CMYK"), "JPEG"),
+    }
+
+
+def decoder_refuses(data: bytes) -> bool:
+    try:
+        with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
+            image.load()
+    except (OSError, SyntaxError, ValueError):
+        return True
+    return False
+
+
+def damaged_copies(data: bytes, seed: str) -> list[bytes]:
+    """The file cut every few bytes, and with bytes flipped, replaced, added or removed."""
+    rng = random.Random(seed)
+    copies = [data[:cut] for cut in range(0, len(data), 5)]
+    for _ in range(400):
+        copy = bytearray(data)
+        at = rng.randrange(len(copy))
+        match rng.randrange(5):
+            case 0:
+                copy[at] ^= 1 << rng.randrange(8)
+            case 1:
+                copy[at] = rng.randrange(256)
+            case 2:
+                copy[at:at] = rng.randbytes(rng.randint(1, 8))
+            case 3:
+                del copy[at : at + rng.randint(1, 64)]
+            case _:
+                copy[at:at] = bytes([0xFF, rng.randrange(256)])  # a marker where none was
+        copies.append(bytes(copy))
+    return copies
+
+
+@pytest.mark.parametrize("kind", sorted(jpeg_kinds()))
+def test_a_jpeg_is_checked_without_decoding_it_and_refused_whenever_a_decoder_would(kind):
+    data = jpeg_kinds()[kind]
+    assert not decoder_refuses(data)
+    imaging.analyze(io.BytesIO(data))  # whole, it is accepted
+
+    refused_by_decoder = [copy for copy in damaged_copies(data, kind) if decoder_refuses(copy)]
+    accepted = []
+    for copy in refused_by_decoder:
+        try:
+            imaging.analyze(io.BytesIO(copy))
+        except imaging.UnsupportedImage:
+            continue
+        accepted.append(copy)
+
+    assert len(refused_by_decoder) > len(data) // 5  # every cut, at least
+    assert accepted == []
+
+
+def test_jpeg_quirks_that_decoders_accept_are_accepted():
+    data = images.jpeg(120, 90, seed=8)
+    tables = data.index(b"\xff\xc4")  # Pillow writes the standard Huffman tables
+    length = int.from_bytes(data[tables + 2 : tables + 4], "big")
+    quirks = {
+        # Motion JPEG frames leave the standard tables out; libjpeg supplies them.
+        "no Huffman tables": data[:tables] + data[tables + 2 + length :],
+        "a trailer after the end": data + b"camera maker's trailer",
+        "junk between segments": data[:tables] + b"\x00\x00junk" + data[tables:],
+        "fill bytes before a marker": data[:tables] + b"\xff\xff\xff" + data[tables:],
+    }
+    for quirk, copy in quirks.items():
+        assert not decoder_refuses(copy), quirk
+        assert imaging.analyze(io.BytesIO(copy)).width == 120, quirk
 
 
 def exif_taken(taken: str, offset: str | None) -> bytes:

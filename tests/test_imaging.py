@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import tracemalloc
 from datetime import datetime
 
@@ -124,6 +125,92 @@ def test_a_decompression_bomb_is_refused_quickly_with_little_memory(api, photo_s
     assert peak < 16 * 1024 * 1024
     assert Photo.objects.count() == 0
     assert photo_storage.keys() == set()
+
+
+_DECODE_AT_ONCE = """
+import io, sys, threading
+import django
+django.setup()
+from myphoto.photos import imaging
+
+def high_water_mark() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM"))
+
+data = open(sys.argv[1], "rb").read()
+before = high_water_mark()
+jobs = [
+    threading.Thread(target=imaging.make_derivatives, args=(io.BytesIO(data),))
+    for _ in range(int(sys.argv[2]))
+]
+for job in jobs:
+    job.start()
+for job in jobs:
+    job.join()
+print(high_water_mark() - before)
+"""
+
+
+def test_concurrent_decodes_share_a_pixel_budget_so_the_peak_does_not_multiply(tmp_path):
+    import subprocess
+    import sys
+
+    big = tmp_path / "big.png"
+    big.write_bytes(images.png_bomb(5000, 5000, rgb=True))  # 25 megapixels, 100 MB decoded
+
+    def peak_growth(jobs: int, budget_megapixels: int) -> int:
+        env = {**os.environ, "MYPHOTO_DECODE_MEGAPIXELS": str(budget_megapixels)}
+        run = [sys.executable, "-c", _DECODE_AT_ONCE, str(big), str(jobs)]
+        done = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+        return int(done.stdout.split()[-1])
+
+    alone = peak_growth(1, 25)
+    four_in_budget = peak_growth(4, 25)
+    four_unbounded = peak_growth(4, 1000)
+
+    print(  # noqa: T201  the figures are reported with pytest -s
+        f"\npeak growth: one decode {alone / 2**20:.0f} MiB, four within a 25 MP budget "
+        f"{four_in_budget / 2**20:.0f} MiB, four unbounded {four_unbounded / 2**20:.0f} MiB"
+    )
+    assert alone > 90 * 2**20  # it measured the decode
+    assert four_in_budget < 1.5 * alone
+    assert four_unbounded > 2.5 * alone  # what the budget prevents
+
+
+def test_decodes_take_turns_in_order_so_small_ones_cannot_starve_a_big_one(settings):
+    import threading
+    import time
+
+    from myphoto.photos.imaging import PixelBudget
+
+    settings.MYPHOTO_DECODE_MEGAPIXELS = 10
+    budget = PixelBudget()
+    order: list[str] = []
+    first_holds = threading.Event()
+    release_first = threading.Event()
+
+    def decode(name: str, megapixels: int, hold: threading.Event | None = None) -> None:
+        with budget.reserve(megapixels * 1_000_000):
+            order.append(name)
+            if hold is not None:
+                first_holds.set()
+                hold.wait(5)
+
+    first = threading.Thread(target=decode, args=("small, first", 6, release_first))
+    first.start()
+    first_holds.wait(5)
+    big = threading.Thread(target=decode, args=("big", 8))
+    big.start()
+    time.sleep(0.05)  # the big one is waiting: 6 + 8 > 10
+    small = threading.Thread(target=decode, args=("small, after the big one", 2))
+    small.start()
+    time.sleep(0.05)  # 6 + 2 would fit, but the big one came first
+
+    assert order == ["small, first"]
+    release_first.set()
+    for thread in (first, big, small):
+        thread.join(5)
+    assert order == ["small, first", "big", "small, after the big one"]
 
 
 def truncated(data: bytes) -> bytes:

@@ -47,6 +47,23 @@ def test_threads_first_touching_s3_together_build_one_client(photo_storage):
     assert backend.exists("missing/key") is False
 
 
+@pytest.mark.parametrize("photo_storage", ["s3"], indirect=True)
+def test_s3_refuses_bytes_that_do_not_match_the_checksum_sent_with_them(photo_storage):
+    import hashlib
+
+    storage = get_storage()
+    data = b"the photo as it left" * 1000
+    altered = b"the photo as it came" * 1000
+
+    storage.put("originals/1/good.jpg", io.BytesIO(data), size=len(data), sha256=None)
+    with pytest.raises(StorageUnavailable, match="BadDigest"):
+        sent = hashlib.sha256(data).hexdigest()
+        storage.put("originals/1/bad.jpg", io.BytesIO(altered), size=len(altered), sha256=sent)
+
+    assert photo_storage.keys() == {"originals/1/good.jpg"}
+    assert photo_storage.read("originals/1/good.jpg") == data
+
+
 def test_every_backend_keeps_the_same_promises(photo_storage):
     storage = get_storage()
     data = bytes(range(256)) * 40

@@ -295,6 +295,9 @@ MYPHOTO_MAX_UPLOAD_MB = env_int("MYPHOTO_MAX_UPLOAD_MB", 200)
 # With S3, the page sends files above this straight to the bucket (presigned POST).
 MYPHOTO_DIRECT_UPLOAD_MB = env_int("MYPHOTO_DIRECT_UPLOAD_MB", 50)
 MYPHOTO_MAX_IMAGE_PIXELS = env_int("MYPHOTO_MAX_IMAGE_PIXELS", 200_000_000)
+# How many megapixels one process holds decoded at once (about 3 to 4 bytes each);
+# more wait their turn, and a bigger image is decoded alone.
+MYPHOTO_DECODE_MEGAPIXELS = env_int("MYPHOTO_DECODE_MEGAPIXELS", 100)
 MYPHOTO_TRASH_DAYS = env_int("MYPHOTO_TRASH_DAYS", 30)
 MYPHOTO_DOWNLOAD_MODE = os.environ.get("MYPHOTO_DOWNLOAD_MODE", "proxy")
 if MYPHOTO_DOWNLOAD_MODE not in {"proxy", "redirect"}:
@@ -304,6 +307,10 @@ MYPHOTO_ZIP_MAX_PHOTOS = env_int("MYPHOTO_ZIP_MAX_PHOTOS", 100_000)
 
 # Uploads above this many bytes spool to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "myphoto.photos.uploadhandlers.InMemoryUploads",
+    "myphoto.photos.uploadhandlers.TemporaryFileUploads",
+]
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("MYPHOTO_MAX_FILES_PER_REQUEST", 1000)
 # Bulk selections (delete or zip 100,000 photos) post one field per photo, and the
 # API takes 100,000 ids in one JSON body: about 4 MB either way (Django's 2.5 MB

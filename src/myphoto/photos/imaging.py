@@ -6,11 +6,13 @@ get back facts (format, size, EXIF) and encoded derivative bytes.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import logging
 import math
 import struct
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -48,6 +50,43 @@ _TRANSPOSE = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+
+
+class PixelBudget:
+    """How many pixels this process holds decoded at once; more wait their turn.
+
+    A decode bigger than the whole budget runs alone. Without it, N concurrent
+    uploads or jobs multiplied the peak: six uploads of one big PNG took a worker
+    to 3.69 GB. Turns are taken in order of arrival, so a stream of small
+    decodes cannot keep a big one waiting for ever.
+    """
+
+    def __init__(self) -> None:
+        self._used = 0
+        self._queue: collections.deque[object] = collections.deque()
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def reserve(self, pixels: int) -> Iterator[None]:
+        limit = settings.MYPHOTO_DECODE_MEGAPIXELS * 1_000_000
+        turn = object()
+        with self._changed:
+            self._queue.append(turn)
+            self._changed.wait_for(
+                lambda: self._queue[0] is turn and (self._used == 0 or self._used + pixels <= limit)
+            )
+            self._queue.popleft()
+            self._used += pixels
+            self._changed.notify_all()  # the next in line may fit too
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._used -= pixels
+                self._changed.notify_all()
+
+
+DECODES = PixelBudget()
 
 
 class UnsupportedImage(ValueError):
@@ -128,18 +167,27 @@ def analyze(fileobj: IO[bytes]) -> ImageFacts:
         # The image is not closed: Pillow's PNG plugin would close the caller's
         # file too, and the caller still has to store it.
         image = _open(fileobj)
-        facts = _facts(image)
         if image.format == "PNG":
-            # Every chunk and the whole image data; the decoder stops at the pixels.
-            structure.check_png(fileobj)
-        elif image.format == "GIF":
-            structure.check_gif(fileobj)
+            # Every chunk, the whole image data and each row's filter, read in
+            # pieces: for a PNG that is all a decode would check, without holding
+            # its pixels (a 14,000 px square is 588 MB of them). Its EXIF comes
+            # from there too: Pillow decodes the image to find an eXIf chunk.
+            png = structure.check_png(fileobj)
+            facts = _facts(image, exif=_exif_from(png.exif))
+            if png.pixels_checked:
+                return facts
+        else:
+            facts = _facts(image)
         if image.format == "JPEG":
-            # Shrink-on-load at 1/8 scale: every byte is still decoded, so a
-            # truncated file still fails, at a fraction of the cost.
-            image.draft("RGB", (image.width // 8 or 1, image.height // 8 or 1))
+            # Every segment to the end-of-image marker, in pieces: all that a
+            # decode refused, without the Huffman decode (most of an upload's CPU).
+            structure.check_jpeg(fileobj)
+            return facts
+        if image.format == "GIF":
+            structure.check_gif(fileobj)
         fileobj.seek(0)
-        image.load()
+        with DECODES.reserve(image.width * image.height):
+            image.load()
     return facts
 
 
@@ -153,13 +201,24 @@ def make_derivatives(
     """
     with _refusing_damage():
         image = _open(fileobj)
-        orientation = _orientation(image)
         ordered = sorted(sizes.items(), key=lambda item: -item[1])
         largest = ordered[0][1]
         if image.format == "JPEG":
             # Shrink-on-load: libjpeg decodes at 1/2, 1/4 or 1/8 scale for free.
             image.draft("RGB", _fit(image.size, largest))
-        image.load()
+    # The decoded image is held until the last derivative is made.
+    with DECODES.reserve(image.width * image.height):
+        with _refusing_damage():
+            image.load()
+            # After the load: a PNG's EXIF may follow its pixels, and Pillow
+            # decodes them all to find it.
+            orientation = _orientation(image)
+        return _derive(image, orientation, ordered)
+
+
+def _derive(
+    image: Image.Image, orientation: int, ordered: list[tuple[str, int]]
+) -> list[Derivative]:
     if image.mode not in _RESIZABLE_MODES:
         image = image.convert("RGBA" if image.has_transparency_data else "RGB")
     derivatives: list[Derivative] = []
@@ -243,9 +302,16 @@ def _too_many_pixels_message(width: int | None = None, height: int | None = None
     return f"The image has too many pixels{size}; the limit is {limit:g} megapixels."
 
 
-def _facts(image: Image.Image) -> ImageFacts:
+def _exif_from(raw: bytes | None) -> Image.Exif:
+    exif = Image.Exif()
+    if raw:
+        exif.load(raw)
+    return exif
+
+
+def _facts(image: Image.Image, exif: Image.Exif | None = None) -> ImageFacts:
     content_type, extension = IMAGE_FORMATS[image.format or ""]
-    exif = image.getexif()
+    exif = exif if exif is not None else image.getexif()
     width, height = image.size
     if (
         exif.get(ExifTags.Base.Orientation) in _ORIENTATION_SWAPS_AXES

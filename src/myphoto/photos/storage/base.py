@@ -58,8 +58,14 @@ class PhotoStorage(ABC):
     hands_out_urls: bool = False
 
     @abstractmethod
-    def put(self, key: str, content: IO[bytes], *, size: int | None = None) -> None:
-        """Write `content` (from its current position) under exactly `key`, replacing it."""
+    def put(
+        self, key: str, content: IO[bytes], *, size: int | None = None, sha256: str | None = None
+    ) -> None:
+        """Write `content` (from its current position) under exactly `key`, replacing it.
+
+        `sha256`, the content's hex digest when the caller has it, lets the storage
+        check that the bytes it got are those that were sent, where it can.
+        """
 
     @abstractmethod
     def stream(

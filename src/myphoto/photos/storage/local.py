@@ -45,7 +45,9 @@ class LocalPhotoStorage(PhotoStorage):
             # Keys are server-made: one outside the root is a bug, not a missing file.
             raise ValueError(f"storage key {key!r} leaves the storage folder") from None
 
-    def put(self, key: str, content: IO[bytes], *, size: int | None = None) -> None:
+    def put(
+        self, key: str, content: IO[bytes], *, size: int | None = None, sha256: str | None = None
+    ) -> None:
         """Write to a temporary name beside the target, then rename: never a half file."""
         path = self._path(key)
         partial = path.with_name(f"{_PARTIAL}{uuid.uuid4().hex}-{path.name}")
