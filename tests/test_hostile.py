@@ -232,6 +232,19 @@ def test_periods_at_the_calendars_edges_are_a_400(api, moment):
         assert answer.json()["code"] == "invalid"
 
 
+@pytest.mark.parametrize("offset", ["+16:00", "-23:59"])
+def test_periods_with_offsets_the_database_cannot_store_are_read_in_utc(api, make_photo, offset):
+    photo, _ = make_photo("now.jpg")
+    moment = f"2000-01-01T00:00:00{offset}"  # Python takes it; PostgreSQL stops at ±15:59
+
+    after = api.get("/api/v1/photos", {"taken_after": moment})
+    before = api.get("/api/v1/photos", {"taken_before": moment})
+
+    assert after.status_code == 200 and before.status_code == 200
+    assert [item["id"] for item in after.json()["items"]] == [str(photo.id)]
+    assert before.json()["items"] == []
+
+
 @pytest.mark.parametrize(
     ("target", "lands"),
     [

@@ -25,7 +25,7 @@ from django.conf import settings
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
 from ..common.formats import IMAGE_FORMATS, SUPPORTED_TEXT
-from . import structure
+from . import pngbands, structure
 
 logger = logging.getLogger(__name__)
 
@@ -206,6 +206,8 @@ def make_derivatives(
         if image.format == "JPEG":
             # Shrink-on-load: libjpeg decodes at 1/2, 1/4 or 1/8 scale for free.
             image.draft("RGB", _fit(image.size, largest))
+        elif pngbands.can_shrink_in_bands(fileobj):
+            return _derive_from_bands(fileobj, image, ordered)
     # The decoded image is held until the last derivative is made.
     with DECODES.reserve(image.width * image.height):
         with _refusing_damage():
@@ -214,6 +216,27 @@ def make_derivatives(
             # decodes them all to find it.
             orientation = _orientation(image)
         return _derive(image, orientation, ordered)
+
+
+def _derive_from_bands(
+    fileobj: IO[bytes], image: Image.Image, ordered: list[tuple[str, int]]
+) -> list[Derivative]:
+    """A big PNG, reduced a band at a time, then derived.
+
+    Reduced by the largest whole factor that keeps it at least the largest
+    derivative's size (resize() whole reduces to twice that): block averages are
+    a fine downscale, and the reduced image is a quarter of the size to hold.
+    """
+    width, height = _fit(image.size, ordered[0][1])
+    factor = (max(1, image.width // width), max(1, image.height // height))
+    reduced_pixels = (image.width // factor[0] + 1) * (image.height // factor[1] + 1)
+    with DECODES.reserve(pngbands.BAND_PIXELS + reduced_pixels):
+        with _refusing_damage():
+            reduced, exif = pngbands.shrink(fileobj, factor)
+            orientation = int(_exif_from(exif).get(ExifTags.Base.Orientation, 1) or 1)
+        if "icc_profile" in image.info:
+            reduced.info["icc_profile"] = image.info["icc_profile"]
+        return _derive(reduced, orientation, ordered)
 
 
 def _derive(

@@ -112,16 +112,17 @@ def _keyset_page(photos: QuerySet[Photo], *, limit: int, cursor: str | None) -> 
 
 
 def usable_time(moment: datetime) -> datetime:
-    """The moment, aware (in the library's zone if it had no offset) and storable in UTC.
+    """The moment in UTC (read in the library's zone if it had no offset).
 
-    Raises InvalidPeriod at the calendar's edges, where UTC would leave years 1 to 9999.
+    In UTC because PostgreSQL refuses offsets past ±15:59, which Python (and
+    so the API) accepts up to ±23:59. Raises InvalidPeriod at the calendar's
+    edges, where UTC would leave years 1 to 9999.
     """
     try:
         aware = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-        aware.astimezone(UTC)
+        return aware.astimezone(UTC)
     except (OverflowError, ValueError) as err:
         raise InvalidPeriod(f"{moment.isoformat()} is out of the calendar's range.") from err
-    return aware
 
 
 def timeline_page(
