@@ -17,7 +17,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from myphoto.photos.models import ApiToken, Photo
+from myphoto.photos.models import Album, ApiToken, Photo
+from myphoto.photos.services.albums import album_create
 from myphoto.photos.services.tokens import token_create
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.django_db
 THINGS = {
     "photo_id": ("photo", "trashed photo"),
     "token_id": ("token",),
+    "album_id": ("album",),
     "sha256": ("photo's content", "trashed photo's content"),
 }
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -37,7 +39,9 @@ def victims_things(other_user, make_photo) -> dict[str, UUID | str]:
     trashed, _ = make_photo("their trash.jpg", owner=other_user)
     Photo.objects.filter(pk=trashed.pk).update(deleted_at=timezone.now())
     token, _ = token_create(user=other_user, name="theirs")
+    album = album_create(owner=other_user, title="Their album", photo_ids=[photo.pk])
     return {
+        "album": album.pk,
         "photo": photo.pk,
         "trashed photo": trashed.pk,
         "token": token.pk,
@@ -46,10 +50,28 @@ def victims_things(other_user, make_photo) -> dict[str, UUID | str]:
     }
 
 
+def valid_body(operation: dict, components: dict, ids: list[str]) -> str | None:
+    """A JSON body the operation accepts, naming `ids` wherever it takes photo ids; so that
+    what answers is the lookup of the thing, not the validation of the body."""
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if not body:
+        return None
+    schema = components[body["schema"]["$ref"].rsplit("/", 1)[-1]]
+    values: dict[str, object] = {}
+    for name in schema.get("required", []):
+        kind = schema["properties"][name].get("type")
+        values[name] = {"array": ids, "string": "x", "integer": 1, "boolean": False}.get(kind)
+    if "ids" in schema.get("properties", {}):
+        values["ids"] = ids
+    return json.dumps(values)
+
+
 def untouched(things: dict[str, UUID | str]) -> None:
     assert Photo.objects.get(pk=things["photo"]).deleted_at is None
     assert Photo.objects.get(pk=things["trashed photo"]).deleted_at is not None
     assert ApiToken.objects.filter(pk=things["token"]).exists()
+    album = Album.objects.get(pk=things["album"])
+    assert (album.title, album.entries.count()) == ("Their album", 1)
 
 
 def page_routes(
@@ -93,20 +115,23 @@ def test_every_page_that_takes_an_id_is_a_404_for_another_users(client, victims_
 
 
 def test_every_api_route_that_takes_an_id_is_a_json_404_for_another_users(
-    api, client, victims_things
+    api, client, victims_things, make_photo
 ):
     schema = client.get("/api/v1/openapi.json").json()
+    components = schema["components"]["schemas"]
+    mine = [str(make_photo("mine.jpg")[0].pk)]
     called = 0
     for template, operations in schema["paths"].items():
         params = re.findall(r"{(\w+)}", template)
         if not params:
             continue
-        for method in operations:
+        for method, operation in operations.items():
+            body = valid_body(operation, components, mine)
             for param in params:
                 assert param in THINGS, f"{template} takes {param}: say whose in THINGS"
                 for thing in THINGS[param]:
                     url = template.replace(f"{{{param}}}", str(victims_things[thing]))
-                    answer = getattr(api, method)(url, content_type="application/json")
+                    answer = getattr(api, method)(url, body, content_type="application/json")
                     assert answer.status_code == 404, (method, url, answer.content[:200])
                     assert answer.json()["code"] == "not_found", (method, url)
                     assert str(victims_things[thing]) not in answer.content.decode()
@@ -128,10 +153,10 @@ def test_every_api_route_that_takes_ids_in_its_body_leaves_another_users_alone(
             if not body:
                 continue
             properties = components[body["schema"]["$ref"].rsplit("/", 1)[-1]].get("properties", {})
-            if "ids" not in properties:
-                continue
+            if "ids" not in properties or "{" in template:
+                continue  # with an id in the path, the test above calls it
             answer = getattr(api, method)(
-                template, json.dumps({"ids": theirs}), content_type="application/json"
+                template, valid_body(operation, components, theirs), content_type="application/json"
             )
             # The whole request is refused (404), or nothing of theirs is counted.
             assert answer.status_code in {200, 404}, (method, template, answer.content[:200])

@@ -184,3 +184,46 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class Album(models.Model):
+    """Photos put together by their owner; a photo may be in many albums."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="albums"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    # Chosen by the owner; None means the first photo added that is still there.
+    cover = models.ForeignKey(
+        Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "-created_at"], name="album_by_owner")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AlbumPhoto(models.Model):
+    """A photo in an album. A purged photo leaves its albums with it (CASCADE)."""
+
+    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="entries")
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="album_entries")
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["album", "photo"], name="album_photo_unique"),
+        ]
+        indexes = [models.Index(fields=["album", "added_at"], name="album_photo_by_added")]
+
+    def __str__(self) -> str:
+        return f"{self.photo_id} in {self.album_id}"

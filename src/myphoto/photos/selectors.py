@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime
 from itertools import islice
 from uuid import UUID
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, UUIDField
 from django.http import Http404
 from django.utils import timezone
 
-from .models import ApiToken, MonthCount, Photo, User
+from .models import Album, AlbumPhoto, ApiToken, MonthCount, Photo, User
 
 
 class InvalidCursor(ValueError):
@@ -132,9 +132,15 @@ def timeline_page(
     cursor: str | None = None,
     taken_after: datetime | None = None,
     taken_before: datetime | None = None,
+    album: Album | None = None,
 ) -> Page:
-    """Return one page of the user's timeline (trash excluded), newest taken first."""
+    """Return one page of the user's timeline (trash excluded), newest taken first.
+
+    With `album` (one the user may see: album_get_for_user), that album's photos.
+    """
     photos = Photo.objects.visible().filter(owner=user)
+    if album is not None:
+        photos = photos.filter(album_entries__album=album)
     if taken_after is not None:
         photos = photos.filter(taken_at__gte=usable_time(taken_after))
     if taken_before is not None:
@@ -221,3 +227,56 @@ def photos_missing_derivatives() -> QuerySet[Photo]:
 def tokens_get_for_user(*, user: User) -> QuerySet[ApiToken]:
     """The user's API tokens, newest first."""
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+@dataclass(frozen=True)
+class AlbumView:
+    """An album as its list and page show it: counted over the photos not in the trash."""
+
+    album: Album
+    photo_count: int
+    taken_from: datetime | None
+    taken_until: datetime | None
+    cover_photo: UUID | None
+
+
+def album_get_for_user(*, user: User, album_id: UUID | str) -> Album:
+    """Return the user's album, or raise Http404 (also for another user's album)."""
+    try:
+        return Album.objects.get(owner=user, pk=album_id)
+    except (Album.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such album.") from None
+
+
+def albums_view(albums: QuerySet[Album]) -> list[AlbumView]:
+    """Counts, dates and covers of these albums, in two queries whatever their number."""
+    shown = Q(entries__photo__deleted_at__isnull=True)
+    first = (
+        AlbumPhoto.objects.filter(album=OuterRef("pk"), photo__deleted_at__isnull=True)
+        .order_by("added_at", "id")
+        .values("photo")[:1]
+    )
+    facts = {
+        pk: (count, start, end, first_photo)
+        for pk, count, start, end, first_photo in albums.annotate(
+            photo_count=Count("entries", filter=shown),
+            taken_from=Min("entries__photo__taken_at", filter=shown),
+            taken_until=Max("entries__photo__taken_at", filter=shown),
+            first_photo=Subquery(first, output_field=UUIDField()),
+        ).values_list("pk", "photo_count", "taken_from", "taken_until", "first_photo")
+    }
+    views = []
+    for album in albums.select_related("cover", "owner"):
+        count, start, end, first_photo = facts[album.pk]
+        chosen = album.cover if album.cover is not None and not album.cover.in_trash else None
+        views.append(AlbumView(album, count, start, end, chosen.pk if chosen else first_photo))
+    return views
+
+
+def albums_for_user(*, user: User) -> list[AlbumView]:
+    """The user's albums, newest first."""
+    return albums_view(Album.objects.filter(owner=user).order_by("-created_at", "-id"))
+
+
+def album_view(album: Album) -> AlbumView:
+    return albums_view(Album.objects.filter(pk=album.pk))[0]

@@ -3,14 +3,14 @@
 auth.py     who is asking (bearer token or session)
 errors.py   every error as JSON, each domain error mapped to its status once
 schemas.py  what goes in and out, and how a photo is shaped
-photos.py, trash.py, uploads.py, tokens.py   the endpoints, each with a url_name
+photos.py, trash.py, uploads.py, tokens.py, albums.py   the endpoints, each with a url_name
 """
 
 from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import errors, photos, tokens, trash, uploads
+from . import albums, errors, photos, tokens, trash, uploads
 from .auth import BearerTokenAuth, SessionAuth, for_users_only
 
 api = NinjaAPI(
@@ -28,3 +28,4 @@ api.add_router("", photos.router)
 api.add_router("", trash.router)
 api.add_router("", uploads.router)
 api.add_router("", tokens.router)
+api.add_router("", albums.router)

@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ..limits import UploadTooLarge
 from ..responses import RangeNotSatisfiable, TooManyForOneZip
 from ..selectors import InvalidCursor, InvalidPeriod
+from ..services.albums import NotInAlbum
 from ..services.direct_upload import DirectUploadNotFound, DirectUploadUnavailable
 from ..services.upload import UploadRejected
 from ..storage import ObjectMissing, StorageUnavailable
@@ -32,6 +33,7 @@ class ApiError(Exception):
 _DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     InvalidCursor: (400, "invalid_cursor"),
     InvalidPeriod: (400, "invalid"),
+    NotInAlbum: (400, "invalid"),
     TooManyForOneZip: (400, "too_many_photos"),
     DirectUploadNotFound: (404, "not_found"),
     DirectUploadUnavailable: (409, "direct_upload_unavailable"),

@@ -45,17 +45,19 @@ def photos_upload(
     return Status(201, {"items": [photo_out(r.photo, duplicate=r.duplicate) for r in results]})
 
 
-@router.get("/photos", response={200: PhotoListOut, **errors(400)}, url_name="photos-list")
+@router.get("/photos", response={200: PhotoListOut, **errors(400, 404)}, url_name="photos-list")
 def photos_list(
     request: ApiRequest,
     limit: QueryEx[int, P(ge=1, le=500)] = 100,
     cursor: str | None = None,
     taken_after: datetime | None = None,
     taken_before: datetime | None = None,
+    album: UUID | None = None,
 ) -> dict[str, Any]:
     """The timeline: newest taken first, trash excluded, paged by `next_cursor`.
 
-    `taken_after` (inclusive) and `taken_before` (exclusive) narrow it to a period.
+    `taken_after` (inclusive) and `taken_before` (exclusive) narrow it to a period,
+    `album` to one of my albums (another's: 404).
     """
     page = selectors.timeline_page(
         user=request.auth,
@@ -63,6 +65,7 @@ def photos_list(
         cursor=cursor,
         taken_after=taken_after,
         taken_before=taken_before,
+        album=(selectors.album_get_for_user(user=request.auth, album_id=album) if album else None),
     )
     return page_out(page)
 

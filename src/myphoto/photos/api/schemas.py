@@ -11,7 +11,7 @@ from pydantic import Field
 
 from ..links import photo_path
 from ..models import ApiToken, Photo
-from ..selectors import Page
+from ..selectors import AlbumView, Page
 
 # A request may name this many photos (delete, restore, zip; a zip is also
 # bounded by MYPHOTO_ZIP_MAX_PHOTOS).
@@ -188,4 +188,64 @@ def token_out(token: ApiToken) -> dict[str, Any]:
         "prefix": token.prefix,
         "created_at": token.created_at,
         "last_used_at": token.last_used_at,
+    }
+
+
+class AlbumIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    ids: list[UUID] = Field(default_factory=list, max_length=MAX_IDS_PER_REQUEST)
+
+
+class AlbumPatchIn(Schema):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
+    cover_photo: UUID | None = None
+
+
+class AlbumOut(Schema):
+    id: UUID
+    title: str
+    description: str
+    cover_photo: UUID | None
+    cover_thumbnail_url: str | None
+    photo_count: int
+    taken_from: datetime | None
+    taken_until: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    owner: str
+    role: str
+
+
+class AlbumListOut(Schema):
+    items: list[AlbumOut]
+
+
+class CountAdded(Schema):
+    added: int
+
+
+class CountRemoved(Schema):
+    removed: int
+
+
+def album_out(view: AlbumView) -> dict[str, Any]:
+    album = view.album
+    cover = view.cover_photo
+    return {
+        "id": album.pk,
+        "title": album.title,
+        "description": album.description,
+        "cover_photo": cover,
+        "cover_thumbnail_url": (
+            f"{photo_path('api:photo-thumbnail', cover)}?size=sm" if cover else None
+        ),
+        "photo_count": view.photo_count,
+        "taken_from": view.taken_from,
+        "taken_until": view.taken_until,
+        "created_at": album.created_at,
+        "updated_at": album.updated_at,
+        "owner": album.owner.username,
+        "role": "owner",
     }

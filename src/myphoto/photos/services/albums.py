@@ -1,0 +1,100 @@
+"""Albums: make them, change them, put photos in and take them out. Photos stay where they are."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Album, AlbumPhoto, User
+from ..selectors import in_batches, photos_get_for_user
+
+
+class NotInAlbum(ValueError):
+    """The photo chosen as the cover is not in the album."""
+
+
+def album_create(
+    *, owner: User, title: str, description: str = "", photo_ids: Iterable[UUID] = ()
+) -> Album:
+    """A new album of the owner's, with these of their photos in it (all or nothing)."""
+    photos = photos_get_for_user(user=owner, photo_ids=photo_ids)
+    with transaction.atomic():
+        album = Album.objects.create(owner=owner, title=title, description=description)
+        _add(album, [photo.pk for photo in photos], added_by=owner)
+    return album
+
+
+def album_update(
+    *,
+    album: Album,
+    title: str | None = None,
+    description: str | None = None,
+    cover_photo: UUID | None = None,
+) -> Album:
+    """Rename, describe or choose the cover (a photo in the album, not in the trash)."""
+    if title is not None:
+        album.title = title
+    if description is not None:
+        album.description = description
+    if cover_photo is not None:
+        if not AlbumPhoto.objects.filter(
+            album=album, photo_id=cover_photo, photo__deleted_at__isnull=True
+        ).exists():
+            raise NotInAlbum("The cover must be a photo of the album.")
+        album.cover_id = cover_photo
+    album.updated_at = timezone.now()
+    album.save()
+    return album
+
+
+def album_delete(*, album: Album) -> None:
+    """Delete the album; its photos stay in the library."""
+    album.delete()
+
+
+def album_add_photos(*, album: Album, user: User, photo_ids: Iterable[UUID]) -> int:
+    """Add the user's photos (all or nothing: one that is not theirs is a 404); return how many
+    were not there already."""
+    photos = photos_get_for_user(user=user, photo_ids=photo_ids)
+    with transaction.atomic():
+        added = _add(album, [photo.pk for photo in photos], added_by=user)
+        Album.objects.filter(pk=album.pk).update(updated_at=timezone.now())
+    return added
+
+
+def album_remove_photos(*, album: Album, user: User, photo_ids: Iterable[UUID]) -> int:
+    """Take the user's photos out of the album (a 404 if one is not theirs); return how many
+    were in it."""
+    photos = photos_get_for_user(user=user, photo_ids=photo_ids)
+    ids = [photo.pk for photo in photos]
+    removed = 0
+    with transaction.atomic():
+        for batch in in_batches(ids):
+            removed += AlbumPhoto.objects.filter(album=album, photo_id__in=batch).delete()[0]
+        changes = {"updated_at": timezone.now()}
+        Album.objects.filter(pk=album.pk).update(**changes)
+        # A cover taken out of the album is no longer its cover.
+        Album.objects.filter(pk=album.pk, cover_id__in=ids).update(cover=None)
+    return removed
+
+
+def _add(album: Album, photo_ids: list[UUID], *, added_by: User) -> int:
+    added = 0
+    for batch in in_batches(photo_ids):
+        there = set(
+            AlbumPhoto.objects.filter(album=album, photo_id__in=batch).values_list(
+                "photo_id", flat=True
+            )
+        )
+        new = [
+            AlbumPhoto(album=album, photo_id=photo_id, added_by=added_by)
+            for photo_id in batch
+            if photo_id not in there
+        ]
+        # A concurrent add of the same photo is harmless: the constraint keeps one row.
+        AlbumPhoto.objects.bulk_create(new, ignore_conflicts=True)
+        added += len(new)
+    return added
