@@ -174,3 +174,25 @@ def test_titles_must_be_given_and_short(api):
     assert post(api, "/api/v1/albums", {"title": ""}).status_code == 400
     assert post(api, "/api/v1/albums", {"title": "x" * 201}).status_code == 400
     assert post(api, "/api/v1/albums", {"title": "x" * 200}).status_code == 201
+
+
+def test_an_albums_months_are_counted_in_the_librarys_time_zone(api, make_photo, settings):
+    settings.TIME_ZONE = "Asia/Seoul"
+    taken = [
+        datetime(2023, 10, 31, 20, tzinfo=UTC),  # 1 November in Seoul
+        datetime(2023, 10, 15, 12, tzinfo=UTC),
+        datetime(2023, 10, 16, 12, tzinfo=UTC),
+        datetime(2022, 1, 1, 12, tzinfo=UTC),  # in the library, not in the album
+    ]
+    photos = [make_photo(f"{n}.jpg")[0] for n in range(len(taken))]
+    for photo, moment in zip(photos, taken, strict=True):
+        retake(Photo.objects.filter(pk=photo.pk), moment)
+    album = post(api, "/api/v1/albums", {"title": "A", "ids": [str(p.pk) for p in photos[:3]]})
+    album_id = album.json()["id"]
+    api.delete(f"/api/v1/photos/{photos[2].pk}")  # the trash leaves the album's months too
+
+    buckets = api.get("/api/v1/timeline/buckets", {"album": album_id}).json()["buckets"]
+    elsewhere = api.get("/api/v1/timeline/buckets", {"album": str(photos[0].pk)})
+
+    assert buckets == [{"month": "2023-11", "count": 1}, {"month": "2023-10", "count": 1}]
+    assert elsewhere.status_code == 404

@@ -243,6 +243,38 @@ def test_download_since_a_date(logged_in, make_photo, tmp_path):
     assert [p.name for p in (tmp_path / "b").rglob("*.jpg")] == ["new.jpg"]
 
 
+def test_upload_into_an_album_then_download_only_that_album(
+    logged_in, make_photo, tmp_path, capsys
+):
+    from myphoto.photos.models import Album
+
+    make_photo("elsewhere.jpg")
+    folder = tmp_path / "trip"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"day{n}.jpg").write_bytes(images.jpeg(seed=100 + n))
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "day0 again.jpg").write_bytes(images.jpeg(seed=100))
+
+    assert myphoto(["upload", str(folder), "--album", "Trip"]) == 0
+    # Photos already there are put in the album too; the album is found by its title.
+    assert myphoto(["upload", str(folder), str(tmp_path / "more"), "--album", "Trip"]) == 0
+
+    output = capsys.readouterr().out
+    assert "Album 'Trip': 3 photo(s) added." in output
+    assert "Album 'Trip': 0 photo(s) added." in output
+    album = Album.objects.get()
+    assert (album.title, album.entries.count()) == ("Trip", 3)
+    assert myphoto(["download", str(tmp_path / "mirror"), "--album", "Trip"]) == 0
+    assert sorted(p.name for p in (tmp_path / "mirror").rglob("*.jpg")) == [
+        "day0.jpg",
+        "day1.jpg",
+        "day2.jpg",
+    ]
+    assert myphoto(["download", str(tmp_path / "none"), "--album", "Nope"]) == 1
+    assert "You have no album called 'Nope'." in capsys.readouterr().err
+
+
 def test_ls_rm_restore_speak_json(logged_in, make_photo, capsys):
     photo, _ = make_photo("one.jpg")
 

@@ -141,14 +141,18 @@ def download(
     dest: Path,
     *,
     since: datetime | None = None,
+    album_id: str | None = None,
     jobs: int = 4,
     console: Console | None = None,
 ) -> Report:
-    """Mirror the library into `dest`; resume partial files; never leave a half file."""
+    """Mirror the library (or one album) into `dest`; resume partial files; never leave a
+    half file."""
     console = console or Console(stderr=True)
     report = Report()
     stop = threading.Event()
-    params = {"taken_after": since.isoformat()} if since else {}
+    params: dict[str, str] = {"taken_after": since.isoformat()} if since else {}
+    if album_id:
+        params["album"] = album_id
     planned = plan(server.photos(**params), dest)
     sources = _Sources(server, planned)
 

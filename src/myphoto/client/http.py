@@ -216,6 +216,23 @@ class Server:
         """Raise unless the URL is a MyPhoto server and the token is accepted."""
         self.request("GET", "/photos", params={"limit": 1})
 
+    def album_named(self, title: str, *, create: bool = False) -> str:
+        """The id of my album with this title (the newest, if several), made if asked."""
+        for album in self.json("GET", "/albums")["items"]:
+            if album["title"] == title and album["role"] == "owner":
+                return str(album["id"])
+        if not create:
+            raise ClientError(f"You have no album called {title!r}.")
+        return str(self.json("POST", "/albums", json={"title": title})["id"])
+
+    def add_to_album(self, album_id: str, photo_ids: list[str]) -> int:
+        """Put the photos in the album, 10,000 a request; return how many were new there."""
+        added = 0
+        for start in range(0, len(photo_ids), 10_000):
+            batch = photo_ids[start : start + 10_000]
+            added += self.json("POST", f"/albums/{album_id}/photos", json={"ids": batch})["added"]
+        return int(added)
+
     def photos(self, **params: Any) -> Iterator[dict[str, Any]]:
         """Every photo of the timeline, following the pages."""
         cursor = None

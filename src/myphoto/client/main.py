@@ -40,11 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
     upload_command.add_argument(
         "-j", "--jobs", type=int, default=4, help="files at once (default 4)"
     )
+    upload_command.add_argument(
+        "--album",
+        metavar="TITLE",
+        help="put the photos (also those already there) in this album, made if need be",
+    )
 
     download_command = sub.add_parser("download", help="mirror the library into DEST/YYYY/MM/")
     download_command.add_argument("dest", type=Path, metavar="DEST")
     download_command.add_argument("--since", type=_date, help="only photos taken on or after DATE")
-    download_command.add_argument("--album", help="only this album's photos")
+    download_command.add_argument("--album", metavar="TITLE", help="only this album's photos")
     download_command.add_argument(
         "-j", "--jobs", type=int, default=4, help="files at once (default 4)"
     )
@@ -182,13 +187,20 @@ def main(argv: list[str]) -> int:
         if args.command == "upload":
             with _server(args.jobs * 2) as server:
                 server.check()
-                return _summary(upload.upload(server, args.paths, jobs=args.jobs), "uploaded", out)
+                # Made first: a title the server refuses stops the run before any upload.
+                album = server.album_named(args.album, create=True) if args.album else None
+                report = upload.upload(server, args.paths, jobs=args.jobs)
+                if album is not None:
+                    added = server.add_to_album(album, report.photo_ids)
+                    out.print(f"Album {args.album!r}: {added} photo(s) added.", highlight=False)
+            return _summary(report, "uploaded", out)
         if args.command == "download":
-            if args.album:
-                raise ClientError("Albums are not on this server yet: leave out --album.")
             with _server(args.jobs * 2) as server:
                 server.check()
-                report = download.download(server, args.dest, since=args.since, jobs=args.jobs)
+                album = server.album_named(args.album) if args.album else None
+                report = download.download(
+                    server, args.dest, since=args.since, album_id=album, jobs=args.jobs
+                )
             return _summary(report, "downloaded", out)
         return {"ls": _ls, "rm": _rm, "restore": _restore}[args.command](args, out)
     except config.NotLoggedIn as error:

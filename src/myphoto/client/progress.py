@@ -34,6 +34,8 @@ class Report:
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     bytes_sent: int = 0
+    # The server's ids of the files uploaded or found there already.
+    photo_ids: list[str] = field(default_factory=list)
     interrupted: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

@@ -37,7 +37,9 @@ def upload(
                 """Send the file unless the server has it; return whether it was new."""
                 digest = files.sha256_of(photo.path)
                 try:
-                    server.request("GET", f"/photos/by-hash/{digest}")
+                    known = server.json("GET", f"/photos/by-hash/{digest}")
+                    with report.lock:
+                        report.photo_ids.append(str(known["id"]))
                     return False
                 except ApiError as err:
                     if err.status != 404:
@@ -48,9 +50,11 @@ def upload(
                         "/photos",
                         files={"file": (photo.path.name, Counting(source, moved.advance))},
                     )
+                item = answer["items"][0]
                 with report.lock:
                     report.bytes_sent += photo.size
-                return not answer["items"][0]["duplicate"]
+                    report.photo_ids.append(str(item["id"]))
+                return not item["duplicate"]
 
             outcome: list[Any]
             entry: object

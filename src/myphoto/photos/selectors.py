@@ -12,6 +12,7 @@ from itertools import islice
 from uuid import UUID
 
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, UUIDField
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -200,14 +201,34 @@ class MonthBucket:
     count: int
 
 
-def timeline_buckets(*, user: User) -> list[MonthBucket]:
-    """How many photos each month of the timeline holds, newest month first."""
+def timeline_buckets(*, user: User, album: Album | None = None) -> list[MonthBucket]:
+    """How many photos each month of the timeline (or of the album) holds, newest first."""
+    if album is not None:
+        return album_buckets(album)
     rows = (
         MonthCount.objects.filter(owner=user, count__gt=0)
         .order_by("-month")
         .values_list("month", "count")
     )
     return [MonthBucket(month, count) for month, count in rows]
+
+
+def album_buckets(album: Album) -> list[MonthBucket]:
+    """An album's months, counted from its rows (in the library's time zone)."""
+    rows = (
+        Photo.objects.visible()
+        .filter(album_entries__album=album)
+        .annotate(month=TruncMonth("taken_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by("-month")
+        .values_list("month", "count")
+    )
+    return [MonthBucket(_as_date(month), count) for month, count in rows]
+
+
+def _as_date(month: datetime | date) -> date:
+    return month.date() if isinstance(month, datetime) else month
 
 
 def photo_get_by_hash(*, user: User, sha256: str) -> Photo:

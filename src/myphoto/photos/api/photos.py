@@ -71,14 +71,18 @@ def photos_list(
 
 
 @router.get(
-    "/timeline/buckets", response={200: BucketsOut, **errors()}, url_name="timeline-buckets"
+    "/timeline/buckets", response={200: BucketsOut, **errors(404)}, url_name="timeline-buckets"
 )
-def timeline_buckets(request: ApiRequest) -> dict[str, Any]:
+def timeline_buckets(request: ApiRequest, album: UUID | None = None) -> dict[str, Any]:
     """How many photos each month holds, newest first, in the library's time zone.
 
-    To jump to a month, ask `GET /photos?taken_before=` the first instant of the next.
+    `album` counts one of my albums (another's: 404). To jump to a month, ask
+    `GET /photos?taken_before=` the first instant of the next.
     """
-    buckets = selectors.timeline_buckets(user=request.auth)
+    buckets = selectors.timeline_buckets(
+        user=request.auth,
+        album=selectors.album_get_for_user(user=request.auth, album_id=album) if album else None,
+    )
     return {"buckets": [{"month": f"{b.month:%Y-%m}", "count": b.count} for b in buckets]}
 
 
