@@ -171,15 +171,16 @@ def make_photo(user, after_commit):
 
 
 def retake(photos, taken_at) -> None:
-    """Move photos (a queryset) to another capture time, keeping the month counts right.
+    """Move photos (a queryset) to another capture time, keeping month counts and albums right.
 
     Tests lay out timelines this way; uploads through the service count photos in
     the month their EXIF gives (or now).
     """
-    from myphoto.photos.models import User
+    from myphoto.photos.models import AlbumPhoto, User
     from myphoto.photos.services.counts import month_counts_rebuild
 
     owners = set(photos.values_list("owner", flat=True))
+    AlbumPhoto.objects.filter(photo__in=photos).update(taken_at=taken_at)
     photos.update(taken_at=taken_at)
     for owner in User.objects.filter(pk__in=owners):
         month_counts_rebuild(owner=owner)

@@ -19,13 +19,14 @@ from bulk import bulk_photos
 from django.db import connection
 from django.test import Client
 
-from myphoto.photos.models import Photo
+from myphoto.photos.models import Album, AlbumPhoto, Photo
 from myphoto.photos.selectors import encode_cursor
 
 pytestmark = pytest.mark.django_db
 LIBRARY = 20_000
 TRASHED = 2_000
 PHOTO_TABLE = Photo._meta.db_table
+ALBUM_PHOTO_TABLE = AlbumPhoto._meta.db_table
 
 
 @pytest.fixture
@@ -36,6 +37,34 @@ def big_library(user, other_user):
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {PHOTO_TABLE}")
     return user
+
+
+@pytest.fixture
+def big_album(big_library, other_user):
+    """Every other photo of the big library (trash included) in one album; a small album of
+    another user's beside it."""
+    album = Album.objects.create(owner=big_library, title="Half of it")
+    photos = Photo.objects.filter(owner=big_library).order_by("taken_at")[::2]
+    AlbumPhoto.objects.bulk_create(
+        [
+            AlbumPhoto(
+                album=album,
+                photo=photo,
+                taken_at=photo.taken_at,
+                photo_in_trash=photo.deleted_at is not None,
+            )
+            for photo in photos
+        ],
+        batch_size=2000,
+    )
+    theirs = Album.objects.create(owner=other_user, title="Theirs")
+    some = Photo.objects.filter(owner=other_user)[:100]
+    AlbumPhoto.objects.bulk_create(
+        [AlbumPhoto(album=theirs, photo=photo, taken_at=photo.taken_at) for photo in some]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {ALBUM_PHOTO_TABLE}")
+    return album
 
 
 class Captured:
@@ -70,11 +99,11 @@ def postgres_problems(sql: str, params: Any) -> list[str]:
 
     def walk(node: dict) -> None:
         kind = node["Node Type"]
-        if kind == "Seq Scan" and node.get("Relation Name") == PHOTO_TABLE:
-            problems.append(f"Seq Scan on {PHOTO_TABLE}")
+        if kind == "Seq Scan" and node.get("Relation Name") in (PHOTO_TABLE, ALBUM_PHOTO_TABLE):
+            problems.append(f"Seq Scan on {node['Relation Name']}")
         if "Sort" in kind:  # Sort, Incremental Sort
             problems.append(f"{kind} on {node.get('Sort Key')}")
-        if node.get("Relation Name") == PHOTO_TABLE:
+        if node.get("Relation Name") in (PHOTO_TABLE, ALBUM_PHOTO_TABLE):
             discarded = node.get("Rows Removed by Filter", 0) * node.get("Actual Loops", 1)
             if discarded > MAX_DISCARDED:
                 problems.append(f"{kind} read and discarded {discarded} rows")
@@ -89,13 +118,19 @@ def sqlite_problems(sql: str, params: Any) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         steps = [row[-1] for row in cursor.fetchall()]
+    tables = (PHOTO_TABLE, ALBUM_PHOTO_TABLE)
     problems = [
         step
         for step in steps
-        if "TEMP B-TREE" in step or (step.startswith("SCAN") and PHOTO_TABLE in step)
+        if "TEMP B-TREE" in step
+        or (step.startswith("SCAN") and any(table in step for table in tables))
     ]
     bounded = '"taken_at" <' in sql or '"taken_at" >' in sql
-    searches = [step for step in steps if step.startswith("SEARCH") and PHOTO_TABLE in step]
+    searches = [
+        step
+        for step in steps
+        if step.startswith("SEARCH") and any(table in step for table in tables)
+    ]
     if bounded and "ORDER BY" in sql and not any("taken_at" in step for step in searches):
         problems.append(f"the bound on taken_at is not an index search: {searches}")
     return problems
@@ -117,9 +152,13 @@ def deep_cursor(owner) -> str:
     return encode_cursor(deep)
 
 
-def test_every_timeline_shaped_read_seeks(big_library, client, api):
+def test_every_timeline_shaped_read_seeks(big_library, big_album, client, api):
     cursor = deep_cursor(big_library)
+    album = f"/api/v1/photos?album={big_album.pk}"
     shapes = {
+        "API album page 1": (api, f"{album}&limit=100", {}),
+        "API album deep page": (api, f"{album}&limit=100&cursor={cursor}", {}),
+        "API album month jump": (api, f"{album}&taken_before=2014-03-01T00:00:00Z", {}),
         "API page 1": (api, "/api/v1/photos?limit=100", {}),
         "API deep page": (api, f"/api/v1/photos?limit=100&cursor={cursor}", {}),
         "API month jump": (api, "/api/v1/photos?taken_before=2014-03-01T00:00:00Z", {}),

@@ -210,7 +210,12 @@ class Album(models.Model):
 
 
 class AlbumPhoto(models.Model):
-    """A photo in an album. A purged photo leaves its albums with it (CASCADE)."""
+    """A photo in an album. A purged photo leaves its albums with it (CASCADE).
+
+    The photo's capture time and trash state are copied here, in the same
+    transaction as each change to them (adding, trash, restore), so that an
+    album pages by its own index like the timeline, never sorting its photos.
+    """
 
     album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="entries")
     photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="album_entries")
@@ -218,12 +223,21 @@ class AlbumPhoto(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    taken_at = models.DateTimeField()
+    photo_in_trash = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["album", "photo"], name="album_photo_unique"),
         ]
-        indexes = [models.Index(fields=["album", "added_at"], name="album_photo_by_added")]
+        indexes = [
+            models.Index(fields=["album", "added_at"], name="album_photo_by_added"),
+            models.Index(
+                fields=["album", "-taken_at", "-photo"],
+                condition=Q(photo_in_trash=False),
+                name="album_timeline",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.photo_id} in {self.album_id}"

@@ -139,14 +139,37 @@ def timeline_page(
 
     With `album` (one the user may see: album_get_for_user), that album's photos.
     """
-    photos = Photo.objects.visible().filter(owner=user)
     if album is not None:
-        photos = photos.filter(album_entries__album=album)
+        return _album_page(album, limit, cursor, taken_after, taken_before)
+    photos = Photo.objects.visible().filter(owner=user)
     if taken_after is not None:
         photos = photos.filter(taken_at__gte=usable_time(taken_after))
     if taken_before is not None:
         photos = photos.filter(taken_at__lt=usable_time(taken_before))
     return _keyset_page(photos, limit=limit, cursor=cursor)
+
+
+def _album_page(
+    album: Album,
+    limit: int,
+    cursor: str | None,
+    taken_after: datetime | None,
+    taken_before: datetime | None,
+) -> Page:
+    """An album's photos as the timeline pages them, by the album's own index."""
+    entries = AlbumPhoto.objects.filter(album=album, photo_in_trash=False)
+    if taken_after is not None:
+        entries = entries.filter(taken_at__gte=usable_time(taken_after))
+    if taken_before is not None:
+        entries = entries.filter(taken_at__lt=usable_time(taken_before))
+    if cursor:
+        taken_at, photo_id = decode_cursor(cursor)
+        entries = entries.filter(taken_at__lte=taken_at).filter(
+            Q(taken_at__lt=taken_at) | Q(photo_id__lt=photo_id)
+        )
+    found = list(entries.select_related("photo").order_by("-taken_at", "-photo")[: limit + 1])
+    items = [entry.photo for entry in found[:limit]]
+    return Page(items, encode_cursor(items[-1]) if len(found) > limit else None)
 
 
 def _newer_than(photos: QuerySet[Photo], cursor: str) -> QuerySet[Photo]:
@@ -216,8 +239,7 @@ def timeline_buckets(*, user: User, album: Album | None = None) -> list[MonthBuc
 def album_buckets(album: Album) -> list[MonthBucket]:
     """An album's months, counted from its rows (in the library's time zone)."""
     rows = (
-        Photo.objects.visible()
-        .filter(album_entries__album=album)
+        AlbumPhoto.objects.filter(album=album, photo_in_trash=False)
         .annotate(month=TruncMonth("taken_at", tzinfo=timezone.get_current_timezone()))
         .values("month")
         .annotate(count=Count("id"))
@@ -271,9 +293,9 @@ def album_get_for_user(*, user: User, album_id: UUID | str) -> Album:
 
 def albums_view(albums: QuerySet[Album]) -> list[AlbumView]:
     """Counts, dates and covers of these albums, in two queries whatever their number."""
-    shown = Q(entries__photo__deleted_at__isnull=True)
+    shown = Q(entries__photo_in_trash=False)
     first = (
-        AlbumPhoto.objects.filter(album=OuterRef("pk"), photo__deleted_at__isnull=True)
+        AlbumPhoto.objects.filter(album=OuterRef("pk"), photo_in_trash=False)
         .order_by("added_at", "id")
         .values("photo")[:1]
     )
@@ -281,8 +303,8 @@ def albums_view(albums: QuerySet[Album]) -> list[AlbumView]:
         pk: (count, start, end, first_photo)
         for pk, count, start, end, first_photo in albums.annotate(
             photo_count=Count("entries", filter=shown),
-            taken_from=Min("entries__photo__taken_at", filter=shown),
-            taken_until=Max("entries__photo__taken_at", filter=shown),
+            taken_from=Min("entries__taken_at", filter=shown),
+            taken_until=Max("entries__taken_at", filter=shown),
             first_photo=Subquery(first, output_field=UUIDField()),
         ).values_list("pk", "photo_count", "taken_from", "taken_until", "first_photo")
     }

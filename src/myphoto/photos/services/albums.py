@@ -8,8 +8,8 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Album, AlbumPhoto, User
-from ..selectors import in_batches, photos_get_for_user
+from ..models import Album, AlbumPhoto, Photo, User
+from ..selectors import ID_BATCH, in_batches, photos_get_for_user
 
 
 class NotInAlbum(ValueError):
@@ -23,7 +23,7 @@ def album_create(
     photos = photos_get_for_user(user=owner, photo_ids=photo_ids)
     with transaction.atomic():
         album = Album.objects.create(owner=owner, title=title, description=description)
-        _add(album, [photo.pk for photo in photos], added_by=owner)
+        _add(album, photos, added_by=owner)
     return album
 
 
@@ -60,7 +60,7 @@ def album_add_photos(*, album: Album, user: User, photo_ids: Iterable[UUID]) -> 
     were not there already."""
     photos = photos_get_for_user(user=user, photo_ids=photo_ids)
     with transaction.atomic():
-        added = _add(album, [photo.pk for photo in photos], added_by=user)
+        added = _add(album, photos, added_by=user)
         Album.objects.filter(pk=album.pk).update(updated_at=timezone.now())
     return added
 
@@ -81,18 +81,20 @@ def album_remove_photos(*, album: Album, user: User, photo_ids: Iterable[UUID]) 
     return removed
 
 
-def _add(album: Album, photo_ids: list[UUID], *, added_by: User) -> int:
+def _add(album: Album, photos: list[Photo], *, added_by: User) -> int:
+    """Add visible photos (their capture time copied for the album's index)."""
     added = 0
-    for batch in in_batches(photo_ids):
+    for start in range(0, len(photos), ID_BATCH):
+        batch = photos[start : start + ID_BATCH]
         there = set(
-            AlbumPhoto.objects.filter(album=album, photo_id__in=batch).values_list(
-                "photo_id", flat=True
-            )
+            AlbumPhoto.objects.filter(
+                album=album, photo_id__in=[photo.pk for photo in batch]
+            ).values_list("photo_id", flat=True)
         )
         new = [
-            AlbumPhoto(album=album, photo_id=photo_id, added_by=added_by)
-            for photo_id in batch
-            if photo_id not in there
+            AlbumPhoto(album=album, photo=photo, added_by=added_by, taken_at=photo.taken_at)
+            for photo in batch
+            if photo.pk not in there
         ]
         # A concurrent add of the same photo is harmless: the constraint keeps one row.
         AlbumPhoto.objects.bulk_create(new, ignore_conflicts=True)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Photo, PhotoQuerySet, User
+from ..models import AlbumPhoto, Photo, PhotoQuerySet, User
 from ..selectors import in_batches
 from ..storage import get_storage
 from .counts import month_counts_change
@@ -35,9 +35,12 @@ def _move(*, owner: User, photo_ids: Iterable[UUID], to_trash: bool) -> int:
             )
             if not rows:
                 continue
-            Photo.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+            moving = [pk for pk, _ in rows]
+            Photo.objects.filter(pk__in=moving).update(
                 deleted_at=timezone.now() if to_trash else None
             )
+            # Every album view leaves out the trash by this copy of the state.
+            AlbumPhoto.objects.filter(photo_id__in=moving).update(photo_in_trash=to_trash)
             month_counts_change(
                 owner_id=owner.pk, taken=(taken for _, taken in rows), by=-1 if to_trash else 1
             )
