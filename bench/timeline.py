@@ -7,7 +7,8 @@ For each library: a fresh database seeded in bulk with one user's photos (20
 years of them, 1% in the trash; their thumbnails point at two real small
 files), `myphoto serve` with its defaults (2 gunicorn workers, 8 threads), then
 one client's p50/p95 of the API's first page, a page from a cursor in the
-middle, a month jump, the month buckets and the HTML page, the queries each
+middle, a month jump, the month buckets, an album of 10,000 of the photos
+(its first page, a page from its middle, its buckets) and the HTML page, the queries each
 request makes, and the pages per second that 20 concurrent clients get from
 `wrk` (Debian's `wrk`; a Python load generator where it is missing, which
 competes with the server for the two cores).
@@ -102,9 +103,36 @@ def seed(size: int) -> tuple[str, str]:
         """
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
+    seed_album(user, size)
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     month_counts_rebuild(owner=user)
     return token, user.username
+
+
+ALBUM_PHOTOS = 10_000
+
+
+def seed_album(user, size: int) -> None:
+    """An album of 10,000 of the photos, spread over the 20 years (the trash included)."""
+    from django.db import connection
+
+    from myphoto.photos.models import Album
+
+    album = Album.objects.create(owner=user, title="Every so often")
+    album_id = str(album.pk) if connection.vendor == "postgresql" else album.pk.hex
+    every = max(1, size // ALBUM_PHOTOS)
+    sql = """
+        INSERT INTO photos_albumphoto (album_id, photo_id, added_at, added_by_id, taken_at,
+            photo_in_trash)
+        SELECT %(album)s, id, taken_at, owner_id, taken_at, deleted_at IS NOT NULL
+        FROM (SELECT id, owner_id, taken_at, deleted_at,
+                     ROW_NUMBER() OVER (ORDER BY taken_at) AS n
+              FROM photos_photo WHERE owner_id = %(owner)s) AS numbered
+        WHERE n %% %(every)s = 0
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"album": album_id, "owner": user.pk, "every": every})
 
 
 def write_thumbnails(media: Path) -> None:
@@ -139,13 +167,21 @@ def serve(env: dict[str, str]) -> tuple[str, subprocess.Popen]:
 
 def targets(user_name: str) -> dict[str, str]:
     """The URLs to time: their paths, with a cursor from the middle and a month jump."""
-    from myphoto.photos.models import Photo
+    from myphoto.photos.models import Album, Photo
     from myphoto.photos.selectors import encode_cursor
 
     visible = Photo.objects.visible().filter(owner__username=user_name)
     middle = visible.order_by("-taken_at", "-id")[visible.count() // 2]
     month = middle.taken_at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    album = Album.objects.get(owner__username=user_name)
+    in_album = album.entries.filter(photo_in_trash=False).order_by("-taken_at", "-photo")
+    album_middle = in_album[in_album.count() // 2].photo
     return {
+        "API album page 1": f"/api/v1/photos?limit=100&album={album.pk}",
+        "API album page from its middle": (
+            f"/api/v1/photos?limit=100&album={album.pk}&cursor={encode_cursor(album_middle)}"
+        ),
+        "API album buckets": f"/api/v1/timeline/buckets?album={album.pk}",
         "API page 1": "/api/v1/photos?limit=100",
         "API page from a cursor in the middle": (
             f"/api/v1/photos?limit=100&cursor={encode_cursor(middle)}"
