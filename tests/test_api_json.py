@@ -100,3 +100,37 @@ def test_the_openapi_schema_documents_each_operations_errors(client):
     assert {"200", "401", "404"} <= set(detail)
     upload = schema["paths"]["/api/v1/photos"]["post"]["responses"]
     assert {"201", "400", "413", "415", "503"} <= set(upload)
+
+
+def test_no_text_field_of_any_body_takes_a_nul_character(api, client):
+    """PostgreSQL text cannot hold NUL: every stored string says so with a 400, not a 500."""
+    schema = client.get("/api/v1/openapi.json").json()
+    components = schema["components"]["schemas"]
+    tried = []
+    for template, operations in schema["paths"].items():
+        if "{" in template:
+            continue
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if not body:
+                continue
+            model = components[body["schema"]["$ref"].rsplit("/", 1)[-1]]
+            fields = model.get("properties", {})
+            valid = {
+                name: {"string": "x", "integer": 1, "array": []}.get(fields[name].get("type"))
+                for name in model.get("required", [])
+            }
+            for name, field in fields.items():
+                kinds = [field.get("type")] + [
+                    option.get("type") for option in field.get("anyOf", [])
+                ]
+                if "string" not in kinds or field.get("format") == "uuid":
+                    continue
+                answer = getattr(api, method)(
+                    template,
+                    json.dumps({**valid, name: "before\x00after"}),
+                    content_type="application/json",
+                )
+                assert_json_error(answer, 400, "invalid")
+                tried.append(f"{method} {template} {name}")
+    assert len(tried) >= 5, tried

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from ..links import photo_path
 from ..models import ApiToken, Photo
@@ -17,6 +17,17 @@ from ..selectors import AlbumView, Page
 # bounded by MYPHOTO_ZIP_MAX_PHOTOS).
 MAX_IDS_PER_REQUEST = 100_000
 MAX_DOWNLOAD_URLS = 1000
+
+
+def _storable(text: str) -> str:
+    if "\x00" in text:
+        # PostgreSQL text cannot hold it (and no name or title needs it).
+        raise ValueError("must not contain NUL characters")
+    return text
+
+
+# Text a client sends that is stored: every str field of a request body is one.
+Text = Annotated[str, AfterValidator(_storable)]
 
 
 class ErrorOut(Schema):
@@ -116,7 +127,7 @@ class CountPurged(Schema):
 
 
 class DirectUploadIn(Schema):
-    filename: str = Field(max_length=255)
+    filename: Text = Field(max_length=255)
     size: int = Field(gt=0)
 
 
@@ -128,12 +139,12 @@ class DirectUploadOut(Schema):
 
 
 class DirectUploadDoneIn(Schema):
-    key: str
-    filename: str = Field(max_length=255)
+    key: Text
+    filename: Text = Field(max_length=255)
 
 
 class TokenIn(Schema):
-    name: str = Field(default="", max_length=100)
+    name: Text = Field(default="", max_length=100)
 
 
 class TokenOut(Schema):
@@ -192,14 +203,14 @@ def token_out(token: ApiToken) -> dict[str, Any]:
 
 
 class AlbumIn(Schema):
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=10_000)
+    title: Text = Field(min_length=1, max_length=200)
+    description: Text = Field(default="", max_length=10_000)
     ids: list[UUID] = Field(default_factory=list, max_length=MAX_IDS_PER_REQUEST)
 
 
 class AlbumPatchIn(Schema):
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=10_000)
+    title: Text | None = Field(default=None, min_length=1, max_length=200)
+    description: Text | None = Field(default=None, max_length=10_000)
     cover_photo: UUID | None = None
 
 
