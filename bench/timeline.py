@@ -114,7 +114,7 @@ ALBUM_PHOTOS = 10_000
 
 
 def seed_album(user, size: int) -> None:
-    """An album of 10,000 of the photos, spread over the 20 years (the trash included)."""
+    """An album of 10,000 of the photos, spread over the 20 years (none in the trash)."""
     from django.db import connection
 
     from myphoto.photos.models import Album
@@ -129,7 +129,7 @@ def seed_album(user, size: int) -> None:
         FROM (SELECT id, owner_id, taken_at, deleted_at,
                      ROW_NUMBER() OVER (ORDER BY taken_at) AS n
               FROM photos_photo WHERE owner_id = %(owner)s) AS numbered
-        WHERE n %% %(every)s = 0
+        WHERE n %% %(every)s = 1
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, {"album": album_id, "owner": user.pk, "every": every})
