@@ -74,10 +74,13 @@ def album_remove_photos(*, album: Album, user: User, photo_ids: Iterable[UUID]) 
     with transaction.atomic():
         for batch in in_batches(ids):
             removed += AlbumPhoto.objects.filter(album=album, photo_id__in=batch).delete()[0]
-        changes = {"updated_at": timezone.now()}
-        Album.objects.filter(pk=album.pk).update(**changes)
-        # A cover taken out of the album is no longer its cover.
-        Album.objects.filter(pk=album.pk, cover_id__in=ids).update(cover=None)
+        changed = Album.objects.filter(pk=album.pk)
+        # A cover taken out of the album is no longer its cover (compared here: the
+        # ids may be more than one SQLite statement takes).
+        cover = changed.values_list("cover_id", flat=True).first()
+        if cover in set(ids):
+            changed.update(cover=None)
+        changed.update(updated_at=timezone.now())
     return removed
 
 
