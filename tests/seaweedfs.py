@@ -167,7 +167,8 @@ def _start(timeout: float) -> SeaweedFS:
 
 def _launch(args: list[str], data_dir: str, log: str = "weed.log") -> subprocess.Popen:
     out = open(Path(data_dir) / log, "ab")  # noqa: SIM115  kept open for the process's life
-    return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+    # In the data directory: a filer keeps its store (filerldb2/) in its working directory.
+    return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, cwd=data_dir)  # noqa: S603
 
 
 def _wait_until_ready(server: SeaweedFS, timeout: float) -> None:
