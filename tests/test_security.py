@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from uuid import UUID
 
+import images
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from myphoto.photos.models import Album, ApiToken, Photo
-from myphoto.photos.services.albums import album_create
+from myphoto.photos.models import Album, AlbumRole, ApiToken, Photo, ShareLink
+from myphoto.photos.services.albums import album_create, album_member_set
+from myphoto.photos.services.shares import share_create, share_revoke
 from myphoto.photos.services.tokens import token_create
 
 pytestmark = pytest.mark.django_db
@@ -29,19 +33,34 @@ THINGS = {
     "token_id": ("token",),
     "album_id": ("album",),
     "sha256": ("photo's content", "trashed photo's content"),
+    "share_id": ("share",),
+    "username": ("member",),
+    # A live key is public by design; what must be a 404 everywhere is a dead one.
+    "key": ("revoked share's key", "expired share's key"),
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
 @pytest.fixture
-def victims_things(other_user, make_photo) -> dict[str, UUID | str]:
+def victims_things(other_user, make_photo, django_user_model) -> dict[str, UUID | str]:
     photo, _ = make_photo("theirs.jpg", owner=other_user)
     trashed, _ = make_photo("their trash.jpg", owner=other_user)
     Photo.objects.filter(pk=trashed.pk).update(deleted_at=timezone.now())
     token, _ = token_create(user=other_user, name="theirs")
     album = album_create(owner=other_user, title="Their album", photo_ids=[photo.pk])
+    member = django_user_model.objects.create_user("their-friend", password="x" * 12)
+    album_member_set(album=album, username=member.username, role=AlbumRole.VIEWER)
+    share = share_create(album=album)
+    revoked = share_create(album=album)
+    share_revoke(share=revoked)
+    expired = share_create(album=album)
+    ShareLink.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
     return {
         "album": album.pk,
+        "share": share.pk,
+        "member": member.username,
+        "revoked share's key": revoked.key,
+        "expired share's key": expired.key,
         "photo": photo.pk,
         "trashed photo": trashed.pk,
         "token": token.pk,
@@ -59,8 +78,11 @@ def valid_body(operation: dict, components: dict, ids: list[str]) -> str | None:
     schema = components[body["schema"]["$ref"].rsplit("/", 1)[-1]]
     values: dict[str, object] = {}
     for name in schema.get("required", []):
-        kind = schema["properties"][name].get("type")
+        field = schema["properties"][name]
+        kind = field.get("type")
         values[name] = {"array": ids, "string": "x", "integer": 1, "boolean": False}.get(kind)
+        if "enum" in field:
+            values[name] = field["enum"][0]
     if "ids" in schema.get("properties", {}):
         values["ids"] = ids
     return json.dumps(values)
@@ -72,6 +94,9 @@ def untouched(things: dict[str, UUID | str]) -> None:
     assert ApiToken.objects.filter(pk=things["token"]).exists()
     album = Album.objects.get(pk=things["album"])
     assert (album.title, album.entries.count()) == ("Their album", 1)
+    assert album.members.filter(user__username=things["member"]).exists()
+    share = ShareLink.objects.get(pk=things["share"])
+    assert (share.views, share.downloads, share.allow_upload) == (0, 0, False)
 
 
 def page_routes(
@@ -100,17 +125,27 @@ def test_the_walk_finds_the_routes_it_should(client):
     assert "/api/v1/photos/{photo_id}/download" in schema["paths"]
 
 
+def with_each_thing(
+    params: list[str], things: dict[str, UUID | str]
+) -> Iterator[tuple[str, dict[str, UUID | str]]]:
+    """For each parameter and each of the victim's things it may name: the values of all
+    the parameters, the others naming the first thing of theirs."""
+    for param in params:
+        assert param in THINGS, f"{param}: say whose thing it is in THINGS"
+        for thing in THINGS[param]:
+            values = {other: things[THINGS[other][0]] for other in params if other in THINGS}
+            yield thing, {**values, param: things[thing]}
+
+
 def test_every_page_that_takes_an_id_is_a_404_for_another_users(client, victims_things):
     routes = page_routes()
     for name, params in routes:
-        for param in params:
-            assert param in THINGS, f"page {name} takes {param}: say whose thing it is in THINGS"
-            for thing in THINGS[param]:
-                url = reverse(name, kwargs={param: victims_things[thing]})
-                answers = {method: getattr(client, method)(url).status_code for method in METHODS}
-                # The methods the view takes say 404; the others 405, before any lookup.
-                assert set(answers.values()) <= {404, 405}, (url, answers)
-                assert 404 in answers.values(), (url, answers)
+        for _thing, values in with_each_thing(params, victims_things):
+            url = reverse(name, kwargs=values)
+            answers = {method: getattr(client, method)(url).status_code for method in METHODS}
+            # The methods the view takes say 404; the others 405, before any lookup.
+            assert set(answers.values()) <= {404, 405}, (url, answers)
+            assert 404 in answers.values(), (url, answers)
     untouched(victims_things)
 
 
@@ -127,15 +162,20 @@ def test_every_api_route_that_takes_an_id_is_a_json_404_for_another_users(
             continue
         for method, operation in operations.items():
             body = valid_body(operation, components, mine)
-            for param in params:
-                assert param in THINGS, f"{template} takes {param}: say whose in THINGS"
-                for thing in THINGS[param]:
-                    url = template.replace(f"{{{param}}}", str(victims_things[thing]))
+            for thing, values in with_each_thing(params, victims_things):
+                url = template
+                for name, value in values.items():
+                    url = url.replace(f"{{{name}}}", str(value))
+                if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+                    # An upload: a real photo, so that what answers is the key's lookup.
+                    photo = SimpleUploadedFile("guest.jpg", images.jpeg(seed=7), "image/jpeg")
+                    answer = getattr(api, method)(url, {"file": photo})
+                else:
                     answer = getattr(api, method)(url, body, content_type="application/json")
-                    assert answer.status_code == 404, (method, url, answer.content[:200])
-                    assert answer.json()["code"] == "not_found", (method, url)
-                    assert str(victims_things[thing]) not in answer.content.decode()
-                    called += 1
+                assert answer.status_code == 404, (method, url, answer.content[:200])
+                assert answer.json()["code"] == "not_found", (method, url)
+                assert str(victims_things[thing]) not in answer.content.decode()
+                called += 1
     assert called >= 10
     untouched(victims_things)
 

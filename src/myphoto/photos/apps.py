@@ -10,9 +10,10 @@ class PhotosConfig(AppConfig):
 
     def ready(self) -> None:
         from . import imaging
-        from .converters import AnyCaseUUIDConverter
+        from .converters import AnyCaseUUIDConverter, ShareKeyConverter
 
         imaging.configure()
         # Before the URL conf is read: the API's paths say {anyuuid:photo_id}, so an
         # id written in upper case finds its photo instead of Django's 404 page.
         register_converter(AnyCaseUUIDConverter, "anyuuid")
+        register_converter(ShareKeyConverter, "sharekey")

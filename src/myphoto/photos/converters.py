@@ -15,3 +15,15 @@ class AnyCaseUUIDConverter:
 
     def to_url(self, value: uuid.UUID | str) -> str:
         return str(value)
+
+
+class ShareKeyConverter:
+    """A share link's key: URL-safe base64 (secrets.token_urlsafe), nothing else."""
+
+    regex = "[A-Za-z0-9_-]{16,64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value

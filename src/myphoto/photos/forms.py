@@ -57,3 +57,61 @@ class TokenForm(forms.Form):
         label="Name",
         help_text="Where the token will be used, e.g. “laptop backup”.",
     )
+
+
+class AlbumForm(forms.Form):
+    """A new album (from the ticked photos, if any), or its new title and description."""
+
+    title = forms.CharField(max_length=200, label="Title")
+    description = forms.CharField(
+        max_length=10_000, required=False, label="Description", widget=forms.Textarea
+    )
+    ids = PhotoIdsField(required=False)
+
+
+class AddToAlbumForm(forms.Form):
+    """The ticked photos into an album chosen from a list, or into a new one."""
+
+    ids = PhotoIdsField()
+    album = forms.UUIDField(required=False)
+    new_title = forms.CharField(max_length=200, required=False, label="Or a new album")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.is_bound and not data.get("album") and not data.get("new_title"):
+            raise forms.ValidationError("Choose an album, or give the new one a title.")
+        return data
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(max_length=150, label="Username")
+    role = forms.ChoiceField(
+        choices=[
+            ("viewer", "Viewer: sees the photos"),
+            ("contributor", "Contributor: adds photos too"),
+        ],
+        initial="viewer",
+        label="Role",
+    )
+
+
+class ShareLinkForm(forms.Form):
+    expires_in_days = forms.IntegerField(
+        min_value=1,
+        max_value=36_500,
+        required=False,
+        label="Expires after (days)",
+        help_text="Empty: the link works until you revoke it.",
+    )
+    password = forms.CharField(
+        max_length=128,
+        required=False,
+        label="Password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Empty: anyone with the link opens it.",
+    )
+    allow_download = forms.BooleanField(required=False, initial=True, label="Allow downloads")
+    allow_upload = forms.BooleanField(
+        required=False, label="Let visitors add photos (they go into your library)"
+    )
+    show_location = forms.BooleanField(required=False, label="Show where photos were taken")

@@ -22,3 +22,17 @@ def _template(url_name: str) -> str:
 def photo_path(url_name: str, photo_id: UUID | str) -> str:
     """The path of a URL that takes a photo id, e.g. `photo_path("api:photo-download", id)`."""
     return _template(url_name).replace(_PLACEHOLDER, str(photo_id))
+
+
+_KEY_PLACEHOLDER = "KEY_PLACEHOLDER_00000"
+
+
+@lru_cache(maxsize=32)
+def _share_template(url_name: str) -> str:
+    return reverse(url_name, kwargs={"key": _KEY_PLACEHOLDER, "photo_id": _PLACEHOLDER})
+
+
+def share_photo_path(url_name: str, key: str, photo_id: UUID | str) -> str:
+    """The path of a URL reached through a share link, for one photo of its album."""
+    path = _share_template(url_name).replace(_PLACEHOLDER, str(photo_id))
+    return path.replace(_KEY_PLACEHOLDER, key)

@@ -225,6 +225,11 @@ class AlbumPhoto(models.Model):
     )
     taken_at = models.DateTimeField()
     photo_in_trash = models.BooleanField(default=False)
+    # Uploaded by a guest through a share link (kept after the link is revoked).
+    added_by_guest = models.BooleanField(default=False)
+    added_through = models.ForeignKey(
+        "ShareLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -241,3 +246,70 @@ class AlbumPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.photo_id} in {self.album_id}"
+
+
+class AlbumRole(models.TextChoices):
+    """What a person may do with an album, each role allowing what the one before it does."""
+
+    VIEWER = "viewer", "Viewer"
+    CONTRIBUTOR = "contributor", "Contributor"
+    OWNER = "owner", "Owner"
+
+    @property
+    def rank(self) -> int:
+        return list(AlbumRole).index(self)
+
+
+class AlbumMember(models.Model):
+    """Another account of this server that the owner shares the album with."""
+
+    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="album_memberships"
+    )
+    role = models.CharField(
+        max_length=16,
+        choices=[(AlbumRole.VIEWER, "Viewer"), (AlbumRole.CONTRIBUTOR, "Contributor")],
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["album", "user"], name="album_member_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "album"], name="album_member_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} of {self.album_id}"
+
+
+class ShareLink(models.Model):
+    """A link to an album for anyone who has it: `/s/<key>`. Revoking deletes the row."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="shares")
+    # secrets.token_urlsafe(32): 256 random bits in 43 characters.
+    key = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # Django's password hash, or "" for a link without a password.
+    password = models.CharField(max_length=256, blank=True)
+    allow_download = models.BooleanField(default=True)
+    allow_upload = models.BooleanField(default=False)
+    show_location = models.BooleanField(default=False)
+    views = models.PositiveBigIntegerField(default=0)
+    downloads = models.PositiveBigIntegerField(default=0)
+    last_accessed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["album", "-created_at"], name="share_by_album")]
+
+    def __str__(self) -> str:
+        return f"link to {self.album_id}"
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password)
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())

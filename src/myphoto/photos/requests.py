@@ -21,3 +21,9 @@ class ApiRequest(HttpRequest):
     """A request that the API's auth let through: `auth` is who is asking."""
 
     auth: User
+
+
+class VisitorRequest(HttpRequest):
+    """A request of someone who may have no account (a share link's visitor)."""
+
+    htmx: HtmxDetails

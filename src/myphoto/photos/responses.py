@@ -176,7 +176,10 @@ def derivative_response(
     return response
 
 
-def zip_filename() -> str:
+def zip_filename(name: str = "") -> str:
+    """The album's title when it is one album, else the time of the download."""
+    if name:
+        return portable_name(f"{name}.zip")
     return timezone.localtime().strftime("myphoto-%Y%m%d-%H%M%S.zip")
 
 
@@ -211,14 +214,17 @@ def check_zip_size(count: int) -> None:
         )
 
 
-def photos_zip_response(*, photos: Sequence[Photo], layout: str = "flat") -> StreamingHttpResponse:
-    """Return one zip of the photos' originals, streamed while it is built."""
+def photos_zip_response(
+    *, photos: Sequence[Photo], layout: str = "flat", name: str = ""
+) -> StreamingHttpResponse:
+    """Return one zip of the photos' originals, streamed while it is built (named `name`.zip
+    if given)."""
     check_zip_size(len(photos))
     archive = build_zip(photos, layout=layout)
     size = len(archive)
     response = StreamingHttpResponse(_logged(archive, len(photos)), content_type="application/zip")
     response["Content-Length"] = str(size)
-    response["Content-Disposition"] = content_disposition(zip_filename())
+    response["Content-Disposition"] = content_disposition(zip_filename(name))
     response["Accept-Ranges"] = "none"
     response["Cache-Control"] = "private, no-store"
     return response

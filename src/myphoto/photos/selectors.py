@@ -16,11 +16,25 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Album, AlbumPhoto, ApiToken, MonthCount, Photo, User
+from .models import (
+    Album,
+    AlbumMember,
+    AlbumPhoto,
+    AlbumRole,
+    ApiToken,
+    MonthCount,
+    Photo,
+    ShareLink,
+    User,
+)
 
 
 class InvalidCursor(ValueError):
     """The pagination cursor was not made by us or was mangled."""
+
+
+class NotAllowed(PermissionError):
+    """The person may see the thing but not do this to it (an album's viewer renaming it)."""
 
 
 class InvalidPeriod(ValueError):
@@ -52,6 +66,18 @@ def in_batches(ids: Iterable[UUID]) -> Iterator[list[UUID]]:
     remaining = iter(dict.fromkeys(ids))
     while batch := list(islice(remaining, ID_BATCH)):
         yield batch
+
+
+def photo_get_for_viewer(*, user: User, photo_id: UUID | str) -> Photo:
+    """Return a photo the user may look at: their own, or one in an album they own or are a
+    member of (not in the trash); Http404 for any other."""
+    shared = AlbumPhoto.objects.filter(
+        album__in=albums_visible_to(user), photo_in_trash=False
+    ).values("photo")
+    try:
+        return Photo.objects.visible().filter(Q(owner=user) | Q(pk__in=shared)).get(pk=photo_id)
+    except (Photo.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such photo.") from None
 
 
 def photos_get_for_user(*, user: User, photo_ids: Iterable[UUID | str]) -> list[Photo]:
@@ -97,19 +123,46 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
         raise invalid from err
 
 
-def _keyset_page(photos: QuerySet[Photo], *, limit: int, cursor: str | None) -> Page:
+# The rows a timeline pages through: photos, or an album's entries (each with its photo's
+# capture time, paged by the album's own index). `id` names the photo's id on the row.
+Rows = QuerySet[Photo] | QuerySet[AlbumPhoto]
+
+
+def _rows(user: User, album: Album | None) -> tuple[Rows, str]:
+    if album is None:
+        return Photo.objects.visible().filter(owner=user), "id"
+    entries = AlbumPhoto.objects.filter(album=album, photo_in_trash=False)
+    return entries.select_related("photo"), "photo_id"
+
+
+def _photos_of(rows: Iterable[Photo | AlbumPhoto]) -> list[Photo]:
+    return [row.photo if isinstance(row, AlbumPhoto) else row for row in rows]
+
+
+def _older_than(rows: Rows, cursor: str, id_field: str) -> Rows:
+    taken_at, photo_id = decode_cursor(cursor)
+    # `taken_at <= t` is the range bound the index seeks to; without it,
+    # `taken_at < t OR (taken_at = t AND id < i)` scans from the newest photo.
+    return rows.filter(taken_at__lte=taken_at).filter(
+        Q(taken_at__lt=taken_at) | Q(**{f"{id_field}__lt": photo_id})
+    )
+
+
+def _newer_than(rows: Rows, cursor: str, id_field: str) -> Rows:
+    taken_at, photo_id = decode_cursor(cursor)
+    # Bounded like the older side: the index seeks to `taken_at >= t`.
+    return rows.filter(taken_at__gte=taken_at).filter(
+        Q(taken_at__gt=taken_at) | Q(**{f"{id_field}__gt": photo_id})
+    )
+
+
+def _keyset_page(rows: Rows, id_field: str, *, limit: int, cursor: str | None) -> Page:
     """Page newest first by (taken_at, id), never by OFFSET."""
     if cursor:
-        taken_at, photo_id = decode_cursor(cursor)
-        # `taken_at <= t` is the range bound the index seeks to; without it,
-        # `taken_at < t OR (taken_at = t AND id < i)` scans from the newest photo.
-        photos = photos.filter(taken_at__lte=taken_at).filter(
-            Q(taken_at__lt=taken_at) | Q(id__lt=photo_id)
-        )
-    items = list(photos.order_by("-taken_at", "-id")[: limit + 1])
-    has_more = len(items) > limit
-    items = items[:limit]
-    return Page(items, encode_cursor(items[-1]) if has_more else None)
+        rows = _older_than(rows, cursor, id_field)
+    found = _photos_of(rows.order_by("-taken_at", f"-{id_field}")[: limit + 1])
+    items = found[:limit]
+    return Page(items, encode_cursor(items[-1]) if len(found) > limit else None)
 
 
 def usable_time(moment: datetime) -> datetime:
@@ -139,63 +192,36 @@ def timeline_page(
 
     With `album` (one the user may see: album_get_for_user), that album's photos.
     """
-    if album is not None:
-        return _album_page(album, limit, cursor, taken_after, taken_before)
-    photos = Photo.objects.visible().filter(owner=user)
+    rows, id_field = _rows(user, album)
     if taken_after is not None:
-        photos = photos.filter(taken_at__gte=usable_time(taken_after))
+        rows = rows.filter(taken_at__gte=usable_time(taken_after))
     if taken_before is not None:
-        photos = photos.filter(taken_at__lt=usable_time(taken_before))
-    return _keyset_page(photos, limit=limit, cursor=cursor)
+        rows = rows.filter(taken_at__lt=usable_time(taken_before))
+    return _keyset_page(rows, id_field, limit=limit, cursor=cursor)
 
 
-def _album_page(
-    album: Album,
-    limit: int,
-    cursor: str | None,
-    taken_after: datetime | None,
-    taken_before: datetime | None,
-) -> Page:
-    """An album's photos as the timeline pages them, by the album's own index."""
-    entries = AlbumPhoto.objects.filter(album=album, photo_in_trash=False)
-    if taken_after is not None:
-        entries = entries.filter(taken_at__gte=usable_time(taken_after))
-    if taken_before is not None:
-        entries = entries.filter(taken_at__lt=usable_time(taken_before))
-    if cursor:
-        taken_at, photo_id = decode_cursor(cursor)
-        entries = entries.filter(taken_at__lte=taken_at).filter(
-            Q(taken_at__lt=taken_at) | Q(photo_id__lt=photo_id)
-        )
-    found = list(entries.select_related("photo").order_by("-taken_at", "-photo")[: limit + 1])
-    items = [entry.photo for entry in found[:limit]]
-    return Page(items, encode_cursor(items[-1]) if len(found) > limit else None)
+def album_page(*, album: Album, limit: int = 100, cursor: str | None = None) -> Page:
+    """One page of an album's photos (trash excluded), newest taken first."""
+    return timeline_page(user=album.owner, album=album, limit=limit, cursor=cursor)
 
 
-def _newer_than(photos: QuerySet[Photo], cursor: str) -> QuerySet[Photo]:
-    taken_at, photo_id = decode_cursor(cursor)
-    # Bounded like the older side: the index seeks to `taken_at >= t`.
-    return photos.filter(taken_at__gte=taken_at).filter(
-        Q(taken_at__gt=taken_at) | Q(id__gt=photo_id)
-    )
-
-
-def timeline_newer_page(*, user: User, limit: int, cursor: str) -> Page:
+def timeline_newer_page(*, user: User, limit: int, cursor: str, album: Album | None = None) -> Page:
     """The `limit` photos just newer than the cursor, newest first (scrolling up after a jump).
 
     `newer_cursor` leads to the photos newer still, or is None at the top.
     """
-    photos = _newer_than(Photo.objects.visible().filter(owner=user), cursor)
-    items = list(photos.order_by("taken_at", "id")[: limit + 1])
-    has_more = len(items) > limit
-    items = items[:limit][::-1]
-    return Page(items, None, encode_cursor(items[0]) if has_more else None)
+    rows, id_field = _rows(user, album)
+    newer = _newer_than(rows, cursor, id_field).order_by("taken_at", id_field)
+    found = _photos_of(newer[: limit + 1])
+    items = found[:limit][::-1]
+    return Page(items, None, encode_cursor(items[0]) if len(found) > limit else None)
 
 
-def timeline_has_newer(*, user: User, photo: Photo) -> bool:
-    """Whether the timeline holds photos newer than this one (a jump landed below the top)."""
-    photos = Photo.objects.visible().filter(owner=user)
-    return _newer_than(photos, encode_cursor(photo)).exists()
+def timeline_has_newer(*, user: User, photo: Photo, album: Album | None = None) -> bool:
+    """Whether the timeline (or album) holds photos newer than this one (a jump landed
+    below the top)."""
+    rows, id_field = _rows(user, album)
+    return _newer_than(rows, encode_cursor(photo), id_field).exists()
 
 
 def month_start(month: date) -> datetime:
@@ -209,7 +235,9 @@ def month_after(month: date) -> date:
 
 def trash_page(*, user: User, limit: int = 100, cursor: str | None = None) -> Page:
     """Return one page of the user's trash."""
-    return _keyset_page(Photo.objects.trashed().filter(owner=user), limit=limit, cursor=cursor)
+    return _keyset_page(
+        Photo.objects.trashed().filter(owner=user), "id", limit=limit, cursor=cursor
+    )
 
 
 def timeline_count(*, user: User) -> int:
@@ -274,25 +302,76 @@ def tokens_get_for_user(*, user: User) -> QuerySet[ApiToken]:
 
 @dataclass(frozen=True)
 class AlbumView:
-    """An album as its list and page show it: counted over the photos not in the trash."""
+    """An album as its list and page show it, to one person: counted over the photos not in
+    the trash, with what that person may do."""
 
     album: Album
     photo_count: int
     taken_from: datetime | None
     taken_until: datetime | None
     cover_photo: UUID | None
+    role: AlbumRole
 
 
-def album_get_for_user(*, user: User, album_id: UUID | str) -> Album:
-    """Return the user's album, or raise Http404 (also for another user's album)."""
+def albums_visible_to(user: User) -> QuerySet[Album]:
+    """The albums the user owns or is a member of."""
+    memberships = AlbumMember.objects.filter(user=user).values("album")
+    return Album.objects.filter(Q(owner=user) | Q(pk__in=memberships))
+
+
+def album_role(*, user: User, album: Album) -> AlbumRole | None:
+    """What the user may do with the album, or None if they may not see it."""
+    if album.owner_id == user.pk:
+        return AlbumRole.OWNER
+    role = AlbumMember.objects.filter(album=album, user=user).values_list("role", flat=True)
+    found = role.first()
+    return AlbumRole(found) if found else None
+
+
+_NOT_ALLOWED = {
+    AlbumRole.CONTRIBUTOR: "Only the album's owner and its contributors can add photos to it.",
+    AlbumRole.OWNER: "Only the album's owner can change it, its members and its links.",
+}
+
+
+def album_get_for_user(
+    *, user: User, album_id: UUID | str, role: AlbumRole = AlbumRole.VIEWER
+) -> Album:
+    """Return an album the user may see, or raise Http404 (also for an album of another
+    user's that is not shared with them); NotAllowed if they may see it but their role is
+    below `role`."""
     try:
-        return Album.objects.get(owner=user, pk=album_id)
+        album = Album.objects.select_related("owner").get(pk=album_id)
     except (Album.DoesNotExist, ValueError, TypeError):
         raise Http404("No such album.") from None
+    has = album_role(user=user, album=album)
+    if has is None:
+        raise Http404("No such album.")
+    if has.rank < role.rank:
+        raise NotAllowed(_NOT_ALLOWED[role])
+    return album
 
 
-def albums_view(albums: QuerySet[Album]) -> list[AlbumView]:
-    """Counts, dates and covers of these albums, in two queries whatever their number."""
+def album_photos(*, album: Album, photo_ids: Iterable[UUID] | None = None) -> list[Photo]:
+    """The album's photos not in the trash, newest taken first; with `photo_ids`, those of
+    them, all or Http404."""
+    entries = AlbumPhoto.objects.filter(album=album, photo_in_trash=False)
+    if photo_ids is None:
+        ordered = entries.select_related("photo").order_by("-taken_at", "-photo")
+        return [entry.photo for entry in ordered]
+    wanted = list(dict.fromkeys(photo_ids))
+    found = {
+        entry.photo_id: entry.photo
+        for batch in in_batches(wanted)
+        for entry in entries.filter(photo_id__in=batch).select_related("photo")
+    }
+    if len(found) != len(wanted):
+        raise Http404("One or more of the photos are not in the album.")
+    return [found[photo_id] for photo_id in wanted]
+
+
+def albums_view(albums: QuerySet[Album], *, user: User) -> list[AlbumView]:
+    """Counts, dates and covers of these albums, in three queries whatever their number."""
     shown = Q(entries__photo_in_trash=False)
     first = (
         AlbumPhoto.objects.filter(album=OuterRef("pk"), photo_in_trash=False)
@@ -308,18 +387,46 @@ def albums_view(albums: QuerySet[Album]) -> list[AlbumView]:
             first_photo=Subquery(first, output_field=UUIDField()),
         ).values_list("pk", "photo_count", "taken_from", "taken_until", "first_photo")
     }
+    roles = dict(
+        AlbumMember.objects.filter(user=user, album__in=albums.values("pk")).values_list(
+            "album_id", "role"
+        )
+    )
     views = []
     for album in albums.select_related("cover", "owner"):
         count, start, end, first_photo = facts[album.pk]
         chosen = album.cover if album.cover is not None and not album.cover.in_trash else None
-        views.append(AlbumView(album, count, start, end, chosen.pk if chosen else first_photo))
+        role = AlbumRole.OWNER if album.owner_id == user.pk else AlbumRole(roles[album.pk])
+        cover = chosen.pk if chosen else first_photo
+        views.append(AlbumView(album, count, start, end, cover, role))
     return views
 
 
 def albums_for_user(*, user: User) -> list[AlbumView]:
-    """The user's albums, newest first."""
-    return albums_view(Album.objects.filter(owner=user).order_by("-created_at", "-id"))
+    """The albums the user owns and those shared with them, newest first."""
+    return albums_view(albums_visible_to(user).order_by("-created_at", "-id"), user=user)
 
 
-def album_view(album: Album) -> AlbumView:
-    return albums_view(Album.objects.filter(pk=album.pk))[0]
+def album_view(album: Album, *, user: User) -> AlbumView:
+    return albums_view(Album.objects.filter(pk=album.pk), user=user)[0]
+
+
+def album_members(*, album: Album) -> QuerySet[AlbumMember]:
+    """The album's members, in the order they were added."""
+    return AlbumMember.objects.filter(album=album).select_related("user").order_by("added_at", "id")
+
+
+def share_get_for_user(*, user: User, share_id: UUID | str) -> ShareLink:
+    """A link to one of the user's albums, or Http404 (also for a link of another user's)."""
+    try:
+        return ShareLink.objects.select_related("album").get(album__owner=user, pk=share_id)
+    except (ShareLink.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such link.") from None
+
+
+def shares_for_user(*, user: User, album: Album | None = None) -> QuerySet[ShareLink]:
+    """The user's links (to one album of theirs, or to all), newest first."""
+    shares = ShareLink.objects.filter(album__owner=user).select_related("album")
+    if album is not None:
+        shares = shares.filter(album=album)
+    return shares.order_by("-created_at", "-id")

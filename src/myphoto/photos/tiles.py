@@ -14,8 +14,8 @@ from datetime import date
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from .links import photo_path
-from .models import Photo
+from .links import photo_path, share_photo_path
+from .models import Photo, ShareLink
 from .selectors import MonthBucket
 
 
@@ -28,7 +28,9 @@ class Tile:
     preview: str
     download: str
     detail: str
-    refresh: str  # the tile itself, polled while its thumbnail is being made
+    refresh: str  # the tile itself, polled while its thumbnail is being made ("": not polled)
+    lat: float | None = None  # where it was taken, when the page may show it
+    lon: float | None = None
 
 
 @dataclass
@@ -51,26 +53,57 @@ class Day:
         return f"{self.date:%A} {self.date.day} {self.date:%B %Y}"
 
 
-def tile_for(photo: Photo) -> Tile:
+def _taken(photo: Photo) -> str:
     taken = timezone.localtime(photo.taken_at)
+    return f"{taken:%A} {taken.day} {taken:%B %Y, %H:%M}"
+
+
+def tile_for(photo: Photo) -> Tile:
+    """A tile of the owner's (or a member's) pages."""
     thumbnail = photo_path("api:photo-thumbnail", photo.pk)
     return Tile(
         photo=photo,
-        taken=f"{taken:%A} {taken.day} {taken:%B %Y, %H:%M}",
+        taken=_taken(photo),
         size=str(filesizeformat(photo.size)),
         thumbnail=f"{thumbnail}?size=sm",
         preview=f"{thumbnail}?size=md",
         download=photo_path("photo-download", photo.pk),
         detail=photo_path("photo-detail", photo.pk),
         refresh=photo_path("photo-tile", photo.pk),
+        lat=photo.gps_lat,
+        lon=photo.gps_lon,
     )
 
 
-def tiles_by_day(photos: Iterable[Photo]) -> list[Day]:
-    """Tiles of photos (newest first), split into days of the library's time zone."""
+def shared_tile_for(photo: Photo, share: ShareLink) -> Tile:
+    """A tile of a share link's page: every link through the key, a download only when the
+    link allows it, the place only when it shows it."""
+    thumbnail = share_photo_path("api:shared-photo-thumbnail", share.key, photo.pk)
+    located = share.show_location
+    return Tile(
+        photo=photo,
+        taken=_taken(photo),
+        size=str(filesizeformat(photo.size)),
+        thumbnail=f"{thumbnail}?size=sm",
+        preview=f"{thumbnail}?size=md",
+        download=(
+            share_photo_path("api:shared-photo-download", share.key, photo.pk)
+            if share.allow_download
+            else ""
+        ),
+        detail=f"{thumbnail}?size=md",
+        refresh="",
+        lat=photo.gps_lat if located else None,
+        lon=photo.gps_lon if located else None,
+    )
+
+
+def tiles_by_day(photos: Iterable[Photo], share: ShareLink | None = None) -> list[Day]:
+    """Tiles of photos (newest first), split into days of the library's time zone; with
+    `share`, as that link shows them."""
     days: list[Day] = []
     for photo in photos:
-        tile = tile_for(photo)
+        tile = shared_tile_for(photo, share) if share is not None else tile_for(photo)
         day = timezone.localtime(photo.taken_at).date()
         if not days or days[-1].date != day:
             days.append(Day(day))

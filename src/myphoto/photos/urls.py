@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import albumviews, sharedviews, views
 
 urlpatterns = [
     path("", views.timeline, name="timeline"),
@@ -16,6 +16,19 @@ urlpatterns = [
     path("trash/", views.trash_list, name="trash"),
     path("trash/restore", views.trash_restore, name="trash-restore"),
     path("trash/empty", views.trash_empty, name="trash-empty"),
+    path("albums/", albumviews.albums_list, name="albums"),
+    path("albums/new", albumviews.album_create, name="album-create"),
+    path("albums/add", albumviews.album_add, name="album-add"),
+    path("albums/<uuid:album_id>/", albumviews.album_detail, name="album-detail"),
+    path("albums/<uuid:album_id>/edit", albumviews.album_edit, name="album-edit"),
+    path("albums/<uuid:album_id>/delete", albumviews.album_delete, name="album-delete"),
+    path("albums/<uuid:album_id>/remove", albumviews.album_remove, name="album-remove"),
+    path("albums/<uuid:album_id>/cover", albumviews.album_cover, name="album-cover"),
+    path("albums/<uuid:album_id>/download", albumviews.album_download, name="album-download"),
+    path("albums/<uuid:album_id>/sharing", albumviews.album_sharing, name="album-sharing"),
+    path("s/<sharekey:key>", sharedviews.shared_album, name="shared-album"),
+    path("s/<sharekey:key>/unlock", sharedviews.shared_unlock, name="shared-unlock"),
+    path("s/<sharekey:key>/download", sharedviews.shared_download, name="shared-download"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
 ]

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import responses, selectors
 from .forms import SelectionForm, TokenForm, UploadForm
 from .limits import max_upload_bytes
+from .models import Album
 from .requests import AuthenticatedRequest
 from .selectors import encode_cursor, month_after, month_start
 from .services import tokens, trash, upload
@@ -46,37 +47,54 @@ def _month(value: str | None) -> date | None:
 @login_required
 @require_GET
 def timeline(request: AuthenticatedRequest) -> HttpResponse:
-    """The timeline page, or for htmx the days of one page and what leads on from them.
+    """The timeline page, or for htmx the days of one page and what leads on from them."""
+    return timeline_response(request, template="photos/timeline.html")
+
+
+def timeline_response(
+    request: AuthenticatedRequest,
+    *,
+    template: str,
+    album: Album | None = None,
+    context: dict[str, object] | None = None,
+) -> HttpResponse:
+    """A timeline page (the library's, or an album's), or for htmx the days of one page.
 
     `?month=2023-10` starts at that month (the scrubber, and the place kept in
     the URL); `?cursor=` asks for the older photos after a page, `?newer=` for
     the newer ones before it, when scrolling up from a month jumped to.
     """
     cursor, newer = request.GET.get("cursor"), request.GET.get("newer")
+    user = request.user
     try:
         month = _month(request.GET.get("month"))
         if newer:
-            page = selectors.timeline_newer_page(user=request.user, limit=PAGE_SIZE, cursor=newer)
+            page = selectors.timeline_newer_page(
+                user=user, limit=PAGE_SIZE, cursor=newer, album=album
+            )
         else:
             page = selectors.timeline_page(
-                user=request.user,
+                user=user,
                 limit=PAGE_SIZE,
                 cursor=cursor,
                 taken_before=month_start(month_after(month)) if month else None,
+                album=album,
             )
     except (selectors.InvalidCursor, ValueError):
         messages.error(
             request,
             "That link to a place in the timeline is not valid: here are the newest photos.",
         )
-        return redirect("timeline")
+        return redirect(request.path)
     # Landed below the top: the newer photos load above as the user scrolls up.
     landed = month and not cursor and page.items
-    if landed and selectors.timeline_has_newer(user=request.user, photo=page.items[0]):
+    if landed and selectors.timeline_has_newer(user=user, photo=page.items[0], album=album):
         page = replace(page, newer_cursor=encode_cursor(page.items[0]))
     fragment = bool(request.htmx) and not request.htmx.boosted
-    context: dict[str, object] = {
+    context = {
+        **(context or {}),
         "days": tiles_by_day(page.items),
+        "more_url": request.path,
         # A fragment leads on only on the side it was asked for; a page on both.
         "older": page.next_cursor if not (fragment and newer) else None,
         "newer": page.newer_cursor if not (fragment and cursor) else None,
@@ -85,20 +103,20 @@ def timeline(request: AuthenticatedRequest) -> HttpResponse:
         context["older"] = encode_cursor(page.items[-1])  # without JavaScript: a link down
     if not fragment or not (cursor or newer):
         # Every whole page, and the first page's fragment (after an upload), show the
-        # count: from the kept month counts, never from the photo rows.
-        buckets = selectors.timeline_buckets(user=request.user)
+        # count: from the kept month counts (an album's: from its rows), never the photos.
+        buckets = selectors.timeline_buckets(user=user, album=album)
         context["count"] = sum(bucket.count for bucket in buckets)
         context["scrubber"] = scrubber_for(buckets, current=month)
     if fragment:
         return render(request, "photos/_days.html", context)
-    return render(request, "photos/timeline.html", context)
+    return render(request, template, context)
 
 
 @login_required
 @require_GET
 def photo_tile(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
     """One tile: polled by a tile whose thumbnail is still being made."""
-    photo = selectors.photo_get_for_user(user=request.user, photo_id=photo_id)
+    photo = selectors.photo_get_for_viewer(user=request.user, photo_id=photo_id)
     return render(request, "photos/_tile.html", {"tile": tile_for(photo)})
 
 
@@ -106,7 +124,7 @@ def photo_tile(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
 @require_GET
 def photo_detail(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
     """A photo with its details: what the viewer shows, as a page of its own."""
-    photo = selectors.photo_get_for_user(user=request.user, photo_id=photo_id)
+    photo = selectors.photo_get_for_viewer(user=request.user, photo_id=photo_id)
     return render(request, "photos/detail.html", {"photo": photo})
 
 
@@ -188,7 +206,7 @@ def photos_download(request: AuthenticatedRequest) -> HttpResponseBase:
 @login_required
 @require_GET
 def photo_download(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponseBase:
-    photo = selectors.photo_get_for_user(user=request.user, photo_id=photo_id)
+    photo = selectors.photo_get_for_viewer(user=request.user, photo_id=photo_id)
     return responses.photo_download_response(request=request, photo=photo)
 
 
@@ -331,7 +349,10 @@ def login_locked_out(
     request: HttpRequest, original_response: HttpResponse | None, credentials: object = None
 ) -> HttpResponse:
     """django-axes' answer once an account or an address has failed too often: the login
-    page again, with the time to wait, as 429."""
+    page again, with the time to wait, as 429. A view that has answered the lockout itself
+    (a share link's unlock, as JSON) keeps its answer."""
+    if original_response is not None and original_response.status_code == 429:
+        return original_response
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(
         request,

@@ -3,14 +3,16 @@
 auth.py     who is asking (bearer token or session)
 errors.py   every error as JSON, each domain error mapped to its status once
 schemas.py  what goes in and out, and how a photo is shaped
-photos.py, trash.py, uploads.py, tokens.py, albums.py   the endpoints, each with a url_name
+photos.py, trash.py, uploads.py, tokens.py, albums.py, shares.py   the endpoints, each with
+            a url_name
+shared.py   what anyone with a share link reaches (no account: the key and its password)
 """
 
 from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import albums, errors, photos, tokens, trash, uploads
+from . import albums, errors, photos, shared, shares, tokens, trash, uploads
 from .auth import BearerTokenAuth, SessionAuth, for_users_only
 
 api = NinjaAPI(
@@ -29,3 +31,5 @@ api.add_router("", trash.router)
 api.add_router("", uploads.router)
 api.add_router("", tokens.router)
 api.add_router("", albums.router)
+api.add_router("", shares.router)
+api.add_router("", shared.router)

@@ -12,10 +12,18 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ..limits import UploadTooLarge
 from ..responses import RangeNotSatisfiable, TooManyForOneZip
-from ..selectors import InvalidCursor, InvalidPeriod
-from ..services.albums import NotInAlbum
+from ..selectors import InvalidCursor, InvalidPeriod, NotAllowed
+from ..services.albums import CannotBeMember, NotInAlbum
 from ..services.direct_upload import DirectUploadNotFound, DirectUploadUnavailable
+from ..services.shares import InvalidExpiry
 from ..services.upload import UploadRejected
+from ..shareaccess import (
+    DownloadsDisabled,
+    ShareLocked,
+    UnlockThrottled,
+    UploadsDisabled,
+    WrongPassword,
+)
 from ..storage import ObjectMissing, StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -34,6 +42,14 @@ _DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     InvalidCursor: (400, "invalid_cursor"),
     InvalidPeriod: (400, "invalid"),
     NotInAlbum: (400, "invalid"),
+    CannotBeMember: (400, "invalid"),
+    NotAllowed: (403, "forbidden"),
+    InvalidExpiry: (400, "invalid"),
+    ShareLocked: (401, "password_required"),
+    WrongPassword: (401, "wrong_password"),
+    UnlockThrottled: (429, "throttled"),
+    DownloadsDisabled: (403, "downloads_disabled"),
+    UploadsDisabled: (403, "uploads_disabled"),
     TooManyForOneZip: (400, "too_many_photos"),
     DirectUploadNotFound: (404, "not_found"),
     DirectUploadUnavailable: (409, "direct_upload_unavailable"),

@@ -128,7 +128,7 @@ def photos_download_urls(request: ApiRequest, body: DownloadUrlsIn) -> dict[str,
     "/photos/{anyuuid:photo_id}", response={200: PhotoOut, **errors(404)}, url_name="photo-detail"
 )
 def photo_detail(request: ApiRequest, photo_id: UUID) -> dict[str, Any]:
-    return photo_out(selectors.photo_get_for_user(user=request.auth, photo_id=photo_id))
+    return photo_out(selectors.photo_get_for_viewer(user=request.auth, photo_id=photo_id))
 
 
 @router.delete(
@@ -146,7 +146,7 @@ def photo_delete(request: ApiRequest, photo_id: UUID) -> Status[None]:
 )
 def photo_download(request: ApiRequest, photo_id: UUID) -> HttpResponseBase:
     """The original bytes under the original name (Range, If-None-Match, redirect mode)."""
-    photo = selectors.photo_get_for_user(user=request.auth, photo_id=photo_id)
+    photo = selectors.photo_get_for_viewer(user=request.auth, photo_id=photo_id)
     return responses.photo_download_response(request=request, photo=photo)
 
 
@@ -159,7 +159,7 @@ def photo_thumbnail(
     request: ApiRequest, photo_id: UUID, size: Literal["sm", "md"] = "sm"
 ) -> HttpResponseBase:
     """A derivative: `sm` (400 px) or `md` (1600 px) WebP; 404 while it is being made."""
-    photo = selectors.photo_get_for_user(user=request.auth, photo_id=photo_id)
+    photo = selectors.photo_get_for_viewer(user=request.auth, photo_id=photo_id)
     response = responses.derivative_response(request=request, photo=photo, size=size)
     if response is None:
         if photo.derivatives_error:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
-from ..links import photo_path
-from ..models import ApiToken, Photo
+from ..links import photo_path, share_photo_path
+from ..models import ApiToken, Photo, ShareLink
 from ..selectors import AlbumView, Page
 
 # A request may name this many photos (delete, restore, zip; a zip is also
@@ -233,6 +233,24 @@ class AlbumListOut(Schema):
     items: list[AlbumOut]
 
 
+class AlbumDownloadIn(Schema):
+    ids: list[UUID] | None = Field(default=None, min_length=1, max_length=MAX_IDS_PER_REQUEST)
+
+
+class MemberIn(Schema):
+    username: Text = Field(min_length=1, max_length=150)
+    role: Literal["viewer", "contributor"]
+
+
+class MemberOut(Schema):
+    username: str
+    role: str
+
+
+class MemberListOut(Schema):
+    items: list[MemberOut]
+
+
 class CountAdded(Schema):
     added: int
 
@@ -258,5 +276,118 @@ def album_out(view: AlbumView) -> dict[str, Any]:
         "created_at": album.created_at,
         "updated_at": album.updated_at,
         "owner": album.owner.username,
-        "role": "owner",
+        "role": view.role.value,
+    }
+
+
+class ShareIn(Schema):
+    expires_at: datetime | None = None
+    expires_in_days: int | None = Field(default=None, ge=1, le=36_500)
+    allow_download: bool = True
+    allow_upload: bool = False
+    show_location: bool = False
+    password: Text = Field(default="", max_length=128)
+
+
+class SharePatchIn(Schema):
+    """Only the fields sent change; `expires_at: null` makes the link never expire and
+    `password: ""` removes the password."""
+
+    expires_at: datetime | None = None
+    expires_in_days: int | None = Field(default=None, ge=1, le=36_500)
+    allow_download: bool | None = None
+    allow_upload: bool | None = None
+    show_location: bool | None = None
+    password: Text | None = Field(default=None, max_length=128)
+
+
+class ShareOut(Schema):
+    id: UUID
+    album: UUID
+    url: str
+    key: str
+    expires_at: datetime | None
+    allow_download: bool
+    allow_upload: bool
+    show_location: bool
+    has_password: bool
+    views: int
+    downloads: int
+    last_accessed_at: datetime | None
+    created_at: datetime
+
+
+class ShareListOut(Schema):
+    items: list[ShareOut]
+
+
+class UnlockIn(Schema):
+    password: Text = Field(max_length=128)
+
+
+class SharedAlbumOut(Schema):
+    title: str
+    description: str
+    owner: str
+    photo_count: int
+    taken_from: datetime | None
+    taken_until: datetime | None
+    cover_thumbnail_url: str | None
+    expires_at: datetime | None
+    allow_download: bool
+    allow_upload: bool
+    show_location: bool
+
+
+class SharedPhotoOut(Schema):
+    """A photo as a share link shows it: no content hash, and no location unless the link
+    shows it."""
+
+    id: UUID
+    filename: str
+    content_type: str
+    size: int
+    width: int
+    height: int
+    taken_at: datetime
+    camera: str | None
+    gps: GpsOut | None
+    derivatives_ready: bool
+    thumbnail_url: str
+    preview_url: str
+    download_url: str | None
+    duplicate: bool = False
+
+
+class SharedPhotoListOut(Schema):
+    items: list[SharedPhotoOut]
+    next_cursor: str | None
+
+
+class SharedUploadOut(Schema):
+    items: list[SharedPhotoOut]
+
+
+def shared_photo_out(photo: Photo, share: ShareLink, *, duplicate: bool = False) -> dict[str, Any]:
+    thumbnail = share_photo_path("api:shared-photo-thumbnail", share.key, photo.pk)
+    located = share.show_location and photo.gps_lat is not None
+    return {
+        "id": photo.pk,
+        "filename": photo.original_name,
+        "content_type": photo.content_type,
+        "size": photo.size,
+        "width": photo.width,
+        "height": photo.height,
+        "taken_at": photo.taken_at,
+        "camera": photo.camera,
+        "gps": {"lat": photo.gps_lat, "lon": photo.gps_lon} if located else None,
+        "derivatives_ready": photo.derivatives_ready,
+        "thumbnail_url": f"{thumbnail}?size=sm",
+        "preview_url": f"{thumbnail}?size=md",
+        "download_url": (
+            share_photo_path("api:shared-photo-download", share.key, photo.pk)
+            if share.allow_download
+            else None
+        ),
+        "duplicate": duplicate,
     }

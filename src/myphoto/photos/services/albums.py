@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
-from ..models import Album, AlbumPhoto, Photo, User
+from ..models import Album, AlbumMember, AlbumPhoto, AlbumRole, Photo, User
 from ..selectors import ID_BATCH, in_batches, photos_get_for_user
 
 
@@ -66,22 +67,62 @@ def album_add_photos(*, album: Album, user: User, photo_ids: Iterable[UUID]) -> 
 
 
 def album_remove_photos(*, album: Album, user: User, photo_ids: Iterable[UUID]) -> int:
-    """Take the user's photos out of the album (a 404 if one is not theirs); return how many
-    were in it."""
-    photos = photos_get_for_user(user=user, photo_ids=photo_ids)
-    ids = [photo.pk for photo in photos]
+    """Take photos out of the album; return how many were in it.
+
+    The owner takes out any of the album's photos, a contributor their own; an id that is
+    neither (nor one of the user's photos not in it) is a 404 for the whole request.
+    """
+    wanted = list(dict.fromkeys(photo_ids))
+    is_owner = album.owner_id == user.pk
+    entries = AlbumPhoto.objects.filter(album=album)
+    allowed: set[UUID] = set()
+    for batch in in_batches(wanted):
+        mine = Photo.objects.filter(owner=user, pk__in=batch).values_list("pk", flat=True)
+        allowed.update(mine)
+        if is_owner:
+            allowed.update(entries.filter(photo_id__in=batch).values_list("photo_id", flat=True))
+    if len(allowed) != len(wanted):
+        raise Http404("One or more of the photos do not exist.")
     removed = 0
     with transaction.atomic():
-        for batch in in_batches(ids):
-            removed += AlbumPhoto.objects.filter(album=album, photo_id__in=batch).delete()[0]
+        for batch in in_batches(wanted):
+            removed += entries.filter(photo_id__in=batch).delete()[0]
         changed = Album.objects.filter(pk=album.pk)
         # A cover taken out of the album is no longer its cover (compared here: the
         # ids may be more than one SQLite statement takes).
         cover = changed.values_list("cover_id", flat=True).first()
-        if cover in set(ids):
+        if cover in allowed:
             changed.update(cover=None)
         changed.update(updated_at=timezone.now())
     return removed
+
+
+class CannotBeMember(ValueError):
+    """The account named cannot be made a member (the album's owner)."""
+
+
+def album_member_set(*, album: Album, username: str, role: AlbumRole) -> AlbumMember:
+    """Share the album with another account of this server as viewer or contributor, or
+    change the role of a member."""
+    if role not in (AlbumRole.VIEWER, AlbumRole.CONTRIBUTOR):
+        raise CannotBeMember("A member is a viewer or a contributor.")
+    try:
+        user = User.objects.get(username=username, is_active=True)
+    except User.DoesNotExist:
+        raise Http404("No account has that username.") from None
+    if user.pk == album.owner_id:
+        raise CannotBeMember("The album's owner is not one of its members.")
+    member, _ = AlbumMember.objects.update_or_create(
+        album=album, user=user, defaults={"role": role}
+    )
+    return member
+
+
+def album_member_remove(*, album: Album, username: str) -> None:
+    """Stop sharing the album with this account (its photos added to the album stay there)."""
+    removed, _ = AlbumMember.objects.filter(album=album, user__username=username).delete()
+    if not removed:
+        raise Http404("That account is not a member of the album.")
 
 
 def _add(album: Album, photos: list[Photo], *, added_by: User) -> int:

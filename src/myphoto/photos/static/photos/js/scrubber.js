@@ -112,6 +112,10 @@ export function setUpScrubber({ viewerOpen }) {
   if (!nav || !months.length || !timeline) return;
   handle.hidden = false;
   nav.classList.add("enhanced");
+  // Just below the top bar, whose height depends on the width (its links wrap on a phone).
+  const belowTopBar = () => { nav.style.top = `${Math.ceil(topBarHeight()) + 12}px`; };
+  belowTopBar();
+  window.addEventListener("resize", belowTopBar);
   // The slider is the keyboard's way in now; one tab stop, not one per year.
   nav.querySelectorAll(".scrubber-years a").forEach((link) => { link.tabIndex = -1; });
   setCurrent(indexOf.get(document.getElementById("selection")?.dataset.month) ?? 0);

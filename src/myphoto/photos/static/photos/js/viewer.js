@@ -29,7 +29,12 @@ function showInViewer(tile) {
   } else {
     place.textContent = "—";
   }
-  viewer.querySelector(".viewer-download").href = data.download;
+  // A share link that allows no download has no download to offer.
+  const download = viewer.querySelector(".viewer-download");
+  if (download) {
+    download.hidden = !data.download;
+    download.href = data.download || "#";
+  }
   const tiles = timelineTiles();
   const index = tiles.indexOf(tile);
   viewer.querySelector(".viewer-prev").hidden = index <= 0;
@@ -64,7 +69,7 @@ export function setUpViewer() {
     if (event.key === "ArrowRight") { event.preventDefault(); step(1); }
   });
   viewer.addEventListener("close", () => shown?.querySelector("a.open")?.focus());
-  viewer.querySelector(".viewer-delete").addEventListener("click", () => {
+  viewer.querySelector(".viewer-delete")?.addEventListener("click", () => {
     const tiles = timelineTiles();
     const doomed = shown;
     const after = tiles[tiles.indexOf(doomed) + 1] || tiles[tiles.indexOf(doomed) - 1];

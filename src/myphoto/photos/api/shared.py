@@ -1,0 +1,183 @@
+"""What anyone with a share link uses, no account needed (API.md, "Share links").
+
+Every operation starts with `share_get_for_key`: an unknown, revoked or expired key is
+a 404, a locked link a 401, whatever the operation; photos are reached only through
+`share_photo` / `share_photos`, inside the album.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+from uuid import UUID
+
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from ninja import P, QueryEx, Router, Status
+from ninja.files import UploadedFile
+from ninja.params import File
+
+from .. import responses, selectors
+from ..links import share_photo_path
+from ..requests import ApiRequest
+from ..services import shares
+from ..shareaccess import (
+    remember_unlocked,
+    require_download,
+    require_upload,
+    share_get_for_key,
+    share_get_for_unlock,
+    share_photo,
+    share_photos,
+    share_unlock,
+)
+from .errors import ApiError
+from .schemas import (
+    AlbumDownloadIn,
+    SharedAlbumOut,
+    SharedPhotoListOut,
+    SharedUploadOut,
+    UnlockIn,
+    errors,
+    shared_photo_out,
+)
+
+# No account: a key is the credential. `errors()` documents 401, here a locked link.
+router = Router(tags=["shared"], auth=None)
+
+
+@router.get(
+    "/shared/{sharekey:key}",
+    response={200: SharedAlbumOut, **errors(404)},
+    url_name="shared-detail",
+)
+def shared_detail(request: ApiRequest, key: str) -> dict[str, Any]:
+    """The shared album's title, description, count and what the link allows."""
+    share = share_get_for_key(key=key, request=request)
+    shares.share_record_view(share=share)
+    view = selectors.album_view(share.album, user=share.album.owner)
+    cover = view.cover_photo
+    return {
+        "title": share.album.title,
+        "description": share.album.description,
+        "owner": share.album.owner.get_full_name() or share.album.owner.username,
+        "photo_count": view.photo_count,
+        "taken_from": view.taken_from,
+        "taken_until": view.taken_until,
+        "cover_thumbnail_url": (
+            f"{share_photo_path('api:shared-photo-thumbnail', key, cover)}?size=sm"
+            if cover
+            else None
+        ),
+        "expires_at": share.expires_at,
+        "allow_download": share.allow_download,
+        "allow_upload": share.allow_upload,
+        "show_location": share.show_location,
+    }
+
+
+@router.post(
+    "/shared/{sharekey:key}/unlock",
+    response={200: None, **errors(400, 404, 429)},
+    url_name="shared-unlock",
+)
+def shared_unlock(request: ApiRequest, key: str, body: UnlockIn) -> HttpResponse:
+    """Unlock a link's password for this client: a cookie sent with every later request."""
+    share = share_get_for_unlock(key=key)
+    share_unlock(share=share, password=body.password, request=request)
+    response = HttpResponse(status=200)
+    remember_unlocked(response, share=share, request=request)
+    return response
+
+
+@router.get(
+    "/shared/{sharekey:key}/photos",
+    response={200: SharedPhotoListOut, **errors(400, 404)},
+    url_name="shared-photos",
+)
+def shared_photos(
+    request: ApiRequest,
+    key: str,
+    limit: QueryEx[int, P(ge=1, le=500)] = 100,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """The album's photos, newest taken first, paged by `next_cursor`."""
+    share = share_get_for_key(key=key, request=request)
+    page = selectors.album_page(album=share.album, limit=limit, cursor=cursor)
+    return {
+        "items": [shared_photo_out(photo, share) for photo in page.items],
+        "next_cursor": page.next_cursor,
+    }
+
+
+@router.get(
+    "/shared/{sharekey:key}/photos/{anyuuid:photo_id}/thumbnail",
+    response=errors(400, 404, 503),
+    url_name="shared-photo-thumbnail",
+)
+def shared_photo_thumbnail(
+    request: ApiRequest, key: str, photo_id: UUID, size: Literal["sm", "md"] = "sm"
+) -> HttpResponseBase:
+    """A derivative of one of the album's photos (WebP, no metadata); 404 while it is made."""
+    share = share_get_for_key(key=key, request=request)
+    photo = share_photo(share=share, photo_id=photo_id)
+    response = responses.derivative_response(request=request, photo=photo, size=size)
+    if response is None:
+        raise ApiError(404, "not_ready", f"The {size} thumbnail of this photo is not made yet.")
+    return response
+
+
+@router.get(
+    "/shared/{sharekey:key}/photos/{anyuuid:photo_id}/download",
+    response=errors(403, 404, 416, 503),
+    url_name="shared-photo-download",
+)
+def shared_photo_download(request: ApiRequest, key: str, photo_id: UUID) -> HttpResponseBase:
+    """One original, when the link allows downloads."""
+    share = share_get_for_key(key=key, request=request)
+    require_download(share)
+    photo = share_photo(share=share, photo_id=photo_id)
+    response = responses.photo_download_response(request=request, photo=photo)
+    if response.status_code in (200, 206, 302):
+        shares.share_record_download(share=share)
+    return response
+
+
+@router.post(
+    "/shared/{sharekey:key}/download",
+    response=errors(400, 403, 404, 503),
+    url_name="shared-download",
+)
+def shared_download(
+    request: ApiRequest,
+    key: str,
+    body: AlbumDownloadIn,
+    layout: Literal["flat", "by-date"] = "flat",
+) -> HttpResponseBase:
+    """The album (or these of its photos) as one zip, when the link allows downloads."""
+    share = share_get_for_key(key=key, request=request)
+    require_download(share)
+    if body.ids is None:
+        photos = selectors.album_photos(album=share.album)
+    else:
+        responses.check_zip_size(len(body.ids))
+        photos = share_photos(share=share, photo_ids=body.ids)
+    response = responses.photos_zip_response(photos=photos, layout=layout, name=share.album.title)
+    shares.share_record_download(share=share)
+    return response
+
+
+@router.post(
+    "/shared/{sharekey:key}/photos",
+    response={201: SharedUploadOut, **errors(400, 403, 404, 413, 415, 503)},
+    url_name="shared-upload",
+)
+def shared_upload(
+    request: ApiRequest, key: str, file: File[list[UploadedFile]]
+) -> Status[dict[str, Any]]:
+    """Add photos to the album, when the link allows uploads: checked like any upload,
+    kept in the album owner's library."""
+    share = share_get_for_key(key=key, request=request)
+    require_upload(share)
+    results = shares.share_upload(share=share, files=file)
+    items = [shared_photo_out(r.photo, share, duplicate=r.duplicate) for r in results]
+    return Status(201, {"items": items})

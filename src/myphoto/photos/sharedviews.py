@@ -1,0 +1,143 @@
+"""The pages of a share link (`/s/<key>`): no account, no app chrome.
+
+Every view starts with `shareaccess.share_get_for_key`, as the API's do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from . import responses, selectors
+from .forms import SelectionForm
+from .limits import max_upload_bytes
+from .models import ShareLink
+from .requests import VisitorRequest
+from .services import shares
+from .shareaccess import (
+    DownloadsDisabled,
+    ShareLocked,
+    UnlockThrottled,
+    WrongPassword,
+    remember_unlocked,
+    require_download,
+    share_get_for_key,
+    share_get_for_unlock,
+    share_photos,
+    share_unlock,
+)
+from .tiles import tiles_by_day
+
+PAGE_SIZE = 120
+
+
+def _locked(
+    request: HttpRequest, share: ShareLink, error: str = "", status: int = 401
+) -> HttpResponse:
+    return render(
+        request, "photos/shared_locked.html", {"share": share, "error": error}, status=status
+    )
+
+
+def through_key(
+    view: Callable[[VisitorRequest, ShareLink], HttpResponseBase],
+) -> Callable[[VisitorRequest, str], HttpResponseBase]:
+    """The page's share, by `share_get_for_key`; the password page while it is locked."""
+
+    @wraps(view)
+    def with_share(request: VisitorRequest, key: str) -> HttpResponseBase:
+        try:
+            share = share_get_for_key(key=key, request=request)
+        except ShareLocked:
+            return _locked(request, share_get_for_unlock(key=key))
+        return view(request, share)
+
+    return with_share
+
+
+@require_GET
+@through_key
+def shared_album(request: VisitorRequest, share: ShareLink) -> HttpResponseBase:
+    """The album's grid and viewer; the password page while the link is locked. For htmx,
+    the days of one more page."""
+    key = share.key
+    cursor = request.GET.get("cursor")
+    try:
+        page = selectors.album_page(album=share.album, limit=PAGE_SIZE, cursor=cursor)
+    except selectors.InvalidCursor:
+        return redirect("shared-album", key=key)
+    context: dict[str, object] = {
+        "days": tiles_by_day(page.items, share=share),
+        "older": page.next_cursor,
+        "more_url": request.path,
+        "share": share,
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "photos/_days.html", context)
+    if not cursor:
+        shares.share_record_view(share=share)
+    view = selectors.album_view(share.album, user=share.album.owner)
+    context.update(
+        album=share.album,
+        owner=share.album.owner.get_full_name() or share.album.owner.username,
+        count=view.photo_count,
+        taken_from=view.taken_from,
+        taken_until=view.taken_until,
+        max_upload_bytes=max_upload_bytes(),
+        share_api_urls={"upload": reverse("api:shared-upload", kwargs={"key": key})}
+        if share.allow_upload
+        else {},
+    )
+    return render(request, "photos/shared_album.html", context)
+
+
+@require_POST
+def shared_unlock(request: HttpRequest, key: str) -> HttpResponse:
+    """The password page's form: unlocked for this browser, or the page again saying why."""
+    share = share_get_for_unlock(key=key)
+    try:
+        share_unlock(share=share, password=request.POST.get("password", ""), request=request)
+    except WrongPassword as err:
+        return _locked(request, share, str(err))
+    except UnlockThrottled as err:
+        return _locked(request, share, str(err), status=429)
+    response = redirect("shared-album", key=key)
+    remember_unlocked(response, share=share, request=request)
+    return response
+
+
+@require_POST
+@through_key
+def shared_download(request: VisitorRequest, share: ShareLink) -> HttpResponseBase:
+    """The ticked photos (one: the original; several: a zip), or with none ticked the
+    whole album as a zip; only when the link allows downloads."""
+    key = share.key
+    try:
+        require_download(share)
+    except DownloadsDisabled as err:
+        return HttpResponse(str(err), status=403, content_type="text/plain; charset=utf-8")
+    form = SelectionForm(request.POST)
+    if request.POST.getlist("ids"):
+        if not form.is_valid():
+            messages.error(request, " ".join(str(error) for error in form.errors["ids"]))
+            return redirect("shared-album", key=key)
+        photos = share_photos(share=share, photo_ids=form.cleaned_data["ids"])
+    else:
+        photos = selectors.album_photos(album=share.album)
+    try:
+        responses.check_zip_size(len(photos))
+    except responses.TooManyForOneZip as err:
+        messages.error(request, str(err))
+        return redirect("shared-album", key=key)
+    shares.share_record_download(share=share)
+    if len(photos) == 1:
+        return responses.photo_download_response(request=request, photo=photos[0])
+    layout = "by-date" if request.POST.get("layout") == "by-date" else "flat"
+    return responses.photos_zip_response(photos=photos, layout=layout, name=share.album.title)
