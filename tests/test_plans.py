@@ -21,6 +21,7 @@ from django.test import Client
 
 from myphoto.photos.models import Album, AlbumPhoto, Photo
 from myphoto.photos.selectors import encode_cursor
+from myphoto.photos.services.shares import share_create
 
 pytestmark = pytest.mark.django_db
 LIBRARY = 20_000
@@ -155,7 +156,17 @@ def deep_cursor(owner) -> str:
 def test_every_timeline_shaped_read_seeks(big_library, big_album, client, api):
     cursor = deep_cursor(big_library)
     album = f"/api/v1/photos?album={big_album.pk}"
+    album_page = f"/albums/{big_album.pk}/"
+    key = share_create(album=big_album).key
+    visitor = Client()
     shapes = {
+        "HTML album page": (client, album_page, {}),
+        "HTML album month jump": (client, f"{album_page}?month=2014-03", {}),
+        "HTML album next page": (client, f"{album_page}?cursor={cursor}", {"HX-Request": "true"}),
+        "HTML album newer page": (client, f"{album_page}?newer={cursor}", {"HX-Request": "true"}),
+        "shared page": (visitor, f"/s/{key}", {}),
+        "shared deep page": (visitor, f"/s/{key}?cursor={cursor}", {"HX-Request": "true"}),
+        "API shared deep page": (visitor, f"/api/v1/shared/{key}/photos?cursor={cursor}", {}),
         "API album page 1": (api, f"{album}&limit=100", {}),
         "API album deep page": (api, f"{album}&limit=100&cursor={cursor}", {}),
         "API album month jump": (api, f"{album}&taken_before=2014-03-01T00:00:00Z", {}),

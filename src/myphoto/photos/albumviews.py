@@ -15,13 +15,13 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from . import responses, selectors
+from . import selectors
 from .forms import AddToAlbumForm, AlbumForm, MemberForm, SelectionForm, ShareLinkForm
 from .models import Album, AlbumRole
 from .requests import AuthenticatedRequest
 from .selectors import NotAllowed
 from .services import albums, shares
-from .views import timeline_response
+from .views import album_download_response, ticked_photos, timeline_response
 
 
 def _album(request: AuthenticatedRequest, album_id: UUID, role: AlbumRole) -> Album:
@@ -114,21 +114,12 @@ def album_detail(request: AuthenticatedRequest, album_id: UUID) -> HttpResponse:
     )
 
 
-def _ticked(request: AuthenticatedRequest) -> list[UUID] | None:
-    form = SelectionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(error) for error in form.errors["ids"]))
-        return None
-    ids: list[UUID] = form.cleaned_data["ids"]
-    return ids
-
-
 @login_required
 @require_POST
 def album_remove(request: AuthenticatedRequest, album_id: UUID) -> HttpResponse:
     """Take the ticked photos out of the album; they stay in the library."""
     album = _album(request, album_id, AlbumRole.CONTRIBUTOR)
-    ids = _ticked(request)
+    ids = ticked_photos(request)
     if ids is not None:
         removed = albums.album_remove_photos(album=album, user=request.user, photo_ids=ids)
         messages.success(
@@ -144,7 +135,7 @@ def album_remove(request: AuthenticatedRequest, album_id: UUID) -> HttpResponse:
 def album_cover(request: AuthenticatedRequest, album_id: UUID) -> HttpResponse:
     """The one ticked photo becomes the album's cover."""
     album = _album(request, album_id, AlbumRole.OWNER)
-    ids = _ticked(request)
+    ids = ticked_photos(request)
     if ids is not None and len(ids) != 1:
         messages.error(request, "Select one photo to make it the cover.")
     elif ids is not None:
@@ -194,21 +185,7 @@ def album_download(request: AuthenticatedRequest, album_id: UUID) -> HttpRespons
     """The ticked photos of the album (one: the original; several: a zip), or with none
     ticked the whole album as one zip. For its members too."""
     album = _album(request, album_id, AlbumRole.VIEWER)
-    ids = None
-    if request.POST.getlist("ids"):
-        ids = _ticked(request)
-        if ids is None:
-            return redirect("album-detail", album_id=album.pk)
-    photos = selectors.album_photos(album=album, photo_ids=ids)
-    try:
-        responses.check_zip_size(len(photos))
-    except responses.TooManyForOneZip as err:
-        messages.error(request, str(err))
-        return redirect("album-detail", album_id=album.pk)
-    if ids is not None and len(photos) == 1:
-        return responses.photo_download_response(request=request, photo=photos[0])
-    layout = "by-date" if request.POST.get("layout") == "by-date" else "flat"
-    return responses.photos_zip_response(photos=photos, layout=layout, name=album.title)
+    return album_download_response(request, album, back=redirect("album-detail", album_id=album.pk))
 
 
 @login_required

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .models import AlbumPhoto, Photo, ShareLink
-from .selectors import in_batches
+from .selectors import album_photos
 
 _COOKIE_SALT = "myphoto.share-unlock"
 UNLOCK_MAX_AGE = timedelta(days=30)
@@ -94,17 +94,8 @@ def share_photo(*, share: ShareLink, photo_id: UUID | str) -> Photo:
 
 
 def share_photos(*, share: ShareLink, photo_ids: Iterable[UUID]) -> list[Photo]:
-    """These photos of the shared album, all or Http404."""
-    wanted = list(dict.fromkeys(photo_ids))
-    entries = AlbumPhoto.objects.filter(album_id=share.album_id, photo_in_trash=False)
-    found = {
-        entry.photo_id: entry.photo
-        for batch in in_batches(wanted)
-        for entry in entries.filter(photo_id__in=batch).select_related("photo")
-    }
-    if len(found) != len(wanted):
-        raise Http404("One or more of the photos are not in the album.")
-    return [found[photo_id] for photo_id in wanted]
+    """These photos of the shared album (not in the trash), all or Http404."""
+    return album_photos(album=share.album, photo_ids=photo_ids)
 
 
 def require_download(share: ShareLink) -> None:

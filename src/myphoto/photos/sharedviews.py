@@ -8,15 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from . import responses, selectors
-from .forms import SelectionForm
+from . import selectors
 from .limits import max_upload_bytes
 from .models import ShareLink
 from .requests import VisitorRequest
@@ -30,10 +28,10 @@ from .shareaccess import (
     require_download,
     share_get_for_key,
     share_get_for_unlock,
-    share_photos,
     share_unlock,
 )
 from .tiles import tiles_by_day
+from .views import album_download_response
 
 PAGE_SIZE = 120
 
@@ -123,21 +121,8 @@ def shared_download(request: VisitorRequest, share: ShareLink) -> HttpResponseBa
         require_download(share)
     except DownloadsDisabled as err:
         return HttpResponse(str(err), status=403, content_type="text/plain; charset=utf-8")
-    form = SelectionForm(request.POST)
-    if request.POST.getlist("ids"):
-        if not form.is_valid():
-            messages.error(request, " ".join(str(error) for error in form.errors["ids"]))
-            return redirect("shared-album", key=key)
-        photos = share_photos(share=share, photo_ids=form.cleaned_data["ids"])
-    else:
-        photos = selectors.album_photos(album=share.album)
-    try:
-        responses.check_zip_size(len(photos))
-    except responses.TooManyForOneZip as err:
-        messages.error(request, str(err))
-        return redirect("shared-album", key=key)
-    shares.share_record_download(share=share)
-    if len(photos) == 1:
-        return responses.photo_download_response(request=request, photo=photos[0])
-    layout = "by-date" if request.POST.get("layout") == "by-date" else "flat"
-    return responses.photos_zip_response(photos=photos, layout=layout, name=share.album.title)
+    back = redirect("shared-album", key=key)
+    response = album_download_response(request, share.album, back=back)
+    if response is not back:
+        shares.share_record_download(share=share)
+    return response

@@ -174,7 +174,7 @@ def _back(request: HttpRequest, target: str | None) -> HttpResponse:
     return redirect("timeline")
 
 
-def _selection(request: HttpRequest) -> list[UUID] | None:
+def ticked_photos(request: HttpRequest) -> list[UUID] | None:
     """The ticked photos' ids, or None (and a message saying why) if there are none."""
     form = SelectionForm(request.POST)
     if not form.is_valid():
@@ -184,11 +184,34 @@ def _selection(request: HttpRequest) -> list[UUID] | None:
     return ids
 
 
+def album_download_response(
+    request: HttpRequest, album: Album, *, back: HttpResponse
+) -> HttpResponseBase:
+    """The ticked photos of the album (one: the original; several: a zip), or with none
+    ticked the whole album as one zip named after it; `back` (with a message saying why)
+    when the selection or the zip cannot be."""
+    ids = None
+    if request.POST.getlist("ids"):
+        ids = ticked_photos(request)
+        if ids is None:
+            return back
+    photos = selectors.album_photos(album=album, photo_ids=ids)
+    try:
+        responses.check_zip_size(len(photos))
+    except responses.TooManyForOneZip as err:
+        messages.error(request, str(err))
+        return back
+    if ids is not None and len(photos) == 1:
+        return responses.photo_download_response(request=request, photo=photos[0])
+    layout = "by-date" if request.POST.get("layout") == "by-date" else "flat"
+    return responses.photos_zip_response(photos=photos, layout=layout, name=album.title)
+
+
 @login_required
 @require_POST
 def photos_download(request: AuthenticatedRequest) -> HttpResponseBase:
     """One selected photo: the original file. Several: one zip."""
-    ids = _selection(request)
+    ids = ticked_photos(request)
     if ids is None:
         return _back(request, request.POST.get("next"))
     try:
@@ -213,7 +236,7 @@ def photo_download(request: AuthenticatedRequest, photo_id: UUID) -> HttpRespons
 @login_required
 @require_POST
 def photos_delete(request: AuthenticatedRequest) -> HttpResponse:
-    ids = _selection(request)
+    ids = ticked_photos(request)
     if ids is not None:
         moved = trash.photos_trash(owner=request.user, photo_ids=ids)
         messages.success(
@@ -255,7 +278,7 @@ def trash_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def trash_restore(request: AuthenticatedRequest) -> HttpResponse:
-    ids = _selection(request)
+    ids = ticked_photos(request)
     if ids is not None:
         restored = trash.photos_restore(owner=request.user, photo_ids=ids)
         messages.success(request, f"Restored {restored} photo{pluralize(restored)}.")
