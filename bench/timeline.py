@@ -8,7 +8,8 @@ years of them, 1% in the trash; their thumbnails point at two real small
 files), `myphoto serve` with its defaults (2 gunicorn workers, 8 threads), then
 one client's p50/p95 of the API's first page, a page from a cursor in the
 middle, a month jump, the month buckets, an album of 10,000 of the photos
-(its first page, a page from its middle, its buckets) and the HTML page, the queries each
+(its first page, a page from its middle, its buckets, its first page through a
+share link, its HTML page) and the HTML page, the queries each
 request makes, and the pages per second that 20 concurrent clients get from
 `wrk` (Debian's `wrk`; a Python load generator where it is missing, which
 competes with the server for the two cores).
@@ -169,6 +170,7 @@ def targets(user_name: str) -> dict[str, str]:
     """The URLs to time: their paths, with a cursor from the middle and a month jump."""
     from myphoto.photos.models import Album, Photo
     from myphoto.photos.selectors import encode_cursor
+    from myphoto.photos.services.shares import share_create
 
     visible = Photo.objects.visible().filter(owner__username=user_name)
     middle = visible.order_by("-taken_at", "-id")[visible.count() // 2]
@@ -176,12 +178,15 @@ def targets(user_name: str) -> dict[str, str]:
     album = Album.objects.get(owner__username=user_name)
     in_album = album.entries.filter(photo_in_trash=False).order_by("-taken_at", "-photo")
     album_middle = in_album[in_album.count() // 2].photo
+    key = share_create(album=album).key
     return {
         "API album page 1": f"/api/v1/photos?limit=100&album={album.pk}",
         "API album page from its middle": (
             f"/api/v1/photos?limit=100&album={album.pk}&cursor={encode_cursor(album_middle)}"
         ),
         "API album buckets": f"/api/v1/timeline/buckets?album={album.pk}",
+        "Share link: album page 1": f"/api/v1/shared/{key}/photos?limit=100",
+        "HTML album page": f"/albums/{album.pk}/",
         "API page 1": "/api/v1/photos?limit=100",
         "API page from a cursor in the middle": (
             f"/api/v1/photos?limit=100&cursor={encode_cursor(middle)}"

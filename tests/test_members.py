@@ -165,3 +165,59 @@ def test_a_member_downloads_the_album_as_one_zip_named_after_it(photo_storage, a
         bob_api, "post", f"/api/v1/albums/{album}/download", {"ids": [str(trip["outside"].pk)]}
     )
     assert outside.status_code == 404
+
+
+def test_the_member_isolation_matrix(api, bob, bob_api, trip, make_photo, other_user):
+    """Every way a member reads a photo × every photo that is not theirs to see: 404, and
+    the answer names nothing of it."""
+    album = trip["album"]
+    share_with(api, album, "bob", "contributor")
+    unshared, _ = make_photo("unshared album.jpg")
+    send(api, "post", "/api/v1/albums", {"title": "Not shared", "ids": [str(unshared.pk)]})
+    trashed = trip["photos"][1][0]
+    photos_trash(owner=trashed.owner, photo_ids=[trashed.pk])
+    strangers, _ = make_photo("stranger.jpg", owner=other_user)
+    outside = {
+        "not in any album": trip["outside"],
+        "in an album not shared with them": unshared,
+        "in the album but in the trash": trashed,
+        "another user's": strangers,
+    }
+    browser = Client()
+    browser.force_login(bob)
+    for where, photo in outside.items():
+        reads = {
+            "API photo": bob_api.get(f"/api/v1/photos/{photo.pk}"),
+            "API thumbnail sm": bob_api.get(f"/api/v1/photos/{photo.pk}/thumbnail?size=sm"),
+            "API thumbnail md": bob_api.get(f"/api/v1/photos/{photo.pk}/thumbnail?size=md"),
+            "API download": bob_api.get(f"/api/v1/photos/{photo.pk}/download"),
+            "API album zip": send(
+                bob_api, "post", f"/api/v1/albums/{album}/download", {"ids": [str(photo.pk)]}
+            ),
+            "API zip": send(bob_api, "post", "/api/v1/photos/download", {"ids": [str(photo.pk)]}),
+            "API add to album": send(
+                bob_api, "post", f"/api/v1/albums/{album}/photos", {"ids": [str(photo.pk)]}
+            ),
+            "API delete": bob_api.delete(f"/api/v1/photos/{photo.pk}"),
+            "page": browser.get(f"/photos/{photo.pk}/"),
+            "page tile": browser.get(f"/photos/{photo.pk}/tile"),
+            "page download": browser.get(f"/photos/{photo.pk}/download"),
+            "page album download": browser.post(
+                f"/albums/{album}/download", {"ids": [str(photo.pk)]}
+            ),
+        }
+        statuses = {name: answer.status_code for name, answer in reads.items()}
+        assert statuses == dict.fromkeys(reads, 404), where
+        for name, answer in reads.items():
+            assert photo.original_name.encode() not in answer.content, (where, name)
+    # The owner's album that is not shared, and its photos' page: nothing.
+    other_album = [
+        a for a in api.get("/api/v1/albums").json()["items"] if a["title"] == "Not shared"
+    ][0]
+    assert bob_api.get(f"/api/v1/albums/{other_album['id']}").status_code == 404
+    assert bob_api.get("/api/v1/photos", {"album": other_album["id"]}).status_code == 404
+    assert browser.get(f"/albums/{other_album['id']}/").status_code == 404
+    # A contributor's photos in the album do not make the owner's photos theirs to delete.
+    visible = trip["photos"][0][0]
+    assert bob_api.delete(f"/api/v1/photos/{visible.pk}").status_code == 404
+    assert Photo.objects.get(pk=visible.pk).deleted_at is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from ninja import P, QueryEx, Router, Status
 from ninja.files import UploadedFile
@@ -18,7 +18,6 @@ from ninja.params import File
 
 from .. import responses, selectors
 from ..links import share_photo_path
-from ..requests import ApiRequest
 from ..services import shares
 from ..shareaccess import (
     remember_unlocked,
@@ -50,7 +49,7 @@ router = Router(tags=["shared"], auth=None)
     response={200: SharedAlbumOut, **errors(404)},
     url_name="shared-detail",
 )
-def shared_detail(request: ApiRequest, key: str) -> dict[str, Any]:
+def shared_detail(request: HttpRequest, key: str) -> dict[str, Any]:
     """The shared album's title, description, count and what the link allows."""
     share = share_get_for_key(key=key, request=request)
     shares.share_record_view(share=share)
@@ -80,7 +79,7 @@ def shared_detail(request: ApiRequest, key: str) -> dict[str, Any]:
     response={200: None, **errors(400, 404, 429)},
     url_name="shared-unlock",
 )
-def shared_unlock(request: ApiRequest, key: str, body: UnlockIn) -> HttpResponse:
+def shared_unlock(request: HttpRequest, key: str, body: UnlockIn) -> HttpResponse:
     """Unlock a link's password for this client: a cookie sent with every later request."""
     share = share_get_for_unlock(key=key)
     share_unlock(share=share, password=body.password, request=request)
@@ -95,7 +94,7 @@ def shared_unlock(request: ApiRequest, key: str, body: UnlockIn) -> HttpResponse
     url_name="shared-photos",
 )
 def shared_photos(
-    request: ApiRequest,
+    request: HttpRequest,
     key: str,
     limit: QueryEx[int, P(ge=1, le=500)] = 100,
     cursor: str | None = None,
@@ -115,7 +114,7 @@ def shared_photos(
     url_name="shared-photo-thumbnail",
 )
 def shared_photo_thumbnail(
-    request: ApiRequest, key: str, photo_id: UUID, size: Literal["sm", "md"] = "sm"
+    request: HttpRequest, key: str, photo_id: UUID, size: Literal["sm", "md"] = "sm"
 ) -> HttpResponseBase:
     """A derivative of one of the album's photos (WebP, no metadata); 404 while it is made."""
     share = share_get_for_key(key=key, request=request)
@@ -131,7 +130,7 @@ def shared_photo_thumbnail(
     response=errors(403, 404, 416, 503),
     url_name="shared-photo-download",
 )
-def shared_photo_download(request: ApiRequest, key: str, photo_id: UUID) -> HttpResponseBase:
+def shared_photo_download(request: HttpRequest, key: str, photo_id: UUID) -> HttpResponseBase:
     """One original, when the link allows downloads."""
     share = share_get_for_key(key=key, request=request)
     require_download(share)
@@ -148,7 +147,7 @@ def shared_photo_download(request: ApiRequest, key: str, photo_id: UUID) -> Http
     url_name="shared-download",
 )
 def shared_download(
-    request: ApiRequest,
+    request: HttpRequest,
     key: str,
     body: AlbumDownloadIn,
     layout: Literal["flat", "by-date"] = "flat",
@@ -172,7 +171,7 @@ def shared_download(
     url_name="shared-upload",
 )
 def shared_upload(
-    request: ApiRequest, key: str, file: File[list[UploadedFile]]
+    request: HttpRequest, key: str, file: File[list[UploadedFile]]
 ) -> Status[dict[str, Any]]:
     """Add photos to the album, when the link allows uploads: checked like any upload,
     kept in the album owner's library."""
