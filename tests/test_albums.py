@@ -196,3 +196,30 @@ def test_an_albums_months_are_counted_in_the_librarys_time_zone(api, make_photo,
 
     assert buckets == [{"month": "2023-11", "count": 1}, {"month": "2023-10", "count": 1}]
     assert elsewhere.status_code == 404
+
+
+def test_an_entry_inserted_without_the_guest_mark_is_not_a_guests(make_photo):
+    """The mark has a default in the database too: during a rolling deploy, servers of the
+    release before insert entries without the column."""
+    from django.db import connection
+
+    from myphoto.photos.services.albums import album_create
+
+    photo, _ = make_photo("old server.jpg")
+    album = album_create(owner=photo.owner, title="Deployed")
+    prepared = [
+        AlbumPhoto._meta.get_field(name).get_db_prep_value(value, connection)
+        for name, value in (
+            ("album", album.pk),
+            ("photo", photo.pk),
+            ("added_at", photo.uploaded_at),
+            ("taken_at", photo.taken_at),
+        )
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO photos_albumphoto (album_id, photo_id, added_at, taken_at,"
+            " photo_in_trash) VALUES (%s, %s, %s, %s, false)",
+            prepared,
+        )
+    assert AlbumPhoto.objects.get(album=album, photo=photo).added_by_guest is False

@@ -225,8 +225,10 @@ class AlbumPhoto(models.Model):
     )
     taken_at = models.DateTimeField()
     photo_in_trash = models.BooleanField(default=False)
-    # Uploaded by a guest through a share link (kept after the link is revoked).
-    added_by_guest = models.BooleanField(default=False)
+    # Uploaded by a guest through a share link (kept after the link is revoked). A default
+    # in the database too: rows inserted by code that predates the column (a server not
+    # yet upgraded, during a rolling deploy) are not guests'.
+    added_by_guest = models.BooleanField(default=False, db_default=False)
     added_through = models.ForeignKey(
         "ShareLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
