@@ -1,6 +1,7 @@
 """The one way in through a share link: every page and endpoint reached by a key calls
 `share_get_for_key` (revocation, expiry, password), then reaches photos only through
-`share_photo` / `share_photos` (in that album, not in the trash).
+`share_photo` or `selectors.album_photos` of its album (in that album, not in the
+trash).
 
 A peer product checked the password only on the album page: with the key alone, the
 thumbnails and EXIF of a locked album were readable. Here no request holding a key
@@ -13,7 +14,6 @@ Unlock attempts are throttled by django-axes, as logins are, per link and addres
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import timedelta
 from uuid import UUID
 
@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .models import AlbumPhoto, Photo, ShareLink
-from .selectors import album_photos
 
 _COOKIE_SALT = "myphoto.share-unlock"
 UNLOCK_MAX_AGE = timedelta(days=30)
@@ -91,11 +90,6 @@ def share_photo(*, share: ShareLink, photo_id: UUID | str) -> Photo:
     except (AlbumPhoto.DoesNotExist, ValueError, TypeError):
         raise Http404("No such photo.") from None
     return entry.photo
-
-
-def share_photos(*, share: ShareLink, photo_ids: Iterable[UUID]) -> list[Photo]:
-    """These photos of the shared album (not in the trash), all or Http404."""
-    return album_photos(album=share.album, photo_ids=photo_ids)
 
 
 def require_download(share: ShareLink) -> None:

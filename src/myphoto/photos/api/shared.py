@@ -2,7 +2,7 @@
 
 Every operation starts with `share_get_for_key`: an unknown, revoked or expired key is
 a 404, a locked link a 401, whatever the operation; photos are reached only through
-`share_photo` / `share_photos`, inside the album.
+`share_photo` / `selectors.album_photos` of the share's album.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from ..shareaccess import (
     share_get_for_key,
     share_get_for_unlock,
     share_photo,
-    share_photos,
     share_unlock,
 )
 from .errors import ApiError
@@ -155,11 +154,9 @@ def shared_download(
     """The album (or these of its photos) as one zip, when the link allows downloads."""
     share = share_get_for_key(key=key, request=request)
     require_download(share)
-    if body.ids is None:
-        photos = selectors.album_photos(album=share.album)
-    else:
+    if body.ids is not None:
         responses.check_zip_size(len(body.ids))
-        photos = share_photos(share=share, photo_ids=body.ids)
+    photos = selectors.album_photos(album=share.album, photo_ids=body.ids)
     response = responses.photos_zip_response(photos=photos, layout=layout, name=share.album.title)
     shares.share_record_download(share=share)
     return response
