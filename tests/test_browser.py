@@ -15,6 +15,7 @@ from pathlib import Path
 
 import images
 import pytest
+import videos
 from conftest import retake
 
 from myphoto.photos.models import Photo
@@ -226,7 +227,7 @@ def test_upload_panel_reports_each_file_while_it_goes(open_page, make_photo, tmp
         "Already in your library"
     )
     expect(panel.locator(".upload-item", has_text="notes.txt")).to_contain_text(
-        "not an image MyPhoto can read"
+        "not a photo or video MyPhoto can read"
     )
     expect(panel.get_by_text("1 photo uploaded, 1 already there, 1 failed")).to_be_visible()
     expect(page.locator("#timeline .tile")).to_have_count(2)
@@ -305,6 +306,60 @@ def test_viewer_shows_details_and_steps_with_the_arrow_keys(open_page, make_phot
 
     page.keyboard.press("Escape")
     expect(viewer).to_be_hidden()
+
+
+def play(page, selector: str) -> None:
+    """Start the video (muted: browsers refuse to start sound unasked) until it has played."""
+    page.evaluate(
+        "(selector) => { const video = document.querySelector(selector);"
+        " video.muted = true; return video.play(); }",
+        selector,
+    )
+    page.wait_for_function(
+        "(selector) => document.querySelector(selector).currentTime > 0.3", arg=selector
+    )
+
+
+def test_videos_show_their_length_and_play_in_the_viewer(open_page, make_photo):
+    """An H.264 MP4 plays as it is; an iPhone's HEVC MOV plays through its H.264 copy."""
+    photo, _ = make_photo("photo.jpg", data=images.jpeg(320, 240, seed=1))
+    phone, _ = make_photo("IMG_0004.MP4", data=videos.phone_video(seconds=3))
+    iphone, _ = make_photo("IMG_0005.MOV", data=videos.rotated_90(videos.hevc_mov(seconds=3)))
+    retake(Photo.objects.filter(pk=photo.pk), datetime(2024, 7, 1, 12, tzinfo=UTC))
+    retake(Photo.objects.filter(pk=phone.pk), datetime(2024, 7, 1, 11, tzinfo=UTC))
+    retake(Photo.objects.filter(pk=iphone.pk), datetime(2024, 7, 1, 10, tzinfo=UTC))
+    page = open_page()
+    tiles = page.locator("#timeline .tile")
+    expect(tiles).to_have_count(3)
+    expect(tiles.nth(1).locator(".video-mark")).to_have_text("▶ 0:03")
+    expect(tiles.nth(0).locator(".video-mark")).to_have_count(0)
+    screenshot(page, "videos-timeline")
+
+    tiles.nth(1).locator(".open").click()
+    viewer = page.get_by_role("dialog", name="Photo viewer")
+    video = viewer.locator(".viewer-video")
+    expect(video).to_be_visible()
+    expect(viewer.locator(".viewer-image")).to_be_hidden()
+    expect(video).to_have_attribute("src", f"/api/v1/photos/{phone.pk}/playback")
+    expect(video).to_have_attribute("poster", f"/api/v1/photos/{phone.pk}/thumbnail?size=md")
+    expect(viewer.locator(".viewer-duration")).to_have_text("0:03")
+    play(page, ".viewer-video")
+    accessible(page, "the viewer playing a video")
+    screenshot(page, "viewer-video")
+
+    # The arrows still step through the library while a video has the focus.
+    video.focus()
+    page.keyboard.press("ArrowRight")
+    expect(video).to_have_attribute("src", f"/api/v1/photos/{iphone.pk}/playback")
+    play(page, ".viewer-video")
+    assert page.evaluate("document.querySelector('.viewer-video').videoHeight") == 320
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(viewer.locator(".viewer-image")).to_be_visible()
+    expect(video).to_be_hidden()
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    assert page.evaluate("document.querySelector('.viewer-video').getAttribute('src')") is None
 
 
 def test_day_headings_select_their_day_and_esc_clears(open_page, make_photo):

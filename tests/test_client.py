@@ -12,6 +12,7 @@ from pathlib import Path
 import images
 import pytest
 import seaweedfs
+import videos
 from conftest import retake
 from django.core.management import call_command
 
@@ -92,7 +93,7 @@ def test_upload_a_folder_then_again_uploads_nothing(logged_in, photo_storage, tm
 
     output = capsys.readouterr().out
     assert "uploaded" in output and "30" in output
-    assert "skipped" in output and "notes.txt: not an image" in output
+    assert "skipped" in output and "notes.txt: not a photo or video" in output
     assert Photo.objects.count() == 30
     assert {p.sha256 for p in Photo.objects.all()} == {sha256(path) for path in photos}
     assert Photo.objects.get(original_name="scan").content_type == "image/heic"
@@ -232,6 +233,40 @@ def test_an_original_missing_from_storage_fails_that_file_only(
     assert next((tmp_path / "backup").rglob("kept.jpg")).read_bytes() == kept_data
 
 
+def test_a_phone_folder_with_videos_goes_up_and_comes_back_byte_for_byte(
+    logged_in, photo_storage, tmp_path, capsys
+):
+    dump = tmp_path / "DCIM"
+    dump.mkdir()
+    sent = {
+        "IMG_0001.JPG": images.camera_photo("JPEG"),
+        "IMG_0002.MOV": videos.rotated_90(videos.hevc_mov()),
+        "VID_0003.mp4": videos.phone_video(),
+        "clip.webm": videos.vp9_webm(),
+    }
+    for name, data in sent.items():
+        (dump / name).write_bytes(data)
+
+    assert myphoto(["upload", str(dump)]) == 0
+
+    assert "skipped" not in capsys.readouterr().out
+    kinds = dict(Photo.objects.values_list("original_name", "kind"))
+    assert kinds == {
+        "IMG_0001.JPG": "photo",
+        "IMG_0002.MOV": "video",
+        "VID_0003.mp4": "video",
+        "clip.webm": "video",
+    }
+    assert all(p.derivatives_ready and p.playback_key for p in Photo.objects.filter(kind="video"))
+
+    assert myphoto(["download", str(tmp_path / "backup")]) == 0
+
+    got = {
+        path.name: path.read_bytes() for path in (tmp_path / "backup").rglob("*") if path.is_file()
+    }
+    assert got == sent
+
+
 def test_download_since_a_date(logged_in, make_photo, tmp_path):
     old, _ = make_photo("old.jpg")
     new, _ = make_photo("new.jpg")
@@ -327,7 +362,7 @@ def test_import_a_folder_server_side(user, tmp_path, capsys):
 
     out = capsys.readouterr().out
     assert "Imported 30 photos for alice; 0 were already there; 1 files were not imported." in out
-    assert "notes.txt: This file is not an image" in out
+    assert "notes.txt: This file is not a photo or video" in out
     call_command("import", str(tmp_path / "dump"), user="alice")
     assert "Imported 0 photos for alice; 30 were already there" in capsys.readouterr().out
     assert Photo.objects.filter(owner=user).count() == 30

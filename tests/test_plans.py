@@ -35,6 +35,10 @@ def big_library(user, other_user):
     start, every = datetime(2012, 1, 1, tzinfo=UTC), timedelta(minutes=37)
     bulk_photos(user, LIBRARY, start=start, every=every, trashed=TRASHED)
     bulk_photos(other_user, 3_000, start=start, every=every)
+    # A fifth of a phone's library is videos.
+    ids = list(Photo.objects.filter(owner=user).values_list("pk", flat=True))
+    for at in range(0, len(ids), 5 * 2000):
+        Photo.objects.filter(pk__in=ids[at : at + 5 * 2000 : 5]).update(kind="video")
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {PHOTO_TABLE}")
     return user
@@ -178,6 +182,9 @@ def test_every_timeline_shaped_read_seeks(big_library, big_album, client, api):
             "/api/v1/photos?taken_after=2013-01-01T00:00:00Z&taken_before=2013-02-01T00:00:00Z",
             {},
         ),
+        "API videos page 1": (api, "/api/v1/photos?kind=video&limit=100", {}),
+        "API videos deep page": (api, f"/api/v1/photos?kind=video&cursor={cursor}", {}),
+        "API photos only, deep": (api, f"/api/v1/photos?kind=photo&cursor={cursor}", {}),
         "API trash": (api, "/api/v1/trash?limit=100", {}),
         "API trash deep": (api, f"/api/v1/trash?cursor={cursor}", {}),
         "API buckets": (api, "/api/v1/timeline/buckets", {}),

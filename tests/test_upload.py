@@ -118,12 +118,12 @@ def test_other_users_may_upload_the_same_bytes(client, other_user, photo_storage
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
-        ("notes.txt", b"just some text, not a photo\n", "not an image"),
-        ("page.html", b"<!doctype html><html><body>hi</body></html>", "not an image"),
+        ("notes.txt", b"just some text, not a photo\n", "not a photo or video"),
+        ("page.html", b"<!doctype html><html><body>hi</body></html>", "not a photo or video"),
         (
             "drawing.svg",
             b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>',
-            "not an image",
+            "not a photo or video",
         ),
         ("half.jpg", images.jpeg(800, 600, seed=6)[:4000], "damaged or incomplete"),
         ("empty.jpg", b"", "empty"),

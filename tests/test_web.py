@@ -36,7 +36,8 @@ def test_upload_page_reports_each_file(client, photo_storage):
 
     # One refused file stores none of the request's, as on the API.
     assert refused.status_code == 400
-    assert "notes.txt: This file is not an image MyPhoto can read" in refused.content.decode()
+    refusal = "notes.txt: This file is not a photo or video MyPhoto can read"
+    assert refusal in refused.content.decode()
     assert Photo.objects.count() == 0
     assert photo_storage.keys() == set()
 

@@ -295,6 +295,8 @@ MYPHOTO_MAX_UPLOAD_MB = env_int("MYPHOTO_MAX_UPLOAD_MB", 200)
 # With S3, the page sends files above this straight to the bucket (presigned POST).
 MYPHOTO_DIRECT_UPLOAD_MB = env_int("MYPHOTO_DIRECT_UPLOAD_MB", 50)
 MYPHOTO_MAX_IMAGE_PIXELS = env_int("MYPHOTO_MAX_IMAGE_PIXELS", 200_000_000)
+# A video's frame: 8K (33 MP) and a little more. A decoder holds many frames at once.
+MYPHOTO_MAX_VIDEO_PIXELS = env_int("MYPHOTO_MAX_VIDEO_PIXELS", 40_000_000)
 # How many megapixels one process holds decoded at once (about 3 to 4 bytes each);
 # more wait their turn, and a bigger image is decoded alone.
 MYPHOTO_DECODE_MEGAPIXELS = env_int("MYPHOTO_DECODE_MEGAPIXELS", 100)

@@ -1,4 +1,4 @@
-"""Local files: find the photos in folders, hash them, name them on the way down."""
+"""Local files: find the photos and videos in folders, hash them, name them on the way down."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..common.formats import IMAGE_FORMATS
+from ..common.formats import IMAGE_FORMATS, sniff_video
 
 CHUNK = 1024 * 1024
 
@@ -38,12 +38,21 @@ def is_image(path: Path) -> bool:
         return False
 
 
+def is_video(path: Path) -> bool:
+    """Whether the file starts as a video the server takes (the server probes it whole)."""
+    try:
+        with path.open("rb") as source:
+            return sniff_video(source.read(512)) is not None
+    except OSError:
+        return False
+
+
 def sort_photos(paths: Iterable[Path]) -> tuple[list[Candidate], list[Path]]:
-    """Split files into photos to upload and files that are not images."""
+    """Split files into photos and videos to upload, and files that are neither."""
     _prepare_pillow()
     photos, others = [], []
     for path in paths:
-        if is_image(path):
+        if is_image(path) or is_video(path):
             photos.append(Candidate(path, path.stat().st_size))
         else:
             others.append(path)

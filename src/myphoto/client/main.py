@@ -117,11 +117,11 @@ def _summary(report: Report, verb: str, out: Console) -> int:
     table.add_row(verb, str(len(report.done)))
     table.add_row("already there", str(len(report.already)))
     if report.skipped:
-        table.add_row("not images (skipped)", str(len(report.skipped)))
+        table.add_row("not photos or videos (skipped)", str(len(report.skipped)))
     table.add_row("failed", str(len(report.failed)))
     out.print(table)
     for path in report.skipped:
-        out.print(f"  skipped {path}: not an image", soft_wrap=True, highlight=False)
+        out.print(f"  skipped {path}: not a photo or video", soft_wrap=True, highlight=False)
     for path, reason in report.failed:
         out.print(f"  [red]failed[/red] {path}: {reason}", soft_wrap=True, highlight=False)
     if report.interrupted:

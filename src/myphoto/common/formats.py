@@ -25,3 +25,60 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "image/heic": ("heic", "heif", "hif"),
     "image/avif": ("avif",),
 }
+
+# The videos MyPhoto keeps: FFmpeg's demuxer -> (content type, extension) where the
+# demuxer alone tells (QuickTime/MP4 and Matroska/WebM are told apart in `videos`).
+VIDEO_CONTAINERS: dict[str, tuple[str, str]] = {
+    "mov": ("video/mp4", "mp4"),
+    "matroska": ("video/x-matroska", "mkv"),
+    "avi": ("video/x-msvideo", "avi"),
+    "mpegts": ("video/mp2t", "mts"),
+}
+VIDEO_SUPPORTED_TEXT = (
+    f"{SUPPORTED_TEXT} photos, or MP4, MOV, M4V, 3GP, MKV, WebM, AVI or MTS videos"
+)
+
+# What a file chooser offers (`accept`): browsers know no video/* type for some of these.
+ACCEPTED_FILES = "image/*,video/*,.heic,.heif,.avif,.mov,.mp4,.m4v,.3gp,.mkv,.webm,.avi,.mts"
+
+EXTENSIONS.update(
+    {
+        "video/mp4": ("mp4",),
+        "video/quicktime": ("mov", "qt"),
+        "video/x-m4v": ("m4v",),
+        "video/3gpp": ("3gp",),
+        "video/3gpp2": ("3g2",),
+        "video/webm": ("webm",),
+        "video/x-matroska": ("mkv",),
+        "video/x-msvideo": ("avi",),
+        "video/mp2t": ("mts", "m2ts", "ts"),
+    }
+)
+
+# The boxes an ISO base media file (MP4, QuickTime, 3GP) may start with; old QuickTime
+# files have no `ftyp`.
+_ISO_BOXES = {b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
+# ISO brands of still images (HEIF, AVIF): Pillow's to read, never a video.
+_IMAGE_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}
+_TS_PACKET = 188
+
+
+def sniff_video(head: bytes) -> str | None:
+    """FFmpeg's demuxer for a video that starts with these bytes (at least 512), or None.
+
+    Only the containers MyPhoto keeps, told by their signatures: FFmpeg's own guess
+    takes any text for a "tty" video.
+    """
+    if head[4:8] in _ISO_BOXES:
+        return None if head[4:8] == b"ftyp" and head[8:12] in _IMAGE_BRANDS else "mov"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "matroska"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "avi"
+    for start in (0, 4):  # MPEG-TS, or M2TS (AVCHD's .mts) with a 4-byte timestamp first
+        step = _TS_PACKET + start
+        if len(head) >= start + 2 * step + 1 and all(
+            head[start + n * step] == 0x47 for n in range(3)
+        ):
+            return "mpegts"
+    return None

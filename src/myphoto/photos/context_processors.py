@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from ..common.formats import ACCEPTED_FILES
 from .limits import direct_upload_threshold_bytes, max_upload_bytes
 
 # The endpoints the page's scripts call, by the names they use for them.
@@ -21,8 +22,9 @@ _PAGE_API = {
 
 def page_settings(request: HttpRequest) -> dict[str, Any]:
     if not request.user.is_authenticated:
-        return {}
+        return {"accepted_files": ACCEPTED_FILES}  # a share link's upload panel
     return {
+        "accepted_files": ACCEPTED_FILES,
         "max_upload_bytes": max_upload_bytes(),
         "direct_upload_bytes": direct_upload_threshold_bytes(),
         "api_urls": {name: reverse(url_name) for name, url_name in _PAGE_API.items()},

@@ -93,6 +93,10 @@ class UnsupportedImage(ValueError):
     """The file is not an image we can safely decode; the message says why."""
 
 
+class NotAnImage(UnsupportedImage):
+    """No image format we read starts like this file (it may be a video)."""
+
+
 @dataclass(frozen=True)
 class ImageFacts:
     format: str
@@ -127,7 +131,7 @@ def configure() -> None:
 # What Pillow, its plugins and pillow-heif raise for a damaged file, wherever the
 # damage is: the header, the pixels, the EXIF (AVIF's decoder raises RuntimeError,
 # a WebP's broken EXIF SyntaxError; both were found by fuzzing).
-_DAMAGE = (
+DAMAGE = (
     OSError,
     SyntaxError,
     ValueError,
@@ -152,7 +156,7 @@ def _refusing_damage() -> Iterator[None]:
         raise UnsupportedImage(_too_many_pixels_message()) from err
     except structure.Damaged as err:
         raise UnsupportedImage(str(err)) from err
-    except _DAMAGE as err:
+    except DAMAGE as err:
         raise UnsupportedImage(
             f"The image is damaged or incomplete and cannot be decoded ({err})."
         ) from err
@@ -239,6 +243,13 @@ def _derive_from_bands(
         return _derive(reduced, orientation, ordered)
 
 
+def derivatives_of(
+    image: Image.Image, *, orientation: int = 1, sizes: dict[str, int] = DERIVATIVE_SIZES
+) -> list[Derivative]:
+    """WebP derivatives of an image already decoded (a video's frame), largest first."""
+    return _derive(image, orientation, sorted(sizes.items(), key=lambda item: -item[1]))
+
+
 def _derive(
     image: Image.Image, orientation: int, ordered: list[tuple[str, int]]
 ) -> list[Derivative]:
@@ -308,7 +319,7 @@ def _open(fileobj: IO[bytes]) -> Image.Image:
     try:
         image = Image.open(fileobj, formats=list(IMAGE_FORMATS))
     except UnidentifiedImageError as err:
-        raise UnsupportedImage(
+        raise NotAnImage(
             f"This file is not an image MyPhoto can read; upload {SUPPORTED_TEXT} files."
         ) from err
     width, height = image.size
@@ -349,13 +360,14 @@ def _facts(image: Image.Image, exif: Image.Exif | None = None) -> ImageFacts:
         width=width,
         height=height,
         taken_at=_taken_at(exif_ifd),
-        camera_make=_text(exif.get(ExifTags.Base.Make)),
-        camera_model=_text(exif.get(ExifTags.Base.Model)),
+        camera_make=clean_text(exif.get(ExifTags.Base.Make)),
+        camera_model=clean_text(exif.get(ExifTags.Base.Model)),
         **_gps(exif.get_ifd(ExifTags.IFD.GPSInfo)),
     )
 
 
-def _text(value: object) -> str:
+def clean_text(value: object) -> str:
+    """Printable text of at most 100 characters from a metadata value (bytes or str)."""
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
     if not isinstance(value, str):
@@ -364,7 +376,7 @@ def _text(value: object) -> str:
 
 
 def _taken_at(exif_ifd: Mapping[int, Any]) -> datetime | None:
-    raw = _text(exif_ifd.get(ExifTags.Base.DateTimeOriginal))
+    raw = clean_text(exif_ifd.get(ExifTags.Base.DateTimeOriginal))
     if not raw:
         return None
     try:
@@ -374,7 +386,7 @@ def _taken_at(exif_ifd: Mapping[int, Any]) -> datetime | None:
     if naive.year < FIRST_PHOTOGRAPH_YEAR:
         return None  # "0001:01:01 00:00:00" and friends: a clock never set
     # Without a usable offset the camera's clock is taken to be in the library's zone.
-    zone = _offset(_text(exif_ifd.get(ExifTags.Base.OffsetTimeOriginal)))
+    zone = _offset(clean_text(exif_ifd.get(ExifTags.Base.OffsetTimeOriginal)))
     moment = naive.replace(tzinfo=zone or ZoneInfo(settings.TIME_ZONE))
     try:
         # Stored in UTC: at the calendar's edges (9999-12-31 at -14:00) that overflows.
@@ -418,4 +430,4 @@ def _degrees(value: object, ref: object) -> float | None:
     result = degrees + minutes / 60 + seconds / 3600
     if not math.isfinite(result):
         return None
-    return -result if _text(ref).upper() in {"S", "W"} else result
+    return -result if clean_text(ref).upper() in {"S", "W"} else result

@@ -2,6 +2,7 @@
 
     originals/<owner id>/<photo id>.<ext>                 the bytes as uploaded
     derivatives/<owner id>/<photo id>/<size>-<run>.webp   thumbnails, one set per run of the job
+    derivatives/<owner id>/<photo id>/playback-<run>.mp4  a video's copy for browsers
     incoming/<owner id>/<uuid>                            direct uploads not yet checked
 
 Keys are server-made from ids, never from a file name a user sent. Each prefix
@@ -27,6 +28,10 @@ def original_key(*, owner_id: int, photo_id: UUID, extension: str) -> str:
 def derivative_key(*, owner_id: int, photo_id: UUID | str, size: str, run: str) -> str:
     """`run` tells apart the objects of two runs of the job, so neither deletes the other's."""
     return f"{DERIVATIVES}{owner_id}/{photo_id}/{size}-{run}.webp"
+
+
+def playback_key(*, owner_id: int, photo_id: UUID | str, run: str) -> str:
+    return f"{DERIVATIVES}{owner_id}/{photo_id}/playback-{run}.mp4"
 
 
 def incoming_key(*, owner_id: int) -> str:

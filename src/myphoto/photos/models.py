@@ -28,7 +28,14 @@ class PhotoQuerySet(models.QuerySet["Photo"]):
 
 class TakenAtSource(models.TextChoices):
     EXIF = "exif", "EXIF DateTimeOriginal"
+    # QuickTime's creation date (with its offset) or the container's creation time.
+    VIDEO = "video", "the video's creation date"
     UPLOAD = "upload", "upload time"
+
+
+class Kind(models.TextChoices):
+    PHOTO = "photo", "Photo"
+    VIDEO = "video", "Video"
 
 
 class Photo(models.Model):
@@ -66,6 +73,21 @@ class Photo(models.Model):
     # a second runner skips a claimed photo; an expired claim can be taken over.
     derivatives_claim = models.CharField(max_length=32, blank=True)
     derivatives_claimed_until = models.DateTimeField(null=True, blank=True)
+    # Videos are photos with these (the same timeline, trash, albums and zips). Defaults in
+    # the database too, so that rows written by the release before stay photos.
+    kind = models.CharField(
+        max_length=5, choices=Kind.choices, default=Kind.PHOTO, db_default="photo"
+    )
+    duration = models.FloatField(null=True, blank=True, help_text="Seconds (videos).")
+    video_codec = models.CharField(max_length=32, blank=True, default="", db_default="")
+    audio_codec = models.CharField(max_length=32, blank=True, default="", db_default="")
+    frame_rate = models.FloatField(null=True, blank=True)
+    # What browsers play: the original itself (this key is `storage_key`) where they play
+    # it, else an H.264/AAC MP4 made by the job; "" until then.
+    playback_key = models.CharField(max_length=255, blank=True, default="", db_default="")
+    playback_size = models.BigIntegerField(null=True, blank=True)
+    # Apple's id that a Live Photo's still and motion share.
+    content_identifier = models.CharField(max_length=100, blank=True, default="", db_default="")
 
     objects = PhotoQuerySet.as_manager()
 
@@ -95,6 +117,12 @@ class Photo(models.Model):
                 fields=["deleted_at", "id"],
                 condition=Q(deleted_at__isnull=False),
                 name="photo_trashed_at",
+            ),
+            # The timeline of videos alone (`kind=video`), and its months.
+            models.Index(
+                fields=["owner", "-taken_at", "-id"],
+                condition=Q(deleted_at__isnull=True, kind="video"),
+                name="photo_videos",
             ),
             # `myphoto derivatives --missing`: the few photos still waiting.
             models.Index(
@@ -135,9 +163,19 @@ class Photo(models.Model):
         return self.width / self.height if self.width and self.height else 1.0
 
     @property
+    def is_video(self) -> bool:
+        return self.kind == Kind.VIDEO
+
+    @property
     def storage_keys(self) -> list[str]:
         """Every object this photo owns in storage: the original and its derivatives."""
-        return [key for key in (self.storage_key, self.thumbnail_key, self.preview_key) if key]
+        keys = (self.storage_key, self.thumbnail_key, self.preview_key, self.playback_key)
+        return list(dict.fromkeys(key for key in keys if key))
+
+    @property
+    def plays_original(self) -> bool:
+        """Whether browsers play the original itself (else a copy made for them, once made)."""
+        return bool(self.playback_key) and self.playback_key == self.storage_key
 
     def derivative_key(self, size: str) -> str:
         return {"sm": self.thumbnail_key, "md": self.preview_key}[size]

@@ -95,14 +95,71 @@ def photo_download_response(*, request: HttpRequest, photo: Photo) -> HttpRespon
     Honours If-None-Match and If-Modified-Since (304), If-Match (412), a single
     Range (206, or 416), If-Range, and redirect mode (302 to a presigned URL).
     """
-    etag = f'"{photo.sha256}"'
-    last_modified = int(photo.uploaded_at.timestamp())
-    not_modified = _conditional(request, etag=etag, last_modified=last_modified)
+    return _object_response(
+        request,
+        _Served(
+            key=photo.storage_key,
+            size=photo.size,
+            content_type=photo.content_type,
+            etag=f'"{photo.sha256}"',
+            modified=int(photo.uploaded_at.timestamp()),
+            disposition=content_disposition(photo.download_name),
+        ),
+    )
+
+
+# ISO media files browsers play when told they are MP4 (QuickTime's H.264 among them).
+_PLAYED_AS_MP4 = {"video/quicktime", "video/x-m4v", "video/3gpp", "video/3gpp2"}
+
+
+def playback_response(*, request: HttpRequest, photo: Photo) -> HttpResponseBase | None:
+    """Return the video as browsers play it, with Range; None while its copy is not made."""
+    if not photo.is_video or not photo.playback_key:
+        return None
+    if photo.plays_original:
+        content_type = photo.content_type
+        content_type = "video/mp4" if content_type in _PLAYED_AS_MP4 else content_type
+        etag = f'"{photo.sha256}-play"'
+    else:
+        content_type = "video/mp4"
+        etag = f'"{photo.sha256[:32]}-{photo.playback_key.rsplit("-", 1)[-1]}"'
+    return _object_response(
+        request,
+        _Served(
+            key=photo.playback_key,
+            size=photo.playback_size if photo.playback_size is not None else photo.size,
+            content_type=content_type,
+            etag=etag,
+            modified=int(photo.uploaded_at.timestamp()),
+            disposition=content_disposition(photo.download_name, attachment=False),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class _Served:
+    """One object as a response serves it."""
+
+    key: str
+    size: int
+    content_type: str
+    etag: str
+    modified: int
+    disposition: str
+
+
+def _object_response(request: HttpRequest, served: _Served) -> HttpResponseBase:
+    not_modified = _conditional(request, etag=served.etag, last_modified=served.modified)
     if not_modified is not None:
         return not_modified
 
     if settings.MYPHOTO_DOWNLOAD_MODE == "redirect":
-        url = presigned_url(photo)
+        url = get_storage().presigned_get_url(
+            served.key,
+            content_disposition=served.disposition,
+            content_type=served.content_type,
+            expires_in=settings.MYPHOTO_PRESIGN_SECONDS,
+        )
         if url is not None:
             redirect = HttpResponseRedirect(url)
             redirect["Cache-Control"] = "private, no-store"
@@ -112,22 +169,22 @@ def photo_download_response(*, request: HttpRequest, photo: Photo) -> HttpRespon
     range_header = request.headers.get("Range")
     if_range = request.headers.get("If-Range")
     # If-Range with a date is not supported: anything but our ETag means "send it all".
-    if range_header and (if_range is None or if_range.strip() == etag):
-        byte_range = parse_range(range_header, photo.size)
+    if range_header and (if_range is None or if_range.strip() == served.etag):
+        byte_range = parse_range(range_header, served.size)
 
     storage = get_storage()
     if byte_range is None:
-        chunks = storage.stream(photo.storage_key)
-        response = StreamingHttpResponse(chunks, content_type=photo.content_type)
-        response["Content-Length"] = str(photo.size)
+        chunks = storage.stream(served.key)
+        response = StreamingHttpResponse(chunks, content_type=served.content_type)
+        response["Content-Length"] = str(served.size)
     else:
-        chunks = storage.stream(photo.storage_key, start=byte_range.start, end=byte_range.end)
-        response = StreamingHttpResponse(chunks, content_type=photo.content_type, status=206)
+        chunks = storage.stream(served.key, start=byte_range.start, end=byte_range.end)
+        response = StreamingHttpResponse(chunks, content_type=served.content_type, status=206)
         response["Content-Length"] = str(byte_range.length)
-        response["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{photo.size}"
-    response["Content-Disposition"] = content_disposition(photo.download_name)
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
+        response["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{served.size}"
+    response["Content-Disposition"] = served.disposition
+    response["ETag"] = served.etag
+    response["Last-Modified"] = http_date(served.modified)
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, no-cache"
     response["X-Content-Type-Options"] = "nosniff"

@@ -22,6 +22,7 @@ from .models import (
     AlbumPhoto,
     AlbumRole,
     ApiToken,
+    Kind,
     MonthCount,
     Photo,
     ShareLink,
@@ -128,10 +129,14 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
 Rows = QuerySet[Photo] | QuerySet[AlbumPhoto]
 
 
-def _rows(user: User, album: Album | None) -> tuple[Rows, str]:
+def _rows(user: User, album: Album | None, kind: Kind | None = None) -> tuple[Rows, str]:
+    """The rows of the user's timeline, or of the album; only photos or videos if `kind`."""
     if album is None:
-        return Photo.objects.visible().filter(owner=user), "id"
+        photos = Photo.objects.visible().filter(owner=user)
+        return (photos.filter(kind=kind) if kind else photos), "id"
     entries = AlbumPhoto.objects.filter(album=album, photo_in_trash=False)
+    if kind:
+        entries = entries.filter(photo__kind=kind)
     # Of the entry, only what leads to its photo: a page builds a hundred of them.
     unused = ("album", "added_at", "added_by", "added_by_guest", "added_through")
     return entries.select_related("photo").defer(*unused), "photo_id"
@@ -189,12 +194,14 @@ def timeline_page(
     taken_after: datetime | None = None,
     taken_before: datetime | None = None,
     album: Album | None = None,
+    kind: Kind | None = None,
 ) -> Page:
     """Return one page of the user's timeline (trash excluded), newest taken first.
 
-    With `album` (one the user may see: album_get_for_user), that album's photos.
+    With `album` (one the user may see: album_get_for_user), that album's photos;
+    with `kind`, only photos or only videos.
     """
-    rows, id_field = _rows(user, album)
+    rows, id_field = _rows(user, album, kind)
     if taken_after is not None:
         rows = rows.filter(taken_at__gte=usable_time(taken_after))
     if taken_before is not None:
@@ -207,22 +214,26 @@ def album_page(*, album: Album, limit: int = 100, cursor: str | None = None) -> 
     return timeline_page(user=album.owner, album=album, limit=limit, cursor=cursor)
 
 
-def timeline_newer_page(*, user: User, limit: int, cursor: str, album: Album | None = None) -> Page:
+def timeline_newer_page(
+    *, user: User, limit: int, cursor: str, album: Album | None = None, kind: Kind | None = None
+) -> Page:
     """The `limit` photos just newer than the cursor, newest first (scrolling up after a jump).
 
     `newer_cursor` leads to the photos newer still, or is None at the top.
     """
-    rows, id_field = _rows(user, album)
+    rows, id_field = _rows(user, album, kind)
     newer = _newer_than(rows, cursor, id_field).order_by("taken_at", id_field)
     found = _photos_of(newer[: limit + 1])
     items = found[:limit][::-1]
     return Page(items, None, encode_cursor(items[0]) if len(found) > limit else None)
 
 
-def timeline_has_newer(*, user: User, photo: Photo, album: Album | None = None) -> bool:
+def timeline_has_newer(
+    *, user: User, photo: Photo, album: Album | None = None, kind: Kind | None = None
+) -> bool:
     """Whether the timeline (or album) holds photos newer than this one (a jump landed
     below the top)."""
-    rows, id_field = _rows(user, album)
+    rows, id_field = _rows(user, album, kind)
     return _newer_than(rows, encode_cursor(photo), id_field).exists()
 
 
@@ -254,29 +265,39 @@ class MonthBucket:
     count: int
 
 
-def timeline_buckets(*, user: User, album: Album | None = None) -> list[MonthBucket]:
-    """How many photos each month of the timeline (or of the album) holds, newest first."""
-    if album is not None:
-        return album_buckets(album)
-    rows = (
+def timeline_buckets(
+    *, user: User, album: Album | None = None, kind: Kind | None = None
+) -> list[MonthBucket]:
+    """How many photos each month of the timeline (or of the album) holds, newest first.
+
+    The whole timeline's come from the kept counts; an album's, or only photos' or
+    videos', are counted from the rows (by an index of their own for videos).
+    """
+    if album is not None or kind is not None:
+        return _buckets_of(_rows(user, album, kind)[0])
+    counts = (
         MonthCount.objects.filter(owner=user, count__gt=0)
         .order_by("-month")
         .values_list("month", "count")
     )
-    return [MonthBucket(month, count) for month, count in rows]
+    return [MonthBucket(month, count) for month, count in counts]
 
 
 def album_buckets(album: Album) -> list[MonthBucket]:
     """An album's months, counted from its rows (in the library's time zone)."""
-    rows = (
-        AlbumPhoto.objects.filter(album=album, photo_in_trash=False)
+    return _buckets_of(_rows(album.owner, album)[0])
+
+
+def _buckets_of(rows: Rows) -> list[MonthBucket]:
+    counted = (
+        rows.order_by()
         .annotate(month=TruncMonth("taken_at", tzinfo=timezone.get_current_timezone()))
         .values("month")
-        .annotate(count=Count("id"))
+        .annotate(count=Count("pk"))
         .order_by("-month")
         .values_list("month", "count")
     )
-    return [MonthBucket(_as_date(month), count) for month, count in rows]
+    return [MonthBucket(_as_date(month), count) for month, count in counted]
 
 
 def _as_date(month: datetime | date) -> date:
@@ -292,8 +313,11 @@ def photo_get_by_hash(*, user: User, sha256: str) -> Photo:
 
 
 def photos_missing_derivatives() -> QuerySet[Photo]:
-    """Photos (trash included) that still need derivatives and have not failed for good."""
-    missing = Photo.objects.filter(derivatives_ready=False, derivatives_error="")
+    """Photos (trash included) that still need derivatives (or a video its playback copy)
+    and have not failed for good."""
+    missing = Photo.objects.filter(
+        Q(derivatives_ready=False) | Q(kind=Kind.VIDEO, playback_key=""), derivatives_error=""
+    )
     return missing.order_by("uploaded_at")
 
 

@@ -31,6 +31,19 @@ class Tile:
     refresh: str  # the tile itself, polled while its thumbnail is being made ("": not polled)
     lat: float | None = None  # where it was taken, when the page may show it
     lon: float | None = None
+    playback: str = ""  # a video's, as browsers play it
+
+    @property
+    def duration(self) -> str:
+        """A video's length as players show it: "0:07", "12:48", "1:02:03"."""
+        return clock(self.photo.duration) if self.photo.is_video else ""
+
+
+def clock(seconds: float | None) -> str:
+    total = round(seconds or 0)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 @dataclass
@@ -72,6 +85,7 @@ def tile_for(photo: Photo) -> Tile:
         refresh=photo_path("photo-tile", photo.pk),
         lat=photo.gps_lat,
         lon=photo.gps_lon,
+        playback=photo_path("api:photo-playback", photo.pk) if photo.is_video else "",
     )
 
 
@@ -95,6 +109,11 @@ def shared_tile_for(photo: Photo, share: ShareLink) -> Tile:
         refresh="",
         lat=photo.gps_lat if located else None,
         lon=photo.gps_lon if located else None,
+        playback=(
+            share_photo_path("api:shared-photo-playback", share.key, photo.pk)
+            if photo.is_video
+            else ""
+        ),
     )
 
 

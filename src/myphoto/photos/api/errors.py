@@ -25,6 +25,7 @@ from ..shareaccess import (
     WrongPassword,
 )
 from ..storage import ObjectMissing, StorageUnavailable
+from ..videos import UnsupportedVideo
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ def register(api: NinjaAPI) -> None:
     def _upload_rejected(request: HttpRequest, exc: UploadRejected) -> HttpResponse:
         if isinstance(exc.reason, UploadTooLarge):
             return error(request, 413, "too_large", str(exc))
+        if isinstance(exc.reason, UnsupportedVideo):
+            return error(request, 415, "unsupported_video", str(exc))
         return error(request, 415, "unsupported_image", str(exc))
 
     @handle(RangeNotSatisfiable)

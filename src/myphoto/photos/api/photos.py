@@ -7,6 +7,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from ninja import P, QueryEx, Router, Status
 from ninja.files import UploadedFile
@@ -14,6 +15,7 @@ from ninja.params import File
 
 from .. import responses, selectors
 from ..links import photo_path
+from ..models import Kind, Photo
 from ..requests import ApiRequest
 from ..services import trash, upload
 from .errors import ApiError
@@ -53,11 +55,12 @@ def photos_list(
     taken_after: datetime | None = None,
     taken_before: datetime | None = None,
     album: UUID | None = None,
+    kind: Kind | None = None,
 ) -> dict[str, Any]:
     """The timeline: newest taken first, trash excluded, paged by `next_cursor`.
 
     `taken_after` (inclusive) and `taken_before` (exclusive) narrow it to a period,
-    `album` to one of my albums (another's: 404).
+    `album` to one of my albums (another's: 404), `kind` to photos or videos.
     """
     page = selectors.timeline_page(
         user=request.auth,
@@ -66,6 +69,7 @@ def photos_list(
         taken_after=taken_after,
         taken_before=taken_before,
         album=(selectors.album_get_for_user(user=request.auth, album_id=album) if album else None),
+        kind=kind,
     )
     return page_out(page)
 
@@ -73,15 +77,18 @@ def photos_list(
 @router.get(
     "/timeline/buckets", response={200: BucketsOut, **errors(404)}, url_name="timeline-buckets"
 )
-def timeline_buckets(request: ApiRequest, album: UUID | None = None) -> dict[str, Any]:
+def timeline_buckets(
+    request: ApiRequest, album: UUID | None = None, kind: Kind | None = None
+) -> dict[str, Any]:
     """How many photos each month holds, newest first, in the library's time zone.
 
-    `album` counts one of my albums (another's: 404). To jump to a month, ask
-    `GET /photos?taken_before=` the first instant of the next.
+    `album` counts one of my albums (another's: 404), `kind` only photos or videos.
+    To jump to a month, ask `GET /photos?taken_before=` the first instant of the next.
     """
     buckets = selectors.timeline_buckets(
         user=request.auth,
         album=selectors.album_get_for_user(user=request.auth, album_id=album) if album else None,
+        kind=kind,
     )
     return {"buckets": [{"month": f"{b.month:%Y-%m}", "count": b.count} for b in buckets]}
 
@@ -166,3 +173,26 @@ def photo_thumbnail(
             raise ApiError(404, "derivatives_failed", photo.derivatives_error)
         raise ApiError(404, "not_ready", f"The {size} thumbnail of this photo is not made yet.")
     return response
+
+
+@router.get(
+    "/photos/{anyuuid:photo_id}/playback",
+    response=errors(404, 416, 503),
+    url_name="photo-playback",
+)
+def photo_playback(request: ApiRequest, photo_id: UUID) -> HttpResponseBase:
+    """A video as browsers play it (the original, or an H.264 copy made by a job), with
+    Range; 404 for a photo, or while the copy is being made."""
+    photo = selectors.photo_get_for_viewer(user=request.auth, photo_id=photo_id)
+    return playback_or_404(request, photo)
+
+
+def playback_or_404(request: ApiRequest | HttpRequest, photo: Photo) -> HttpResponseBase:
+    response = responses.playback_response(request=request, photo=photo)
+    if response is not None:
+        return response
+    if not photo.is_video:
+        raise ApiError(404, "not_a_video", "This is a photo: it has no playback.")
+    if photo.derivatives_error:
+        raise ApiError(404, "playback_failed", photo.derivatives_error)
+    raise ApiError(404, "not_ready", "The video is being converted for playback; try again soon.")

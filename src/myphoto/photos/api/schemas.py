@@ -65,6 +65,9 @@ class PhotoOut(Schema):
     thumbnail_url: str
     preview_url: str
     download_url: str
+    kind: Literal["photo", "video"]
+    duration: float | None
+    playback_url: str | None
     duplicate: bool = False
 
 
@@ -181,6 +184,9 @@ def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
         "thumbnail_url": f"{thumbnail}?size=sm",
         "preview_url": f"{thumbnail}?size=md",
         "download_url": photo_path("api:photo-download", photo.pk),
+        "kind": photo.kind,
+        "duration": photo.duration,
+        "playback_url": photo_path("api:photo-playback", photo.pk) if photo.is_video else None,
         "duplicate": duplicate,
     }
     if photo.in_trash:
@@ -356,6 +362,9 @@ class SharedPhotoOut(Schema):
     thumbnail_url: str
     preview_url: str
     download_url: str | None
+    kind: Literal["photo", "video"]
+    duration: float | None
+    playback_url: str | None
     duplicate: bool = False
 
 
@@ -387,6 +396,13 @@ def shared_photo_out(photo: Photo, share: ShareLink, *, duplicate: bool = False)
         "download_url": (
             share_photo_path("api:shared-photo-download", share.key, photo.pk)
             if share.allow_download
+            else None
+        ),
+        "kind": photo.kind,
+        "duration": photo.duration,
+        "playback_url": (
+            share_photo_path("api:shared-photo-playback", share.key, photo.pk)
+            if photo.is_video
             else None
         ),
         "duplicate": duplicate,

@@ -29,6 +29,7 @@ from ..shareaccess import (
     share_unlock,
 )
 from .errors import ApiError
+from .photos import playback_or_404
 from .schemas import (
     AlbumDownloadIn,
     SharedAlbumOut,
@@ -122,6 +123,18 @@ def shared_photo_thumbnail(
     if response is None:
         raise ApiError(404, "not_ready", f"The {size} thumbnail of this photo is not made yet.")
     return response
+
+
+@router.get(
+    "/shared/{sharekey:key}/photos/{anyuuid:photo_id}/playback",
+    response=errors(404, 416, 503),
+    url_name="shared-photo-playback",
+)
+def shared_photo_playback(request: HttpRequest, key: str, photo_id: UUID) -> HttpResponseBase:
+    """One of the album's videos as browsers play it, with Range (links without downloads
+    play too: watching is what they are for)."""
+    share = share_get_for_key(key=key, request=request)
+    return playback_or_404(request, share_photo(share=share, photo_id=photo_id))
 
 
 @router.get(

@@ -1,4 +1,5 @@
-"""Derivatives: the sm and md WebP images made from an original by a background job.
+"""Derivatives: the sm and md WebP images made from an original by a background job,
+a video's posters, and its playback copy where browsers cannot play the original.
 
 A run first claims the photo (a conditional UPDATE: atomic on PostgreSQL and
 SQLite alike), so that the job worker and `myphoto derivatives --missing`
@@ -13,22 +14,29 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import tempfile
+import time
 import uuid
 from datetime import timedelta
+from typing import IO
 from uuid import UUID
 
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import imaging, keys
-from ..models import Photo
+from .. import imaging, keys, media, transcode
+from ..models import Kind, Photo
 from ..storage import ObjectMissing, StorageUnavailable, get_storage
 
 logger = logging.getLogger(__name__)
 
 # Long enough for the largest image on a slow machine; a claim older than this
-# is taken to belong to a run that died.
+# is taken to belong to a run that died. A run converting a video renews it.
 CLAIM_LEASE = timedelta(minutes=10)
+_RENEW_EVERY_SECONDS = 60.0
+# What is left to make: derivatives, or a video's playback copy (its posters made).
+WORK_LEFT = Q(derivatives_ready=False) | Q(kind=Kind.VIDEO, playback_key="")
 
 
 def _claim(photo_id: UUID | str) -> str | None:
@@ -36,11 +44,27 @@ def _claim(photo_id: UUID | str) -> str | None:
     run = uuid.uuid4().hex[:12]
     now = timezone.now()
     claimed = (
-        Photo.objects.filter(pk=photo_id, derivatives_ready=False, derivatives_error="")
+        Photo.objects.filter(WORK_LEFT, pk=photo_id, derivatives_error="")
         .filter(Q(derivatives_claimed_until__isnull=True) | Q(derivatives_claimed_until__lt=now))
         .update(derivatives_claim=run, derivatives_claimed_until=now + CLAIM_LEASE)
     )
     return run if claimed else None
+
+
+class _Lease:
+    """Renews a run's claim while it works on something long (a video's conversion)."""
+
+    def __init__(self, photo_id: UUID | str, run: str) -> None:
+        self._photo_id, self._run = photo_id, run
+        self._renewed = time.monotonic()
+
+    def renew(self) -> None:
+        if time.monotonic() - self._renewed < _RENEW_EVERY_SECONDS:
+            return
+        self._renewed = time.monotonic()
+        Photo.objects.filter(pk=self._photo_id, derivatives_claim=self._run).update(
+            derivatives_claimed_until=timezone.now() + CLAIM_LEASE
+        )
 
 
 def _release(photo_id: UUID | str, run: str) -> None:
@@ -50,7 +74,8 @@ def _release(photo_id: UUID | str, run: str) -> None:
 
 
 def photo_make_derivatives(*, photo_id: UUID | str) -> bool:
-    """Make the photo's derivatives unless they exist or another run is making them.
+    """Make the photo's derivatives (a video's posters, then its playback copy if it needs
+    one) unless they exist or another run is making them.
 
     Returns True if this run made (and recorded) them. Raises
     imaging.UnsupportedImage, ObjectMissing or StorageUnavailable.
@@ -66,35 +91,78 @@ def photo_make_derivatives(*, photo_id: UUID | str) -> bool:
         if photo is None:
             return False
         with storage.local_copy(photo.storage_key) as original:
-            derivatives = imaging.make_derivatives(original)
-        made = {}
-        for derivative in derivatives:
-            key = keys.derivative_key(
-                owner_id=photo.owner_id, photo_id=photo.pk, size=derivative.size, run=run
-            )
-            written.append(key)
-            storage.put(key, io.BytesIO(derivative.webp), size=len(derivative.webp))
-            made[derivative.size] = key
-        recorded = bool(
-            Photo.objects.filter(pk=photo.pk, derivatives_claim=run).update(
-                thumbnail_key=made["sm"],
-                preview_key=made["md"],
-                derivatives_ready=True,
-                derivatives_error="",
-                derivatives_claim="",
-                derivatives_claimed_until=None,
-            )
-        )
-        if recorded:
-            logger.info("made derivatives of photo %s (run %s)", photo.pk, run)
+            if not photo.derivatives_ready:
+                recorded = _make_images(photo, original, run, written)
+                if not recorded:
+                    return False
+            if photo.is_video and not photo.playback_key:
+                recorded = _make_playback_copy(photo, original, run, written)
         return recorded
     finally:
-        if not recorded:
-            # Failed, purged meanwhile, or the claim expired and another run took
-            # over. Released first, so that a retry can claim it at once; the
-            # keys are this run's alone, so deleting them harms no other run.
-            _release(photo_id, run)
+        # Done, failed, purged meanwhile, or the claim expired and another run took
+        # over. Released first, so that a retry can claim it at once; what is left in
+        # `written` is this run's alone and recorded nowhere, so deleting it harms no
+        # other run.
+        _release(photo_id, run)
+        if written:
             _delete_quietly(written)
+
+
+def _make_images(photo: Photo, original: IO[bytes], run: str, written: list[str]) -> bool:
+    """The sm and md images (a video's posters), stored and recorded while the run holds
+    the claim (kept: a video's conversion follows)."""
+    storage = get_storage()
+    made = {}
+    for derivative in media.make_derivatives(original, video=photo.is_video):
+        key = keys.derivative_key(
+            owner_id=photo.owner_id, photo_id=photo.pk, size=derivative.size, run=run
+        )
+        written.append(key)
+        storage.put(key, io.BytesIO(derivative.webp), size=len(derivative.webp))
+        made[derivative.size] = key
+    recorded = bool(
+        Photo.objects.filter(pk=photo.pk, derivatives_claim=run).update(
+            thumbnail_key=made["sm"],
+            preview_key=made["md"],
+            derivatives_ready=True,
+            derivatives_error="",
+        )
+    )
+    if recorded:
+        written.clear()  # the row owns them now
+        photo.derivatives_ready = True
+        logger.info("made derivatives of photo %s (run %s)", photo.pk, run)
+    return recorded
+
+
+def _make_playback_copy(photo: Photo, original: IO[bytes], run: str, written: list[str]) -> bool:
+    """Convert the video for browsers, store the copy and record it under the claim."""
+    storage = get_storage()
+    lease = _Lease(photo.pk, run)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="myphoto-playback-") as folder:
+        target = os.path.join(folder, "playback.mp4")
+        transcode.make_playback_copy(original, target, progress=lease.renew)
+        size = os.path.getsize(target)
+        key = keys.playback_key(owner_id=photo.owner_id, photo_id=photo.pk, run=run)
+        written.append(key)
+        with open(target, "rb") as copy:
+            storage.put(key, copy, size=size)
+    recorded = bool(
+        Photo.objects.filter(pk=photo.pk, derivatives_claim=run, playback_key="").update(
+            playback_key=key, playback_size=size
+        )
+    )
+    if recorded:
+        written.clear()
+        logger.info(
+            "made the playback copy of video %s (%d bytes, %.1f s, run %s)",
+            photo.pk,
+            size,
+            time.monotonic() - started,
+            run,
+        )
+    return recorded
 
 
 def _delete_quietly(written: list[str]) -> None:

@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ...common.filenames import display_name
-from .. import imaging, keys
+from .. import imaging, keys, media, videos
 from ..limits import UploadTooLarge, check_size
-from ..models import Photo, TakenAtSource, User
+from ..models import Kind, Photo, TakenAtSource, User
 from ..storage import CHUNK_SIZE, get_storage
 from ..tasks import enqueue_derivatives
 from .counts import month_counts_change
@@ -58,7 +58,7 @@ class _Checked:
 
 
 def _check(owner: User, file: File[bytes], filename: str | None) -> _Checked:
-    """Return the file's facts, or raise UploadRejected saying why it cannot be a photo.
+    """Return the file's facts, or raise UploadRejected saying why it cannot be a photo or video.
 
     Bytes the owner has already are known from their hash alone: nothing is
     decoded for them (six uploads of one big PNG took a worker to 3.69 GB).
@@ -74,7 +74,7 @@ def _check(owner: User, file: File[bytes], filename: str | None) -> _Checked:
             sha256.update(chunk)
             crc32 = zlib.crc32(chunk, crc32)
         known = Photo.objects.filter(owner=owner, sha256=sha256.hexdigest()).exists()
-        facts = None if known else imaging.analyze(file)
+        facts = None if known else media.analyze(file)
     except (UploadTooLarge, imaging.UnsupportedImage) as err:
         raise UploadRejected(display_name(name), err) from err
     extension = facts.extension if facts else "jpg"
@@ -130,7 +130,7 @@ def _store(
     if facts is None:
         # The photo with these bytes was purged since the check: check them after all.
         try:
-            facts = imaging.analyze(checked.file)
+            facts = media.analyze(checked.file)
         except imaging.UnsupportedImage as err:
             raise UploadRejected(checked.name, err) from err
     photo_id = uuid.uuid4()
@@ -157,11 +157,12 @@ def _store(
                 width=facts.width,
                 height=facts.height,
                 taken_at=facts.taken_at or timezone.now(),
-                taken_at_source=TakenAtSource.EXIF if facts.taken_at else TakenAtSource.UPLOAD,
+                taken_at_source=_taken_at_source(facts),
                 camera_make=facts.camera_make,
                 camera_model=facts.camera_model,
                 gps_lat=facts.gps_lat,
                 gps_lon=facts.gps_lon,
+                **_video_fields(facts, key=key, size=checked.size),
             )
             month_counts_change(owner_id=owner.pk, taken=[photo.taken_at], by=1)
             # The job may run on another machine: only once the row is there for it.
@@ -181,3 +182,26 @@ def _store(
         "stored photo %s (%s, %d bytes) for %s", photo.pk, checked.name, checked.size, owner
     )
     return UploadResult(photo, duplicate=False)
+
+
+def _taken_at_source(facts: imaging.ImageFacts) -> TakenAtSource:
+    if facts.taken_at is None:
+        return TakenAtSource.UPLOAD
+    return TakenAtSource.VIDEO if isinstance(facts, videos.VideoFacts) else TakenAtSource.EXIF
+
+
+def _video_fields(facts: imaging.ImageFacts, *, key: str, size: int) -> dict[str, object]:
+    """A video's own columns; where browsers play the original, it is its own playback."""
+    if not isinstance(facts, videos.VideoFacts):
+        return {}
+    plays = videos.plays_in_browsers(facts)
+    return {
+        "kind": Kind.VIDEO,
+        "duration": facts.duration,
+        "video_codec": facts.video_codec,
+        "audio_codec": facts.audio_codec,
+        "frame_rate": facts.frame_rate,
+        "content_identifier": facts.content_identifier,
+        "playback_key": key if plays else "",
+        "playback_size": size if plays else None,
+    }

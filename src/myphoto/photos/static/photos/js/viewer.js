@@ -9,8 +9,25 @@ function showInViewer(tile) {
   shown = tile;
   const data = tile.dataset;
   const image = viewer.querySelector(".viewer-image");
-  image.src = data.preview || tile.querySelector("img")?.src || "";
-  image.alt = data.name;
+  const video = viewer.querySelector(".viewer-video");
+  const poster = data.preview || tile.querySelector("img")?.src || "";
+  stopVideo();
+  // A video plays in place of the picture, its poster shown until it starts.
+  image.hidden = Boolean(data.playback);
+  video.hidden = !data.playback;
+  if (data.playback) {
+    video.poster = poster;
+    video.src = data.playback;
+    video.setAttribute("aria-label", `${data.name}, video, ${data.duration}`);
+    image.removeAttribute("src");
+  } else {
+    image.src = poster;
+    image.alt = data.name;
+  }
+  for (const part of viewer.querySelectorAll(".viewer-duration, .viewer-duration-label")) {
+    part.hidden = !data.playback;
+  }
+  viewer.querySelector(".viewer-duration").textContent = data.duration || "";
   viewer.querySelector(".viewer-name").textContent = data.name;
   viewer.querySelector(".viewer-taken").textContent =
     data.taken + (data.takenSource === "upload" ? " (upload time)" : "");
@@ -41,6 +58,15 @@ function showInViewer(tile) {
   viewer.querySelector(".viewer-next").hidden = index >= tiles.length - 1;
 }
 
+// Stop and unload a video the viewer leaves (its download stops with it).
+function stopVideo() {
+  const video = viewer.querySelector(".viewer-video");
+  if (!video.getAttribute("src")) return;
+  video.pause();
+  video.removeAttribute("src");
+  video.load();
+}
+
 function step(delta) {
   const tiles = timelineTiles();
   const next = tiles[tiles.indexOf(shown) + delta];
@@ -68,7 +94,10 @@ export function setUpViewer() {
     if (event.key === "ArrowLeft") { event.preventDefault(); step(-1); }
     if (event.key === "ArrowRight") { event.preventDefault(); step(1); }
   });
-  viewer.addEventListener("close", () => shown?.querySelector("a.open")?.focus());
+  viewer.addEventListener("close", () => {
+    stopVideo();
+    shown?.querySelector("a.open")?.focus();
+  });
   viewer.querySelector(".viewer-delete")?.addEventListener("click", () => {
     const tiles = timelineTiles();
     const doomed = shown;

@@ -1,0 +1,164 @@
+"""The playback copy of a video browsers cannot play as it is: H.264/AAC MP4, at most 1080p.
+
+HEVC from iPhones, ProRes, MPEG-2, AVI's codecs, AMR sound: every browser plays
+what this makes. Frames are turned upright here (the copy carries no display
+matrix), scaled to fit 1920×1080 and encoded by libx264 at `veryfast`, as peers
+do with the ffmpeg command line; the MP4 is written fast-start (its index
+first), so playback starts before the whole file has arrived. Nothing here
+touches storage or the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from fractions import Fraction
+from typing import IO
+
+import av
+import av.audio.resampler
+import av.container
+import av.filter
+import av.video.frame
+
+from ..common.formats import sniff_video
+from . import videos
+
+logger = logging.getLogger(__name__)
+
+# The box the copy fits in (either way up): what a screen or a phone shows at most.
+MAX_LONG_EDGE, MAX_SHORT_EDGE = 1920, 1080
+X264_PRESET = "veryfast"
+X264_CRF = 23
+AUDIO_RATE = 48000
+AUDIO_BIT_RATE = 128_000
+# Filters that turn a frame upright, by its EXIF-style orientation (see videos.orientation_of).
+_UPRIGHT = {6: ["transpose=clock"], 8: ["transpose=cclock"], 3: ["hflip", "vflip"]}
+
+
+def playback_size(width: int, height: int) -> tuple[int, int]:
+    """The copy's frame size for an upright `width`×`height` video: within the box, even."""
+    long_edge, short_edge = max(width, height), min(width, height)
+    scale = min(1.0, MAX_LONG_EDGE / long_edge, MAX_SHORT_EDGE / short_edge)
+    return (max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2))
+
+
+def make_playback_copy(
+    source: IO[bytes], target: str, *, progress: Callable[[], None] | None = None
+) -> None:
+    """Write to the path `target` an H.264/AAC MP4 of the video in `source`.
+
+    `progress()` is called as the work goes on (for each packet of video).
+    Raises videos.UnsupportedVideo if the video cannot be decoded.
+    """
+    source.seek(0)
+    demuxer = sniff_video(source.read(512)) or "mov"
+    source.seek(0)
+    try:
+        with (
+            av.open(source, mode="r", format=demuxer) as inp,
+            av.open(target, mode="w", format="mp4", options={"movflags": "+faststart"}) as out,
+        ):
+            _copy(inp, out, progress or (lambda: None))
+    except videos.UnsupportedVideo:
+        raise
+    except av.FFmpegError as err:
+        raise videos.UnsupportedVideo(
+            f"The video could not be converted for playback ({err.strerror or err})."
+        ) from err
+
+
+def _copy(
+    inp: av.container.InputContainer,
+    out: av.container.OutputContainer,
+    progress: Callable[[], None],
+) -> None:
+    video_in = next(
+        (s for s in inp.streams.video if not s.disposition & av.stream.Disposition.attached_pic),
+        None,
+    )
+    if video_in is None:
+        raise videos.UnsupportedVideo("The file has no video in it.")
+    video_in.thread_type = "AUTO"
+    audio_in = inp.streams.audio[0] if inp.streams.audio else None
+    rate = video_in.average_rate or video_in.guessed_rate or Fraction(30)
+
+    video_out = out.add_stream(
+        "libx264", rate=rate, options={"preset": X264_PRESET, "crf": str(X264_CRF)}
+    )
+    video_out.pix_fmt = "yuv420p"
+    # The decoder's timestamps carry through: variable frame rates (phones) stay as shot.
+    time_base = video_in.time_base or Fraction(1, 90000)
+    video_out.time_base = time_base
+    video_out.codec_context.time_base = time_base
+    audio_out = None
+    resampler = None
+    if audio_in is not None:
+        audio_out = out.add_stream("aac", rate=AUDIO_RATE)
+        audio_out.bit_rate = AUDIO_BIT_RATE
+        audio_out.layout = "stereo"
+        resampler = av.audio.resampler.AudioResampler(
+            format="fltp", layout="stereo", rate=AUDIO_RATE
+        )
+
+    # The first frame tells how to turn them upright (its display matrix), before any
+    # is encoded: the encoder's frame size is fixed when it opens.
+    first = next(inp.decode(video_in), None)
+    if first is None:
+        raise videos.UnsupportedVideo("No frame of the video can be decoded.")
+    graph = _graph(video_in, first, video_out)
+    inp.seek(0)
+    video_in.codec_context.flush_buffers()
+    streams: list[av.stream.Stream] = [video_in] if audio_in is None else [video_in, audio_in]
+    for packet in inp.demux(*streams):
+        if packet.stream is video_in:
+            progress()
+            for frame in packet.decode():
+                assert isinstance(frame, av.VideoFrame)  # noqa: S101  for the type checker
+                graph.push(frame)
+                _drain(graph, video_out, out)
+        elif audio_out is not None and resampler is not None:
+            for audio in packet.decode():
+                assert isinstance(audio, av.AudioFrame)  # noqa: S101  for the type checker
+                for resampled in resampler.resample(audio):
+                    out.mux(audio_out.encode(resampled))
+    graph.push(None)
+    _drain(graph, video_out, out)
+    out.mux(video_out.encode(None))
+    if audio_out is not None and resampler is not None:
+        for resampled in resampler.resample(None):
+            out.mux(audio_out.encode(resampled))
+        out.mux(audio_out.encode(None))
+
+
+def _graph(
+    stream: av.video.stream.VideoStream, first: av.video.frame.VideoFrame, output: av.VideoStream
+) -> av.filter.Graph:
+    """Upright, scaled into the box, 8-bit 4:2:0: set up from the first decoded frame."""
+    orientation = videos.orientation_of(first)
+    width, height = first.width, first.height
+    if orientation in {6, 8}:
+        width, height = height, width
+    width, height = playback_size(width, height)
+    output.width, output.height = width, height
+    graph = av.filter.Graph()
+    chain = [graph.add_buffer(template=stream)]
+    for spec in [*_UPRIGHT.get(orientation, []), f"scale={width}:{height}", "format=yuv420p"]:
+        name, _, args = spec.partition("=")
+        chain.append(graph.add(name, args))
+    chain.append(graph.add("buffersink"))
+    for before, after in zip(chain, chain[1:], strict=False):
+        before.link_to(after)
+    graph.configure()
+    return graph
+
+
+def _drain(
+    graph: av.filter.Graph, output: av.VideoStream, container: av.container.OutputContainer
+) -> None:
+    while True:
+        try:
+            frame = graph.vpull()
+        except (av.BlockingIOError, av.EOFError):
+            return
+        container.mux(output.encode(frame))
