@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import struct
 
 from PIL import ExifTags, Image
 
@@ -117,3 +118,19 @@ def jpeg_taken(moment, *, seed: int = 0) -> bytes:
     offset = moment.strftime("%z")
     exif_ifd[ExifTags.Base.OffsetTimeOriginal] = f"{offset[:3]}:{offset[3:]}"
     return jpeg(32, 24, seed=seed, exif=exif)
+
+
+def apple_maker_note(content_identifier: str) -> bytes:
+    """An iPhone's MakerNote holding a Live Photo's content identifier (tag 0x11)."""
+    data = content_identifier.encode() + b"\x00"
+    header = b"Apple iOS\x00" + b"\x00\x01" + b"MM"
+    offset = len(header) + 2 + 12 + 4  # the IFD's count, one entry, the next IFD's offset
+    entry = struct.pack(">HHII", 0x0011, 2, len(data), offset)
+    return header + struct.pack(">H", 1) + entry + b"\x00\x00\x00\x00" + data
+
+
+def live_still(content_identifier: str, *, seed: int = 0) -> bytes:
+    """A Live Photo's still as an iPhone writes it (here a JPEG): Apple's MakerNote in EXIF."""
+    exif = camera_exif(orientation=1)
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.MakerNote] = apple_maker_note(content_identifier)
+    return encode(marked_image(seed=seed), "JPEG", quality=90, exif=exif.tobytes())

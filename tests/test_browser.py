@@ -109,8 +109,10 @@ def screenshot(page, name: str) -> None:
     accessible(page, name)
     ARTIFACTS.mkdir(exist_ok=True)
     # The images in view: lazy ones further down are not loaded until scrolled to.
+    # (Functions, not expressions: Playwright polls an expression with eval, which the
+    # page's Content-Security-Policy refuses.)
     page.wait_for_function(
-        """Array.from(document.images)
+        """() => Array.from(document.images)
             .filter((image) => {
                 const box = image.getBoundingClientRect();
                 return box.bottom > 0 && box.top < window.innerHeight;
@@ -296,7 +298,7 @@ def test_viewer_shows_details_and_steps_with_the_arrow_keys(open_page, make_phot
     assert "openstreetmap.org" in place.get_attribute("href")
     image = viewer.locator(".viewer-image")
     expect(image).to_have_attribute("src", f"/api/v1/photos/{camera.pk}/thumbnail?size=md")
-    page.wait_for_function("document.querySelector('.viewer-image').naturalHeight > 0")
+    page.wait_for_function("() => document.querySelector('.viewer-image').naturalHeight > 0")
     assert page.evaluate("document.querySelector('.viewer-image').naturalHeight") == 600
     screenshot(page, "viewer")
     with page.expect_download() as download_info:
@@ -325,14 +327,21 @@ def test_videos_show_their_length_and_play_in_the_viewer(open_page, make_photo):
     photo, _ = make_photo("photo.jpg", data=images.jpeg(320, 240, seed=1))
     phone, _ = make_photo("IMG_0004.MP4", data=videos.phone_video(seconds=3))
     iphone, _ = make_photo("IMG_0005.MOV", data=videos.rotated_90(videos.hevc_mov(seconds=3)))
+    live, _ = make_photo("IMG_0006.JPG", data=images.live_still("LIVE-1"))
+    make_photo("IMG_0006.MOV", data=videos.live_motion("LIVE-1", seconds=3))
+    retake(Photo.objects.filter(pk=live.pk), datetime(2024, 7, 1, 9, tzinfo=UTC))
     retake(Photo.objects.filter(pk=photo.pk), datetime(2024, 7, 1, 12, tzinfo=UTC))
     retake(Photo.objects.filter(pk=phone.pk), datetime(2024, 7, 1, 11, tzinfo=UTC))
     retake(Photo.objects.filter(pk=iphone.pk), datetime(2024, 7, 1, 10, tzinfo=UTC))
     page = open_page()
     tiles = page.locator("#timeline .tile")
-    expect(tiles).to_have_count(3)
+    expect(tiles).to_have_count(4)  # a Live Photo's still and motion are one
     expect(tiles.nth(1).locator(".video-mark")).to_have_text("▶ 0:03")
     expect(tiles.nth(0).locator(".video-mark")).to_have_count(0)
+    expect(tiles.nth(3).locator(".live-mark")).to_have_text("Live")
+    # Hovered, the still moves in the grid.
+    tiles.nth(3).hover()
+    page.wait_for_function("() => document.querySelector('.tile-motion')?.currentTime > 0.2")
     screenshot(page, "videos-timeline")
 
     tiles.nth(1).locator(".open").click()
@@ -353,7 +362,24 @@ def test_videos_show_their_length_and_play_in_the_viewer(open_page, make_photo):
     expect(video).to_have_attribute("src", f"/api/v1/photos/{iphone.pk}/playback")
     play(page, ".viewer-video")
     assert page.evaluate("document.querySelector('.viewer-video').videoHeight") == 320
-    page.keyboard.press("ArrowLeft")
+
+    # The Live Photo: its still, and its motion while Live is pressed.
+    page.keyboard.press("ArrowRight")
+    expect(viewer.locator(".viewer-name")).to_have_text("IMG_0006.JPG")
+    expect(viewer.locator(".viewer-image")).to_be_visible()
+    expect(video).to_be_hidden()
+    button = viewer.get_by_role("button", name="Live")
+    button.hover()
+    page.mouse.down()
+    expect(video).to_be_visible()
+    page.wait_for_function("() => document.querySelector('.viewer-video').currentTime > 0.2")
+    expect(button).to_have_attribute("aria-pressed", "true")
+    page.mouse.up()
+    expect(video).to_be_hidden()
+    expect(viewer.locator(".viewer-image")).to_be_visible()
+    accessible(page, "the viewer showing a Live Photo")
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")
     expect(viewer.locator(".viewer-image")).to_be_visible()
     expect(video).to_be_hidden()
@@ -537,7 +563,7 @@ def test_scrubber_jumps_to_a_month_and_scrolls_on_in_both_directions(open_page, 
     for _ in range(6):
         page.mouse.wheel(0, -400)
         page.wait_for_timeout(100)
-    page.wait_for_function(f"({TOP_DAY})().startsWith('2016-06')")
+    page.wait_for_function(f"() => ({TOP_DAY})().startsWith('2016-06')")
     expect(page).to_have_url(re.compile(r"\?month=2016-06$"))
 
     # Back returns to where the jump started; a reload keeps the place.

@@ -135,7 +135,8 @@ def test_pages_need_a_login(db):
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_later_pages_cost_one_query_for_photos(client, make_photo, monkeypatch):
+def test_later_pages_cost_two_queries_for_photos(client, make_photo, monkeypatch):
+    """The page's photos, and its Live Photos' motions: as many whatever the page's size."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -147,7 +148,7 @@ def test_later_pages_cost_one_query_for_photos(client, make_photo, monkeypatch):
     with CaptureQueriesContext(connection) as queries:
         client.get(f"/?cursor={cursor}", headers={"HX-Request": "true"})
 
-    assert len([q for q in queries if 'FROM "photos_photo"' in q["sql"]]) == 1
+    assert len([q for q in queries if 'FROM "photos_photo"' in q["sql"]]) == 2
 
 
 def test_a_month_page_starts_at_that_month_and_leads_both_ways(client, make_photo):

@@ -157,3 +157,8 @@ def fast_start(data: bytes, folder) -> bytes:
             output.mux(packet)
     with open(target, "rb") as written:
         return written.read()
+
+
+def live_motion(content_identifier: str, *, seconds: float = 1.5) -> bytes:
+    """A Live Photo's motion: a short HEVC MOV carrying Apple's content identifier."""
+    return hevc_mov(seconds=seconds, metadata={f"{_APPLE}content.identifier": content_identifier})

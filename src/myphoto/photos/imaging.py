@@ -109,6 +109,8 @@ class ImageFacts:
     camera_model: str
     gps_lat: float | None
     gps_lon: float | None
+    # Apple's id that a Live Photo's still and its motion (a short MOV) share; "" if none.
+    content_identifier: str
 
 
 @dataclass(frozen=True)
@@ -363,7 +365,34 @@ def _facts(image: Image.Image, exif: Image.Exif | None = None) -> ImageFacts:
         camera_make=clean_text(exif.get(ExifTags.Base.Make)),
         camera_model=clean_text(exif.get(ExifTags.Base.Model)),
         **_gps(exif.get_ifd(ExifTags.IFD.GPSInfo)),
+        content_identifier=apple_content_identifier(exif_ifd.get(ExifTags.Base.MakerNote)),
     )
+
+
+# Apple's MakerNote: this header, then an IFD in big-endian order whose offsets count from
+# the MakerNote's first byte. Tag 0x11 holds the Live Photo's content identifier.
+_APPLE_MAKER_NOTE = b"Apple iOS\x00"
+_APPLE_CONTENT_IDENTIFIER = 0x0011
+_ASCII = 2
+
+
+def apple_content_identifier(maker_note: object) -> str:
+    """The content identifier in an iPhone's MakerNote, or "" (any other or a broken one)."""
+    if not isinstance(maker_note, bytes) or not maker_note.startswith(_APPLE_MAKER_NOTE):
+        return ""
+    ifd = 14  # the header, a version (2 bytes) and "MM"
+    if maker_note[12:14] != b"MM" or len(maker_note) < ifd + 2:
+        return ""
+    (count,) = struct.unpack_from(">H", maker_note, ifd)
+    for index in range(min(count, 256)):
+        at = ifd + 2 + 12 * index
+        if at + 12 > len(maker_note):
+            return ""
+        tag, kind, length, offset = struct.unpack_from(">HHII", maker_note, at)
+        if tag == _APPLE_CONTENT_IDENTIFIER and kind == _ASCII and length <= 100:
+            start = offset if length > 4 else at + 8
+            return clean_text(maker_note[start : start + length].split(b"\x00")[0])
+    return ""
 
 
 def clean_text(value: object) -> str:

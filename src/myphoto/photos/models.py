@@ -88,6 +88,11 @@ class Photo(models.Model):
     playback_size = models.BigIntegerField(null=True, blank=True)
     # Apple's id that a Live Photo's still and motion share.
     content_identifier = models.CharField(max_length=100, blank=True, default="", db_default="")
+    # A Live Photo's motion (a short video) points at its still: one timeline item, the
+    # still shown, the motion played on demand; trashed, restored and zipped with it.
+    live_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="live_motion"
+    )
 
     objects = PhotoQuerySet.as_manager()
 
@@ -123,6 +128,19 @@ class Photo(models.Model):
                 fields=["owner", "-taken_at", "-id"],
                 condition=Q(deleted_at__isnull=True, kind="video"),
                 name="photo_videos",
+            ),
+            # A Live Photo's still and motion find each other at upload, in either order.
+            models.Index(
+                fields=["owner", "content_identifier"],
+                condition=~Q(content_identifier=""),
+                name="photo_live_pairs",
+            ),
+            # The motions of a page's Live Photos. The unique index on live_of holds every
+            # row (its NULLs too): SQLite's statistics then call it useless for IN (...).
+            models.Index(
+                fields=["live_of"],
+                condition=Q(live_of__isnull=False),
+                name="photo_live_motions",
             ),
             # `myphoto derivatives --missing`: the few photos still waiting.
             models.Index(

@@ -26,6 +26,7 @@ from zipstream import ZipStream
 from ..common.filenames import UniqueNames, portable_name
 from .disposition import content_disposition
 from .models import Photo
+from .selectors import live_motion_of, live_motions
 from .storage import ObjectMissing, get_storage
 
 logger = logging.getLogger(__name__)
@@ -113,8 +114,14 @@ _PLAYED_AS_MP4 = {"video/quicktime", "video/x-m4v", "video/3gpp", "video/3gpp2"}
 
 
 def playback_response(*, request: HttpRequest, photo: Photo) -> HttpResponseBase | None:
-    """Return the video as browsers play it, with Range; None while its copy is not made."""
-    if not photo.is_video or not photo.playback_key:
+    """Return the video (or a Live Photo's motion) as browsers play it, with Range; None
+    while its copy is not made, or for a photo that does not move."""
+    if not photo.is_video:
+        motion = live_motion_of(photo)
+        if motion is None:
+            return None
+        photo = motion
+    if not photo.playback_key:
         return None
     if photo.plays_original:
         content_type = photo.content_type
@@ -252,13 +259,18 @@ def _folder(photo: Photo, layout: str) -> str:
 
 
 def build_zip(photos: Sequence[Photo], *, layout: str = "flat") -> ZipStream:
-    """Lay out a zip of the originals; its length is known before a byte is read."""
+    """Lay out a zip of the originals (a Live Photo's motion after its still); its length is
+    known before a byte is read."""
     archive = ZipStream(sized=True)
     names = UniqueNames()
+    motions = live_motions(photos)
     for photo in photos:
-        # Extracted on Windows too: names it would refuse are made portable first.
-        arcname = names.claim(_folder(photo, layout), portable_name(photo.download_name))
-        archive.add(_object_chunks(photo.storage_key), arcname, size=photo.size)
+        for original in (photo, motions.get(photo.pk)):
+            if original is None:
+                continue
+            # Extracted on Windows too: names it would refuse are made portable first.
+            arcname = names.claim(_folder(photo, layout), portable_name(original.download_name))
+            archive.add(_object_chunks(original.storage_key), arcname, size=original.size)
     return archive
 
 

@@ -11,7 +11,18 @@ from datetime import UTC, date, datetime
 from itertools import islice
 from uuid import UUID
 
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, UUIDField
+from django.db.models import (
+    Count,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    UUIDField,
+)
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -132,7 +143,8 @@ Rows = QuerySet[Photo] | QuerySet[AlbumPhoto]
 def _rows(user: User, album: Album | None, kind: Kind | None = None) -> tuple[Rows, str]:
     """The rows of the user's timeline, or of the album; only photos or videos if `kind`."""
     if album is None:
-        photos = Photo.objects.visible().filter(owner=user)
+        # A Live Photo's motion is part of its still's item, never one of its own.
+        photos = Photo.objects.visible().filter(owner=user, live_of__isnull=True)
         return (photos.filter(kind=kind) if kind else photos), "id"
     entries = AlbumPhoto.objects.filter(album=album, photo_in_trash=False)
     if kind:
@@ -140,6 +152,31 @@ def _rows(user: User, album: Album | None, kind: Kind | None = None) -> tuple[Ro
     # Of the entry, only what leads to its photo: a page builds a hundred of them.
     unused = ("album", "added_at", "added_by", "added_by_guest", "added_through")
     return entries.select_related("photo").defer(*unused), "photo_id"
+
+
+def _live_motion(id_field: str) -> Prefetch[str, QuerySet[Photo], str]:
+    """What to prefetch for a page's Live Photos: each still's motion, in one query (whose
+    `IS NOT NULL` lets SQLite use the partial index of motions)."""
+    motions = Photo.objects.filter(live_of__isnull=False)
+    path = "live_motion" if id_field == "id" else "photo__live_motion"
+    return Prefetch(path, queryset=motions)
+
+
+def live_motion_of(photo: Photo) -> Photo | None:
+    """The motion of a Live Photo's still (prefetched by the pages), or None."""
+    motion: Photo | None = getattr(photo, "live_motion", None)
+    return motion
+
+
+def live_motions(photos: Iterable[Photo]) -> dict[UUID, Photo]:
+    """The motions of these photos that are Live Photos' stills, by the still's id (for zips:
+    any number of photos, a query per batch)."""
+    return {
+        motion.live_of_id: motion
+        for batch in in_batches(photo.pk for photo in photos)
+        for motion in Photo.objects.filter(live_of__isnull=False, live_of__in=batch)
+        if motion.live_of_id is not None
+    }
 
 
 def _photos_of(rows: Iterable[Photo | AlbumPhoto]) -> list[Photo]:
@@ -167,7 +204,11 @@ def _keyset_page(rows: Rows, id_field: str, *, limit: int, cursor: str | None) -
     """Page newest first by (taken_at, id), never by OFFSET."""
     if cursor:
         rows = _older_than(rows, cursor, id_field)
-    found = _photos_of(rows.order_by("-taken_at", f"-{id_field}")[: limit + 1])
+    found = _photos_of(
+        rows.order_by("-taken_at", f"-{id_field}").prefetch_related(_live_motion(id_field))[
+            : limit + 1
+        ]
+    )
     items = found[:limit]
     return Page(items, encode_cursor(items[-1]) if len(found) > limit else None)
 
@@ -222,7 +263,11 @@ def timeline_newer_page(
     `newer_cursor` leads to the photos newer still, or is None at the top.
     """
     rows, id_field = _rows(user, album, kind)
-    newer = _newer_than(rows, cursor, id_field).order_by("taken_at", id_field)
+    newer = (
+        _newer_than(rows, cursor, id_field)
+        .order_by("taken_at", id_field)
+        .prefetch_related(_live_motion(id_field))
+    )
     found = _photos_of(newer[: limit + 1])
     items = found[:limit][::-1]
     return Page(items, None, encode_cursor(items[0]) if len(found) > limit else None)
@@ -248,9 +293,8 @@ def month_after(month: date) -> date:
 
 def trash_page(*, user: User, limit: int = 100, cursor: str | None = None) -> Page:
     """Return one page of the user's trash."""
-    return _keyset_page(
-        Photo.objects.trashed().filter(owner=user), "id", limit=limit, cursor=cursor
-    )
+    trashed = Photo.objects.trashed().filter(owner=user, live_of__isnull=True)
+    return _keyset_page(trashed, "id", limit=limit, cursor=cursor)
 
 
 def timeline_count(*, user: User) -> int:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .links import photo_path, share_photo_path
 from .models import Photo, ShareLink
-from .selectors import MonthBucket
+from .selectors import MonthBucket, live_motion_of
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Tile:
     lat: float | None = None  # where it was taken, when the page may show it
     lon: float | None = None
     playback: str = ""  # a video's, as browsers play it
+    motion: str = ""  # a Live Photo's motion, played while the still is hovered or pressed
 
     @property
     def duration(self) -> str:
@@ -86,6 +87,7 @@ def tile_for(photo: Photo) -> Tile:
         lat=photo.gps_lat,
         lon=photo.gps_lon,
         playback=photo_path("api:photo-playback", photo.pk) if photo.is_video else "",
+        motion=photo_path("api:photo-playback", photo.pk) if live_motion_of(photo) else "",
     )
 
 
@@ -112,6 +114,11 @@ def shared_tile_for(photo: Photo, share: ShareLink) -> Tile:
         playback=(
             share_photo_path("api:shared-photo-playback", share.key, photo.pk)
             if photo.is_video
+            else ""
+        ),
+        motion=(
+            share_photo_path("api:shared-photo-playback", share.key, photo.pk)
+            if live_motion_of(photo)
             else ""
         ),
     )

@@ -57,8 +57,6 @@ class VideoFacts(imaging.ImageFacts):
     audio_codec: str
     frame_rate: float | None
     pixel_format: str
-    # Apple's id shared by a Live Photo's still and its motion.
-    content_identifier: str
 
 
 def analyze(fileobj: IO[bytes]) -> VideoFacts:

@@ -182,7 +182,7 @@ def photo_thumbnail(
 )
 def photo_playback(request: ApiRequest, photo_id: UUID) -> HttpResponseBase:
     """A video as browsers play it (the original, or an H.264 copy made by a job), with
-    Range; 404 for a photo, or while the copy is being made."""
+    Range; a Live Photo's motion; 404 for a photo, or while the copy is being made."""
     photo = selectors.photo_get_for_viewer(user=request.auth, photo_id=photo_id)
     return playback_or_404(request, photo)
 
@@ -191,8 +191,9 @@ def playback_or_404(request: ApiRequest | HttpRequest, photo: Photo) -> HttpResp
     response = responses.playback_response(request=request, photo=photo)
     if response is not None:
         return response
-    if not photo.is_video:
+    video = photo if photo.is_video else selectors.live_motion_of(photo)
+    if video is None:
         raise ApiError(404, "not_a_video", "This is a photo: it has no playback.")
-    if photo.derivatives_error:
-        raise ApiError(404, "playback_failed", photo.derivatives_error)
+    if video.derivatives_error:
+        raise ApiError(404, "playback_failed", video.derivatives_error)
     raise ApiError(404, "not_ready", "The video is being converted for playback; try again soon.")

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, Field
 
 from ..links import photo_path, share_photo_path
 from ..models import ApiToken, Photo, ShareLink
-from ..selectors import AlbumView, Page
+from ..selectors import AlbumView, Page, live_motion_of
 
 # A request may name this many photos (delete, restore, zip; a zip is also
 # bounded by MYPHOTO_ZIP_MAX_PHOTOS).
@@ -68,6 +68,7 @@ class PhotoOut(Schema):
     kind: Literal["photo", "video"]
     duration: float | None
     playback_url: str | None
+    live: bool = False
     duplicate: bool = False
 
 
@@ -162,6 +163,11 @@ class TokenCreatedOut(TokenOut):
     token: str
 
 
+def plays(photo: Photo) -> bool:
+    """Whether the photo has a playback: a video, or a Live Photo's still (its motion)."""
+    return photo.is_video or live_motion_of(photo) is not None
+
+
 def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
     thumbnail = photo_path("api:photo-thumbnail", photo.pk)
     data: dict[str, Any] = {
@@ -186,7 +192,8 @@ def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
         "download_url": photo_path("api:photo-download", photo.pk),
         "kind": photo.kind,
         "duration": photo.duration,
-        "playback_url": photo_path("api:photo-playback", photo.pk) if photo.is_video else None,
+        "playback_url": photo_path("api:photo-playback", photo.pk) if plays(photo) else None,
+        "live": live_motion_of(photo) is not None,
         "duplicate": duplicate,
     }
     if photo.in_trash:
@@ -365,6 +372,7 @@ class SharedPhotoOut(Schema):
     kind: Literal["photo", "video"]
     duration: float | None
     playback_url: str | None
+    live: bool = False
     duplicate: bool = False
 
 
@@ -402,8 +410,9 @@ def shared_photo_out(photo: Photo, share: ShareLink, *, duplicate: bool = False)
         "duration": photo.duration,
         "playback_url": (
             share_photo_path("api:shared-photo-playback", share.key, photo.pk)
-            if photo.is_video
+            if plays(photo)
             else None
         ),
+        "live": live_motion_of(photo) is not None,
         "duplicate": duplicate,
     }

@@ -21,7 +21,7 @@ def album_create(
     *, owner: User, title: str, description: str = "", photo_ids: Iterable[UUID] = ()
 ) -> Album:
     """A new album of the owner's, with these of their photos in it (all or nothing)."""
-    photos = photos_get_for_user(user=owner, photo_ids=photo_ids)
+    photos = _items(photos_get_for_user(user=owner, photo_ids=photo_ids))
     with transaction.atomic():
         album = Album.objects.create(owner=owner, title=title, description=description)
         _add(album, photos, added_by=owner)
@@ -59,11 +59,23 @@ def album_delete(*, album: Album) -> None:
 def album_add_photos(*, album: Album, user: User, photo_ids: Iterable[UUID]) -> int:
     """Add the user's photos (all or nothing: one that is not theirs is a 404); return how many
     were not there already."""
-    photos = photos_get_for_user(user=user, photo_ids=photo_ids)
+    photos = _items(photos_get_for_user(user=user, photo_ids=photo_ids))
     with transaction.atomic():
         added = _add(album, photos, added_by=user)
         Album.objects.filter(pk=album.pk).update(updated_at=timezone.now())
     return added
+
+
+def _items(photos: list[Photo]) -> list[Photo]:
+    """The timeline items of these photos: a Live Photo's motion stands for its still."""
+    wanted = (photo.live_of_id for photo in photos if photo.live_of_id)
+    stills = {
+        still.pk: still
+        for batch in in_batches(wanted)
+        for still in Photo.objects.filter(pk__in=batch)
+    }
+    items = [stills.get(photo.live_of_id, photo) if photo.live_of_id else photo for photo in photos]
+    return list({photo.pk: photo for photo in items}.values())
 
 
 def album_remove_photos(*, album: Album, user: User, photo_ids: Iterable[UUID]) -> int:

@@ -28,17 +28,19 @@ def _move(*, owner: User, photo_ids: Iterable[UUID], to_trash: bool) -> int:
         for batch in in_batches(photo_ids):
             source: PhotoQuerySet = Photo.objects.visible() if to_trash else Photo.objects.trashed()
             # Locked, so that a concurrent move of the same photos counts them once.
+            # A Live Photo's motion moves only with its still (it is no item of its own).
             rows = list(
                 source.select_for_update()
-                .filter(owner=owner, id__in=batch)
+                .filter(owner=owner, id__in=batch, live_of__isnull=True)
                 .values_list("pk", "taken_at")
             )
             if not rows:
                 continue
             moving = [pk for pk, _ in rows]
-            Photo.objects.filter(pk__in=moving).update(
-                deleted_at=timezone.now() if to_trash else None
-            )
+            deleted_at = timezone.now() if to_trash else None
+            Photo.objects.filter(pk__in=moving).update(deleted_at=deleted_at)
+            # Live Photos' motions go with their stills (they are not counted: no item).
+            Photo.objects.filter(live_of__in=moving).update(deleted_at=deleted_at)
             # Every album view leaves out the trash by this copy of the state.
             AlbumPhoto.objects.filter(photo_id__in=moving).update(photo_in_trash=to_trash)
             month_counts_change(
@@ -59,9 +61,13 @@ def photos_restore(*, owner: User, photo_ids: Iterable[UUID]) -> int:
 
 
 def photo_restore_if_trashed(*, photo: Photo) -> Photo | None:
-    """Return the photo out of the trash, or None if it was purged meanwhile."""
+    """Return the photo out of the trash, or None if it was purged meanwhile.
+
+    A Live Photo's motion comes back with its still, as it went.
+    """
     if photo.in_trash:
-        restored = photos_restore(owner=photo.owner, photo_ids=[photo.pk])
+        item = photo.live_of_id or photo.pk
+        restored = photos_restore(owner=photo.owner, photo_ids=[item])
         if not restored and not Photo.objects.filter(pk=photo.pk).exists():
             return None
         photo.refresh_from_db()
@@ -87,10 +93,18 @@ def trash_purge(*, owner: User | None = None, deleted_before: datetime | None = 
             photos = list(batch.order_by("deleted_at", "id")[:PURGE_BATCH])
             if not photos:
                 return purged
+            # A Live Photo's motion goes in the same batch as its still.
+            photos += (
+                Photo.objects.trashed()
+                .select_for_update()
+                .filter(live_of__in=photos)
+                .exclude(pk__in=[photo.pk for photo in photos])
+            )
             get_storage().delete_many(key for photo in photos for key in photo.storage_keys)
             Photo.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
-        purged += len(photos)
-        logger.info("purged %d photos from the trash", len(photos))
+        # Items, as the trash showed them: a Live Photo is one.
+        purged += sum(1 for photo in photos if photo.live_of_id is None)
+        logger.info("purged %d photos and videos from the trash", len(photos))
 
 
 def trash_purge_expired() -> int:

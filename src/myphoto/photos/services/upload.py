@@ -21,6 +21,7 @@ from ..models import Kind, Photo, TakenAtSource, User
 from ..storage import CHUNK_SIZE, get_storage
 from ..tasks import enqueue_derivatives
 from .counts import month_counts_change
+from .live import live_photo_pair
 from .trash import photo_restore_if_trashed
 
 logger = logging.getLogger(__name__)
@@ -162,9 +163,11 @@ def _store(
                 camera_model=facts.camera_model,
                 gps_lat=facts.gps_lat,
                 gps_lon=facts.gps_lon,
+                content_identifier=facts.content_identifier,
                 **_video_fields(facts, key=key, size=checked.size),
             )
-            month_counts_change(owner_id=owner.pk, taken=[photo.taken_at], by=1)
+            if live_photo_pair(photo=photo):
+                month_counts_change(owner_id=owner.pk, taken=[photo.taken_at], by=1)
             # The job may run on another machine: only once the row is there for it.
             transaction.on_commit(partial(enqueue_derivatives, str(photo.pk)), robust=True)
     except IntegrityError:
@@ -201,7 +204,6 @@ def _video_fields(facts: imaging.ImageFacts, *, key: str, size: int) -> dict[str
         "video_codec": facts.video_codec,
         "audio_codec": facts.audio_codec,
         "frame_rate": facts.frame_rate,
-        "content_identifier": facts.content_identifier,
         "playback_key": key if plays else "",
         "playback_size": size if plays else None,
     }

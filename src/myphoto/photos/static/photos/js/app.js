@@ -2,6 +2,7 @@
 // the forms and links still work: the buttons post forms, a photo opens its own page.
 
 import { clearSelection, form, selectedIds, setUpSelection } from "./selection.js";
+import { setUpLivePhotos } from "./live.js";
 import { setUpScrubber } from "./scrubber.js";
 import { deletePhotos, setUpTimeline } from "./timeline.js";
 import { setUpUploads } from "./upload.js";
@@ -20,6 +21,7 @@ document.addEventListener("keydown", (event) => {
 setUpTimeline();
 setUpUploads();
 setUpViewer();
+setUpLivePhotos();
 setUpScrubber({ viewerOpen });
 
 // Forms that ask first (emptying the trash): the browser's dialog, then the form says so.

@@ -12,6 +12,9 @@ function showInViewer(tile) {
   const video = viewer.querySelector(".viewer-video");
   const poster = data.preview || tile.querySelector("img")?.src || "";
   stopVideo();
+  video.controls = true;
+  video.muted = false;
+  viewer.querySelector(".viewer-live").setAttribute("aria-pressed", "false");
   // A video plays in place of the picture, its poster shown until it starts.
   image.hidden = Boolean(data.playback);
   video.hidden = !data.playback;
@@ -24,6 +27,7 @@ function showInViewer(tile) {
     image.src = poster;
     image.alt = data.name;
   }
+  viewer.querySelector(".viewer-live").hidden = !data.motion;
   for (const part of viewer.querySelectorAll(".viewer-duration, .viewer-duration-label")) {
     part.hidden = !data.playback;
   }
@@ -67,6 +71,33 @@ function stopVideo() {
   video.load();
 }
 
+// A Live Photo moves while its Live button is pressed (or the still hovered), then stills.
+function playMotion() {
+  const motion = shown?.dataset.motion;
+  if (!motion || !viewer.querySelector(".viewer-video").hidden) return;
+  const image = viewer.querySelector(".viewer-image");
+  const video = viewer.querySelector(".viewer-video");
+  video.controls = false;
+  video.muted = true;
+  video.poster = image.src;
+  video.src = motion;
+  image.hidden = true;
+  video.hidden = false;
+  viewer.querySelector(".viewer-live").setAttribute("aria-pressed", "true");
+  video.play().catch(() => {});
+}
+
+function stillMotion() {
+  const video = viewer.querySelector(".viewer-video");
+  if (!shown?.dataset.motion || video.hidden) return;
+  stopVideo();
+  video.hidden = true;
+  video.controls = true;
+  video.muted = false;
+  viewer.querySelector(".viewer-image").hidden = false;
+  viewer.querySelector(".viewer-live").setAttribute("aria-pressed", "false");
+}
+
 function step(delta) {
   const tiles = timelineTiles();
   const next = tiles[tiles.indexOf(shown) + delta];
@@ -88,6 +119,24 @@ export function setUpViewer() {
   viewer.querySelector(".viewer-prev").addEventListener("click", () => step(-1));
   viewer.querySelector(".viewer-next").addEventListener("click", () => step(1));
   viewer.querySelector(".viewer-close").addEventListener("click", () => viewer.close());
+  const live = viewer.querySelector(".viewer-live");
+  live.addEventListener("pointerdown", playMotion);
+  for (const name of ["pointerup", "pointerleave", "pointercancel"]) {
+    live.addEventListener(name, stillMotion);
+  }
+  // From the keyboard: Enter or Space plays it once more, or stops it.
+  live.addEventListener("click", (event) => {
+    if (event.detail !== 0) return; // a pointer's press was handled above
+    if (live.getAttribute("aria-pressed") === "true") stillMotion(); else playMotion();
+  });
+  viewer.querySelector(".viewer-video").addEventListener("ended", stillMotion);
+  const image = viewer.querySelector(".viewer-image");
+  image.addEventListener("pointerenter", (event) => {
+    if (event.pointerType === "mouse") playMotion();
+  });
+  viewer.querySelector(".viewer-stage").addEventListener("pointerleave", (event) => {
+    if (event.pointerType === "mouse") stillMotion();
+  });
   // On the document: a step can hide the focused arrow button, and focus leaves the dialog.
   document.addEventListener("keydown", (event) => {
     if (!viewer.open) return;
