@@ -309,3 +309,35 @@ def test_the_job_resumes_a_video_whose_posters_were_made(user, photo_storage, se
     assert photo.playback_key and photo.derivatives_claim == ""
     assert probe(photo_storage.read(photo.playback_key))["codec"] == "h264"
     assert photo_make_derivatives(photo_id=photo.pk) is False  # nothing left to do
+
+
+def test_the_timeline_page_shows_videos_only_and_keeps_to_them(
+    client, photo_storage, after_commit, monkeypatch
+):
+    from myphoto.photos import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    upload(client, "still.jpg", images.jpeg(), after_commit)
+    for seconds in (1, 2):
+        upload(client, f"clip{seconds}.mp4", videos.phone_video(seconds=seconds), after_commit)
+
+    html = client.get("/?kind=video").content.decode()
+
+    assert "2 videos" in html and "still.jpg" not in html
+    assert 'aria-current="page">Videos</a>' in html
+    # The next page, and the scrubber's years, stay with videos.
+    assert "?kind=video&amp;cursor=" in html
+    assert "?kind=video&amp;month=2023-10" in html
+    cursor = html.split("?kind=video&amp;cursor=")[1].split('"')[0]
+    more = client.get(f"/?kind=video&cursor={cursor}", headers={"HX-Request": "true"})
+    assert "clip" in more.content.decode() and "still.jpg" not in more.content.decode()
+    assert "3 photos" in client.get("/").content.decode()
+    assert "3 photos" in client.get("/?kind=nonsense").content.decode()
+
+
+def test_a_silent_hevc_video_gets_a_silent_copy(client, photo_storage, after_commit):
+    item = upload(client, "quiet.mov", videos.hevc_mov(audio=None), after_commit).json()["items"][0]
+
+    copy = body_of(client.get(item["playback_url"]))
+
+    assert probe(copy)["codec"] == "h264" and probe(copy)["audio"] == []

@@ -101,27 +101,30 @@ def _copy(
             format="fltp", layout="stereo", rate=AUDIO_RATE
         )
 
-    # The first frame tells how to turn them upright (its display matrix), before any
-    # is encoded: the encoder's frame size is fixed when it opens.
-    first = next(inp.decode(video_in), None)
-    if first is None:
-        raise videos.UnsupportedVideo("No frame of the video can be decoded.")
-    graph = _graph(video_in, first, video_out)
-    inp.seek(0)
-    video_in.codec_context.flush_buffers()
+    # The first video frame tells how to turn them upright (its display matrix), and the
+    # encoder's frame size is fixed when the first packet is written: sound decoded before
+    # that frame waits for it.
+    graph: av.filter.Graph | None = None
+    waiting: list[av.AudioFrame] = []
     streams: list[av.stream.Stream] = [video_in] if audio_in is None else [video_in, audio_in]
     for packet in inp.demux(*streams):
-        if packet.stream is video_in:
-            progress()
-            for frame in packet.decode():
-                assert isinstance(frame, av.VideoFrame)  # noqa: S101  for the type checker
+        for frame in packet.decode():
+            if isinstance(frame, av.VideoFrame):
+                progress()
+                if graph is None:
+                    graph = _graph(video_in, frame, video_out)
                 graph.push(frame)
                 _drain(graph, video_out, out)
-        elif audio_out is not None and resampler is not None:
-            for audio in packet.decode():
-                assert isinstance(audio, av.AudioFrame)  # noqa: S101  for the type checker
-                for resampled in resampler.resample(audio):
-                    out.mux(audio_out.encode(resampled))
+                for sound in waiting:
+                    _encode_sound(sound, resampler, audio_out, out)
+                waiting.clear()
+            elif isinstance(frame, av.AudioFrame):
+                if graph is None:
+                    waiting.append(frame)
+                else:
+                    _encode_sound(frame, resampler, audio_out, out)
+    if graph is None:
+        raise videos.UnsupportedVideo("No frame of the video can be decoded.")
     graph.push(None)
     _drain(graph, video_out, out)
     out.mux(video_out.encode(None))
@@ -129,6 +132,18 @@ def _copy(
         for resampled in resampler.resample(None):
             out.mux(audio_out.encode(resampled))
         out.mux(audio_out.encode(None))
+
+
+def _encode_sound(
+    frame: av.AudioFrame,
+    resampler: av.audio.resampler.AudioResampler | None,
+    output: av.AudioStream | None,
+    container: av.container.OutputContainer,
+) -> None:
+    if resampler is None or output is None:
+        return
+    for resampled in resampler.resample(frame):
+        container.mux(output.encode(resampled))
 
 
 def _graph(

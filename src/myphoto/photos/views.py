@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import responses, selectors
 from .forms import SelectionForm, TokenForm, UploadForm
 from .limits import max_upload_bytes
-from .models import Album
+from .models import Album, Kind
 from .requests import AuthenticatedRequest
 from .selectors import encode_cursor, month_after, month_start
 from .services import tokens, trash, upload
@@ -66,11 +66,13 @@ def timeline_response(
     """
     cursor, newer = request.GET.get("cursor"), request.GET.get("newer")
     user = request.user
+    # `?kind=video` (or photo) narrows the timeline; anything else shows all.
+    kind = Kind(request.GET["kind"]) if request.GET.get("kind") in Kind.values else None
     try:
         month = _month(request.GET.get("month"))
         if newer:
             page = selectors.timeline_newer_page(
-                user=user, limit=PAGE_SIZE, cursor=newer, album=album
+                user=user, limit=PAGE_SIZE, cursor=newer, album=album, kind=kind
             )
         else:
             page = selectors.timeline_page(
@@ -79,6 +81,7 @@ def timeline_response(
                 cursor=cursor,
                 taken_before=month_start(month_after(month)) if month else None,
                 album=album,
+                kind=kind,
             )
     except (selectors.InvalidCursor, ValueError):
         messages.error(
@@ -88,13 +91,18 @@ def timeline_response(
         return redirect(request.path)
     # Landed below the top: the newer photos load above as the user scrolls up.
     landed = month and not cursor and page.items
-    if landed and selectors.timeline_has_newer(user=user, photo=page.items[0], album=album):
+    if landed and selectors.timeline_has_newer(
+        user=user, photo=page.items[0], album=album, kind=kind
+    ):
         page = replace(page, newer_cursor=encode_cursor(page.items[0]))
     fragment = bool(request.htmx) and not request.htmx.boosted
     context = {
         **(context or {}),
         "days": tiles_by_day(page.items),
         "more_url": request.path,
+        "kind": kind or "",
+        "page_query": f"kind={kind}&" if kind else "",
+        "count_noun": "video" if kind == Kind.VIDEO else "photo",
         # A fragment leads on only on the side it was asked for; a page on both.
         "older": page.next_cursor if not (fragment and newer) else None,
         "newer": page.newer_cursor if not (fragment and cursor) else None,
@@ -104,7 +112,7 @@ def timeline_response(
     if not fragment or not (cursor or newer):
         # Every whole page, and the first page's fragment (after an upload), show the
         # count: from the kept month counts (an album's: from its rows), never the photos.
-        buckets = selectors.timeline_buckets(user=user, album=album)
+        buckets = selectors.timeline_buckets(user=user, album=album, kind=kind)
         context["count"] = sum(bucket.count for bucket in buckets)
         context["scrubber"] = scrubber_for(buckets, current=month)
     if fragment:

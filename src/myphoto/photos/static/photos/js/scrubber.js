@@ -47,6 +47,15 @@ function setCurrent(index) {
 
 let jumps = 0;
 
+// The address of a month of this timeline, keeping what narrows it (`kind=video`).
+function monthQuery(month) {
+  const query = new URLSearchParams();
+  const kind = new URLSearchParams(location.search).get("kind");
+  if (kind) query.set("kind", kind);
+  query.set("month", month);
+  return `?${query}`;
+}
+
 // Load the page that starts at `months[index]`: that month's photos, never the ones before.
 // When jumps overlap (keys held, quick clicks), only the last one's page is shown. Until
 // it has landed, the view is not where the URL says, so `follow` leaves the URL alone.
@@ -55,11 +64,11 @@ export async function jumpTo(index, { remember = true } = {}) {
   index = Math.min(Math.max(index, 0), months.length - 1);
   setCurrent(index);
   const month = months[index].month;
-  if (remember) history.pushState({ month }, "", `?month=${month}`);
+  if (remember) history.pushState({ month }, "", monthQuery(month));
   const jump = ++jumps;
   landing = true;
   try {
-    const response = await fetch(`${document.body.dataset.timelineUrl}?month=${month}`, {
+    const response = await fetch(`${document.body.dataset.timelineUrl}${monthQuery(month)}`, {
       credentials: "same-origin",
       headers: { "HX-Request": "true" },
     });
@@ -102,7 +111,7 @@ function follow() {
   setCurrent(index);
   // Replaced, not pushed: scrolling is not a step to go back through.
   if (window.scrollY > 0 || new URLSearchParams(location.search).has("month")) {
-    history.replaceState({ month }, "", `?month=${month}`);
+    history.replaceState({ month }, "", monthQuery(month));
   }
 }
 
