@@ -341,3 +341,31 @@ def test_a_silent_hevc_video_gets_a_silent_copy(client, photo_storage, after_com
     copy = body_of(client.get(item["playback_url"]))
 
     assert probe(copy)["codec"] == "h264" and probe(copy)["audio"] == []
+
+
+def test_a_link_that_hides_places_plays_the_video_without_its_place(
+    client, user, photo_storage, after_commit
+):
+    from django.test import Client
+
+    from myphoto.photos import videos as video_facts
+
+    data = videos.phone_video()
+    item = upload(client, "clip.mp4", data, after_commit).json()["items"][0]
+    album = album_services.album_create(owner=user, title="Trip", photo_ids=[item["id"]])
+    hidden = share_services.share_create(album=album)
+    shown = share_services.share_create(album=album, show_location=True)
+    guest = Client()
+    path = f"/photos/{item['id']}/playback"
+
+    played = body_of(guest.get(f"/api/v1/shared/{hidden.key}{path}"))
+
+    assert len(played) == len(data) and played != data
+    facts = video_facts.analyze(io.BytesIO(played))
+    assert (facts.gps_lat, facts.gps_lon) == (None, None)
+    assert facts.duration == pytest.approx(2.0, abs=0.05)  # it still plays
+    (start, end) = Photo.objects.get(pk=item["id"]).location_spans[0]
+    part = guest.get(f"/api/v1/shared/{hidden.key}{path}", HTTP_RANGE=f"bytes={start - 3}-")
+    assert body_of(part) == data[start - 3 : start] + b" " * (end - start) + data[end:]
+    assert body_of(guest.get(f"/api/v1/shared/{shown.key}{path}")) == data
+    assert body_of(client.get(f"/api/v1{path}")) == data

@@ -86,6 +86,9 @@ class Photo(models.Model):
     # it, else an H.264/AAC MP4 made by the job; "" until then.
     playback_key = models.CharField(max_length=255, blank=True, default="", db_default="")
     playback_size = models.BigIntegerField(null=True, blank=True)
+    # A video's place as written in its bytes: [[start, end), ...], blanked when a share
+    # link that hides places plays the original.
+    location_spans = models.JSONField(null=True, blank=True)
     # Apple's id that a Live Photo's still and motion share.
     content_identifier = models.CharField(max_length=100, blank=True, default="", db_default="")
     # A Live Photo's motion (a short video) points at its still: one timeline item, the

@@ -113,9 +113,15 @@ def photo_download_response(*, request: HttpRequest, photo: Photo) -> HttpRespon
 _PLAYED_AS_MP4 = {"video/quicktime", "video/x-m4v", "video/3gpp", "video/3gpp2"}
 
 
-def playback_response(*, request: HttpRequest, photo: Photo) -> HttpResponseBase | None:
+def playback_response(
+    *, request: HttpRequest, photo: Photo, hide_location: bool = False
+) -> HttpResponseBase | None:
     """Return the video (or a Live Photo's motion) as browsers play it, with Range; None
-    while its copy is not made, or for a photo that does not move."""
+    while its copy is not made, or for a photo that does not move.
+
+    `hide_location` (a share link that hides places) blanks the place written in an
+    original's bytes as they go (the job's copies carry none).
+    """
     if not photo.is_video:
         motion = live_motion_of(photo)
         if motion is None:
@@ -123,10 +129,14 @@ def playback_response(*, request: HttpRequest, photo: Photo) -> HttpResponseBase
         photo = motion
     if not photo.playback_key:
         return None
+    blanked: tuple[tuple[int, int], ...] = ()
     if photo.plays_original:
         content_type = photo.content_type
         content_type = "video/mp4" if content_type in _PLAYED_AS_MP4 else content_type
         etag = f'"{photo.sha256}-play"'
+        if hide_location and photo.location_spans:
+            blanked = tuple((int(start), int(end)) for start, end in photo.location_spans)
+            etag = f'"{photo.sha256}-play-unplaced"'
     else:
         content_type = "video/mp4"
         etag = f'"{photo.sha256[:32]}-{photo.playback_key.rsplit("-", 1)[-1]}"'
@@ -139,6 +149,7 @@ def playback_response(*, request: HttpRequest, photo: Photo) -> HttpResponseBase
             etag=etag,
             modified=int(photo.uploaded_at.timestamp()),
             disposition=content_disposition(photo.download_name, attachment=False),
+            blanked=blanked,
         ),
     )
 
@@ -153,6 +164,8 @@ class _Served:
     etag: str
     modified: int
     disposition: str
+    # Byte spans [start, end) sent as spaces (never by a redirect to the bytes as stored).
+    blanked: tuple[tuple[int, int], ...] = ()
 
 
 def _object_response(request: HttpRequest, served: _Served) -> HttpResponseBase:
@@ -160,7 +173,7 @@ def _object_response(request: HttpRequest, served: _Served) -> HttpResponseBase:
     if not_modified is not None:
         return not_modified
 
-    if settings.MYPHOTO_DOWNLOAD_MODE == "redirect":
+    if settings.MYPHOTO_DOWNLOAD_MODE == "redirect" and not served.blanked:
         url = get_storage().presigned_get_url(
             served.key,
             content_disposition=served.disposition,
@@ -181,11 +194,15 @@ def _object_response(request: HttpRequest, served: _Served) -> HttpResponseBase:
 
     storage = get_storage()
     if byte_range is None:
-        chunks = storage.stream(served.key)
+        chunks = _blanked(storage.stream(served.key), 0, served.blanked)
         response = StreamingHttpResponse(chunks, content_type=served.content_type)
         response["Content-Length"] = str(served.size)
     else:
-        chunks = storage.stream(served.key, start=byte_range.start, end=byte_range.end)
+        chunks = _blanked(
+            storage.stream(served.key, start=byte_range.start, end=byte_range.end),
+            byte_range.start,
+            served.blanked,
+        )
         response = StreamingHttpResponse(chunks, content_type=served.content_type, status=206)
         response["Content-Length"] = str(byte_range.length)
         response["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{served.size}"
@@ -196,6 +213,25 @@ def _object_response(request: HttpRequest, served: _Served) -> HttpResponseBase:
     response["Cache-Control"] = "private, no-cache"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _blanked(
+    chunks: Iterator[bytes], offset: int, spans: tuple[tuple[int, int], ...]
+) -> Iterator[bytes]:
+    """The chunks (the first at byte `offset` of the object), with `spans` made spaces."""
+    if not spans:
+        yield from chunks
+        return
+    for chunk in chunks:
+        end = offset + len(chunk)
+        hit = [(max(a, offset), min(b, end)) for a, b in spans if a < end and b > offset]
+        if hit:
+            edited = bytearray(chunk)
+            for start, stop in hit:
+                edited[start - offset : stop - offset] = b" " * (stop - start)
+            chunk = bytes(edited)
+        offset = end
+        yield chunk
 
 
 def presigned_url(photo: Photo) -> str | None:

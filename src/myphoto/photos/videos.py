@@ -57,6 +57,9 @@ class VideoFacts(imaging.ImageFacts):
     audio_codec: str
     frame_rate: float | None
     pixel_format: str
+    # Where in the file its place is written: [start, end) byte spans, blanked when a
+    # share link that hides places plays the original.
+    location_spans: tuple[tuple[int, int], ...]
 
 
 def analyze(fileobj: IO[bytes]) -> VideoFacts:
@@ -82,6 +85,8 @@ def analyze(fileobj: IO[bytes]) -> VideoFacts:
         _check_tail(container, duration)
         content_type, extension = _content_type(demuxer, container, stream)
         tags = _tags(container)
+        location = _first(tags, f"{_APPLE}location.iso6709", "location", "location-eng")
+        place = _location(location)
         width, height = frame.width, frame.height
         if orientation_of(frame) in {6, 8}:
             width, height = height, width
@@ -99,13 +104,16 @@ def analyze(fileobj: IO[bytes]) -> VideoFacts:
             camera_model=imaging.clean_text(
                 _first(tags, f"{_APPLE}model", "com.android.model", "model")
             ),
-            **_location(_first(tags, f"{_APPLE}location.iso6709", "location", "location-eng")),
+            gps_lat=place["gps_lat"],
+            gps_lon=place["gps_lon"],
             duration=round(duration, 3),
             video_codec=stream.codec_context.name,
             audio_codec=audio,
             frame_rate=_frame_rate(stream.average_rate),
             pixel_format=stream.codec_context.format.name if stream.codec_context.format else "",
             content_identifier=imaging.clean_text(_first(tags, f"{_APPLE}content.identifier")),
+            # Read once the container is done with the file.
+            location_spans=location_spans(fileobj, demuxer, _location_texts(tags)),
         )
 
 
@@ -263,6 +271,65 @@ def _tags(container: av.container.InputContainer) -> dict[str, str]:
     for source in [*(stream.metadata for stream in container.streams), container.metadata]:
         tags.update({str(key).lower(): str(value) for key, value in source.items()})
     return tags
+
+
+def _location_texts(tags: Mapping[str, str]) -> set[str]:
+    """Every tag value that says where the video was taken, as the file spells it."""
+    return {
+        value
+        for name, value in tags.items()
+        if value and ("location" in name or name in {"xyz", "\u00a9xyz"})
+    }
+
+
+# The index of an MP4 or QuickTime file (where its metadata is) is read whole to find the
+# spans; a bigger one (hours of video) is searched no further.
+_MAX_INDEX = 64 * 1024 * 1024
+
+
+def location_spans(
+    fileobj: IO[bytes], demuxer: str, texts: set[str]
+) -> tuple[tuple[int, int], ...]:
+    """The byte spans of `texts` inside an MP4 or QuickTime file's index (`moov`)."""
+    if demuxer != "mov" or not texts:
+        return ()
+    found = _top_level_box(fileobj, b"moov")
+    if found is None:
+        return ()
+    start, size = found
+    fileobj.seek(start)
+    index = fileobj.read(size)
+    spans = []
+    for text in texts:
+        needle = text.encode()
+        at = index.find(needle)
+        while at >= 0:
+            spans.append((start + at, start + at + len(needle)))
+            at = index.find(needle, at + 1)
+    return tuple(sorted(spans))
+
+
+def _top_level_box(fileobj: IO[bytes], kind: bytes) -> tuple[int, int] | None:
+    """(offset, size) of the first top-level ISO box of this kind, if not too big."""
+    fileobj.seek(0, 2)
+    end = fileobj.tell()
+    at = 0
+    while at + 8 <= end:
+        fileobj.seek(at)
+        header = fileobj.read(16)
+        if len(header) < 8:
+            return None
+        size, box = int.from_bytes(header[:4], "big"), header[4:8]
+        if size == 1 and len(header) == 16:
+            size = int.from_bytes(header[8:16], "big")
+        elif size == 0:
+            size = end - at
+        if size < 8:
+            return None
+        if box == kind:
+            return (at, size) if size <= _MAX_INDEX else None
+        at += size
+    return None
 
 
 def _first(tags: Mapping[str, str], *names: str) -> str:

@@ -187,8 +187,12 @@ def photo_playback(request: ApiRequest, photo_id: UUID) -> HttpResponseBase:
     return playback_or_404(request, photo)
 
 
-def playback_or_404(request: ApiRequest | HttpRequest, photo: Photo) -> HttpResponseBase:
-    response = responses.playback_response(request=request, photo=photo)
+def playback_or_404(
+    request: ApiRequest | HttpRequest, photo: Photo, *, hide_location: bool = False
+) -> HttpResponseBase:
+    response = responses.playback_response(
+        request=request, photo=photo, hide_location=hide_location
+    )
     if response is not None:
         return response
     video = photo if photo.is_video else selectors.live_motion_of(photo)

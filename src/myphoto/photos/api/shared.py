@@ -132,9 +132,11 @@ def shared_photo_thumbnail(
 )
 def shared_photo_playback(request: HttpRequest, key: str, photo_id: UUID) -> HttpResponseBase:
     """One of the album's videos as browsers play it, with Range (links without downloads
-    play too: watching is what they are for)."""
+    play too: watching is what they are for); a link that hides places blanks the place
+    written in the video's bytes."""
     share = share_get_for_key(key=key, request=request)
-    return playback_or_404(request, share_photo(share=share, photo_id=photo_id))
+    photo = share_photo(share=share, photo_id=photo_id)
+    return playback_or_404(request, photo, hide_location=not share.show_location)
 
 
 @router.get(

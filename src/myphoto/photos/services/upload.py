@@ -204,6 +204,7 @@ def _video_fields(facts: imaging.ImageFacts, *, key: str, size: int) -> dict[str
         "video_codec": facts.video_codec,
         "audio_codec": facts.audio_codec,
         "frame_rate": facts.frame_rate,
+        "location_spans": [list(span) for span in facts.location_spans],
         "playback_key": key if plays else "",
         "playback_size": size if plays else None,
     }
