@@ -131,3 +131,51 @@ def test_forgotten_incoming_files_are_removed_a_day_later(api, s3, capsys):
 
     assert direct_uploads_purge_stale(now=timezone.now() + timedelta(days=2)) == 1
     assert s3.keys() == set()
+
+
+def test_a_video_goes_to_the_bucket_then_plays(api, user, s3, after_commit):
+    import videos
+
+    data = videos.hevc_mov()
+    ticket = api.post(
+        "/api/v1/uploads",
+        {"filename": "IMG_0001.MOV", "size": len(data)},
+        content_type="application/json",
+    ).json()
+    assert send_to_bucket(ticket, "IMG_0001.MOV", data).status_code == 204
+
+    with after_commit():
+        done = api.post(
+            "/api/v1/uploads/complete",
+            {"key": ticket["key"], "filename": "IMG_0001.MOV"},
+            content_type="application/json",
+        )
+
+    [item] = done.json()["items"]
+    assert (item["kind"], item["content_type"]) == ("video", "video/quicktime")
+    photo = Photo.objects.get(pk=item["id"])
+    assert photo.storage_key == f"originals/{user.pk}/{photo.pk}.mov"
+    assert s3.read(photo.storage_key) == data
+    assert s3.keys() == set(photo.storage_keys)
+    assert api.get(item["playback_url"]).status_code == 200
+
+
+def test_a_broken_video_sent_to_the_bucket_is_refused_and_removed(api, s3):
+    import videos
+
+    data = videos.phone_video()[:15000]
+    ticket = api.post(
+        "/api/v1/uploads",
+        {"filename": "cut.mp4", "size": len(data)},
+        content_type="application/json",
+    ).json()
+    send_to_bucket(ticket, "cut.mp4", data)
+
+    done = api.post(
+        "/api/v1/uploads/complete",
+        {"key": ticket["key"], "filename": "cut.mp4"},
+        content_type="application/json",
+    )
+
+    assert done.status_code == 415 and done.json()["code"] == "unsupported_video"
+    assert s3.keys() == set() and Photo.objects.count() == 0
