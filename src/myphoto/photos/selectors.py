@@ -164,6 +164,8 @@ def _live_motion(id_field: str) -> Prefetch[str, QuerySet[Photo], str]:
 
 def live_motion_of(photo: Photo) -> Photo | None:
     """The motion of a Live Photo's still (prefetched by the pages), or None."""
+    if photo.is_video or not photo.content_identifier:
+        return None  # only an iPhone's still (it carries Apple's id) can have a motion
     motion: Photo | None = getattr(photo, "live_motion", None)
     return motion
 
