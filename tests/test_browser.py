@@ -329,13 +329,15 @@ def test_videos_show_their_length_and_play_in_the_viewer(open_page, make_photo):
     iphone, _ = make_photo("IMG_0005.MOV", data=videos.rotated_90(videos.hevc_mov(seconds=3)))
     live, _ = make_photo("IMG_0006.JPG", data=images.live_still("LIVE-1"))
     make_photo("IMG_0006.MOV", data=videos.live_motion("LIVE-1", seconds=3))
+    webm, _ = make_photo("clip.webm", data=videos.vp9_webm(seconds=3))
+    retake(Photo.objects.filter(pk=webm.pk), datetime(2024, 7, 1, 8, tzinfo=UTC))
     retake(Photo.objects.filter(pk=live.pk), datetime(2024, 7, 1, 9, tzinfo=UTC))
     retake(Photo.objects.filter(pk=photo.pk), datetime(2024, 7, 1, 12, tzinfo=UTC))
     retake(Photo.objects.filter(pk=phone.pk), datetime(2024, 7, 1, 11, tzinfo=UTC))
     retake(Photo.objects.filter(pk=iphone.pk), datetime(2024, 7, 1, 10, tzinfo=UTC))
     page = open_page()
     tiles = page.locator("#timeline .tile")
-    expect(tiles).to_have_count(4)  # a Live Photo's still and motion are one
+    expect(tiles).to_have_count(5)  # a Live Photo's still and motion are one
     expect(tiles.nth(1).locator(".video-mark")).to_have_text("▶ 0:03")
     expect(tiles.nth(0).locator(".video-mark")).to_have_count(0)
     expect(tiles.nth(3).locator(".live-mark")).to_have_text("Live")
@@ -378,7 +380,12 @@ def test_videos_show_their_length_and_play_in_the_viewer(open_page, make_photo):
     expect(video).to_be_hidden()
     expect(viewer.locator(".viewer-image")).to_be_visible()
     accessible(page, "the viewer showing a Live Photo")
-    for _ in range(3):
+
+    # A VP9 WebM plays as it is.
+    page.keyboard.press("ArrowRight")
+    expect(video).to_have_attribute("src", f"/api/v1/photos/{webm.pk}/playback")
+    play(page, ".viewer-video")
+    for _ in range(4):
         page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")
     expect(viewer.locator(".viewer-image")).to_be_visible()
