@@ -369,3 +369,35 @@ def test_a_link_that_hides_places_plays_the_video_without_its_place(
     assert body_of(part) == data[start - 3 : start] + b" " * (end - start) + data[end:]
     assert body_of(guest.get(f"/api/v1/shared/{shown.key}{path}")) == data
     assert body_of(client.get(f"/api/v1{path}")) == data
+
+
+def test_a_small_file_of_huge_frames_is_refused_at_the_default_limit(client, photo_storage):
+    data = videos.huge_frames()
+    assert len(data) < 1_000_000
+
+    response = upload(client, "huge.mp4", data)
+
+    assert response.status_code == 415
+    assert "too many pixels (8192×5200)" in response.json()["detail"]
+    assert "the limit is 40 megapixels" in response.json()["detail"]
+    assert photo_storage.keys() == set()
+
+
+def test_redirect_mode_plays_from_the_bucket(client, photo_storage, settings, after_commit):
+    import urllib.request
+
+    settings.MYPHOTO_DOWNLOAD_MODE = "redirect"
+    data = videos.rotated_90(videos.hevc_mov())
+    item = upload(client, "IMG_0001.MOV", data, after_commit).json()["items"][0]
+    copy = photo_storage.read(Photo.objects.get(pk=item["id"]).playback_key)
+
+    response = client.get(item["playback_url"])
+
+    if photo_storage.kind == "disk":
+        assert response.status_code == 200 and body_of(response) == copy
+        return
+    assert response.status_code == 302
+    with urllib.request.urlopen(response["Location"]) as direct:
+        assert direct.read() == copy
+        assert direct.headers["Content-Type"] == "video/mp4"
+        assert direct.headers["Content-Disposition"].startswith("inline;")

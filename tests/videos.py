@@ -162,3 +162,19 @@ def fast_start(data: bytes, folder) -> bytes:
 def live_motion(content_identifier: str, *, seconds: float = 1.5) -> bytes:
     """A Live Photo's motion: a short HEVC MOV carrying Apple's content identifier."""
     return hevc_mov(seconds=seconds, metadata={f"{_APPLE}content.identifier": content_identifier})
+
+
+def huge_frames(width: int = 8192, height: int = 5200) -> bytes:
+    """One black frame past 8K (more pixels than MYPHOTO_MAX_VIDEO_PIXELS allows): a tiny
+    file whose frames would take hundreds of MB to decode."""
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as output:
+        video = output.add_stream("libx264", rate=1, options={"preset": "ultrafast", "crf": "51"})
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        frame = av.VideoFrame(width, height, "yuv420p")
+        for plane in frame.planes:
+            plane.update(bytes(plane.buffer_size))
+        frame.pts, frame.time_base = 0, Fraction(1, 1)
+        output.mux(video.encode(frame))
+        output.mux(video.encode(None))
+    return out.getvalue()
