@@ -337,13 +337,16 @@ def test_derivatives_command_makes_only_what_is_missing(user, photo_storage, cap
 
     call_command("derivatives", "--missing")
 
-    assert "Made thumbnails for 3 photos; 0 could not be made." in capsys.readouterr().out
+    assert (
+        "Made thumbnails (and playback copies) for 3 photos and videos; 0 could not be made."
+        in capsys.readouterr().out
+    )
     for photo in photos:
         photo.refresh_from_db()
         assert photo.derivatives_ready
     assert len(photo_storage.keys()) == 9
     call_command("derivatives", "--missing")
-    assert "Made thumbnails for 0 photos" in capsys.readouterr().out
+    assert "Made thumbnails (and playback copies) for 0 photos" in capsys.readouterr().out
 
 
 @pytest.mark.django_db(transaction=True)

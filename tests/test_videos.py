@@ -401,3 +401,21 @@ def test_redirect_mode_plays_from_the_bucket(client, photo_storage, settings, af
         assert direct.read() == copy
         assert direct.headers["Content-Type"] == "video/mp4"
         assert direct.headers["Content-Disposition"].startswith("inline;")
+
+
+def test_the_derivatives_command_makes_posters_and_the_playback_copy(
+    user, photo_storage, settings, capsys
+):
+    from django.core.management import call_command
+
+    from myphoto.photos.services.upload import photo_upload
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    photo = photo_upload(owner=user, file=SimpleUploadedFile("c.mov", videos.hevc_mov())).photo
+
+    call_command("derivatives", "--missing")
+
+    photo.refresh_from_db()
+    assert photo.derivatives_ready and photo.playback_key
+    assert probe(photo_storage.read(photo.playback_key))["codec"] == "h264"
+    assert "for 1 photos and videos; 0 could not be made" in capsys.readouterr().out

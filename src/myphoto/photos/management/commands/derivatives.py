@@ -10,7 +10,10 @@ from myphoto.photos.storage import StorageUnavailable
 
 
 class Command(BaseCommand):
-    help = "Make the thumbnails (sm, md) that are missing, here and now, with a progress bar."
+    help = (
+        "Make the thumbnails (sm, md), video posters and video playback copies that are "
+        "missing, here and now, with a progress bar."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -21,7 +24,7 @@ class Command(BaseCommand):
         ids = list(photos_missing_derivatives().values_list("pk", flat=True))
         made = 0
         with Progress(disable=not ids) as progress:
-            bar = progress.add_task("Making thumbnails", total=len(ids))
+            bar = progress.add_task("Making thumbnails and playback copies", total=len(ids))
             for photo_id in ids:
                 try:
                     made += photo_make_derivatives_or_record_failure(photo_id=photo_id)
@@ -29,4 +32,7 @@ class Command(BaseCommand):
                     raise CommandError(f"Storage is unavailable: {err}. Run again later.") from err
                 progress.advance(bar)
         failed = Photo.objects.filter(pk__in=ids).exclude(derivatives_error="").count()
-        self.stdout.write(f"Made thumbnails for {made} photos; {failed} could not be made.")
+        self.stdout.write(
+            f"Made thumbnails (and playback copies) for {made} photos and videos; "
+            f"{failed} could not be made."
+        )
