@@ -193,3 +193,51 @@ def test_uploading_a_trashed_motion_again_brings_its_live_photo_back(
     assert [item["id"] for item in timeline(client)] == [still["id"]]
     assert not Photo.objects.filter(deleted_at__isnull=False).exists()
     assert timeline_count(user=user) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_still_and_its_motion_uploaded_at_the_same_moment_pair(user, photo_storage):
+    """As `myphoto upload --jobs 4` sends them. On PostgreSQL both rows are held
+    uncommitted until both exist, so neither upload's transaction sees the other's row
+    (SQLite has one writer at a time: there they pair one after the other)."""
+    import threading
+
+    from django.db import connection
+    from django.db.models.signals import post_save
+
+    from myphoto.photos.services.upload import photo_upload
+
+    files = {
+        "IMG_0014.JPG": images.live_still(CONTENT_ID),
+        "IMG_0014.MOV": videos.live_motion(CONTENT_ID),
+    }
+    both_rows = threading.Barrier(len(files), timeout=30)
+    failures: list[BaseException] = []
+
+    def hold_until_both_exist(sender, instance, created, **kwargs):
+        if created and connection.vendor == "postgresql":
+            both_rows.wait()
+
+    def send(name: str) -> None:
+        try:
+            photo_upload(owner=user, file=SimpleUploadedFile(name, files[name]))
+        except BaseException as err:  # noqa: BLE001  reported by the assertion below
+            failures.append(err)
+        finally:
+            connection.close()
+
+    post_save.connect(hold_until_both_exist, sender=Photo)
+    try:
+        threads = [threading.Thread(target=send, args=(name,)) for name in files]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        post_save.disconnect(hold_until_both_exist, sender=Photo)
+
+    assert failures == []
+    motion = Photo.objects.get(original_name="IMG_0014.MOV")
+    still = Photo.objects.get(original_name="IMG_0014.JPG")
+    assert motion.live_of_id == still.pk
+    assert timeline_count(user=user) == 1

@@ -1,15 +1,19 @@
 """Live Photos: an iPhone's still and its short motion video become one timeline item.
 
 They share Apple's content identifier (the still's MakerNote, the MOV's QuickTime
-key) and may arrive in either order, in one upload or years apart. The motion
-keeps its own row (its bytes, posters and playback copy), pointing at its still
-(`live_of`): the timeline, counts and albums hold the still alone; trash, restore,
-purge and zips take the motion with it.
+key) and may arrive in either order, in one upload or years apart, or at the same
+moment (`myphoto upload --jobs 4` sends IMG_0007.JPG and IMG_0007.MOV side by
+side). The motion keeps its own row (its bytes, posters and playback copy),
+pointing at its still (`live_of`): the timeline, counts and albums hold the still
+alone; trash, restore, purge and zips take the motion with it.
 """
 
 from __future__ import annotations
 
 import logging
+from uuid import UUID
+
+from django.db import transaction
 
 from ..models import Album, AlbumPhoto, Kind, Photo
 from .counts import month_counts_change
@@ -17,38 +21,67 @@ from .counts import month_counts_change
 logger = logging.getLogger(__name__)
 
 
-def live_photo_pair(*, photo: Photo) -> bool:
-    """Pair a new photo or video with its Live Photo partner, if the owner has it.
+def live_photo_pair(*, photo: Photo, counted: bool) -> bool:
+    """Pair a photo or video with its Live Photo partner, if the owner has it.
 
-    Call in the transaction that creates `photo`. Returns whether `photo` is a
-    timeline item of its own (False: it is the motion of a still already there).
+    Call in a transaction. `counted`: whether `photo` is already in the month counts
+    (False in the transaction that creates it). Returns whether `photo` is a timeline
+    item of its own (False: it is the motion of a still).
     """
     if not photo.content_identifier:
         return True
-    partners = Photo.objects.select_for_update().filter(
-        owner_id=photo.owner_id,
-        content_identifier=photo.content_identifier,
-        deleted_at__isnull=True,
+    # The whole group, locked in one order, so that two uploads pairing at once wait
+    # for each other instead of deadlocking.
+    group = list(
+        Photo.objects.select_for_update()
+        .filter(
+            owner_id=photo.owner_id,
+            content_identifier=photo.content_identifier,
+            deleted_at__isnull=True,
+        )
+        .order_by("pk")
     )
-    if photo.is_video:
-        # A still with no motion yet (a subquery: PostgreSQL locks no outer join's rows).
-        paired = Photo.objects.filter(live_of__isnull=False).values("live_of")
-        still = partners.filter(kind=Kind.PHOTO).exclude(pk__in=paired).first()
+    me = next((member for member in group if member.pk == photo.pk), None)
+    if me is None:
+        return True  # trashed or purged meanwhile: nothing to pair
+    motions = [member for member in group if member.kind == Kind.VIDEO]
+    paired = {motion.live_of_id for motion in motions if motion.live_of_id}
+    if me.is_video:
+        if me.live_of_id:
+            return False
+        still = next((m for m in group if m.kind == Kind.PHOTO and m.pk not in paired), None)
         if still is None:
             return True
-        photo.live_of = still
-        photo.save(update_fields=["live_of"])
-        logger.info("video %s is the motion of Live Photo %s", photo.pk, still.pk)
+        _attach(motion=me, still=still, counted=counted)
         return False
-    motion = partners.filter(kind=Kind.VIDEO, live_of__isnull=True).first()
-    if motion is None:
-        return True
-    # The motion came first and was an item of its own: it leaves the timeline's counts,
-    # and its albums (and covers) hold the still instead.
-    motion.live_of = photo
-    motion.save(update_fields=["live_of"])
-    month_counts_change(owner_id=photo.owner_id, taken=[motion.taken_at], by=-1)
-    AlbumPhoto.objects.filter(photo=motion).update(photo=photo, taken_at=photo.taken_at)
-    Album.objects.filter(cover=motion).update(cover=photo)
-    logger.info("video %s is the motion of Live Photo %s", motion.pk, photo.pk)
+    if me.pk not in paired:
+        motion = next((m for m in motions if m.live_of_id is None), None)
+        if motion is not None:
+            # A motion alone is an item of its own, committed and counted.
+            _attach(motion=motion, still=me, counted=True)
     return True
+
+
+def live_photo_pair_committed(photo_id: UUID | str) -> None:
+    """Pair again once the upload has committed: a partner uploaded at the same moment
+    could not be seen from inside the other's transaction."""
+    with transaction.atomic():
+        photo = Photo.objects.filter(pk=photo_id).first()
+        if photo is not None:
+            live_photo_pair(photo=photo, counted=True)
+
+
+def _attach(*, motion: Photo, still: Photo, counted: bool) -> None:
+    """Make `motion` the motion of `still`. A motion that was an item of its own leaves the
+    month counts, and its albums (and covers) hold the still instead."""
+    motion.live_of = still
+    motion.save(update_fields=["live_of"])
+    if counted:
+        month_counts_change(owner_id=motion.owner_id, taken=[motion.taken_at], by=-1)
+    for entry in AlbumPhoto.objects.filter(photo=motion):
+        if AlbumPhoto.objects.filter(album_id=entry.album_id, photo=still).exists():
+            entry.delete()
+        else:
+            AlbumPhoto.objects.filter(pk=entry.pk).update(photo=still, taken_at=still.taken_at)
+    Album.objects.filter(cover=motion).update(cover=still)
+    logger.info("video %s is the motion of Live Photo %s", motion.pk, still.pk)

@@ -21,7 +21,7 @@ from ..models import Kind, Photo, TakenAtSource, User
 from ..storage import CHUNK_SIZE, get_storage
 from ..tasks import enqueue_derivatives
 from .counts import month_counts_change
-from .live import live_photo_pair
+from .live import live_photo_pair, live_photo_pair_committed
 from .trash import photo_restore_if_trashed
 
 logger = logging.getLogger(__name__)
@@ -166,8 +166,10 @@ def _store(
                 content_identifier=facts.content_identifier,
                 **_video_fields(facts, key=key, size=checked.size),
             )
-            if live_photo_pair(photo=photo):
+            if live_photo_pair(photo=photo, counted=False):
                 month_counts_change(owner_id=owner.pk, taken=[photo.taken_at], by=1)
+            if photo.content_identifier:
+                transaction.on_commit(partial(live_photo_pair_committed, photo.pk), robust=True)
             # The job may run on another machine: only once the row is there for it.
             transaction.on_commit(partial(enqueue_derivatives, str(photo.pk)), robust=True)
     except IntegrityError:
