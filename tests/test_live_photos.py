@@ -241,3 +241,17 @@ def test_a_still_and_its_motion_uploaded_at_the_same_moment_pair(user, photo_sto
     still = Photo.objects.get(original_name="IMG_0014.JPG")
     assert motion.live_of_id == still.pk
     assert timeline_count(user=user) == 1
+
+
+def test_the_photo_page_offers_the_motion_without_javascript(client, photo_storage, after_commit):
+    still, _ = upload(
+        client,
+        after_commit,
+        ("IMG_0015.JPG", images.live_still(CONTENT_ID)),
+        ("IMG_0015.MOV", videos.live_motion(CONTENT_ID)),
+    )
+
+    html = client.get(f"/photos/{still['id']}/").content.decode()
+
+    assert "Live Photo: play its motion" in html
+    assert f'src="/api/v1/photos/{still["id"]}/playback"' in html

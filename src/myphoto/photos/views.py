@@ -133,7 +133,8 @@ def photo_tile(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
 def photo_detail(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
     """A photo with its details: what the viewer shows, as a page of its own."""
     photo = selectors.photo_get_for_viewer(user=request.user, photo_id=photo_id)
-    return render(request, "photos/detail.html", {"photo": photo})
+    live = selectors.live_motion_of(photo) is not None
+    return render(request, "photos/detail.html", {"photo": photo, "live": live})
 
 
 @login_required
