@@ -77,19 +77,16 @@ def analyze(fileobj: IO[bytes]) -> VideoFacts:
             f"This file is not a photo or video MyPhoto can read; upload {VIDEO_SUPPORTED_TEXT}."
         )
     with _opened(fileobj, demuxer) as container:
-        stream = _video_stream(container)
-        _check_pixels(stream.codec_context.width, stream.codec_context.height)
-        duration = _duration(container, stream)
-        with imaging.DECODES.reserve(stream.codec_context.width * stream.codec_context.height):
-            frame = _frame_at(container, stream, poster_time(duration))
+        with _poster_frame(container) as (stream, duration, frame):
+            # As shown: the display matrix may turn the frames a quarter.
+            width, height = frame.width, frame.height
+            if orientation_of(frame) in {6, 8}:
+                width, height = height, width
         _check_tail(container, duration)
         content_type, extension = _content_type(demuxer, container, stream)
         tags = _tags(container)
         location = _first(tags, f"{_APPLE}location.iso6709", "location", "location-eng")
         place = _location(location)
-        width, height = frame.width, frame.height
-        if orientation_of(frame) in {6, 8}:
-            width, height = height, width
         audio = container.streams.audio[0].codec_context.name if container.streams.audio else ""
         return VideoFacts(
             format=demuxer,
@@ -121,14 +118,23 @@ def poster(fileobj: IO[bytes]) -> list[imaging.Derivative]:
     """The sm and md posters: the frame at `poster_time`, upright, as WebP derivatives."""
     fileobj.seek(0)
     demuxer = sniff_video(fileobj.read(512)) or "mov"
-    with _opened(fileobj, demuxer) as container:
-        stream = _video_stream(container)
-        _check_pixels(stream.codec_context.width, stream.codec_context.height)
-        duration = _duration(container, stream)
-        with imaging.DECODES.reserve(stream.codec_context.width * stream.codec_context.height):
-            frame = _frame_at(container, stream, poster_time(duration))
-            image = frame.to_image()  # type: ignore[no-untyped-call]
-            return imaging.derivatives_of(image, orientation=orientation_of(frame))
+    with _opened(fileobj, demuxer) as container, _poster_frame(container) as (_, _, frame):
+        image = frame.to_image()  # type: ignore[no-untyped-call]
+        return imaging.derivatives_of(image, orientation=orientation_of(frame))
+
+
+@contextmanager
+def _poster_frame(
+    container: av.container.InputContainer,
+) -> Iterator[tuple[av.video.stream.VideoStream, float, av.video.frame.VideoFrame]]:
+    """The video stream, its duration and the poster's frame, decoded within the process's
+    pixel budget (held while the caller works on the frame)."""
+    stream = _video_stream(container)
+    width, height = stream.codec_context.width, stream.codec_context.height
+    _check_pixels(width, height)
+    duration = _duration(container, stream)
+    with imaging.DECODES.reserve(width * height):
+        yield stream, duration, _frame_at(container, stream, poster_time(duration))
 
 
 def poster_time(duration: float) -> float:
