@@ -255,3 +255,21 @@ def test_the_photo_page_offers_the_motion_without_javascript(client, photo_stora
 
     assert "Live Photo: play its motion" in html
     assert f'src="/api/v1/photos/{still["id"]}/playback"' in html
+
+
+def test_recounting_counts_a_live_photo_once(client, user, photo_storage, after_commit):
+    from myphoto.photos.services.counts import month_counts_rebuild
+
+    upload(
+        client,
+        after_commit,
+        ("IMG_0016.JPG", images.live_still(CONTENT_ID)),
+        ("IMG_0016.MOV", videos.live_motion(CONTENT_ID)),
+    )
+
+    month_counts_rebuild(owner=user)
+
+    assert timeline_count(user=user) == 1
+    assert client.get("/api/v1/timeline/buckets").json()["buckets"] == [
+        {"month": "2023-10", "count": 1}
+    ]

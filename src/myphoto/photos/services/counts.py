@@ -44,7 +44,8 @@ def month_counts_rebuild(*, owner: User) -> None:
     """Count the owner's photos again from their rows (after a time zone change, or by fsck)."""
     counted = (
         Photo.objects.visible()
-        .filter(owner=owner)
+        # A Live Photo's motion is part of its still's item, not one of its own.
+        .filter(owner=owner, live_of__isnull=True)
         # Truncated in the current time zone (the library's), as month_of does.
         .annotate(month=TruncMonth("taken_at", output_field=DateField()))
         .values("month")
