@@ -129,8 +129,11 @@ def apple_maker_note(content_identifier: str) -> bytes:
     return header + struct.pack(">H", 1) + entry + b"\x00\x00\x00\x00" + data
 
 
-def live_still(content_identifier: str, *, seed: int = 0) -> bytes:
-    """A Live Photo's still as an iPhone writes it (here a JPEG): Apple's MakerNote in EXIF."""
+def live_still(content_identifier: str, *, seed: int = 0, fmt: str = "JPEG") -> bytes:
+    """A Live Photo's still as an iPhone writes it (HEIF or JPEG): Apple's MakerNote in EXIF."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
     exif = camera_exif(orientation=1)
     exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.MakerNote] = apple_maker_note(content_identifier)
-    return encode(marked_image(seed=seed), "JPEG", quality=90, exif=exif.tobytes())
+    return encode(marked_image(seed=seed), fmt, quality=90, exif=exif.tobytes())

@@ -77,8 +77,10 @@ def test_an_album_of_the_motion_holds_the_still_once_it_arrives(
     (motion,) = upload(client, after_commit, ("IMG_0008.MOV", videos.live_motion(CONTENT_ID)))
     album = album_services.album_create(owner=user, title="Trip", photo_ids=[motion["id"]])
 
-    (still,) = upload(client, after_commit, ("IMG_0008.HEIC", images.live_still(CONTENT_ID)))
+    heic = images.live_still(CONTENT_ID, fmt="HEIF")
+    (still,) = upload(client, after_commit, ("IMG_0008.HEIC", heic))
 
+    assert still["content_type"] == "image/heic" and still["live"] is True
     entries = AlbumPhoto.objects.filter(album=album)
     assert [str(entry.photo_id) for entry in entries] == [still["id"]]
     assert client.get(f"/api/v1/albums/{album.pk}").json()["cover_photo"] == still["id"]
