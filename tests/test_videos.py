@@ -419,3 +419,41 @@ def test_the_derivatives_command_makes_posters_and_the_playback_copy(
     assert photo.derivatives_ready and photo.playback_key
     assert probe(photo_storage.read(photo.playback_key))["codec"] == "h264"
     assert "for 1 photos and videos; 0 could not be made" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("tag", "written", "expected"),
+    [
+        # The MP4 `©xyz` atom (FFmpeg's `location`), as Android phones and cameras write it.
+        ("location", "+48.8584+002.2945/", (48.8584, 2.2945)),
+        # ISO 6709 with minutes run into the degrees (DDMM.mm, DDDMM.mm).
+        ("location", "-3352.20+15112.80/", (-33.87, 151.2133333)),
+        ("com.apple.quicktime.location.ISO6709", "+00.0000+000.0000/", (None, None)),
+    ],
+)
+def test_places_written_the_other_ways(tag, written, expected):
+    from myphoto.photos import videos as video_facts
+
+    data = videos.encode_video(metadata={tag: written}, seconds=0.5)
+
+    facts = video_facts.analyze(io.BytesIO(data))
+
+    assert (
+        (facts.gps_lat, facts.gps_lon) == pytest.approx(expected)
+        if expected[0]
+        else (
+            facts.gps_lat,
+            facts.gps_lon,
+        )
+        == expected
+    )
+
+
+def test_an_avi_of_mpeg4_part_2_plays_through_its_copy(client, photo_storage, after_commit):
+    data = videos.encode_video(container="avi", codec="mpeg4", audio="mp3", seconds=1)
+
+    item = upload(client, "VIDEO.AVI", data, after_commit).json()["items"][0]
+
+    assert (item["kind"], item["content_type"]) == ("video", "video/x-msvideo")
+    assert probe(body_of(client.get(item["playback_url"])))["codec"] == "h264"
+    assert body_of(client.get(item["download_url"])) == data

@@ -94,15 +94,7 @@ def _copy(
     time_base = video_in.time_base or Fraction(1, 90000)
     video_out.time_base = time_base
     video_out.codec_context.time_base = time_base
-    audio_out = None
-    resampler = None
-    if audio_in is not None:
-        audio_out = out.add_stream("aac", rate=AUDIO_RATE)
-        audio_out.bit_rate = AUDIO_BIT_RATE
-        audio_out.layout = "stereo"
-        resampler = av.audio.resampler.AudioResampler(
-            format="fltp", layout="stereo", rate=AUDIO_RATE
-        )
+    sound = _Sound(out) if audio_in is not None else None
 
     # The first video frame tells how to turn them upright (its display matrix), and the
     # encoder's frame size is fixed when the first packet is written: sound decoded before
@@ -118,35 +110,51 @@ def _copy(
                     graph = _graph(video_in, frame, video_out)
                 graph.push(frame)
                 _drain(graph, video_out, out)
-                for sound in waiting:
-                    _encode_sound(sound, resampler, audio_out, out)
+                if sound is not None:
+                    for early in waiting:
+                        sound.encode(early)
                 waiting.clear()
-            elif isinstance(frame, av.AudioFrame):
+            elif isinstance(frame, av.AudioFrame) and sound is not None:
                 if graph is None:
                     waiting.append(frame)
                 else:
-                    _encode_sound(frame, resampler, audio_out, out)
+                    sound.encode(frame)
     if graph is None:
         raise videos.UnsupportedVideo("No frame of the video can be decoded.")
     graph.push(None)
     _drain(graph, video_out, out)
     out.mux(video_out.encode(None))
-    if audio_out is not None and resampler is not None:
-        for resampled in resampler.resample(None):
-            out.mux(audio_out.encode(resampled))
-        out.mux(audio_out.encode(None))
+    if sound is not None:
+        sound.finish()
 
 
-def _encode_sound(
-    frame: av.AudioFrame,
-    resampler: av.audio.resampler.AudioResampler | None,
-    output: av.AudioStream | None,
-    container: av.container.OutputContainer,
-) -> None:
-    if resampler is None or output is None:
-        return
-    for resampled in resampler.resample(frame):
-        container.mux(output.encode(resampled))
+class _Sound:
+    """The copy's AAC track: any sound resampled to 48 kHz stereo, its samples numbered
+    here from the first one's time (AVI's MP3 carries timestamps per frame of its own,
+    which the encoder took for time running backwards)."""
+
+    def __init__(self, container: av.container.OutputContainer) -> None:
+        self._container = container
+        self._stream = container.add_stream("aac", rate=AUDIO_RATE)
+        self._stream.bit_rate = AUDIO_BIT_RATE
+        self._stream.layout = "stereo"
+        self._resampler = av.audio.resampler.AudioResampler(
+            format="fltp", layout="stereo", rate=AUDIO_RATE
+        )
+        self._next: int | None = None
+
+    def encode(self, frame: av.AudioFrame | None) -> None:
+        if frame is not None and self._next is None:
+            self._next = max(0, round((frame.time or 0) * AUDIO_RATE))
+        for resampled in self._resampler.resample(frame):
+            resampled.pts = self._next or 0
+            resampled.time_base = Fraction(1, AUDIO_RATE)
+            self._next = (self._next or 0) + resampled.samples
+            self._container.mux(self._stream.encode(resampled))
+
+    def finish(self) -> None:
+        self.encode(None)
+        self._container.mux(self._stream.encode(None))
 
 
 def _graph(
