@@ -449,11 +449,30 @@ def test_places_written_the_other_ways(tag, written, expected):
     )
 
 
-def test_an_avi_of_mpeg4_part_2_plays_through_its_copy(client, photo_storage, after_commit):
-    data = videos.encode_video(container="avi", codec="mpeg4", audio="mp3", seconds=1)
+@pytest.mark.parametrize(
+    ("name", "options", "content_type"),
+    [
+        ("VIDEO.AVI", {"container": "avi", "codec": "mpeg4", "audio": "mp3"}, "video/x-msvideo"),
+        (
+            "PRORES.MOV",
+            {"container": "mov", "codec": "prores_ks", "pix_fmt": "yuv422p10le", "audio": None},
+            "video/quicktime",
+        ),
+        (
+            "CAMCORDER.MTS",
+            {"container": "mpegts", "codec": "mpeg2video", "audio": "mp2"},
+            "video/mp2t",
+        ),
+        ("DVD.MPG", {"container": "mpeg", "codec": "mpeg2video", "audio": "mp2"}, "video/mpeg"),
+    ],
+)
+def test_what_browsers_cannot_play_plays_through_its_copy(
+    client, photo_storage, after_commit, name, options, content_type
+):
+    data = videos.encode_video(seconds=1, **options)
 
-    item = upload(client, "VIDEO.AVI", data, after_commit).json()["items"][0]
+    item = upload(client, name, data, after_commit).json()["items"][0]
 
-    assert (item["kind"], item["content_type"]) == ("video", "video/x-msvideo")
+    assert (item["kind"], item["content_type"]) == ("video", content_type)
     assert probe(body_of(client.get(item["playback_url"])))["codec"] == "h264"
     assert body_of(client.get(item["download_url"])) == data

@@ -33,13 +33,16 @@ VIDEO_CONTAINERS: dict[str, tuple[str, str]] = {
     "matroska": ("video/x-matroska", "mkv"),
     "avi": ("video/x-msvideo", "avi"),
     "mpegts": ("video/mp2t", "mts"),
+    "mpeg": ("video/mpeg", "mpg"),
 }
 VIDEO_SUPPORTED_TEXT = (
-    f"{SUPPORTED_TEXT} photos, or MP4, MOV, M4V, 3GP, MKV, WebM, AVI or MTS videos"
+    f"{SUPPORTED_TEXT} photos, or MP4, MOV, M4V, 3GP, MKV, WebM, AVI, MTS or MPG videos"
 )
 
 # What a file chooser offers (`accept`): browsers know no video/* type for some of these.
-ACCEPTED_FILES = "image/*,video/*,.heic,.heif,.avif,.mov,.mp4,.m4v,.3gp,.mkv,.webm,.avi,.mts"
+ACCEPTED_FILES = (
+    "image/*,video/*,.heic,.heif,.avif,.mov,.mp4,.m4v,.3gp,.mkv,.webm,.avi,.mts,.m2ts,.mpg"
+)
 
 EXTENSIONS.update(
     {
@@ -52,6 +55,7 @@ EXTENSIONS.update(
         "video/x-matroska": ("mkv",),
         "video/x-msvideo": ("avi",),
         "video/mp2t": ("mts", "m2ts", "ts"),
+        "video/mpeg": ("mpg", "mpeg", "vob"),
     }
 )
 
@@ -75,6 +79,8 @@ def sniff_video(head: bytes) -> str | None:
         return "matroska"
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
         return "avi"
+    if head.startswith(b"\x00\x00\x01\xba"):  # an MPEG program stream's pack header
+        return "mpeg"
     for start in (0, 4):  # MPEG-TS, or M2TS (AVCHD's .mts) with a 4-byte timestamp first
         step = _TS_PACKET + start
         if len(head) >= start + 2 * step + 1 and all(
