@@ -170,3 +170,63 @@ def test_storage_down_is_a_503_and_loses_nothing(api, make_photo, stoppable_seaw
 
     assert api.delete("/api/v1/trash").json() == {"purged": 1}
     assert bucket.keys() == set(Photo.objects.get().storage_keys)
+
+
+MIB = 1024 * 1024
+
+
+def send_part(backend, key: str, upload_id: str, number: int, data: bytes) -> None:
+    """As a client sends a part: to the bucket by its URL where there is one, else through
+    the storage (the app, on local disk)."""
+    import httpx
+
+    url = backend.multipart_part_url(key, upload_id, number, expires_in=300)
+    if url is None:
+        backend.multipart_put_part(key, upload_id, number, io.BytesIO(data))
+    else:
+        answer = httpx.put(url, content=data)
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["ETag"]
+
+
+def test_a_multipart_upload_assembles_its_parts_in_order(photo_storage):
+    backend = get_storage()
+    key = f"originals/1/{uuid.uuid4()}.mov"
+    parts = [bytes([n]) * (5 * MIB) for n in range(1, 3)] + [b"the rest"]
+    upload_id = backend.multipart_start(key)
+
+    # Sent out of order, one of them twice (a retry after a dropped answer).
+    send_part(backend, key, upload_id, 3, parts[2])
+    send_part(backend, key, upload_id, 1, parts[0])
+    send_part(backend, key, upload_id, 1, parts[0])
+    received = backend.multipart_parts(key, upload_id)
+    assert [(part.number, part.size) for part in received] == [(1, 5 * MIB), (3, 8)]
+    assert not backend.exists(key)  # nothing is an object until it is assembled
+    assert [(u.key, u.upload_id) for u in backend.multipart_open_uploads("originals/1/")] == [
+        (key, upload_id)
+    ]
+    send_part(backend, key, upload_id, 2, parts[1])
+
+    backend.multipart_complete(key, upload_id, backend.multipart_parts(key, upload_id))
+
+    assert b"".join(backend.stream(key)) == b"".join(parts)
+    assert list(backend.multipart_open_uploads("originals/1/")) == []
+    assert set(photo_storage.keys()) == {key}  # no part left behind, on disk either
+    with pytest.raises(ObjectMissing):
+        backend.multipart_parts(key, upload_id)
+
+
+def test_an_aborted_multipart_upload_leaves_nothing(photo_storage):
+    backend = get_storage()
+    key = f"originals/1/{uuid.uuid4()}.mp4"
+    upload_id = backend.multipart_start(key)
+    send_part(backend, key, upload_id, 1, b"x" * (5 * MIB))
+
+    backend.multipart_abort(key, upload_id)
+    backend.multipart_abort(key, upload_id)  # twice: closed already is no error
+
+    assert list(backend.multipart_open_uploads()) == []
+    assert photo_storage.keys() == set()
+    assert not backend.exists(key)
+    with pytest.raises(ObjectMissing):
+        backend.multipart_put_part(key, upload_id, 2, io.BytesIO(b"late"))

@@ -20,19 +20,23 @@ from django.dispatch import receiver
 from .base import (
     CHUNK_SIZE,
     ObjectMissing,
+    OpenUpload,
     PhotoStorage,
     PresignedPost,
     StorageUnavailable,
     StoredObject,
+    UploadedPart,
 )
 
 __all__ = [
     "CHUNK_SIZE",
     "ObjectMissing",
+    "OpenUpload",
     "PhotoStorage",
     "PresignedPost",
     "StorageUnavailable",
     "StoredObject",
+    "UploadedPart",
     "get_storage",
 ]
 

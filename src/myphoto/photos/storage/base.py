@@ -38,6 +38,24 @@ class StoredObject:
 
 
 @dataclass(frozen=True)
+class UploadedPart:
+    """One part of a multipart upload that the storage holds."""
+
+    number: int  # 1-based
+    size: int
+    etag: str
+
+
+@dataclass(frozen=True)
+class OpenUpload:
+    """A multipart upload begun and neither completed nor aborted."""
+
+    key: str
+    upload_id: str
+    started: datetime | None
+
+
+@dataclass(frozen=True)
 class PresignedPost:
     """Where and with which form fields a browser POSTs one file straight to storage."""
 
@@ -49,9 +67,9 @@ class PhotoStorage(ABC):
     """Objects under server-made keys (see `myphoto.photos.keys`).
 
     Keys are never user input: a backend may assume them well formed, but not
-    that the object behind one exists. Multipart uploads (parts sent to
-    storage one by one, then assembled) belong here too, beside the presigned
-    POST, when big files get them.
+    that the object behind one exists. A multipart upload builds one object
+    from parts sent one by one (each retried alone), then assembled under the
+    key it was begun for; until then the object does not exist.
     """
 
     #: Whether `presigned_get_url` and `presigned_post` hand out URLs.
@@ -113,6 +131,38 @@ class PhotoStorage(ABC):
     def browser_origins(self) -> list[str]:
         """The origins browsers reach storage at, through the URLs handed out; none here."""
         return []
+
+    @abstractmethod
+    def multipart_start(self, key: str) -> str:
+        """Begin a multipart upload of the object `key`; return the upload's id."""
+
+    def multipart_part_url(
+        self, key: str, upload_id: str, number: int, *, expires_in: int
+    ) -> str | None:
+        """A URL a client PUTs part `number` to, or None: parts then go through the app
+        (`multipart_put_part`)."""
+        return None
+
+    @abstractmethod
+    def multipart_put_part(self, key: str, upload_id: str, number: int, content: IO[bytes]) -> str:
+        """Store part `number` (replacing one sent before), from a stream; return its ETag.
+        ObjectMissing if the upload is not open."""
+
+    @abstractmethod
+    def multipart_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
+        """The parts that have arrived, by number. ObjectMissing if the upload is not open."""
+
+    @abstractmethod
+    def multipart_complete(self, key: str, upload_id: str, parts: list[UploadedPart]) -> None:
+        """Assemble these parts, in order, into the object `key`; the upload closes."""
+
+    @abstractmethod
+    def multipart_abort(self, key: str, upload_id: str) -> None:
+        """Close the upload and drop its parts; an upload already gone is not an error."""
+
+    @abstractmethod
+    def multipart_open_uploads(self, prefix: str = "") -> Iterator[OpenUpload]:
+        """The uploads begun for keys under `prefix` and still open (to expire them)."""
 
     def read_bytes(self, key: str) -> bytes:
         """Return a small object whole (derivatives only; originals are streamed)."""

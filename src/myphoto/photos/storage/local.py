@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import os
+import re
+import shutil
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.utils._os import safe_join
 
-from .base import CHUNK_SIZE, ObjectMissing, PhotoStorage, StorageUnavailable, StoredObject
+from .base import (
+    CHUNK_SIZE,
+    ObjectMissing,
+    OpenUpload,
+    PhotoStorage,
+    StorageUnavailable,
+    StoredObject,
+    UploadedPart,
+)
 
 # Half-written files carry this mark until they are renamed into place.
 _PARTIAL = ".partial-"
+# A multipart upload's parts, until they are assembled: multipart/<upload id>/<number>,
+# beside a file naming the key they will become.
+_MULTIPART = "multipart"
+_TARGET = "target"
+_UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
 
 
 @contextlib.contextmanager
@@ -121,8 +138,108 @@ class LocalPhotoStorage(PhotoStorage):
                     modified = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
                     yield StoredObject(key, stat.st_size, modified)
 
+    def _upload_folder(self, upload_id: str) -> Path:
+        if not _UPLOAD_ID.fullmatch(upload_id):
+            raise ValueError(f"{upload_id!r} is no upload id made here")
+        return self.root / _MULTIPART / upload_id
+
+    def _open_upload(self, key: str, upload_id: str) -> Path:
+        folder = self._upload_folder(upload_id)
+        with _translated(key, "find the multipart upload of"):
+            if (folder / _TARGET).read_text() != key:
+                raise ObjectMissing(key)
+        return folder
+
+    def multipart_start(self, key: str) -> str:
+        upload_id = uuid.uuid4().hex
+        folder = self._upload_folder(upload_id)
+        with _translated(key, "begin a multipart upload of"):
+            folder.mkdir(parents=True)
+            (folder / _TARGET).write_text(key)
+        return upload_id
+
+    def multipart_put_part(self, key: str, upload_id: str, number: int, content: IO[bytes]) -> str:
+        """Written to a temporary name, then renamed: a part is whole or absent."""
+        folder = self._open_upload(key, upload_id)
+        digest = hashlib.md5(usedforsecurity=False)  # S3's ETag of a part
+        partial = folder / f"{_PARTIAL}{uuid.uuid4().hex}"
+        with _translated(key, f"write part {number} of"):
+            try:
+                with partial.open("wb") as out:
+                    while block := content.read(CHUNK_SIZE):
+                        digest.update(block)
+                        out.write(block)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(partial, folder / f"{number:05d}")
+            finally:
+                partial.unlink(missing_ok=True)
+        return f'"{digest.hexdigest()}"'
+
+    def multipart_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
+        folder = self._open_upload(key, upload_id)
+        with _translated(key, "list the parts of"):
+            parts = [
+                UploadedPart(int(path.name), path.stat().st_size, "")
+                for path in folder.iterdir()
+                if path.name.isdigit()
+            ]
+        return sorted(parts, key=lambda part: part.number)
+
+    def multipart_complete(self, key: str, upload_id: str, parts: list[UploadedPart]) -> None:
+        """The parts, read in turn as one stream, become the object; then they go."""
+        folder = self._open_upload(key, upload_id)
+        with _translated(key, "assemble"):
+            paths = [folder / f"{part.number:05d}" for part in parts]
+            with io.BufferedReader(_Concatenated(paths), CHUNK_SIZE) as joined:
+                self.put(key, joined)
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def multipart_abort(self, key: str, upload_id: str) -> None:
+        with _translated(key, "abort the multipart upload of"):
+            shutil.rmtree(self._upload_folder(upload_id), ignore_errors=True)
+
+    def multipart_open_uploads(self, prefix: str = "") -> Iterator[OpenUpload]:
+        with _translated(prefix, "list the multipart uploads under"):
+            for target in sorted((self.root / _MULTIPART).glob(f"*/{_TARGET}")):
+                try:
+                    key = target.read_text()
+                    started = datetime.fromtimestamp(target.stat().st_mtime, tz=UTC)
+                except FileNotFoundError:
+                    continue  # completed or aborted while we looked
+                if key.startswith(prefix):
+                    yield OpenUpload(key, target.parent.name, started)
+
     def ping(self) -> None:
         with _translated(str(self.root), "use the media folder"):
             self.root.mkdir(parents=True, exist_ok=True)
         if not os.access(self.root, os.W_OK):
             raise StorageUnavailable(f"media folder {self.root} is not writable")
+
+
+class _Concatenated(io.RawIOBase):
+    """Files read one after another as one stream (without holding any of them whole)."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        super().__init__()
+        self._paths = list(paths)
+        self._current: IO[bytes] | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._paths or self._current is not None:
+            if self._current is None:
+                self._current = self._paths.pop(0).open("rb")
+            count = self._current.readinto(buffer)  # type: ignore[attr-defined]
+            if count:
+                return int(count)
+            self._current.close()
+            self._current = None
+        return 0
+
+    def close(self) -> None:
+        if self._current is not None:
+            self._current.close()
+        super().close()

@@ -23,10 +23,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 from .base import (
     CHUNK_SIZE,
     ObjectMissing,
+    OpenUpload,
     PhotoStorage,
     PresignedPost,
     StorageUnavailable,
     StoredObject,
+    UploadedPart,
 )
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 _SINGLE_PUT_BYTES = 64 * 1024 * 1024
 # DeleteObjects takes at most this many keys a request.
 _DELETE_BATCH = 1000
-_MISSING_CODES = {"NoSuchKey", "404", "NotFound"}
+_MISSING_CODES = {"NoSuchKey", "404", "NotFound", "NoSuchUpload"}
 
 
 @contextlib.contextmanager
@@ -257,6 +259,72 @@ class S3PhotoStorage(PhotoStorage):
             ExpiresIn=expires_in,
         )
         return PresignedPost(url=post["url"], fields=dict(post["fields"]))
+
+    def multipart_start(self, key: str) -> str:
+        content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+        with _translated(key, "begin a multipart upload of"):
+            answer = self.client.create_multipart_upload(
+                Bucket=self.bucket, Key=key, ContentType=content_type
+            )
+        return answer["UploadId"]
+
+    def multipart_part_url(
+        self, key: str, upload_id: str, number: int, *, expires_in: int
+    ) -> str | None:
+        """Parts go straight to the bucket, by a URL that signs this part of this upload."""
+        return shared_client(self.public_endpoint).generate_presigned_url(
+            "upload_part",
+            Params={"Bucket": self.bucket, "Key": key, "UploadId": upload_id, "PartNumber": number},
+            ExpiresIn=expires_in,
+        )
+
+    def multipart_put_part(self, key: str, upload_id: str, number: int, content: IO[bytes]) -> str:
+        with _translated(key, f"send part {number} of"):
+            answer = self.client.upload_part(
+                Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=content
+            )
+        return answer["ETag"]
+
+    def multipart_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
+        pages = self.client.get_paginator("list_parts").paginate(
+            Bucket=self.bucket, Key=key, UploadId=upload_id
+        )
+        with _translated(key, "list the parts of"):
+            listed = [part for page in pages for part in page.get("Parts", ())]
+        # SeaweedFS lists every copy of a part sent twice (a retry); one per number here. A
+        # retry carries the same bytes, and the assembled file's SHA-256 is checked anyway.
+        by_number = {part["PartNumber"]: part for part in listed}
+        return [
+            UploadedPart(number, part["Size"], part["ETag"])
+            for number, part in sorted(by_number.items())
+        ]
+
+    def multipart_complete(self, key: str, upload_id: str, parts: list[UploadedPart]) -> None:
+        with _translated(key, "assemble"):
+            self.client.complete_multipart_upload(
+                Bucket=self.bucket,
+                Key=key,
+                UploadId=upload_id,
+                MultipartUpload={
+                    "Parts": [{"PartNumber": part.number, "ETag": part.etag} for part in parts]
+                },
+            )
+
+    def multipart_abort(self, key: str, upload_id: str) -> None:
+        try:
+            with _translated(key, "abort the multipart upload of"):
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+        except ObjectMissing:
+            return  # closed already
+
+    def multipart_open_uploads(self, prefix: str = "") -> Iterator[OpenUpload]:
+        pages = self.client.get_paginator("list_multipart_uploads").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        )
+        with _translated(prefix, "list the multipart uploads under"):
+            for page in pages:
+                for upload in page.get("Uploads", ()):
+                    yield OpenUpload(upload["Key"], upload["UploadId"], upload.get("Initiated"))
 
 
 _client_lock = threading.Lock()
