@@ -230,3 +230,44 @@ def test_an_aborted_multipart_upload_leaves_nothing(photo_storage):
     assert not backend.exists(key)
     with pytest.raises(ObjectMissing):
         backend.multipart_put_part(key, upload_id, 2, io.BytesIO(b"late"))
+
+
+def test_a_reader_over_an_object_reads_what_is_asked_anywhere(photo_storage):
+    import random
+
+    backend = get_storage()
+    data = random.Random(3).randbytes(9 * MIB + 12345)
+    backend.put("originals/1/big.bin", io.BytesIO(data), size=len(data))
+    rng = random.Random(4)
+
+    with backend.open_reader("originals/1/big.bin") as reader:
+        for _ in range(40):
+            start, length = rng.randrange(len(data)), rng.randrange(1, 3 * MIB)
+            reader.seek(start)
+            assert reader.read(length) == data[start : start + length]
+        reader.seek(-10, io.SEEK_END)
+        assert reader.read() == data[-10:]
+        assert reader.read(5) == b""
+    with pytest.raises(ObjectMissing):
+        backend.open_reader("originals/1/none.bin")
+
+
+@pytest.mark.parametrize("photo_storage", ["s3"], indirect=True)
+def test_a_videos_posters_fetch_a_small_part_of_it(user, photo_storage, settings):
+    """A big camera video (its index last): the job's posters read its index and a few
+    frames from the bucket, not the whole file."""
+    import videos
+
+    from myphoto.photos import media
+    from myphoto.photos.storage import base
+
+    data = videos.noisy_video()
+    assert len(data) > 30 * MIB
+    photo_storage.client.put_object(Bucket=photo_storage.name, Key="originals/1/v.mp4", Body=data)
+
+    with get_storage().open_reader("originals/1/v.mp4") as reader:
+        posters = media.make_derivatives(reader, video=True)
+        fetched = reader.raw.fetched
+
+    assert [poster.size for poster in posters] == ["md", "sm"]
+    assert fetched <= 3 * base.RangeReader.block < len(data) / 2

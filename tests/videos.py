@@ -178,3 +178,20 @@ def huge_frames(width: int = 8192, height: int = 5200) -> bytes:
         output.mux(video.encode(frame))
         output.mux(video.encode(None))
     return out.getvalue()
+
+
+def noisy_video(*, width: int = 320, height: int = 240, count: int = 240) -> bytes:
+    """Frames of noise, losslessly coded: a video of tens of MB that encodes in seconds
+    (its index is written last, as a camera writes it)."""
+    rng = np.random.default_rng(7)
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as output:
+        video = output.add_stream("libx264", rate=30, options={"qp": "0", "preset": "ultrafast"})
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        for index in range(count):
+            image = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts, frame.time_base = index, Fraction(1, 30)
+            output.mux(video.encode(frame))
+        output.mux(video.encode(None))
+    return out.getvalue()

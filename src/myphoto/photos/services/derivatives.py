@@ -90,7 +90,10 @@ def photo_make_derivatives(*, photo_id: UUID | str) -> bool:
         photo = Photo.objects.filter(pk=photo_id).first()
         if photo is None:
             return False
-        with storage.local_copy(photo.storage_key) as original:
+        # A video is read where it lies, by ranges: its posters need a few frames, and
+        # its conversion reads it once from start to end. A photo is decoded whole.
+        opened = storage.open_reader if photo.is_video else storage.local_copy
+        with opened(photo.storage_key) as original:
             if not photo.derivatives_ready:
                 recorded = _make_images(photo, original, run, written)
                 if not recorded:

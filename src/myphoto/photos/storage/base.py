@@ -9,12 +9,13 @@ callers (and the API's error handlers) never see a botocore or OS error.
 
 from __future__ import annotations
 
+import io
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO
+from typing import IO, Any
 
 # Bytes are streamed in chunks of at most this size (DESIGN rule 2).
 CHUNK_SIZE = 1024 * 1024
@@ -168,6 +169,12 @@ class PhotoStorage(ABC):
         """Return a small object whole (derivatives only; originals are streamed)."""
         return b"".join(self.stream(key))
 
+    def open_reader(self, key: str) -> IO[bytes]:
+        """A seekable read-only file over the object that fetches only what is read (a
+        video's poster needs its index and a few frames, not gigabytes). The caller closes
+        it. ObjectMissing if there is no such object."""
+        return io.BufferedReader(RangeReader(self, key, self.size(key)))
+
     def local_copy(self, key: str) -> tempfile.SpooledTemporaryFile[bytes]:
         """Return a temporary file holding the object, at its start; the caller closes it."""
         copy: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115  the caller closes it
@@ -181,3 +188,52 @@ class PhotoStorage(ABC):
             raise
         copy.seek(0)
         return copy
+
+
+class RangeReader(io.RawIOBase):
+    """An object read by ranges of `block` bytes, the last two kept: a demuxer's small
+    reads and short seeks back cost no extra request."""
+
+    block = 4 * 1024 * 1024
+
+    def __init__(self, storage: PhotoStorage, key: str, size: int) -> None:
+        super().__init__()
+        self._storage, self._key, self._size = storage, key, size
+        self._position = 0
+        self._blocks: dict[int, bytes] = {}
+        #: Bytes fetched from the storage so far.
+        self.fetched = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def _block(self, index: int) -> bytes:
+        if index not in self._blocks:
+            start = index * self.block
+            end = min(start + self.block, self._size) - 1
+            data = b"".join(self._storage.stream(self._key, start=start, end=end))
+            self.fetched += len(data)
+            if len(self._blocks) >= 2:
+                self._blocks.pop(next(iter(self._blocks)))
+            self._blocks[index] = data
+        return self._blocks[index]
+
+    def readinto(self, buffer: Any) -> int:
+        if self._position >= self._size:
+            return 0
+        index, within = divmod(self._position, self.block)
+        data = self._block(index)[within : within + len(buffer)]
+        buffer[: len(data)] = data
+        self._position += len(data)
+        return len(data)
