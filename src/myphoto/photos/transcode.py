@@ -21,7 +21,6 @@ import av.container
 import av.filter
 import av.video.frame
 
-from ..common.formats import sniff_video
 from . import videos
 
 logger = logging.getLogger(__name__)
@@ -51,9 +50,7 @@ def make_playback_copy(
     `progress()` is called as the work goes on (for each packet of video).
     Raises videos.UnsupportedVideo if the video cannot be decoded.
     """
-    source.seek(0)
-    demuxer = sniff_video(source.read(512)) or "mov"
-    source.seek(0)
+    demuxer = videos.demuxer_of(source)
     try:
         with (
             av.open(source, mode="r", format=demuxer) as inp,
@@ -73,13 +70,7 @@ def _copy(
     out: av.container.OutputContainer,
     progress: Callable[[], None],
 ) -> None:
-    video_in = next(
-        (s for s in inp.streams.video if not s.disposition & av.stream.Disposition.attached_pic),
-        None,
-    )
-    if video_in is None:
-        raise videos.UnsupportedVideo("The file has no video in it.")
-    video_in.thread_type = "AUTO"
+    video_in = videos.video_stream(inp)
     audio_in = inp.streams.audio[0] if inp.streams.audio else None
     rate = video_in.average_rate or video_in.guessed_rate or Fraction(30)
 

@@ -116,8 +116,7 @@ def analyze(fileobj: IO[bytes]) -> VideoFacts:
 
 def poster(fileobj: IO[bytes]) -> list[imaging.Derivative]:
     """The sm and md posters: the frame at `poster_time`, upright, as WebP derivatives."""
-    fileobj.seek(0)
-    demuxer = sniff_video(fileobj.read(512)) or "mov"
+    demuxer = demuxer_of(fileobj)
     with _opened(fileobj, demuxer) as container, _poster_frame(container) as (_, _, frame):
         image = frame.to_image()  # type: ignore[no-untyped-call]
         return imaging.derivatives_of(image, orientation=orientation_of(frame))
@@ -129,12 +128,20 @@ def _poster_frame(
 ) -> Iterator[tuple[av.video.stream.VideoStream, float, av.video.frame.VideoFrame]]:
     """The video stream, its duration and the poster's frame, decoded within the process's
     pixel budget (held while the caller works on the frame)."""
-    stream = _video_stream(container)
+    stream = video_stream(container)
     width, height = stream.codec_context.width, stream.codec_context.height
     _check_pixels(width, height)
     duration = _duration(container, stream)
     with imaging.DECODES.reserve(width * height):
         yield stream, duration, _frame_at(container, stream, poster_time(duration))
+
+
+def demuxer_of(fileobj: IO[bytes]) -> str:
+    """FFmpeg's demuxer for a video stored here (checked at upload; "mov" for the rest)."""
+    fileobj.seek(0)
+    demuxer = sniff_video(fileobj.read(512)) or "mov"
+    fileobj.seek(0)
+    return demuxer
 
 
 def poster_time(duration: float) -> float:
@@ -191,7 +198,8 @@ def _reason(err: BaseException) -> str:
     return str(err)
 
 
-def _video_stream(container: av.container.InputContainer) -> av.video.stream.VideoStream:
+def video_stream(container: av.container.InputContainer) -> av.video.stream.VideoStream:
+    """The video's picture stream, decoded with threads; UnsupportedVideo if it has none."""
     for stream in container.streams.video:
         # A cover picture attached to the file is no video.
         if not stream.disposition & av.stream.Disposition.attached_pic:

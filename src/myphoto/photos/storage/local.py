@@ -67,18 +67,9 @@ class LocalPhotoStorage(PhotoStorage):
     ) -> None:
         """Write to a temporary name beside the target, then rename: never a half file."""
         path = self._path(key)
-        partial = path.with_name(f"{_PARTIAL}{uuid.uuid4().hex}-{path.name}")
         with _translated(key, "write"):
             path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                with partial.open("wb") as out:
-                    while block := content.read(CHUNK_SIZE):
-                        out.write(block)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(partial, path)
-            finally:
-                partial.unlink(missing_ok=True)
+            _write_whole(path, content)
 
     def stream(
         self, key: str, *, start: int = 0, end: int | None = None, chunk_size: int = CHUNK_SIZE
@@ -167,18 +158,8 @@ class LocalPhotoStorage(PhotoStorage):
         """Written to a temporary name, then renamed: a part is whole or absent."""
         folder = self._open_upload(key, upload_id)
         digest = hashlib.md5(usedforsecurity=False)  # S3's ETag of a part
-        partial = folder / f"{_PARTIAL}{uuid.uuid4().hex}"
         with _translated(key, f"write part {number} of"):
-            try:
-                with partial.open("wb") as out:
-                    while block := content.read(CHUNK_SIZE):
-                        digest.update(block)
-                        out.write(block)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(partial, folder / f"{number:05d}")
-            finally:
-                partial.unlink(missing_ok=True)
+            _write_whole(folder / f"{number:05d}", content, digest=digest)
         return f'"{digest.hexdigest()}"'
 
     def multipart_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
@@ -220,6 +201,23 @@ class LocalPhotoStorage(PhotoStorage):
             self.root.mkdir(parents=True, exist_ok=True)
         if not os.access(self.root, os.W_OK):
             raise StorageUnavailable(f"media folder {self.root} is not writable")
+
+
+def _write_whole(path: Path, content: IO[bytes], *, digest: Any = None) -> None:
+    """Write `content` to a temporary name beside `path`, then rename: never a half file.
+    `digest`, when given, is updated with the bytes as they go."""
+    partial = path.with_name(f"{_PARTIAL}{uuid.uuid4().hex}-{path.name}")
+    try:
+        with partial.open("wb") as out:
+            while block := content.read(CHUNK_SIZE):
+                if digest is not None:
+                    digest.update(block)
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 class _Concatenated(io.RawIOBase):
