@@ -20,8 +20,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from myphoto.photos.models import Album, AlbumRole, ApiToken, Photo, ShareLink
+from myphoto.photos.models import Album, AlbumRole, ApiToken, MultipartUpload, Photo, ShareLink
 from myphoto.photos.services.albums import album_create, album_member_set
+from myphoto.photos.services.multipart import multipart_received, multipart_start
 from myphoto.photos.services.shares import share_create, share_revoke
 from myphoto.photos.services.tokens import token_create
 
@@ -37,6 +38,8 @@ THINGS = {
     "username": ("member",),
     # A live key is public by design; what must be a 404 everywhere is a dead one.
     "key": ("revoked share's key", "expired share's key"),
+    "upload_id": ("multipart upload",),
+    "number": ("part number",),
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -55,7 +58,10 @@ def victims_things(other_user, make_photo, django_user_model) -> dict[str, UUID 
     share_revoke(share=revoked)
     expired = share_create(album=album)
     ShareLink.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
+    upload = multipart_start(owner=other_user, filename="their.mov", size=10 * 1024 * 1024)
     return {
+        "multipart upload": upload.pk,
+        "part number": 1,
         "album": album.pk,
         "share": share.pk,
         "member": member.username,
@@ -69,18 +75,26 @@ def victims_things(other_user, make_photo, django_user_model) -> dict[str, UUID 
     }
 
 
+def body_schema(body: dict, components: dict) -> dict:
+    """The schema of a JSON body, required or optional (`anyOf` it and null)."""
+    reference = body["schema"].get("$ref") or body["schema"]["anyOf"][0]["$ref"]
+    return components[reference.rsplit("/", 1)[-1]]
+
+
 def valid_body(operation: dict, components: dict, ids: list[str]) -> str | None:
     """A JSON body the operation accepts, naming `ids` wherever it takes photo ids; so that
     what answers is the lookup of the thing, not the validation of the body."""
     body = operation.get("requestBody", {}).get("content", {}).get("application/json")
     if not body:
         return None
-    schema = components[body["schema"]["$ref"].rsplit("/", 1)[-1]]
+    schema = body_schema(body, components)
     values: dict[str, object] = {}
     for name in schema.get("required", []):
         field = schema["properties"][name]
         kind = field.get("type")
         values[name] = {"array": ids, "string": "x", "integer": 1, "boolean": False}.get(kind)
+        if kind == "array" and field.get("items", {}).get("type") == "integer":
+            values[name] = [1]  # part numbers
         if "enum" in field:
             values[name] = field["enum"][0]
     if "ids" in schema.get("properties", {}):
@@ -97,6 +111,8 @@ def untouched(things: dict[str, UUID | str]) -> None:
     assert album.members.filter(user__username=things["member"]).exists()
     share = ShareLink.objects.get(pk=things["share"])
     assert (share.views, share.downloads, share.allow_upload) == (0, 0, False)
+    upload = MultipartUpload.objects.get(pk=things["multipart upload"])
+    assert multipart_received(upload=upload) == [] and upload.completing_since is None
 
 
 def page_routes(
@@ -192,7 +208,7 @@ def test_every_api_route_that_takes_ids_in_its_body_leaves_another_users_alone(
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
             if not body:
                 continue
-            properties = components[body["schema"]["$ref"].rsplit("/", 1)[-1]].get("properties", {})
+            properties = body_schema(body, components).get("properties", {})
             if "ids" not in properties or "{" in template:
                 continue  # with an id in the path, the test above calls it
             answer = getattr(api, method)(

@@ -291,9 +291,17 @@ MYPHOTO_JOB_RETRIES = env_int("MYPHOTO_JOB_RETRIES", 5)
 # Browsers reach S3 at another address than the app does (a public hostname,
 # a CDN): presigned URLs are signed for this endpoint when it is set.
 MYPHOTO_S3_PUBLIC_ENDPOINT_URL = os.environ.get("MYPHOTO_S3_PUBLIC_ENDPOINT_URL", "")
-MYPHOTO_MAX_UPLOAD_MB = env_int("MYPHOTO_MAX_UPLOAD_MB", 200)
-# With S3, the page sends files above this straight to the bucket (presigned POST).
-MYPHOTO_DIRECT_UPLOAD_MB = env_int("MYPHOTO_DIRECT_UPLOAD_MB", 50)
+# The largest file, whichever way it comes: a phone's long 4K video fits.
+MYPHOTO_MAX_UPLOAD_MB = env_int("MYPHOTO_MAX_UPLOAD_MB", 20_480)
+# The page and `myphoto upload` send files above this in parts (resumable multipart
+# uploads: straight to the bucket on S3, a part per request to the app on disk).
+MYPHOTO_MULTIPART_UPLOAD_MB = env_int(
+    "MYPHOTO_MULTIPART_UPLOAD_MB", env_int("MYPHOTO_DIRECT_UPLOAD_MB", 16)
+)
+# The size of those parts (at least 5 MiB, S3's smallest; more for files past 10,000 parts).
+MYPHOTO_UPLOAD_PART_MB = env_int("MYPHOTO_UPLOAD_PART_MB", 8)
+# How long an unfinished multipart upload waits to be resumed before it is removed.
+MYPHOTO_MULTIPART_UPLOAD_DAYS = env_int("MYPHOTO_MULTIPART_UPLOAD_DAYS", 7)
 MYPHOTO_MAX_IMAGE_PIXELS = env_int("MYPHOTO_MAX_IMAGE_PIXELS", 200_000_000)
 # A video's frame: 8K (33 MP) and a little more. A decoder holds many frames at once.
 MYPHOTO_MAX_VIDEO_PIXELS = env_int("MYPHOTO_MAX_VIDEO_PIXELS", 40_000_000)

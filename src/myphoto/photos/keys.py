@@ -13,7 +13,10 @@ key alone which row should own it.
 from __future__ import annotations
 
 import uuid
+from pathlib import PurePath
 from uuid import UUID
+
+from ..common.formats import EXTENSIONS
 
 ORIGINALS = "originals/"
 DERIVATIVES = "derivatives/"
@@ -23,6 +26,17 @@ PREFIXES = (ORIGINALS, DERIVATIVES, INCOMING)
 
 def original_key(*, owner_id: int, photo_id: UUID, extension: str) -> str:
     return f"{ORIGINALS}{owner_id}/{photo_id}.{extension}"
+
+
+def known_extension(filename: str) -> str:
+    """The extension of a file name, lowercased, if it is one of a kept format, else "bin".
+
+    For a multipart upload's key, made before the file can be read: a key is never
+    made from what a user typed, only chosen from our own list.
+    """
+    suffix = PurePath(filename).suffix.lower().lstrip(".")
+    known = {extension for extensions in EXTENSIONS.values() for extension in extensions}
+    return suffix if suffix in known else "bin"
 
 
 def derivative_key(*, owner_id: int, photo_id: UUID | str, size: str, run: str) -> str:

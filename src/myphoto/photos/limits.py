@@ -7,6 +7,10 @@ from django.conf import settings
 from .storage import get_storage
 
 MiB = 1024 * 1024
+# S3's rules for multipart uploads (the last part may be smaller).
+MIN_PART_BYTES = 5 * MiB
+MAX_PART_BYTES = 5 * 1024 * MiB
+MAX_PARTS = 10_000
 
 
 class UploadTooLarge(ValueError):
@@ -29,4 +33,17 @@ def direct_upload_threshold_bytes() -> int:
     """Files above this go from the browser straight to storage (0: never, e.g. on local disk)."""
     if not get_storage().hands_out_urls:
         return 0
-    return settings.MYPHOTO_DIRECT_UPLOAD_MB * MiB
+    return multipart_threshold_bytes()
+
+
+def multipart_threshold_bytes() -> int:
+    """The page and the CLI send files above this by resumable multipart upload."""
+    return settings.MYPHOTO_MULTIPART_UPLOAD_MB * MiB
+
+
+def part_size_for(size: int) -> int:
+    """The part size for a file of `size` bytes, within S3's rules: parts of 5 MiB to
+    5 GiB, at most 10,000 of them; whole mebibytes."""
+    wanted = max(settings.MYPHOTO_UPLOAD_PART_MB * MiB, MIN_PART_BYTES)
+    fewest = -(-size // MAX_PARTS)
+    return min(max(wanted, -(-fewest // MiB) * MiB), MAX_PART_BYTES)

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from itertools import islice
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
     Max,
@@ -35,6 +36,7 @@ from .models import (
     ApiToken,
     Kind,
     MonthCount,
+    MultipartUpload,
     Photo,
     ShareLink,
     User,
@@ -356,6 +358,14 @@ def photo_get_by_hash(*, user: User, sha256: str) -> Photo:
         return Photo.objects.visible().get(owner=user, sha256=sha256.lower())
     except Photo.DoesNotExist:
         raise Http404("No photo with this content.") from None
+
+
+def multipart_upload_get_for_user(*, user: User, upload_id: UUID | str) -> MultipartUpload:
+    """The user's unfinished multipart upload, or Http404 (another's, expired or done)."""
+    try:
+        return MultipartUpload.objects.get(pk=upload_id, owner=user, expires_at__gt=timezone.now())
+    except (MultipartUpload.DoesNotExist, ValidationError):
+        raise Http404("No such upload (finished, aborted or expired).") from None
 
 
 def photos_missing_derivatives() -> QuerySet[Photo]:

@@ -15,6 +15,14 @@ from ..responses import RangeNotSatisfiable, TooManyForOneZip
 from ..selectors import InvalidCursor, InvalidPeriod, NotAllowed
 from ..services.albums import CannotBeMember, NotInAlbum
 from ..services.direct_upload import DirectUploadNotFound, DirectUploadUnavailable
+from ..services.multipart import (
+    ChecksumMismatch,
+    InvalidPart,
+    PartLinkInvalid,
+    PartsMissing,
+    UploadBusy,
+    UploadGone,
+)
 from ..services.shares import InvalidExpiry
 from ..services.upload import UploadRejected
 from ..shareaccess import (
@@ -54,6 +62,12 @@ _DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     TooManyForOneZip: (400, "too_many_photos"),
     DirectUploadNotFound: (404, "not_found"),
     DirectUploadUnavailable: (409, "direct_upload_unavailable"),
+    ChecksumMismatch: (400, "checksum_mismatch"),
+    InvalidPart: (400, "invalid_part"),
+    # As for any id not the caller's: a bad part URL does not tell whether the upload exists.
+    PartLinkInvalid: (404, "not_found"),
+    UploadBusy: (409, "upload_busy"),
+    UploadGone: (404, "not_found"),
 }
 _HTTP_ERROR_CODES = {403: "forbidden", 405: "method_not_allowed", 429: "throttled"}
 
@@ -86,6 +100,10 @@ def register(api: NinjaAPI) -> None:
         if isinstance(exc.reason, UnsupportedVideo):
             return error(request, 415, "unsupported_video", str(exc))
         return error(request, 415, "unsupported_image", str(exc))
+
+    @handle(PartsMissing)
+    def _parts_missing(request: HttpRequest, exc: PartsMissing) -> HttpResponse:
+        return error(request, 409, "parts_missing", str(exc), missing=exc.missing)
 
     @handle(RangeNotSatisfiable)
     def _bad_range(request: HttpRequest, exc: RangeNotSatisfiable) -> HttpResponse:

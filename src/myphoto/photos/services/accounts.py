@@ -11,6 +11,7 @@ from django.utils import timezone
 from .. import keys
 from ..models import Photo, User
 from ..storage import get_storage
+from .multipart import multipart_uploads_abort_all
 from .trash import trash_purge
 
 
@@ -46,6 +47,7 @@ def user_delete(*, user: User) -> int:
     """
     Photo.objects.filter(owner=user, deleted_at__isnull=True).update(deleted_at=timezone.now())
     purged = trash_purge(owner=user)
+    multipart_uploads_abort_all(owner=user)
     storage = get_storage()
     for prefix in keys.owner_prefixes(owner_id=user.pk):
         storage.delete_many([stored.key for stored in storage.list_objects(prefix)])

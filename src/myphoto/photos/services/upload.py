@@ -6,7 +6,7 @@ import hashlib
 import logging
 import uuid
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -64,26 +64,42 @@ def _check(owner: User, file: File[bytes], filename: str | None) -> _Checked:
     Bytes the owner has already are known from their hash alone: nothing is
     decoded for them (six uploads of one big PNG took a worker to 3.69 GB).
     """
-    name = filename or file.name
+    name = filename or file.name or ""
     try:
         size = file.size
         check_size(size)
+        sha256, crc32 = digest_of(file.chunks(CHUNK_SIZE))
+    except UploadTooLarge as err:
+        raise UploadRejected(display_name(name), err) from err
+    return _described(owner, file, name=name, size=size, sha256=sha256, crc32=crc32)
+
+
+def digest_of(chunks: Iterable[bytes]) -> tuple[str, int]:
+    """The SHA-256 (hex) and CRC-32 of the bytes, read once."""
+    sha256, crc32 = hashlib.sha256(), 0
+    for chunk in chunks:
+        sha256.update(chunk)
+        crc32 = zlib.crc32(chunk, crc32)
+    return sha256.hexdigest(), crc32
+
+
+def _described(
+    owner: User, file: File[bytes], *, name: str, size: int, sha256: str, crc32: int
+) -> _Checked:
+    """The checked file with its facts (None for bytes the owner has), or UploadRejected."""
+    try:
         if size == 0:
             raise imaging.UnsupportedImage("The file is empty.")
-        sha256, crc32 = hashlib.sha256(), 0
-        for chunk in file.chunks(CHUNK_SIZE):
-            sha256.update(chunk)
-            crc32 = zlib.crc32(chunk, crc32)
-        known = Photo.objects.filter(owner=owner, sha256=sha256.hexdigest()).exists()
+        known = Photo.objects.filter(owner=owner, sha256=sha256).exists()
         facts = None if known else media.analyze(file)
-    except (UploadTooLarge, imaging.UnsupportedImage) as err:
+    except imaging.UnsupportedImage as err:
         raise UploadRejected(display_name(name), err) from err
     extension = facts.extension if facts else "jpg"
     return _Checked(
         file=file,
         name=display_name(name, default_extension=extension),
         size=size,
-        sha256=sha256.hexdigest(),
+        sha256=sha256,
         crc32=crc32,
         facts=facts,
     )
@@ -110,6 +126,26 @@ def photo_upload(
     return _store(owner=owner, checked=_check(owner, file, filename), write=write)
 
 
+def photo_upload_placed(
+    *,
+    owner: User,
+    key: str,
+    photo_id: uuid.UUID,
+    filename: str,
+    file: File[bytes],
+    sha256: str,
+    crc32: int,
+) -> UploadResult:
+    """Check and register bytes already written at their final `key`, for photo `photo_id`.
+
+    `file` reads the object (for the checks that decode it); `sha256` and `crc32` are
+    of its bytes. Raises UploadRejected; the object is the caller's to remove then,
+    and when the owner had these bytes already (a duplicate).
+    """
+    checked = _described(owner, file, name=filename, size=file.size, sha256=sha256, crc32=crc32)
+    return _store(owner=owner, checked=checked, placed=(photo_id, key))
+
+
 def _existing(owner: User, sha256: str) -> Photo | None:
     """Return the owner's photo with these bytes, brought back from the trash if need be."""
     photo = Photo.objects.filter(owner=owner, sha256=sha256).first()
@@ -120,9 +156,16 @@ def _existing(owner: User, sha256: str) -> Photo | None:
 
 
 def _store(
-    *, owner: User, checked: _Checked, write: Callable[[str], None] | None = None
+    *,
+    owner: User,
+    checked: _Checked,
+    write: Callable[[str], None] | None = None,
+    placed: tuple[uuid.UUID, str] | None = None,
 ) -> UploadResult:
-    """Write the object (with `write(key)`, else from the checked file), then the row."""
+    """Write the object (with `write(key)`, else from the checked file), then the row.
+
+    `placed`, the photo's id and key, says the object is there already.
+    """
     existing = _existing(owner, checked.sha256)
     if existing is not None:
         return UploadResult(existing, duplicate=True)
@@ -134,15 +177,18 @@ def _store(
             facts = media.analyze(checked.file)
         except imaging.UnsupportedImage as err:
             raise UploadRejected(checked.name, err) from err
-    photo_id = uuid.uuid4()
-    key = keys.original_key(owner_id=owner.pk, photo_id=photo_id, extension=facts.extension)
+    if placed is None:
+        photo_id = uuid.uuid4()
+        key = keys.original_key(owner_id=owner.pk, photo_id=photo_id, extension=facts.extension)
+    else:
+        photo_id, key = placed
     storage = get_storage()
     written: list[str] = []
     try:
-        if write is None:
+        if placed is None and write is None:
             checked.file.seek(0)
             storage.put(key, checked.file, size=checked.size, sha256=checked.sha256)
-        else:
+        elif placed is None and write is not None:
             write(key)
         written.append(key)
         with transaction.atomic():

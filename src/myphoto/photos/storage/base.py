@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 # Bytes are streamed in chunks of at most this size (DESIGN rule 2).
 CHUNK_SIZE = 1024 * 1024
@@ -29,6 +29,12 @@ class ObjectMissing(Exception):
 
 class StorageUnavailable(Exception):
     """The storage could not be reached or refused the request; trying later may work."""
+
+
+class Readable(Protocol):
+    """Anything bytes are read from: a file, a request's body."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,7 @@ class PhotoStorage(ABC):
         return None
 
     @abstractmethod
-    def multipart_put_part(self, key: str, upload_id: str, number: int, content: IO[bytes]) -> str:
+    def multipart_put_part(self, key: str, upload_id: str, number: int, content: Readable) -> str:
         """Store part `number` (replacing one sent before), from a stream; return its ETag.
         ObjectMissing if the upload is not open."""
 

@@ -22,6 +22,7 @@ from .base import (
     ObjectMissing,
     OpenUpload,
     PhotoStorage,
+    Readable,
     StorageUnavailable,
     StoredObject,
     UploadedPart,
@@ -154,7 +155,7 @@ class LocalPhotoStorage(PhotoStorage):
             (folder / _TARGET).write_text(key)
         return upload_id
 
-    def multipart_put_part(self, key: str, upload_id: str, number: int, content: IO[bytes]) -> str:
+    def multipart_put_part(self, key: str, upload_id: str, number: int, content: Readable) -> str:
         """Written to a temporary name, then renamed: a part is whole or absent."""
         folder = self._open_upload(key, upload_id)
         digest = hashlib.md5(usedforsecurity=False)  # S3's ETag of a part
@@ -203,7 +204,7 @@ class LocalPhotoStorage(PhotoStorage):
             raise StorageUnavailable(f"media folder {self.root} is not writable")
 
 
-def _write_whole(path: Path, content: IO[bytes], *, digest: Any = None) -> None:
+def _write_whole(path: Path, content: Readable, *, digest: Any = None) -> None:
     """Write `content` to a temporary name beside `path`, then rename: never a half file.
     `digest`, when given, is updated with the bytes as they go."""
     partial = path.with_name(f"{_PARTIAL}{uuid.uuid4().hex}-{path.name}")
