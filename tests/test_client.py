@@ -445,3 +445,76 @@ def test_a_full_disk_is_one_line_and_keeps_finished_files(
     )
     assert (small_disk / "2024" / "01" / "first.png").read_bytes() == first_bytes
     assert not (small_disk / "2024" / "01" / "second.png").exists()  # never a half file
+
+
+def sent_megabytes(output: str) -> float:
+    [line] = [line for line in output.splitlines() if line.split()[:1] == ["sent"]]
+    return float(line.split()[1])
+
+
+def test_a_big_video_goes_up_in_parallel_parts(
+    logged_in, photo_storage, settings, tmp_path, capsys
+):
+    settings.MYPHOTO_UPLOAD_PART_MB = 5
+    path = tmp_path / "IMG_0042.MOV"
+    path.write_bytes(videos.padded_video(33 * 1024 * 1024, seed=5))
+
+    assert myphoto(["upload", str(path), "--jobs", "4"]) == 0
+
+    photo = Photo.objects.get()
+    assert (photo.kind, photo.original_name, photo.sha256) == ("video", path.name, sha256(path))
+    assert photo_storage.read(photo.storage_key) == path.read_bytes()
+    assert photo_storage.keys() == set(photo.storage_keys)
+    assert sent_megabytes(capsys.readouterr().out) == round(path.stat().st_size / 1e6, 1)
+    # Again: known from its hash at the start, nothing sent.
+    assert myphoto(["upload", str(path)]) == 0
+    output = capsys.readouterr().out
+    assert any(line.split() == ["already", "there", "1"] for line in output.splitlines())
+    assert sent_megabytes(output) == 0.0
+
+
+def test_ctrl_c_in_the_middle_of_a_big_file_and_the_next_run_sends_only_the_rest(
+    logged_in, settings, tmp_path
+):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from myphoto.photos.models import MultipartUpload
+    from myphoto.photos.services.multipart import multipart_received
+
+    settings.MYPHOTO_UPLOAD_PART_MB = 5
+    part = 5 * 1024 * 1024
+    path = tmp_path / "long.mp4"
+    path.write_bytes(videos.padded_video(60 * part + 12345, seed=6))
+    run = [sys.executable, "-m", "myphoto", "upload", str(path), "--jobs", "1"]
+    client = subprocess.Popen(
+        run,
+        env=os.environ,
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    parts_folder = Path(settings.STORAGES["default"]["OPTIONS"]["location"]) / "multipart"
+    deadline = time.monotonic() + 60
+    while len(list(parts_folder.glob("*/0*"))) < 20:
+        assert time.monotonic() < deadline and client.poll() is None
+        time.sleep(0.01)
+
+    client.send_signal(signal.SIGINT)
+    output, _ = client.communicate(timeout=30)
+
+    assert client.returncode == 130, output
+    assert "Stopped. Run the same command again" in output
+    upload = MultipartUpload.objects.get()
+    received = multipart_received(upload=upload)
+    assert 20 <= len(received) < 61 and not Photo.objects.exists()
+
+    again = subprocess.run(run, env=os.environ, capture_output=True, text=True, timeout=120)
+
+    assert again.returncode == 0, again.stderr
+    left = path.stat().st_size - len(received) * part
+    assert sent_megabytes(again.stdout) == round(left / 1e6, 1)
+    photo = Photo.objects.get()
+    assert photo.sha256 == sha256(path) and not MultipartUpload.objects.exists()

@@ -4,8 +4,6 @@ disk; resumed from the parts received, checked once whole, nothing kept when ref
 from __future__ import annotations
 
 import hashlib
-import os
-import struct
 import uuid
 from datetime import timedelta
 
@@ -28,18 +26,6 @@ MiB = 1024 * 1024
 @pytest.fixture(autouse=True)
 def _parts_of_5_mib(settings) -> None:
     settings.MYPHOTO_UPLOAD_PART_MB = 5
-
-
-def padded_video(size: int, *, seed: int = 0) -> bytes:
-    """A real MP4 grown to `size` bytes by a trailing `free` box of random bytes (as
-    cameras leave room after the index): every byte counts, the probe still plays it."""
-    head = videos.phone_video(seconds=1.0)
-    filler = size - len(head) - 8
-    return head + struct.pack(">I", filler + 8) + b"free" + random_bytes(filler, seed)
-
-
-def random_bytes(count: int, seed: int) -> bytes:
-    return hashlib.sha256(str(seed).encode()).digest() + os.urandom(count - 32)
 
 
 def start(api, name: str, data: bytes, *, sha256: bool = True, status: int = 201) -> dict:
@@ -109,7 +95,7 @@ def open_uploads(photo_storage) -> list:
 
 
 def test_a_200_mib_video_in_5_mib_parts_resumed_after_half(api, user, photo_storage, after_commit):
-    data = padded_video(200 * MiB)
+    data = videos.padded_video(200 * MiB)
     started = start(api, "IMG_0001.MOV", data)
     assert started["part_size"] == 5 * MiB and started["part_count"] == 40
     upload_id = started["id"]
@@ -156,7 +142,7 @@ def test_a_photo_in_one_part_and_its_crc_recorded(api, photo_storage, after_comm
 def test_complete_with_parts_missing_lists_them_and_keeps_the_upload(
     api, photo_storage, after_commit
 ):
-    data = padded_video(12 * MiB + 5)
+    data = videos.padded_video(12 * MiB + 5)
     started = start(api, "clip.mp4", data)
     send(api, started, data, [2])
 
@@ -171,7 +157,7 @@ def test_complete_with_parts_missing_lists_them_and_keeps_the_upload(
 def test_a_part_cut_short_is_not_kept(api, photo_storage, after_commit):
     if photo_storage.kind != "disk":
         pytest.skip("parts go through the app on disk; on S3 the bucket takes them")
-    data = padded_video(6 * MiB)
+    data = videos.padded_video(6 * MiB)
     started = start(api, "clip.mp4", data)
     [first] = targets(api, started["id"], [1])
 
@@ -187,7 +173,7 @@ def test_a_part_cut_short_is_not_kept(api, photo_storage, after_commit):
 def test_a_part_url_is_its_own_permission_and_only_for_its_part(api, photo_storage):
     if photo_storage.kind != "disk":
         pytest.skip("parts go through the app on disk; on S3 the bucket checks its signature")
-    data = padded_video(11 * MiB)
+    data = videos.padded_video(11 * MiB)
     started = start(api, "clip.mp4", data)
     [one, two] = targets(api, started["id"], [1, 2])
     forged = one["url"].replace("/parts/1?", "/parts/2?")
@@ -201,7 +187,7 @@ def test_a_part_url_is_its_own_permission_and_only_for_its_part(api, photo_stora
 
 
 def test_a_wrong_sha256_is_refused_and_nothing_is_kept(api, photo_storage, after_commit):
-    data = padded_video(7 * MiB)
+    data = videos.padded_video(7 * MiB)
     started = start(api, "clip.mp4", data, sha256=False)
     send(api, started, data, [1, 2])
 
@@ -213,7 +199,7 @@ def test_a_wrong_sha256_is_refused_and_nothing_is_kept(api, photo_storage, after
 
 
 def test_a_file_that_is_no_photo_or_video_is_refused_and_removed(api, photo_storage, after_commit):
-    data = random_bytes(6 * MiB, seed=1)
+    data = videos.random_bytes(6 * MiB, seed=1)
     started = start(api, "IMG_0002.MOV", data)
     send(api, started, data, [1, 2])
 
@@ -224,7 +210,7 @@ def test_a_file_that_is_no_photo_or_video_is_refused_and_removed(api, photo_stor
 
 
 def test_known_bytes_answer_at_start_and_at_complete(api, photo_storage, after_commit):
-    data = padded_video(6 * MiB, seed=4)
+    data = videos.padded_video(6 * MiB, seed=4)
     started = start(api, "clip.mp4", data)
     send(api, started, data, [1, 2])
     first = complete(api, started["id"], after_commit).json()["items"][0]
@@ -243,7 +229,7 @@ def test_known_bytes_answer_at_start_and_at_complete(api, photo_storage, after_c
 
 
 def test_abort_leaves_no_object_and_no_open_upload(api, photo_storage):
-    data = padded_video(11 * MiB)
+    data = videos.padded_video(11 * MiB)
     started = start(api, "clip.mp4", data)
     send(api, started, data, [1, 3])
     assert open_uploads(photo_storage)
@@ -255,7 +241,7 @@ def test_abort_leaves_no_object_and_no_open_upload(api, photo_storage):
 
 
 def test_expired_uploads_and_uploads_no_row_knows_are_removed(api, user, photo_storage):
-    data = padded_video(6 * MiB)
+    data = videos.padded_video(6 * MiB)
     expired = start(api, "old.mp4", data)
     send(api, expired, data, [1])
     fresh = start(api, "new.mp4", data)
@@ -278,7 +264,7 @@ def test_expired_uploads_and_uploads_no_row_knows_are_removed(api, user, photo_s
 
 
 def test_the_daily_command_removes_expired_uploads(api, photo_storage, capsys):
-    data = padded_video(6 * MiB)
+    data = videos.padded_video(6 * MiB)
     started = start(api, "old.mp4", data)
     send(api, started, data, [1])
     MultipartUpload.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -292,7 +278,7 @@ def test_the_daily_command_removes_expired_uploads(api, photo_storage, capsys):
 def test_another_users_upload_is_not_found(api, other_user, photo_storage, after_commit):
     from myphoto.photos.services.tokens import token_create
 
-    data = padded_video(6 * MiB)
+    data = videos.padded_video(6 * MiB)
     started = start(api, "mine.mp4", data)
     intruder = Client(headers={"Authorization": f"Bearer {token_create(user=other_user)[1]}"})
     base = f"/api/v1/uploads/multipart/{started['id']}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import struct
 from fractions import Fraction
 
@@ -195,3 +197,15 @@ def noisy_video(*, width: int = 320, height: int = 240, count: int = 240) -> byt
             output.mux(video.encode(frame))
         output.mux(video.encode(None))
     return out.getvalue()
+
+
+def padded_video(size: int, *, seed: int = 0) -> bytes:
+    """A real MP4 grown to `size` bytes by a trailing `free` box of random bytes (as
+    cameras leave room after the index): every byte counts, the probe still plays it."""
+    head = phone_video(seconds=1.0)
+    filler = size - len(head) - 8
+    return head + struct.pack(">I", filler + 8) + b"free" + random_bytes(filler, seed)
+
+
+def random_bytes(count: int, seed: int) -> bytes:
+    return hashlib.sha256(str(seed).encode()).digest() + os.urandom(count - 32)

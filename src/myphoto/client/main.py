@@ -119,6 +119,9 @@ def _summary(report: Report, verb: str, out: Console) -> int:
     if report.skipped:
         table.add_row("not photos or videos (skipped)", str(len(report.skipped)))
     table.add_row("failed", str(len(report.failed)))
+    if verb == "uploaded":
+        # What went over the network: a resumed file's parts sent before are not in it.
+        table.add_row("sent", f"{report.bytes_sent / 1_000_000:.1f} MB")
     out.print(table)
     for path in report.skipped:
         out.print(f"  skipped {path}: not a photo or video", soft_wrap=True, highlight=False)

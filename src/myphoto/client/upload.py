@@ -12,6 +12,7 @@ from rich.console import Console
 from ..common.folders import walk
 from . import files
 from .http import ApiError, Server, TransientError
+from .multipart import PARTS_ABOVE, Interrupted, PartSender
 from .progress import Counting, FileProgress, Report, Tracker, progress_bar, run_all, with_retries
 
 
@@ -25,6 +26,7 @@ def upload(
     photos, others = files.sort_photos(walk(paths))
     report.skipped = [str(path) for path in others]
 
+    parts = PartSender(server, jobs=jobs, stop=stop)
     with progress_bar(console) as progress:
         tracker = Tracker(progress, "Uploading", [p.size for p in photos], report)
 
@@ -36,6 +38,8 @@ def upload(
             def attempt() -> bool:
                 """Send the file unless the server has it; return whether it was new."""
                 digest = files.sha256_of(photo.path)
+                if photo.size > PARTS_ABOVE:
+                    return in_parts(digest)
                 try:
                     known = server.json("GET", f"/photos/by-hash/{digest}")
                     with report.lock:
@@ -56,11 +60,21 @@ def upload(
                     report.photo_ids.append(str(item["id"]))
                 return not item["duplicate"]
 
+            def in_parts(digest: str) -> bool:
+                """Big files: in parts, resumed from those the server has."""
+                item, sent = parts.send(photo.path, photo.size, digest, moved.advance)
+                with report.lock:
+                    report.bytes_sent += sent
+                    report.photo_ids.append(str(item["id"]))
+                return not item["duplicate"]
+
             outcome: list[Any]
             entry: object
             try:
                 new = with_retries(attempt, moved.undo)
                 outcome, entry = (report.done if new else report.already), str(photo.path)
+            except Interrupted:
+                return
             except TransientError as err:
                 outcome, entry = report.failed, (str(photo.path), str(err))
             except ApiError as err:
@@ -69,5 +83,8 @@ def upload(
                 outcome, entry = report.failed, (str(photo.path), err.strerror or str(err))
             tracker.finish(outcome, entry, photo.size - moved.counted)
 
-        run_all(jobs, photos, send, report, stop)
+        try:
+            run_all(jobs, photos, send, report, stop)
+        finally:
+            parts.close()
     return report

@@ -149,9 +149,7 @@ def multipart_complete(
     response={200: None, **errors(400, 404, 409, 503)},
     url_name="uploads-multipart-part",
 )
-def multipart_put_part(
-    request: HttpRequest, upload_id: UUID, number: int, token: str = ""
-) -> Any:
+def multipart_put_part(request: HttpRequest, upload_id: UUID, number: int, token: str = "") -> Any:
     """A part's bytes, to the app (storage on disk); the URL's signature is the permission,
     as a presigned URL's is on S3. The body is streamed to disk as it arrives."""
     upload = multipart.multipart_upload_for_part_link(
