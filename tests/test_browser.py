@@ -444,29 +444,103 @@ def test_infinite_scroll_loads_the_next_pages(open_page, make_photo, monkeypatch
     expect(page.locator("#timeline .day")).to_have_count(1)
 
 
-def test_a_big_file_goes_straight_to_the_bucket(open_page, photo_storage, settings, tmp_path):
-    if photo_storage.kind != "s3":
-        pytest.skip("direct uploads are an S3 feature")
-    settings.MYPHOTO_DIRECT_UPLOAD_MB = 1
-    big = images.noise_png(900, 700, seed=8)  # about 1.9 MB: over the threshold
-    (tmp_path / "big.png").write_bytes(big)
-    page = open_page()
-    to_bucket = []
-    page.on(
-        "request", lambda r: r.method == "POST" and "/api/" not in r.url and to_bucket.append(r)
+def part_number(url: str) -> int:
+    """The part a PUT is for: `partNumber=` on S3, `/parts/<n>` on the app."""
+    found = re.search(r"partNumber=(\d+)", url) or re.search(r"/parts/(\d+)\?", url)
+    assert found, url
+    return int(found.group(1))
+
+
+def received_parts() -> list[int]:
+    from myphoto.photos.models import MultipartUpload
+    from myphoto.photos.services.multipart import multipart_received
+
+    upload = MultipartUpload.objects.first()
+    return multipart_received(upload=upload) if upload else []
+
+
+def wait_for(condition, what: str, timeout: float = 30) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(0.05)
+
+
+def slow_uplink(page, *, offline: bool = False) -> None:
+    """Chromium's own network emulation: 3 MB/s up (a home uplink), or no network."""
+    if not hasattr(page, "_network"):
+        page._network = page.context.new_cdp_session(page)
+        page._network.send("Network.enable")
+    page._network.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": offline,
+            "latency": 20,
+            "downloadThroughput": -1,
+            "uploadThroughput": 3 * 1024 * 1024,
+        },
     )
 
+
+def choose(page, path: Path) -> None:
     with page.expect_file_chooser() as chooser:
         page.get_by_role("link", name="Upload").first.click()
-    chooser.value.set_files([tmp_path / "big.png"])
+    chooser.value.set_files([path])
 
-    panel = page.get_by_role("region", name="Uploads")
-    expect(panel.locator(".upload-item", has_text="big.png")).to_contain_text("Uploaded")
-    expect(page.locator("#timeline .tile")).to_have_count(1)
-    assert [r.url.startswith(photo_storage.server.endpoint_url) for r in to_bucket] == [True]
+
+def test_a_big_file_goes_in_parts_and_survives_the_network_going_away(
+    open_page, photo_storage, settings, tmp_path
+):
+    settings.MYPHOTO_UPLOAD_PART_MB = 5
+    settings.MYPHOTO_MULTIPART_UPLOAD_MB = 8
+    data = videos.padded_video(4 * 5 * 1024 * 1024 + 4321, seed=11)  # 5 parts
+    (tmp_path / "IMG_4K.MOV").write_bytes(data)
+    page = open_page()
+    puts = []
+    page.on("request", lambda r: r.method == "PUT" and puts.append(part_number(r.url)))
+    slow_uplink(page)
+
+    choose(page, tmp_path / "IMG_4K.MOV")
+    item = page.get_by_role("region", name="Uploads").locator(".upload-item", has_text="IMG_4K")
+    wait_for(lambda: len(received_parts()) >= 1, "a first part")
+    slow_uplink(page, offline=True)
+    expect(item).to_contain_text("Waiting for the network")
+    accessible(page, "the upload panel waiting for the network")
+    slow_uplink(page)
+
+    expect(item).to_contain_text("Uploaded", timeout=60_000)
     photo = Photo.objects.get()
-    assert photo_storage.read(photo.storage_key) == big
-    assert photo_storage.keys() == set(photo.storage_keys)  # no incoming/ object left
+    assert photo_storage.read(photo.storage_key) == data
+    assert photo_storage.keys() == set(photo.storage_keys)  # no part left behind
+    assert sorted(set(puts)) == [1, 2, 3, 4, 5] and len(puts) > 5  # cut parts went again
+
+
+def test_after_a_reload_the_same_file_sends_only_the_missing_parts(
+    open_page, photo_storage, settings, tmp_path
+):
+    settings.MYPHOTO_UPLOAD_PART_MB = 5
+    settings.MYPHOTO_MULTIPART_UPLOAD_MB = 8
+    data = videos.padded_video(5 * 5 * 1024 * 1024, seed=12)  # 5 parts
+    (tmp_path / "long.mp4").write_bytes(data)
+    page = open_page()
+    slow_uplink(page)
+    choose(page, tmp_path / "long.mp4")
+    wait_for(lambda: len(received_parts()) >= 2, "two parts")
+
+    page.reload()
+    before = set(received_parts())
+    puts = []
+    page.on("request", lambda r: r.method == "PUT" and puts.append(part_number(r.url)))
+    choose(page, tmp_path / "long.mp4")
+
+    item = page.get_by_role("region", name="Uploads").locator(".upload-item", has_text="long.mp4")
+    expect(item).to_contain_text("Uploaded", timeout=60_000)
+    assert before and not before & set(puts)  # nothing sent twice
+    assert before | set(puts) == {1, 2, 3, 4, 5}
+    photo = Photo.objects.get()
+    assert photo_storage.read(photo.storage_key) == data
 
 
 def years_of_photos(owner, count: int = 3000, *, first_year: int = 2010, years: int = 15) -> None:

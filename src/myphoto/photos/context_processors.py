@@ -8,15 +8,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from ..common.formats import ACCEPTED_FILES
-from .limits import direct_upload_threshold_bytes, max_upload_bytes
+from .limits import max_upload_bytes, multipart_threshold_bytes
 
 # The endpoints the page's scripts call, by the names they use for them.
 _PAGE_API = {
     "upload": "api:photos-upload",
     "delete": "api:photos-delete",
     "restore": "api:photos-restore",
-    "directUploadStart": "api:uploads-start",
-    "directUploadComplete": "api:uploads-complete",
+    "multipart": "api:uploads-multipart-start",
 }
 
 
@@ -26,6 +25,6 @@ def page_settings(request: HttpRequest) -> dict[str, Any]:
     return {
         "accepted_files": ACCEPTED_FILES,
         "max_upload_bytes": max_upload_bytes(),
-        "direct_upload_bytes": direct_upload_threshold_bytes(),
+        "multipart_upload_bytes": multipart_threshold_bytes(),
         "api_urls": {name: reverse(url_name) for name, url_name in _PAGE_API.items()},
     }

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .storage import get_storage
-
 MiB = 1024 * 1024
 # S3's rules for multipart uploads (the last part may be smaller).
 MIN_PART_BYTES = 5 * MiB
@@ -27,13 +25,6 @@ def check_size(size: int) -> None:
         raise UploadTooLarge(
             f"The file is {size / MiB:.1f} MB; the limit is {settings.MYPHOTO_MAX_UPLOAD_MB} MB."
         )
-
-
-def direct_upload_threshold_bytes() -> int:
-    """Files above this go from the browser straight to storage (0: never, e.g. on local disk)."""
-    if not get_storage().hands_out_urls:
-        return 0
-    return multipart_threshold_bytes()
 
 
 def multipart_threshold_bytes() -> int:

@@ -1,6 +1,5 @@
 // Upload: the button, a folder, drag and drop; a panel with one progress bar per file.
-// Small files go to the app; with S3, big ones go straight to the bucket and are then
-// checked by the app. Both travel through one send routine.
+// Small files go to the app in one request; big ones in parts that resume (below).
 
 import { api, csrfToken, plural, urls } from "./api.js";
 import { refreshTimeline } from "./timeline.js";
@@ -50,18 +49,196 @@ async function sendToApp(file, item) {
   return JSON.parse(answer.text);
 }
 
-// Straight to the bucket by a presigned POST, then the app checks the file.
-async function sendToBucket(file, item) {
-  const ticket = await api("POST", urls.directUploadStart, { filename: file.name, size: file.size });
-  let answer;
-  try {
-    answer = await send(ticket.url, ticket.fields, file, item);
-  } catch (_) {
-    throw new Error("The storage could not be reached (does its CORS allow this site?).");
+// Big files: in parts (straight to the bucket on S3, to the app on disk), a few at once.
+// A part that fails is sent again, after the network comes back if it went away; the
+// upload's id is kept by file (name, size, date), so that after a reload the same file
+// dropped again sends only the parts the server does not have.
+const PARALLEL_PARTS = 3;
+const URLS_AT_ONCE = 16;
+const RESUMABLE = "myphoto.multipart-uploads";
+
+const fingerprint = (file) => `${file.name}\u0000${file.size}\u0000${file.lastModified}`;
+
+function resumable() {
+  try { return JSON.parse(localStorage.getItem(RESUMABLE) || "{}"); } catch (_) { return {}; }
+}
+
+function remember(file, id) {
+  const all = resumable();
+  if (id) all[fingerprint(file)] = id; else delete all[fingerprint(file)];
+  try { localStorage.setItem(RESUMABLE, JSON.stringify(all)); } catch (_) { /* private mode: no resume */ }
+}
+
+const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+// Until the browser says it is online again (at once if it is).
+const online = () => (navigator.onLine ? Promise.resolve() : new Promise((resolve) => {
+  window.addEventListener("online", resolve, { once: true });
+}));
+
+// Run `attempt` until it works: while offline it waits for the network, else it backs
+// off (1 s, 2 s, 4 s ... 30 s) and gives up after a few tries, with the last error.
+async function persistently(attempt, status) {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (error.final) throw error;
+      if (!navigator.onLine) {
+        status.textContent = "Waiting for the network…";
+        await online();
+        tries = 0;
+      } else if (tries >= 6) {
+        throw error;
+      } else {
+        status.textContent = "Retrying…";
+        await pause(Math.min(30_000, 1000 * 2 ** (tries - 1)));
+      }
+    }
   }
-  if (answer.status >= 300) throw new Error(`The storage refused the file (${answer.status}).`);
-  item.querySelector(".status").textContent = "Checking…";
-  return api("POST", urls.directUploadComplete, { key: ticket.key, filename: file.name });
+}
+
+// A JSON request to the API; errors the server means (4xx) are final, the rest retried.
+async function call(method, url, body) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (_) {
+    throw new Error("The server could not be reached.");
+  }
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(answer.detail || `The server answered ${response.status}.`);
+    Object.assign(error, { status: response.status, answer, final: response.status < 500 });
+    throw error;
+  }
+  return answer;
+}
+
+// Parts on their way. When the browser goes offline they are dropped at once (they would
+// hang) and sent again when it is back; one that moves nothing for a while is dropped too.
+const inFlight = new Set();
+const STALLED_MS = 45_000;
+window.addEventListener("offline", () => inFlight.forEach((request) => request.abort()));
+
+// PUT one part, telling how many of its bytes have gone so far.
+function putPart(url, blob, onProgress) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    let moved = Date.now();
+    const watchdog = setInterval(() => {
+      if (Date.now() - moved > STALLED_MS) request.abort();
+    }, 5000);
+    const end = (outcome) => {
+      clearInterval(watchdog);
+      inFlight.delete(request);
+      outcome();
+    };
+    request.open("PUT", url);
+    request.upload.onprogress = (event) => {
+      moved = Date.now();
+      onProgress(event.loaded);
+    };
+    request.onload = () => end(() => (request.status < 300 ? resolve()
+      : reject(new Error(`The storage answered ${request.status} to a part.`))));
+    request.onerror = () => end(() => reject(new Error("A part could not be sent.")));
+    request.onabort = () => end(() => reject(new Error("A part was cut off.")));
+    inFlight.add(request);
+    request.send(blob);
+  });
+}
+
+async function begin(file, status) {
+  const known = resumable()[fingerprint(file)];
+  if (known) {
+    try {
+      const upload = await persistently(() => call("GET", `${urls.multipart}/${known}`), status);
+      return { upload, received: upload.received };
+    } catch (error) {
+      if (error.status !== 404) throw error;
+      remember(file, null); // finished, aborted or expired: begin again
+    }
+  }
+  const body = { filename: file.name, size: file.size };
+  const upload = await persistently(() => call("POST", urls.multipart, body), status);
+  remember(file, upload.id);
+  return { upload, received: [] };
+}
+
+async function sendInParts(file, item) {
+  const status = item.querySelector(".status");
+  const bar = item.querySelector("progress");
+  const { upload, received } = await begin(file, status);
+  const { id, part_size: partSize, part_count: count } = upload;
+  const base = `${urls.multipart}/${id}`;
+  const lengthOf = (n) => Math.min(partSize, file.size - (n - 1) * partSize);
+  let sent = received.reduce((total, n) => total + lengthOf(n), 0);
+  const moving = new Map(); // part number -> bytes of it on their way
+  const show = () => {
+    const bytes = sent + [...moving.values()].reduce((a, b) => a + b, 0);
+    bar.max = file.size;
+    bar.value = bytes;
+    status.textContent = `${Math.floor((100 * bytes) / file.size)}%`;
+  };
+  show();
+
+  const addresses = new Map();
+  const urlOf = async (number, queue) => {
+    if (!addresses.has(number)) {
+      const numbers = [number, ...queue.slice(0, URLS_AT_ONCE - 1)];
+      const answer = await call("POST", `${base}/parts`, { numbers });
+      answer.parts.forEach((part) => addresses.set(part.number, part.url));
+    }
+    return addresses.get(number);
+  };
+  const sendPart = async (number, queue) => {
+    const blob = file.slice((number - 1) * partSize, (number - 1) * partSize + lengthOf(number));
+    await persistently(async () => {
+      moving.set(number, 0);
+      try {
+        const url = await urlOf(number, queue);
+        await putPart(url, blob, (bytes) => { moving.set(number, bytes); show(); });
+      } catch (error) {
+        addresses.delete(number); // it may have expired: a new one next time
+        moving.delete(number);
+        show();
+        throw error;
+      }
+    }, status);
+    moving.delete(number);
+    sent += lengthOf(number);
+    show();
+  };
+  const sendAll = async (numbers) => {
+    const queue = [...numbers];
+    const worker = async () => {
+      while (queue.length) await sendPart(queue.shift(), queue);
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTS, queue.length) }, worker));
+  };
+
+  const have = new Set(received);
+  await sendAll(Array.from({ length: count }, (_, i) => i + 1).filter((n) => !have.has(n)));
+  for (;;) {
+    status.textContent = "Checking…";
+    try {
+      const done = await persistently(() => call("POST", `${base}/complete`, {}), status);
+      remember(file, null);
+      return done;
+    } catch (error) {
+      if (error.answer?.code !== "parts_missing") {
+        if (error.status && error.status !== 409) remember(file, null); // refused: nothing kept
+        throw error;
+      }
+      sent -= error.answer.missing.reduce((total, n) => total + lengthOf(n), 0);
+      await sendAll(error.answer.missing);
+    }
+  }
 }
 
 function summarize() {
@@ -83,9 +260,9 @@ function settle(item, outcome, text) {
 
 async function upload({ file, item }) {
   uploads.active += 1;
-  const direct = Number(document.body.dataset.directUploadBytes || 0);
+  const inParts = Number(document.body.dataset.multipartUploadBytes || 0);
   try {
-    const done = await (direct && file.size > direct ? sendToBucket : sendToApp)(file, item);
+    const done = await (inParts && file.size > inParts ? sendInParts : sendToApp)(file, item);
     if (done.items[0].duplicate) {
       settle(item, "duplicate", "Already in your library");
     } else {
