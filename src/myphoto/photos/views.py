@@ -149,7 +149,7 @@ def upload_photos(request: AuthenticatedRequest) -> HttpResponse:
             return render(
                 request,
                 "photos/upload.html",
-                {"form": form, "max_upload_mb": max_upload_bytes() // (1024 * 1024)},
+                {"form": form, "max_upload_bytes": max_upload_bytes()},
                 status=400,
             )
         duplicates = sum(result.duplicate for result in results)
@@ -166,7 +166,7 @@ def upload_photos(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "photos/upload.html",
-        {"form": form, "max_upload_mb": max_upload_bytes() // (1024 * 1024)},
+        {"form": form, "max_upload_bytes": max_upload_bytes()},
     )
 
 
