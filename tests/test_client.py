@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from django.core.management import call_command
 from myphoto.client.download import download
 from myphoto.client.http import Server
 from myphoto.client.main import main as myphoto
-from myphoto.photos.models import Photo
+from myphoto.photos.models import MultipartUpload, Photo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -466,11 +467,19 @@ def test_a_big_video_goes_up_in_parallel_parts(
     assert photo_storage.read(photo.storage_key) == path.read_bytes()
     assert photo_storage.keys() == set(photo.storage_keys)
     assert sent_megabytes(capsys.readouterr().out) == round(path.stat().st_size / 1e6, 1)
-    # Again: known from its hash at the start, nothing sent.
+    # Again: this machine knows the file's hash from the first run; nothing is read or sent.
     assert myphoto(["upload", str(path)]) == 0
     output = capsys.readouterr().out
     assert any(line.split() == ["already", "there", "1"] for line in output.splitlines())
     assert sent_megabytes(output) == 0.0
+    # From a machine that never saw it: its parts start at once, and stop when its hash
+    # (computed meanwhile) shows the server has it; that upload is aborted.
+    shutil.rmtree(tmp_path / "config")
+    assert myphoto(["upload", str(path)]) == 0
+    output = capsys.readouterr().out
+    assert any(line.split() == ["already", "there", "1"] for line in output.splitlines())
+    assert not MultipartUpload.objects.exists() and Photo.objects.count() == 1
+    assert photo_storage.keys() == set(photo.storage_keys)
 
 
 def test_ctrl_c_in_the_middle_of_a_big_file_and_the_next_run_sends_only_the_rest(

@@ -232,6 +232,29 @@ def test_an_aborted_multipart_upload_leaves_nothing(photo_storage):
         backend.multipart_put_part(key, upload_id, 2, io.BytesIO(b"late"))
 
 
+def test_a_part_on_its_way_when_the_upload_is_aborted_leaves_nothing(photo_storage):
+    if photo_storage.kind != "disk":
+        pytest.skip("the disk case: on S3 the bucket keeps its own parts")
+    backend = get_storage()
+    key = f"originals/1/{uuid.uuid4()}.mp4"
+    upload_id = backend.multipart_start(key)
+
+    class AbortedMidway(io.BytesIO):
+        """A part's body during whose sending another request aborts the upload: it has
+        closed the upload, and its removal of the folder failed on this part's file."""
+
+        def read(self, size: int = -1, /) -> bytes:
+            if self.tell() == 0:
+                (photo_storage.root / "multipart" / upload_id / "target").unlink()
+            return super().read(size)
+
+    with pytest.raises(ObjectMissing):
+        backend.multipart_put_part(key, upload_id, 1, AbortedMidway(b"x" * (3 * MIB)))
+
+    assert photo_storage.keys() == set()
+    assert list((photo_storage.root / "multipart").iterdir()) == []
+
+
 def test_a_reader_over_an_object_reads_what_is_asked_anywhere(photo_storage):
     import random
 

@@ -37,9 +37,9 @@ def upload(
 
             def attempt() -> bool:
                 """Send the file unless the server has it; return whether it was new."""
-                digest = files.sha256_of(photo.path)
                 if photo.size > PARTS_ABOVE:
-                    return in_parts(digest)
+                    return in_parts()
+                digest = files.sha256_of(photo.path)
                 try:
                     known = server.json("GET", f"/photos/by-hash/{digest}")
                     with report.lock:
@@ -60,9 +60,9 @@ def upload(
                     report.photo_ids.append(str(item["id"]))
                 return not item["duplicate"]
 
-            def in_parts(digest: str) -> bool:
+            def in_parts() -> bool:
                 """Big files: in parts, resumed from those the server has."""
-                item, sent = parts.send(photo.path, photo.size, digest, moved.advance)
+                item, sent = parts.send(photo.path, photo.size, moved.advance)
                 with report.lock:
                     report.bytes_sent += sent
                     report.photo_ids.append(str(item["id"]))

@@ -161,6 +161,10 @@ class LocalPhotoStorage(PhotoStorage):
         digest = hashlib.md5(usedforsecurity=False)  # S3's ETag of a part
         with _translated(key, f"write part {number} of"):
             _write_whole(folder / f"{number:05d}", content, digest=digest)
+        if not (folder / _TARGET).exists():
+            # Completed or aborted while this part was on its way: it must not outlive them.
+            _close(folder)
+            raise ObjectMissing(key)
         return f'"{digest.hexdigest()}"'
 
     def multipart_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
@@ -180,11 +184,11 @@ class LocalPhotoStorage(PhotoStorage):
             paths = [folder / f"{part.number:05d}" for part in parts]
             with io.BufferedReader(_Concatenated(paths), CHUNK_SIZE) as joined:
                 self.put(key, joined)
-            shutil.rmtree(folder, ignore_errors=True)
+            _close(folder)
 
     def multipart_abort(self, key: str, upload_id: str) -> None:
         with _translated(key, "abort the multipart upload of"):
-            shutil.rmtree(self._upload_folder(upload_id), ignore_errors=True)
+            _close(self._upload_folder(upload_id))
 
     def multipart_open_uploads(self, prefix: str = "") -> Iterator[OpenUpload]:
         with _translated(prefix, "list the multipart uploads under"):
@@ -202,6 +206,13 @@ class LocalPhotoStorage(PhotoStorage):
             self.root.mkdir(parents=True, exist_ok=True)
         if not os.access(self.root, os.W_OK):
             raise StorageUnavailable(f"media folder {self.root} is not writable")
+
+
+def _close(folder: Path) -> None:
+    """End an upload: its key note first, so that a part arriving meanwhile sees it is
+    closed (and removes itself), then the folder with its parts."""
+    (folder / _TARGET).unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _write_whole(path: Path, content: Readable, *, digest: Any = None) -> None:
