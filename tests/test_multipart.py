@@ -165,9 +165,9 @@ def test_a_part_cut_short_is_not_kept(api, photo_storage, after_commit):
 
     assert short.status_code == 400 and short.json()["code"] == "invalid_part"
     assert status(api, started["id"])["received"] == []
-    # Only the upload's own note of its key: no part, no half-written file.
+    # No note that part 1 is whole, nothing under originals/: only the upload's own files.
     stored = photo_storage.keys()
-    assert [key.split("/")[-1] for key in stored] == ["target"]
+    assert {key.split("/")[-1] for key in stored} == {"target", "part-size", "data"}
 
 
 def test_a_part_url_is_its_own_permission_and_only_for_its_part(api, photo_storage):
@@ -251,7 +251,7 @@ def test_expired_uploads_and_uploads_no_row_knows_are_removed(api, user, photo_s
     # A crash between beginning the upload in storage and saving its row.
     from myphoto.photos.storage import get_storage
 
-    get_storage().multipart_start(f"originals/{user.pk}/lost.mp4")
+    get_storage().multipart_start(f"originals/{user.pk}/lost.mp4", part_size=5 * MiB)
 
     assert api.get(f"/api/v1/uploads/multipart/{expired['id']}").status_code == 404
     assert multipart_uploads_purge_expired() == 1  # the lost one is too recent to judge

@@ -111,7 +111,9 @@ def multipart_start(
     upload.storage_key = keys.original_key(
         owner_id=owner.pk, photo_id=upload.photo_id, extension=keys.known_extension(filename)
     )
-    upload.storage_upload_id = get_storage().multipart_start(upload.storage_key)
+    upload.storage_upload_id = get_storage().multipart_start(
+        upload.storage_key, part_size=upload.part_size
+    )
     upload.save(force_insert=True)
     logger.info("multipart upload %s of %s (%d bytes) begun", upload.pk, name, size)
     return upload

@@ -140,8 +140,9 @@ class PhotoStorage(ABC):
         return []
 
     @abstractmethod
-    def multipart_start(self, key: str) -> str:
-        """Begin a multipart upload of the object `key`; return the upload's id."""
+    def multipart_start(self, key: str, *, part_size: int) -> str:
+        """Begin a multipart upload of the object `key` in parts of `part_size` bytes (the
+        last smaller); return the upload's id."""
 
     def multipart_part_url(
         self, key: str, upload_id: str, number: int, *, expires_in: int
