@@ -116,14 +116,7 @@ def run(env: Environment, args: argparse.Namespace, work: Path) -> None:
         cli_env["MYPHOTO_CONFIG_DIR"] = str(work / f"config{round_}")
         os.sync()
         with RssSampler(app.pid) as sampler, CpuMeter(app.pid, seaweed) as cpu:
-            started = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "myphoto", "upload", str(video), "--jobs", str(args.jobs)],
-                env=cli_env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-            cli_times.append(time.perf_counter() - started)
+            cli_times.append(myphoto_upload(video, args.jobs, cli_env))
         rss.append(sampler.growth)
         app_cpu.append(cpu.app_server)
         check_stored(f"big{round_}", size)
@@ -179,14 +172,7 @@ def disk(env: Environment, args: argparse.Namespace, work: Path, video: Path, si
     }
     os.sync()
     with RssSampler(app.pid) as sampler, CpuMeter(app.pid, env.seaweed.process.pid) as cpu:
-        started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "myphoto", "upload", str(video), "--jobs", str(args.jobs)],
-            env=cli_env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        seconds = time.perf_counter() - started
+        seconds = myphoto_upload(video, args.jobs, cli_env)
     stored = sum(path.stat().st_size for path in (media / "originals").rglob("*") if path.is_file())
     assert stored == size, stored
     print_table(
@@ -202,6 +188,18 @@ def disk(env: Environment, args: argparse.Namespace, work: Path, video: Path, si
             ]
         ],
     )
+
+
+def myphoto_upload(video: Path, jobs: int, env: dict[str, str]) -> float:
+    """Run `myphoto upload` on the file; return how long it took."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "myphoto", "upload", str(video), "--jobs", str(jobs)],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
 
 
 def check_stored(username: str, size: int) -> None:

@@ -370,6 +370,22 @@ def test_import_a_folder_server_side(user, tmp_path, capsys):
     assert os.path.exists(tmp_path / "dump" / "scan")  # originals are left where they are
 
 
+def interruptible(run: list[str]):
+    """The command started as from a terminal, to be stopped with Ctrl-C (SIGINT): a test
+    run started in the background (`cmd &`) has SIGINT ignored, and Python then never
+    raises KeyboardInterrupt."""
+    import signal
+    import subprocess
+
+    return subprocess.Popen(
+        run,
+        env=os.environ,
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
 def test_ctrl_c_stops_the_upload_and_the_next_run_goes_on(logged_in, tmp_path):
     import signal
     import subprocess
@@ -382,15 +398,7 @@ def test_ctrl_c_stops_the_upload_and_the_next_run_goes_on(logged_in, tmp_path):
     for n in range(files):
         (folder / f"{n:02d}.png").write_bytes(images.noise_png(300, 300, seed=n))
     run = [sys.executable, "-m", "myphoto", "upload", str(folder), "--jobs", "1"]
-    client = subprocess.Popen(
-        run,
-        env=os.environ,
-        stdout=subprocess.PIPE,
-        text=True,
-        # As from a terminal: a test run started in the background (`cmd &`) has
-        # SIGINT ignored, and Python then never raises KeyboardInterrupt.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    client = interruptible(run)
     deadline = time.monotonic() + 30
     while Photo.objects.count() < 3:
         assert time.monotonic() < deadline and client.poll() is None
@@ -498,13 +506,7 @@ def test_ctrl_c_in_the_middle_of_a_big_file_and_the_next_run_sends_only_the_rest
     path = tmp_path / "long.mp4"
     path.write_bytes(videos.padded_video(60 * part + 12345, seed=6))
     run = [sys.executable, "-m", "myphoto", "upload", str(path), "--jobs", "1"]
-    client = subprocess.Popen(
-        run,
-        env=os.environ,
-        stdout=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    client = interruptible(run)
     parts_folder = Path(settings.STORAGES["default"]["OPTIONS"]["location"]) / "multipart"
     deadline = time.monotonic() + 60
     while len(list(parts_folder.glob("*/0*"))) < 20:

@@ -5,6 +5,10 @@
     derivatives/<owner id>/<photo id>/playback-<run>.mp4  a video's copy for browsers
     incoming/<owner id>/<uuid>                            direct uploads not yet checked
 
+A multipart upload builds `originals/<owner id>/<photo id>.<ext>` itself (its
+parts are the storage's own: S3 keeps them out of sight, the disk backend under
+multipart/<upload id>/ until they become the object).
+
 Keys are server-made from ids, never from a file name a user sent. Each prefix
 belongs to exactly one kind of object, so that `myphoto fsck` can tell from a
 key alone which row should own it.
