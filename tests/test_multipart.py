@@ -332,3 +332,16 @@ def test_a_file_of_20_gb_gets_parts_within_the_rules(api, settings):
         content_type="application/json",
     ).json()
     assert huge["part_count"] <= 10_000 and huge["part_size"] % MiB == 0
+
+
+def test_deleting_a_user_aborts_their_uploads(api, user, photo_storage):
+    from myphoto.photos.services.accounts import user_delete
+
+    data = videos.padded_video(6 * MiB)
+    started = start(api, "mine.mp4", data)
+    send(api, started, data, [1])
+
+    user_delete(user=user)
+
+    assert open_uploads(photo_storage) == [] and photo_storage.keys() == set()
+    assert not MultipartUpload.objects.exists()

@@ -334,7 +334,7 @@ def multipart_uploads_purge_expired(now: datetime | None = None) -> int:
     and storage uploads that no row knows (left by a crash); return how many."""
     now = now or timezone.now()
     removed = 0
-    for upload in MultipartUpload.objects.filter(expires_at__lte=now).iterator():
+    for upload in list(MultipartUpload.objects.filter(expires_at__lte=now)):
         multipart_abort(upload=upload)
         removed += 1
     storage = get_storage()
@@ -354,7 +354,7 @@ def multipart_uploads_purge_expired(now: datetime | None = None) -> int:
 
 def multipart_uploads_abort_all(*, owner: User) -> None:
     """Abort every upload of a user (whose account is being deleted)."""
-    for upload in MultipartUpload.objects.filter(owner=owner).iterator():
+    for upload in list(MultipartUpload.objects.filter(owner=owner)):
         multipart_abort(upload=upload)
 
 
