@@ -21,10 +21,11 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+import httpx
 import urllib3
 
 from . import config, files
-from .http import ApiError, Server, TransientError
+from .http import TIMEOUT, ApiError, Server, TransientError
 from .progress import with_retries
 
 # Files above this go in parts (the server's default MYPHOTO_MULTIPART_UPLOAD_MB).
@@ -126,7 +127,10 @@ class PartSender:
         digest = digest or (hashing.result() if hashing else "")
         try:
             answer = self.server.json(
-                "POST", f"/uploads/multipart/{upload_id}/complete", json={"sha256": digest}
+                "POST",
+                f"/uploads/multipart/{upload_id}/complete",
+                json={"sha256": digest},
+                timeout=_completing_time(size),
             )
         except ApiError as err:
             if err.code != "upload_busy":  # refused, and nothing kept: next time anew
@@ -272,6 +276,12 @@ class _UrlBook:
                 self._urls.update(self._fetch(batch))
                 self._fetched.update(batch)
             return self._urls.pop(number)
+
+
+def _completing_time(size: int) -> httpx.Timeout:
+    """How long completing may take: the server reads the whole file back (1 GB in
+    about a second on a small machine; 20 s a GB allowed, and a minute more)."""
+    return httpx.Timeout(60 + size / 50_000_000, connect=TIMEOUT.connect)
 
 
 def _part_lengths(size: int, part_size: int) -> dict[int, int]:
