@@ -120,6 +120,10 @@ def test_a_200_mib_video_in_5_mib_parts_resumed_after_half(api, user, photo_stor
     assert open_uploads(photo_storage) == []
     assert not MultipartUpload.objects.exists()
     assert api.get(f"/api/v1/uploads/multipart/{upload_id}").status_code == 404
+    # Its answer lost on the way, the client completes again: the same photo, nothing new.
+    again = complete(api, upload_id, after_commit)
+    assert again.status_code == 201 and again.json()["items"][0]["id"] == item["id"]
+    assert Photo.objects.count() == 1
 
 
 def test_a_photo_in_one_part_and_its_crc_recorded(api, photo_storage, after_commit):

@@ -368,6 +368,16 @@ def multipart_upload_get_for_user(*, user: User, upload_id: UUID | str) -> Multi
         raise Http404("No such upload (finished, aborted or expired).") from None
 
 
+def photo_completed_from_upload(*, user: User, upload_id: UUID | str) -> Photo:
+    """The photo a finished multipart upload of the user's became (it takes the upload's
+    id), so that completing again, after an answer lost on the way, answers the same;
+    Http404 if there is none."""
+    photo = Photo.objects.visible().filter(owner=user, pk=upload_id).first()
+    if photo is None:
+        raise Http404("No such upload (finished, aborted or expired).")
+    return photo
+
+
 def photos_missing_derivatives() -> QuerySet[Photo]:
     """Photos (trash included) that still need derivatives (or a video its playback copy)
     and have not failed for good."""

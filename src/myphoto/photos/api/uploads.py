@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Status
 
 from .. import selectors
@@ -137,8 +137,13 @@ def multipart_complete(
     request: ApiRequest, upload_id: UUID, body: MultipartCompleteIn | None = None
 ) -> Status[Any]:
     """Assemble the parts and check the file like any upload (409 `parts_missing` lists
-    the parts still to send)."""
-    upload = selectors.multipart_upload_get_for_user(user=request.auth, upload_id=upload_id)
+    the parts still to send). Again after it worked: the same photo."""
+    try:
+        upload = selectors.multipart_upload_get_for_user(user=request.auth, upload_id=upload_id)
+    except Http404:
+        # Completed already (its answer lost on the way): the same answer again.
+        photo = selectors.photo_completed_from_upload(user=request.auth, upload_id=upload_id)
+        return Status(201, {"items": [photo_out(photo)]})
     result = multipart.multipart_complete(upload=upload, sha256=body.sha256 if body else "")
     return Status(201, {"items": [photo_out(result.photo, duplicate=result.duplicate)]})
 
