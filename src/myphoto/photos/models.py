@@ -379,9 +379,9 @@ class ShareLink(models.Model):
 class MultipartUpload(models.Model):
     """A big file arriving in parts (API.md "Big files"), until it is completed or expires.
 
-    The parts build the object at `storage_key`, the original's final key (the photo's
-    id is chosen now), so completing never copies the bytes: the check reads them where
-    they are, and a file refused is deleted there.
+    The parts build the object at `storage_key`, the original's final key (the photo
+    takes the upload's id), so completing never copies the bytes: the check reads them
+    where they are, and a file refused is deleted there.
     """
 
     # The id clients resume with; the storage's own upload id stays on the server.
@@ -394,7 +394,6 @@ class MultipartUpload(models.Model):
     part_size = models.BigIntegerField()
     # The whole file's SHA-256 when the client gave it: completing checks it.
     sha256 = models.CharField(max_length=64, blank=True)
-    photo_id = models.UUIDField(unique=True)
     storage_key = models.CharField(max_length=255, unique=True)
     storage_upload_id = models.CharField(max_length=1024)
     created_at = models.DateTimeField(default=timezone.now)

@@ -69,15 +69,7 @@ def multipart_start(request: ApiRequest, body: MultipartStartIn) -> Status[Any]:
     )
     if isinstance(started, UploadResult):
         return Status(200, {"duplicate": True, "photo": photo_out(started.photo, duplicate=True)})
-    return Status(
-        201,
-        {
-            "id": started.pk,
-            "part_size": started.part_size,
-            "part_count": started.part_count,
-            "expires_at": started.expires_at,
-        },
-    )
+    return Status(201, started)
 
 
 @router.get(

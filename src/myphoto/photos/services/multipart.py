@@ -107,9 +107,9 @@ def multipart_start(
         sha256=sha256,
         expires_at=timezone.now() + timedelta(days=settings.MYPHOTO_MULTIPART_UPLOAD_DAYS),
     )
-    upload.photo_id = upload.pk  # the photo takes the upload's id: one id, fewer to track
+    # The photo takes the upload's id: one id, and completing again finds it.
     upload.storage_key = keys.original_key(
-        owner_id=owner.pk, photo_id=upload.photo_id, extension=keys.known_extension(filename)
+        owner_id=owner.pk, photo_id=upload.pk, extension=keys.known_extension(filename)
     )
     upload.storage_upload_id = get_storage().multipart_start(
         upload.storage_key, part_size=upload.part_size
@@ -278,7 +278,7 @@ def _check_and_register(
         return photo_upload_placed(
             owner=upload.owner,
             key=upload.storage_key,
-            photo_id=upload.photo_id,
+            photo_id=upload.pk,
             filename=upload.filename,
             file=file,
             sha256=sha256,
@@ -287,9 +287,7 @@ def _check_and_register(
 
 
 @contextlib.contextmanager
-def _read_once(
-    storage: PhotoStorage, key: str, size: int
-) -> Iterator[tuple[File[bytes], str, int]]:
+def _read_once(storage: PhotoStorage, key: str, size: int) -> Iterator[_Readout]:
     """The object's SHA-256 and CRC-32 from one streamed read, and a file to check it from."""
     if size <= _KEEP_BYTES:
         with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as kept:
@@ -312,8 +310,7 @@ def _discard(storage: PhotoStorage, upload: MultipartUpload) -> None:
     """Remove a refused file's object and its upload; if the storage fails, the
     upload stays claimed and the expiry job removes both later."""
     try:
-        if not Photo.objects.filter(storage_key=upload.storage_key).exists():
-            storage.delete_many([upload.storage_key])
+        _delete_unowned(storage, upload.storage_key)
     except Exception:
         logger.exception("could not remove the refused upload %s; it expires later", upload.pk)
         return
@@ -324,9 +321,14 @@ def multipart_abort(*, upload: MultipartUpload) -> None:
     """Drop the upload and its parts."""
     storage = get_storage()
     storage.multipart_abort(upload.storage_key, upload.storage_upload_id)
-    if not Photo.objects.filter(storage_key=upload.storage_key).exists():
-        storage.delete_many([upload.storage_key])
+    _delete_unowned(storage, upload.storage_key)
     upload.delete()
+
+
+def _delete_unowned(storage: PhotoStorage, key: str) -> None:
+    """Delete what was assembled at an upload's key, unless a photo owns it by now."""
+    if not Photo.objects.filter(storage_key=key).exists():
+        storage.delete_many([key])
 
 
 def multipart_uploads_purge_expired(now: datetime | None = None) -> int:

@@ -189,11 +189,12 @@ def _store(
     storage = get_storage()
     written: list[str] = []
     try:
-        if placed is None and write is None:
-            checked.file.seek(0)
-            storage.put(key, checked.file, size=checked.size, sha256=checked.sha256)
-        elif placed is None and write is not None:
-            write(key)
+        if placed is None:
+            if write is None:
+                checked.file.seek(0)
+                storage.put(key, checked.file, size=checked.size, sha256=checked.sha256)
+            else:
+                write(key)
         written.append(key)
         with transaction.atomic():
             photo = Photo.objects.create(

@@ -236,28 +236,21 @@ def _close(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def _whole_file(path: Path) -> Iterator[IO[bytes]]:
-    """A file to fill that appears at `path` only once whole (written to a temporary
-    name beside it, flushed to the disk, then renamed): never a half file."""
+def _write_whole(path: Path, content: Readable, *, digest: Any = None) -> None:
+    """Write `content` to a temporary name beside `path`, then rename: never a half file.
+    `digest`, when given, is updated with the bytes as they go."""
     partial = path.with_name(f"{_PARTIAL}{uuid.uuid4().hex}-{path.name}")
     try:
         with partial.open("wb") as out:
-            yield out
+            while block := content.read(CHUNK_SIZE):
+                if digest is not None:
+                    digest.update(block)
+                out.write(block)
             out.flush()
             os.fsync(out.fileno())
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-
-
-def _write_whole(path: Path, content: Readable, *, digest: Any = None) -> None:
-    """Write `content` whole at `path`; `digest`, when given, sees the bytes as they go."""
-    with _whole_file(path) as out:
-        while block := content.read(CHUNK_SIZE):
-            if digest is not None:
-                digest.update(block)
-            out.write(block)
 
 
 def _write_at(path: Path, offset: int, limit: int, content: Readable, digest: Any) -> int:

@@ -9,18 +9,24 @@ export function csrfToken() {
 
 export const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-// A JSON request; resolves with the answer's JSON, rejects with the server's sentence.
+// A JSON request; resolves with the answer's JSON, rejects with the server's sentence
+// (the error carries the `status` and the JSON `answer`, for callers that look closer).
 export async function api(method, url, body) {
-  const response = await fetch(url, {
-    method,
-    credentials: "same-origin",
-    headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (_) {
+    throw new Error("The server could not be reached.");
+  }
   if (!response.ok) {
-    let detail = `The server answered ${response.status}.`;
-    try { detail = (await response.json()).detail || detail; } catch (_) { /* not JSON */ }
-    throw new Error(detail);
+    const answer = await response.json().catch(() => ({}));
+    const error = new Error(answer.detail || `The server answered ${response.status}.`);
+    throw Object.assign(error, { status: response.status, answer });
   }
   return response.status === 204 ? null : response.json();
 }

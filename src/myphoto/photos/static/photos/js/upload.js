@@ -77,13 +77,14 @@ const online = () => (navigator.onLine ? Promise.resolve() : new Promise((resolv
 }));
 
 // Run `attempt` until it works: while offline it waits for the network, else it backs
-// off (1 s, 2 s, 4 s ... 30 s) and gives up after a few tries, with the last error.
+// off (1 s, 2 s, 4 s ... 30 s) and gives up after a few tries, with the last error. What
+// the server refuses (a 4xx: missing parts, a bad file) is final at once.
 async function persistently(attempt, status) {
   for (let tries = 1; ; tries += 1) {
     try {
       return await attempt();
     } catch (error) {
-      if (error.final) throw error;
+      if (error.status >= 400 && error.status < 500) throw error;
       if (!navigator.onLine) {
         status.textContent = "Waiting for the network…";
         await online();
@@ -96,28 +97,6 @@ async function persistently(attempt, status) {
       }
     }
   }
-}
-
-// A JSON request to the API; errors the server means (4xx) are final, the rest retried.
-async function call(method, url, body) {
-  let response;
-  try {
-    response = await fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (_) {
-    throw new Error("The server could not be reached.");
-  }
-  const answer = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = new Error(answer.detail || `The server answered ${response.status}.`);
-    Object.assign(error, { status: response.status, answer, final: response.status < 500 });
-    throw error;
-  }
-  return answer;
 }
 
 // Parts on their way. When the browser goes offline they are dropped at once (they would
@@ -157,7 +136,7 @@ async function begin(file, status) {
   const known = resumable()[fingerprint(file)];
   if (known) {
     try {
-      const upload = await persistently(() => call("GET", `${urls.multipart}/${known}`), status);
+      const upload = await persistently(() => api("GET", `${urls.multipart}/${known}`), status);
       return { upload, received: upload.received };
     } catch (error) {
       if (error.status !== 404) throw error;
@@ -165,7 +144,7 @@ async function begin(file, status) {
     }
   }
   const body = { filename: file.name, size: file.size };
-  const upload = await persistently(() => call("POST", urls.multipart, body), status);
+  const upload = await persistently(() => api("POST", urls.multipart, body), status);
   remember(file, upload.id);
   return { upload, received: [] };
 }
@@ -191,7 +170,7 @@ async function sendInParts(file, item) {
   const urlOf = async (number, queue) => {
     if (!addresses.has(number)) {
       const numbers = [number, ...queue.slice(0, URLS_AT_ONCE - 1)];
-      const answer = await call("POST", `${base}/parts`, { numbers });
+      const answer = await api("POST", `${base}/parts`, { numbers });
       answer.parts.forEach((part) => addresses.set(part.number, part.url));
     }
     return addresses.get(number);
@@ -227,7 +206,7 @@ async function sendInParts(file, item) {
   for (;;) {
     status.textContent = "Checking…";
     try {
-      const done = await persistently(() => call("POST", `${base}/complete`, {}), status);
+      const done = await persistently(() => api("POST", `${base}/complete`, {}), status);
       remember(file, null);
       return done;
     } catch (error) {
