@@ -6,6 +6,7 @@ Each test saves screenshots under test-artifacts/ (the README's come from here).
 from __future__ import annotations
 
 import base64
+import io
 import os
 import re
 import shutil
@@ -815,3 +816,22 @@ def test_the_albums_page_and_a_members_view(open_page, make_photo, user, django_
     page.get_by_role("link", name="Bob's trip").click()
     expect(page.get_by_text("No photos in this album yet")).to_be_visible()
     accessible(page, "an empty album shared with me")
+
+
+def test_the_library_health_page_for_staff(open_page, make_photo, user):
+    from django.core.management import call_command
+
+    from myphoto.photos.storage import get_storage
+
+    photos = library(make_photo, 2)
+    get_storage().delete_many([photos[0].storage_key])
+    with pytest.raises(SystemExit):
+        call_command("fsck", "--json", stdout=io.StringIO())
+    user.is_staff = True
+    user.save()
+    page = open_page()
+
+    page.get_by_role("link", name="Library health").click()
+    expect(page.get_by_text("1 problem found.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Originals missing from storage: 1")).to_be_visible()
+    screenshot(page, "library-health")

@@ -25,6 +25,13 @@ def test_createuser_with_password(capsys):
 
     assert "Created user bob." in capsys.readouterr().out
     assert User.objects.get(username="bob").check_password("a long enough passphrase")
+    assert not User.objects.get(username="bob").is_staff
+
+
+def test_createuser_staff_sees_library_health():
+    call_command("createuser", "carol", "--password", "a long enough passphrase", "--staff")
+
+    assert User.objects.get(username="carol").is_staff
 
 
 def test_createuser_refuses_weak_password_and_duplicates(user):

@@ -18,7 +18,8 @@ Server commands (run where the server runs; they read its environment):
   deleteuser    delete a user and all their photos, files included
   token         create, list or revoke API tokens
   import        add a folder of photos to a user's library
-  worker        run background jobs (thumbnails)
+  worker        run background jobs (thumbnails) and the daily library check
+  fsck          check the database against storage (--verify, --repair, --json)
   derivatives   make missing thumbnails now
   purge_trash   delete what has been in the trash too long
   recount       count photos per month again (after a time zone change)

@@ -287,6 +287,12 @@ MYPHOTO_WEB_THREADS = env_int("MYPHOTO_WEB_THREADS", 8)
 # `myphoto serve` runs one worker process beside the web server unless told not to.
 MYPHOTO_WORKER_IN_SERVE = env_bool("MYPHOTO_WORKER_IN_SERVE", True)
 MYPHOTO_JOB_RETRIES = env_int("MYPHOTO_JOB_RETRIES", 5)
+# The job worker checks the library daily (`myphoto fsck`, its report on the staff's
+# "Library health" page), from this hour of the library's time zone, reading originals
+# back for their SHA-256 for at most the budget (0: no reading); the next day goes on.
+MYPHOTO_FSCK_DAILY = env_bool("MYPHOTO_FSCK_DAILY", True)
+MYPHOTO_FSCK_HOUR = env_int("MYPHOTO_FSCK_HOUR", 3)
+MYPHOTO_FSCK_VERIFY_BUDGET_MINUTES = env_int("MYPHOTO_FSCK_VERIFY_BUDGET_MINUTES", 60)
 
 # Browsers reach S3 at another address than the app does (a public hostname,
 # a CDN): presigned URLs are signed for this endpoint when it is set.

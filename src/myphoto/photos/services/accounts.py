@@ -15,9 +15,10 @@ from .multipart import multipart_uploads_abort_all
 from .trash import trash_purge
 
 
-def user_create(*, username: str, password: str) -> User:
-    """Create a user; raise ValidationError for a weak password, ValueError if taken."""
-    user = User(username=username)
+def user_create(*, username: str, password: str, staff: bool = False) -> User:
+    """Create a user (`staff`: who sees the Library health page); raise ValidationError
+    for a weak password, ValueError if taken."""
+    user = User(username=username, is_staff=staff)
     user.full_clean(exclude=["password"])
     validate_password(password, user)
     if User.objects.filter(username__iexact=username).exists():

@@ -110,6 +110,10 @@ class PhotoStorage(ABC):
     def exists(self, key: str) -> bool: ...
 
     @abstractmethod
+    def stat(self, key: str) -> StoredObject:
+        """The object's size and when it was written; ObjectMissing if there is none."""
+
+    @abstractmethod
     def copy(self, source: str, target: str) -> None:
         """Copy an object inside the storage (on S3 the bytes never leave the server)."""
 
@@ -119,7 +123,8 @@ class PhotoStorage(ABC):
 
     @abstractmethod
     def list_objects(self, prefix: str = "") -> Iterator[StoredObject]:
-        """Yield every object whose key starts with `prefix`."""
+        """Yield every object whose key starts with `prefix`, in the byte order of the keys
+        (S3's order; `myphoto fsck` merges listings with sorted rows)."""
 
     @abstractmethod
     def ping(self) -> None:

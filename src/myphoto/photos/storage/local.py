@@ -120,22 +120,22 @@ class LocalPhotoStorage(PhotoStorage):
                     self._path(key).unlink(missing_ok=True)
 
     def list_objects(self, prefix: str = "") -> Iterator[StoredObject]:
+        """In the order of the keys' bytes, as S3 lists them (`myphoto fsck` merges this
+        with keys sorted by the database): a folder's files and subfolders are walked
+        together, a folder `d` sorting as `d/` does among its neighbours."""
         # Prefixes are folder-shaped ("originals/"): walk the folder the prefix names.
         folder = self._path(prefix.rsplit("/", 1)[0]) if "/" in prefix else self.root
         with _translated(prefix, "list"):
-            for dirpath, dirnames, filenames in os.walk(folder):
-                dirnames.sort()
-                for filename in sorted(filenames):
-                    path = Path(dirpath, filename)
-                    key = path.relative_to(self.root).as_posix()
-                    if not key.startswith(prefix):
-                        continue
-                    try:
-                        stat = path.stat()
-                    except FileNotFoundError:
-                        continue  # deleted while we walked
+            for path, stat in _walk_in_key_order(folder):
+                key = path.relative_to(self.root).as_posix()
+                if key.startswith(prefix):
                     modified = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
                     yield StoredObject(key, stat.st_size, modified)
+
+    def stat(self, key: str) -> StoredObject:
+        with _translated(key, "stat"):
+            stat = self._path(key).stat()
+        return StoredObject(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, tz=UTC))
 
     def _upload_folder(self, upload_id: str) -> Path:
         if not _UPLOAD_ID.fullmatch(upload_id):
@@ -227,6 +227,28 @@ class LocalPhotoStorage(PhotoStorage):
             self.root.mkdir(parents=True, exist_ok=True)
         if not os.access(self.root, os.W_OK):
             raise StorageUnavailable(f"media folder {self.root} is not writable")
+
+
+def _walk_in_key_order(folder: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    """Every file under `folder` with its stat, in the byte order of their paths."""
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return  # no such folder yet, or deleted while we walked
+    entries.sort(key=_key_order)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk_in_key_order(Path(entry.path))
+            continue
+        try:
+            yield Path(entry.path), entry.stat()
+        except FileNotFoundError:
+            continue  # deleted while we walked
+
+
+def _key_order(entry: os.DirEntry[str]) -> str:
+    """A folder sorts by its name and a slash: where its files' keys sort."""
+    return entry.name + "/" if entry.is_dir(follow_symlinks=False) else entry.name
 
 
 def _close(folder: Path) -> None:

@@ -174,6 +174,11 @@ class S3PhotoStorage(PhotoStorage):
         with _translated(key, "stat"):
             return self.client.head_object(Bucket=self.bucket, Key=key)["ContentLength"]
 
+    def stat(self, key: str) -> StoredObject:
+        with _translated(key, "stat"):
+            head = self.client.head_object(Bucket=self.bucket, Key=key)
+        return StoredObject(key, head["ContentLength"], head.get("LastModified"))
+
     def exists(self, key: str) -> bool:
         try:
             self.size(key)

@@ -13,8 +13,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--password", help="the password (asked for when not given)")
+        parser.add_argument(
+            "--staff", action="store_true", help="may see the Library health page (fsck reports)"
+        )
 
-    def handle(self, *args: Any, username: str, password: str | None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, username: str, password: str | None, staff: bool, **options: Any
+    ) -> None:
         if password is None:
             if not self.stdin_is_tty():
                 raise CommandError("No --password given and no terminal to ask for one.")
@@ -22,7 +27,7 @@ class Command(BaseCommand):
             if password != getpass.getpass("Password (again): "):
                 raise CommandError("The passwords do not match.")
         try:
-            user = user_create(username=username, password=password)
+            user = user_create(username=username, password=password, staff=staff)
         except ValidationError as err:
             raise CommandError(" ".join(err.messages)) from err
         except ValueError as err:

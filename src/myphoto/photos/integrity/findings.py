@@ -1,0 +1,141 @@
+"""What `myphoto fsck` finds, counted in full, with a bounded number of examples kept."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+# Examples kept per kind of problem: the counts are complete, the lists stay small (a
+# storage that lost everything has a million missing originals to count, not to print).
+EXAMPLES = 100
+
+
+class Problem(StrEnum):
+    MISSING_ORIGINAL = "missing_original"
+    WRONG_SIZE = "wrong_size"
+    CORRUPT_ORIGINAL = "corrupt_original"
+    MISSING_DERIVATIVE = "missing_derivative"
+    STALE_DERIVATIVE = "stale_derivative"
+    UNTRACKED_OBJECT = "untracked_object"
+    STALE_UPLOAD = "stale_upload"
+    WRONG_COUNT = "wrong_count"
+    ALBUM_ENTRY = "album_entry"
+
+    @property
+    def heading(self) -> str:
+        return _TITLES[self][0]
+
+    @property
+    def advice(self) -> str:
+        return _TITLES[self][1]
+
+    @property
+    def repairable(self) -> bool:
+        """Whether `--repair` mends it; an original that is gone or damaged it never touches."""
+        return self not in {
+            Problem.MISSING_ORIGINAL,
+            Problem.WRONG_SIZE,
+            Problem.CORRUPT_ORIGINAL,
+        }
+
+
+_RESTORE = "Restore the file from a backup to the key shown; fsck never deletes its row."
+_TITLES = {
+    Problem.MISSING_ORIGINAL: ("Originals missing from storage", _RESTORE),
+    Problem.WRONG_SIZE: ("Originals of the wrong size", _RESTORE),
+    Problem.CORRUPT_ORIGINAL: ("Originals whose bytes changed (SHA-256)", _RESTORE),
+    Problem.MISSING_DERIVATIVE: (
+        "Thumbnails or playback copies missing",
+        "--repair makes them again.",
+    ),
+    Problem.STALE_DERIVATIVE: (
+        "Thumbnails of an earlier run",
+        "--repair deletes them once older than the grace period.",
+    ),
+    Problem.UNTRACKED_OBJECT: (
+        "Objects that no photo owns",
+        "--repair deletes them once older than the grace period, after checking again.",
+    ),
+    Problem.STALE_UPLOAD: (
+        "Uploads never completed",
+        "--repair removes them.",
+    ),
+    Problem.WRONG_COUNT: ("Month counts that disagree with the photos", "--repair counts again."),
+    Problem.ALBUM_ENTRY: (
+        "Album entries out of step with their photo",
+        "--repair copies the photo's date and trash state again.",
+    ),
+}
+
+
+@dataclass
+class Finding:
+    problem: Problem
+    # What is wrong: a storage key, or an owner's counts.
+    subject: str
+    detail: str = ""
+    photo_id: str = ""
+    owner: str = ""
+    name: str = ""
+    repaired: bool = False
+
+
+@dataclass
+class Report:
+    found: Counter[Problem] = field(default_factory=Counter)
+    repaired: Counter[Problem] = field(default_factory=Counter)
+    examples: dict[Problem, list[Finding]] = field(default_factory=dict)
+    # What was looked at: "originals", "derivatives", "objects listed", ...
+    checked: Counter[str] = field(default_factory=Counter)
+    # Objects no row owns, but written within the grace period: uploads on their way.
+    recent_untracked: int = 0
+    verify: dict[str, Any] | None = None
+    # Why the check could not run to its end (exit status 2).
+    error: str = ""
+
+    def add(self, finding: Finding) -> None:
+        self.found[finding.problem] += 1
+        if finding.repaired:
+            self.repaired[finding.problem] += 1
+        kept = self.examples.setdefault(finding.problem, [])
+        if len(kept) < EXAMPLES:
+            kept.append(finding)
+
+    @property
+    def problems(self) -> int:
+        return sum(self.found.values())
+
+    @property
+    def exit_code(self) -> int:
+        """As the command exits: 0 clean, 1 problems found (repaired or not), 2 could not run."""
+        if self.error:
+            return 2
+        return 1 if self.problems else 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "exit_code": self.exit_code,
+            "error": self.error,
+            "problems": self.problems,
+            "checked": dict(self.checked),
+            "recent_untracked": self.recent_untracked,
+            "verify": self.verify,
+            "found": {
+                problem.value: {
+                    "title": problem.heading,
+                    "advice": problem.advice,
+                    "count": count,
+                    "repaired": self.repaired[problem],
+                    "examples": [_example(finding) for finding in self.examples[problem]],
+                }
+                for problem, count in sorted(self.found.items())
+            },
+        }
+
+
+def _example(finding: Finding) -> dict[str, Any]:
+    as_dict = asdict(finding)
+    del as_dict["problem"]
+    return {name: value for name, value in as_dict.items() if value not in ("", None)}
