@@ -14,13 +14,10 @@ import os
 import secrets
 import shutil
 import subprocess
-import sys
 import time
-import urllib.request
 import uuid
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import images
@@ -28,6 +25,7 @@ import psycopg
 import pytest
 import seaweedfs
 from django.conf import settings
+from machines import Machines, wait_for
 
 ENGINE = settings.DATABASES["default"]["ENGINE"]
 pytestmark = [
@@ -36,17 +34,6 @@ pytestmark = [
     ),
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
 ]
-
-
-def wait_for(what: str, check, timeout: float = 60.0, every: float = 0.3):  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(every)
 
 
 @pytest.fixture
@@ -97,58 +84,6 @@ def cluster() -> Iterator[seaweedfs.Cluster]:
         yield storage
     finally:
         storage.stop()  # also when the setup fails: five processes must not outlive the test
-
-
-class Machines:
-    """The app's processes, each with the environment a machine of the deployment has."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-        self.processes: list[subprocess.Popen] = []
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "myphoto", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
-
-    def start(self, *args: str, log: Path) -> subprocess.Popen:
-        out = log.open("wb")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "myphoto", *args], env=self.env, stdout=out, stderr=out
-        )
-        self.processes.append(process)
-        return process
-
-    def serve(self, log: Path) -> str:
-        port = seaweedfs.free_port()
-        self.start("serve", "--port", str(port), "--workers", "1", "--threads", "4", log=log)
-        url = f"http://127.0.0.1:{port}"
-
-        def up() -> bool:
-            try:
-                urllib.request.urlopen(url + "/readyz", timeout=2).close()  # noqa: S310  our own
-            except OSError:
-                return False
-            return True
-
-        wait_for(f"the app server on {port}", up)
-        return url
-
-    def stop(self) -> None:
-        for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def test_two_app_servers_a_worker_and_a_cluster_that_loses_a_volume_server(

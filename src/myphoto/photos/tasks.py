@@ -23,7 +23,7 @@ def make_derivatives(photo_id: str, attempt: int = 1) -> None:
     except StorageUnavailable as err:
         # boto3 has already retried this request; try the whole job again later.
         if attempt < settings.MYPHOTO_JOB_RETRIES and default_task_backend.supports_defer:
-            delay = timedelta(seconds=30 * 2 ** (attempt - 1))
+            delay = timedelta(seconds=settings.MYPHOTO_JOB_RETRY_SECONDS * 2 ** (attempt - 1))
             logger.warning("storage unavailable for photo %s, retrying in %s", photo_id, delay)
             make_derivatives.using(run_after=timezone.now() + delay).enqueue(photo_id, attempt + 1)
             return

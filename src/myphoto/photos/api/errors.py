@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -154,4 +155,14 @@ def register(api: NinjaAPI) -> None:
         logger.error("storage unavailable: %s", exc)
         return error(
             request, 503, "storage_unavailable", "Photo storage is unavailable; try again."
+        )
+
+    # The database's connection failed (a restart, a failover): not the request's fault.
+    # Other database errors (an IntegrityError) are bugs and stay 500s.
+    @handle(OperationalError)
+    @handle(InterfaceError)
+    def _database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.error("database unavailable: %s", exc)
+        return error(
+            request, 503, "database_unavailable", "The database is unavailable; try again."
         )

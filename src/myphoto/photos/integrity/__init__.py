@@ -62,6 +62,10 @@ def check(
     except (StorageUnavailable, DatabaseError, OutOfOrder) as err:
         logger.warning("fsck could not finish: %s", err)
         report.error = str(err) or type(err).__name__
+    except Exception as err:
+        # Whatever else stopped it, the report must say so rather than stay "running".
+        logger.exception("fsck failed")
+        report.error = f"{type(err).__name__}: {err}"
     _finish(record, report)
     return record
 

@@ -138,19 +138,31 @@ def album_member_remove(*, album: Album, username: str) -> None:
 
 
 def _add(album: Album, photos: list[Photo], *, added_by: User) -> int:
-    """Add visible photos (their capture time copied for the album's index)."""
+    """Add the photos still on the timeline (their capture time copied for the album's
+    index); call inside a transaction.
+
+    They are read again, locked, in it: a photo trashed or purged since the caller
+    fetched it is left out, rather than entered as if on the timeline (or pointing at
+    a row a purge has deleted: a foreign key failing at commit).
+    """
     added = 0
     for start in range(0, len(photos), ID_BATCH):
-        batch = photos[start : start + ID_BATCH]
+        ids = [photo.pk for photo in photos[start : start + ID_BATCH]]
+        taken = dict(
+            Photo.objects.visible()
+            .select_for_update()
+            .filter(pk__in=ids)
+            .values_list("pk", "taken_at")
+        )
         there = set(
-            AlbumPhoto.objects.filter(
-                album=album, photo_id__in=[photo.pk for photo in batch]
-            ).values_list("photo_id", flat=True)
+            AlbumPhoto.objects.filter(album=album, photo_id__in=ids).values_list(
+                "photo_id", flat=True
+            )
         )
         new = [
-            AlbumPhoto(album=album, photo=photo, added_by=added_by, taken_at=photo.taken_at)
-            for photo in batch
-            if photo.pk not in there
+            AlbumPhoto(album=album, photo_id=pk, added_by=added_by, taken_at=taken[pk])
+            for pk in ids
+            if pk in taken and pk not in there
         ]
         # A concurrent add of the same photo is harmless: the constraint keeps one row.
         AlbumPhoto.objects.bulk_create(new, ignore_conflicts=True)

@@ -1,0 +1,274 @@
+"""`myphoto fsck`: --verify against plain boto3 reads, and the check of a million rows.
+
+    .venv/bin/python bench/fsck.py                        # both parts
+    .venv/bin/python bench/fsck.py --rows 0               # --verify only
+    .venv/bin/python bench/fsck.py --verify-photos 0 --rows 100000,1000000
+
+--verify: 2,000 originals of 3 MB (random bytes) in a SeaweedFS bucket, rows on
+SQLite. Each round reads them all once with boto3 (`get_object().read()`, as many
+reads at once as fsck makes, the bytes dropped: the anchor) and once with
+`myphoto fsck --verify` (a process of its own: its time from start to exit, and
+its peak RSS), in alternating order. Printed: MiB/s both ways, the ratio, peak RSS.
+
+Rows: a fresh PostgreSQL database seeded like bench/timeline.py's (one user, 20 years,
+1% in the trash, an album of 10,000), each photo with its original (a sparse file of
+its 3,000,000 bytes) and two thumbnails on local disk; then `myphoto fsck` (no
+--verify): seconds and peak RSS, at each size (flat memory: the same RSS at 100,000
+and 1,000,000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import Environment, MiB, median, print_table, rss_bytes  # noqa: E402
+
+PHOTO_BYTES = 3_000_000
+READERS = 4  # as myphoto.photos.integrity.verify.READERS
+
+
+def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    """Run a command; return its wall seconds, its peak RSS (sampled every 10 ms), stdout."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = 0
+    output: list[bytes] = []
+    reader = threading.Thread(target=lambda: output.append(process.stdout.read()))
+    reader.start()
+    while process.poll() is None:
+        peak = max(peak, rss_bytes(process.pid))
+        time.sleep(0.01)
+    reader.join()
+    seconds = time.perf_counter() - started
+    if process.returncode not in (0, 1):
+        raise RuntimeError(process.stderr.read().decode())
+    return seconds, peak, output[0].decode()
+
+
+# --verify against boto3
+
+
+def seed_originals(environment: Environment, count: int) -> int:
+    from myphoto.photos.models import Photo, User
+
+    owner = User.objects.create_user(username="bench", password="bench password 1")  # noqa: S106
+    rows = []
+
+    def put(n: int) -> Photo:
+        data = random.Random(n).randbytes(PHOTO_BYTES)
+        key = f"originals/{owner.pk}/{n:08d}.jpg"
+        environment.s3.put_object(Bucket=environment.bucket, Key=key, Body=data)
+        return Photo(
+            owner=owner,
+            original_name=f"IMG_{n:05d}.jpg",
+            storage_key=key,
+            content_type="image/jpeg",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            crc32=0,
+            width=2000,
+            height=1500,
+            taken_at="2024-05-01T12:00:00Z",
+            taken_at_source="exif",
+            derivatives_ready=True,
+        )
+
+    with ThreadPoolExecutor(8) as pool:
+        rows = list(pool.map(put, range(count)))
+    Photo.objects.bulk_create(rows, batch_size=1000)
+    from myphoto.photos.services.counts import month_counts_rebuild
+
+    month_counts_rebuild(owner=owner)
+    return count * PHOTO_BYTES
+
+
+def boto3_read_all(environment: Environment) -> float:
+    keys = [
+        entry["Key"]
+        for page in environment.s3.get_paginator("list_objects_v2").paginate(
+            Bucket=environment.bucket, Prefix="originals/"
+        )
+        for entry in page.get("Contents", ())
+    ]
+
+    def read(key: str) -> int:
+        return len(environment.s3.get_object(Bucket=environment.bucket, Key=key)["Body"].read())
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(READERS) as pool:
+        total = sum(pool.map(read, keys))
+    assert total == len(keys) * PHOTO_BYTES
+    return time.perf_counter() - started
+
+
+def bench_verify(count: int, rounds: int) -> None:
+    print(f"== --verify: seeding {count:,} originals of {PHOTO_BYTES / 1e6:.0f} MB", flush=True)
+    environment = Environment()
+    try:
+        total = seed_originals(environment, count)
+        argv = [sys.executable, "-m", "myphoto", "fsck", "--verify", "--json"]
+        rows = []
+        for n in range(rounds):
+            order = ["boto3", "fsck"] if n % 2 == 0 else ["fsck", "boto3"]
+            figures: dict[str, float] = {}
+            for way in order:
+                if way == "boto3":
+                    figures["boto3"] = boto3_read_all(environment)
+                else:
+                    seconds, peak, out = run_measured(argv, environment.env)
+                    report = json.loads(out)
+                    assert report["problems"] == 0, report
+                    assert report["verify"]["bytes"] == total
+                    figures["fsck"], figures["verify"] = seconds, report["verify"]["seconds"]
+                    figures["rss"] = peak
+            rows.append(figures)
+            print(
+                f"   round {n + 1}: boto3 {figures['boto3']:.1f} s, fsck {figures['fsck']:.1f} s "
+                f"(verifying {figures['verify']:.1f} s), peak RSS {figures['rss'] / MiB:.0f} MiB",
+                flush=True,
+            )
+        mib = total / MiB
+        boto3_s = median([r["boto3"] for r in rows])
+        fsck_s = median([r["fsck"] for r in rows])
+        verify_s = median([r["verify"] for r in rows])
+        print_table(
+            f"--verify, {count:,} originals of 3 MB on SeaweedFS ({mib:,.0f} MiB), "
+            f"median of {rounds} rounds",
+            ["way", "seconds", "MiB/s", "vs boto3", "peak RSS"],
+            [
+                [
+                    "boto3 get_object, 4 at once",
+                    f"{boto3_s:.1f}",
+                    f"{mib / boto3_s:.0f}",
+                    "1.00x",
+                    "",
+                ],
+                [
+                    "myphoto fsck --verify (whole command)",
+                    f"{fsck_s:.1f}",
+                    f"{mib / fsck_s:.0f}",
+                    f"{boto3_s / fsck_s:.2f}x",
+                    f"{max(r['rss'] for r in rows) / MiB:.0f} MiB",
+                ],
+                [
+                    "  of which reading and hashing",
+                    f"{verify_s:.1f}",
+                    f"{mib / verify_s:.0f}",
+                    f"{boto3_s / verify_s:.2f}x",
+                    "",
+                ],
+            ],
+        )
+    finally:
+        environment.close()
+        shutil.rmtree(environment.data_dir, ignore_errors=True)
+
+
+# A million rows
+
+
+def seed_rows(size: int, data_dir: str) -> None:
+    """Run inside a process set up for the PostgreSQL database (see `--seed`)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from timeline import seed
+
+    call_command("migrate", verbosity=0)
+    seed(size)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE photos_photo SET "
+            "thumbnail_key = 'derivatives/' || owner_id || '/' || id || '/sm-b.webp', "
+            "preview_key = 'derivatives/' || owner_id || '/' || id || '/md-b.webp'"
+        )
+        cursor.execute("SELECT storage_key, thumbnail_key, preview_key, size FROM photos_photo")
+        media = Path(data_dir) / "media"
+        folders: set[Path] = set()
+        for original, thumbnail, preview, length in cursor.fetchall():
+            for key, bytes_ in ((original, length), (thumbnail, 0), (preview, 0)):
+                path = media / key
+                if path.parent not in folders:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(path.parent)
+                with open(path, "wb") as out:
+                    out.truncate(bytes_)  # sparse: the size, not the disk space
+
+
+def bench_rows(sizes: list[int]) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from timeline import database_url
+
+    table = []
+    for size in sizes:
+        print(f"== {size:,} rows on PostgreSQL: seeding rows and files", flush=True)
+        data_dir = tempfile.mkdtemp(prefix="myphoto-bench-fsck-")
+        env = {
+            **os.environ,
+            "MYPHOTO_DATA_DIR": data_dir,
+            "DATABASE_URL": database_url("postgres", size, data_dir),
+            "MYPHOTO_LOG_LEVEL": "WARNING",
+            "MYPHOTO_S3_BUCKET": "",
+            "DJANGO_SETTINGS_MODULE": "myphoto.settings",
+        }
+        try:
+            started = time.perf_counter()
+            subprocess.run([sys.executable, __file__, "--seed", str(size)], env=env, check=True)
+            print(f"   seeded in {time.perf_counter() - started:.0f} s", flush=True)
+            seconds, peak, out = run_measured(
+                [sys.executable, "-m", "myphoto", "fsck", "--json"], env
+            )
+            report = json.loads(out)
+            assert report["problems"] == 0, report
+            print(f"   fsck: {seconds:.1f} s, peak RSS {peak / MiB:.0f} MiB", flush=True)
+            table.append(
+                [
+                    f"{size:,}",
+                    f"{report['checked']['objects listed']:,}",
+                    f"{seconds:.1f}",
+                    f"{peak / MiB:.0f} MiB",
+                ]
+            )
+        finally:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    print_table(
+        "myphoto fsck (no --verify), PostgreSQL + local disk",
+        ["rows", "objects listed", "seconds", "peak RSS"],
+        table,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--verify-photos", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rows", default="100000,1000000", help="sizes, comma-separated; 0: none")
+    parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)  # run by this script itself
+    args = parser.parse_args()
+    if args.seed:
+        seed_rows(args.seed, os.environ["MYPHOTO_DATA_DIR"])
+        return
+    if args.verify_photos:
+        bench_verify(args.verify_photos, args.rounds)
+    sizes = [int(n) for n in args.rows.split(",") if int(n)]
+    if sizes:
+        bench_rows(sizes)
+
+
+if __name__ == "__main__":
+    main()
