@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run test test-postgres lint typecheck format bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads clean
+.PHONY: install install-test run test test-postgres lint typecheck format bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads bench-fsck clean
 
 # What the server needs; the test tools (Playwright, SeaweedFS, mypy) only for `make test`.
 $(BIN)/.installed: pyproject.toml
@@ -69,3 +69,6 @@ bench-videos: install-test
 
 bench-big-uploads: install-test
 	$(BIN)/python bench/big_uploads.py --disk
+
+bench-fsck: install-test
+	$(BIN)/python bench/fsck.py

@@ -250,4 +250,5 @@ def test_killed_between_the_object_and_its_row(deployment):
     report = d.fsck("--repair", "--grace", "0", status=1)
     assert report["found"]["untracked_object"]["repaired"] == 1
     assert key not in d.originals()
+    assert d.storage.client().head_object(Bucket="photos", Key=f"lost-and-found/{key}")
     d.assert_consistent()

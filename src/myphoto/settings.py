@@ -295,6 +295,10 @@ MYPHOTO_JOB_RETRY_SECONDS = env_int("MYPHOTO_JOB_RETRY_SECONDS", 30)
 MYPHOTO_FSCK_DAILY = env_bool("MYPHOTO_FSCK_DAILY", True)
 MYPHOTO_FSCK_HOUR = env_int("MYPHOTO_FSCK_HOUR", 3)
 MYPHOTO_FSCK_VERIFY_BUDGET_MINUTES = env_int("MYPHOTO_FSCK_VERIFY_BUDGET_MINUTES", 60)
+# What `myphoto fsck --repair` finds under originals/ with no photo is moved to lost-and-found/
+# and deleted only this long after: a photo whose row was lost (a database restored from
+# an older backup) can still be brought back.
+MYPHOTO_LOST_FOUND_DAYS = env_int("MYPHOTO_LOST_FOUND_DAYS", 30)
 
 # Browsers reach S3 at another address than the app does (a public hostname,
 # a CDN): presigned URLs are signed for this endpoint when it is set.

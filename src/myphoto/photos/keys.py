@@ -4,6 +4,9 @@
     derivatives/<owner id>/<photo id>/<size>-<run>.webp   thumbnails, one set per run of the job
     derivatives/<owner id>/<photo id>/playback-<run>.mp4  a video's copy for browsers
     incoming/<owner id>/<uuid>                            direct uploads not yet checked
+    lost-and-found/<a key above>                          what `myphoto fsck --repair` found
+                                                          under originals/ with no photo, kept
+                                                          a while before it is deleted
 
 A multipart upload builds `originals/<owner id>/<photo id>.<ext>` itself (its
 parts are the storage's own: S3 keeps them out of sight, the disk backend under
@@ -25,6 +28,8 @@ from ..common.formats import EXTENSIONS
 ORIGINALS = "originals/"
 DERIVATIVES = "derivatives/"
 INCOMING = "incoming/"
+# Not "lost+found": a media folder that is a file system's root has e2fsck's folder so named.
+LOST_AND_FOUND = "lost-and-found/"
 PREFIXES = (ORIGINALS, DERIVATIVES, INCOMING)
 
 
@@ -50,6 +55,10 @@ def derivative_key(*, owner_id: int, photo_id: UUID | str, size: str, run: str) 
 
 def playback_key(*, owner_id: int, photo_id: UUID | str, run: str) -> str:
     return f"{DERIVATIVES}{owner_id}/{photo_id}/playback-{run}.mp4"
+
+
+def lost_and_found_key(key: str) -> str:
+    return f"{LOST_AND_FOUND}{key}"
 
 
 def incoming_key(*, owner_id: int) -> str:

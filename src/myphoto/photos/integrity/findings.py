@@ -56,7 +56,8 @@ _TITLES = {
     ),
     Problem.UNTRACKED_OBJECT: (
         "Objects that no photo owns",
-        "--repair deletes them once older than the grace period, after checking again.",
+        "--repair removes them once older than the grace period, after checking again "
+        "(those among originals to lost-and-found/, kept for MYPHOTO_LOST_FOUND_DAYS).",
     ),
     Problem.STALE_UPLOAD: (
         "Uploads never completed",
@@ -91,6 +92,8 @@ class Report:
     checked: Counter[str] = field(default_factory=Counter)
     # Objects no row owns, but written within the grace period: uploads on their way.
     recent_untracked: int = 0
+    # Objects that repairs moved to lost-and-found/: "kept", and "deleted" (kept long enough).
+    lost_and_found: Counter[str] = field(default_factory=Counter)
     verify: dict[str, Any] | None = None
     # Why the check could not run to its end (exit status 2).
     error: str = ""
@@ -121,6 +124,7 @@ class Report:
             "problems": self.problems,
             "checked": dict(self.checked),
             "recent_untracked": self.recent_untracked,
+            "lost_and_found": {"kept": 0, "deleted": 0, **self.lost_and_found},
             "verify": self.verify,
             "found": {
                 problem.value: {

@@ -11,6 +11,7 @@ row's when looked at once more, just before the delete.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Q
 
 from .. import keys
@@ -124,6 +126,7 @@ class ObjectCheck:
         )
 
     def run(self) -> None:
+        self.lost_and_found()  # first: what this run moves there is not counted twice
         self.originals()
         self.derivatives()
         self.derivatives_never_made()
@@ -203,11 +206,15 @@ class ObjectCheck:
     def _untracked(self, found: StoredObject, problem: Problem, detail: str) -> None:
         finding = Finding(problem, subject=found.key, detail=detail)
         if self.options.repair:
-            finding.repaired = self._delete_if_still_unowned(found.key)
+            finding.repaired = self._remove_if_still_unowned(found.key)
+            if finding.repaired and found.key.startswith(keys.ORIGINALS):
+                finding.detail += f"; moved to {keys.lost_and_found_key(found.key)}"
         self.report.add(finding)
 
-    def _delete_if_still_unowned(self, key: str) -> bool:
-        """Look once more, just before deleting: still old, and still no row's."""
+    def _remove_if_still_unowned(self, key: str) -> bool:
+        """Look once more, just before: still old, and still no row's. Then delete it, or
+        for what lies among originals (someone's photo, if its row was lost: a database
+        restored from an older backup), move it to lost-and-found/ for a while."""
         try:
             now = self.storage.stat(key)
         except ObjectMissing:
@@ -216,9 +223,29 @@ class ObjectCheck:
             return False  # written again since the listing
         if _owner_of(key):
             return False
-        self.storage.delete_many([key])
-        logger.info("fsck deleted %s, which no photo owns", key)
+        if key.startswith(keys.ORIGINALS):
+            self.storage.move(key, keys.lost_and_found_key(key))
+            logger.info("fsck moved %s, which no photo owns, to lost-and-found", key)
+        else:
+            self.storage.delete_many([key])
+            logger.info("fsck deleted %s, which no photo owns", key)
         return True
+
+    # lost-and-found
+
+    def lost_and_found(self) -> None:
+        """What earlier repairs moved aside: counted, and deleted by a repair once it has
+        been kept MYPHOTO_LOST_FOUND_DAYS."""
+        expiry = self.options.now - timedelta(days=settings.MYPHOTO_LOST_FOUND_DAYS)
+        for found in self.storage.list_objects(keys.LOST_AND_FOUND):
+            self.report.checked["objects listed"] += 1
+            expired = found.modified is not None and found.modified <= expiry
+            if expired and self.options.repair:
+                self.storage.delete_many([found.key])
+                logger.info("fsck deleted %s, kept in lost-and-found long enough", found.key)
+                self.report.lost_and_found["deleted"] += 1
+            else:
+                self.report.lost_and_found["kept"] += 1
 
     # Derivatives
 
@@ -226,14 +253,16 @@ class ObjectCheck:
         self.progress.phase("Thumbnails and playback copies", None)
         missing = _Batched(self._confirm_missing_derivatives)
         untracked = _Batched(self._confirm_untracked_derivatives)
-        stored = self.storage.list_objects(keys.DERIVATIVES)
+        # Keys alone: a thumbnail's size says nothing, and only a suspect's age matters.
+        stored = (StoredObject(key, -1) for key in self.storage.list_keys(keys.DERIVATIVES))
         for key, found in merged(derivative_keys(), str, stored):
             self.progress.advance()
             if found is not None:
                 self.report.checked["objects listed"] += 1
             if key is None:
                 if found is not None:
-                    self._suspect_untracked(found, untracked)
+                    with contextlib.suppress(ObjectMissing):  # gone meanwhile: fine
+                        self._suspect_untracked(self.storage.stat(found.key), untracked)
                 continue
             self.report.checked["derivatives"] += 1
             if found is None:

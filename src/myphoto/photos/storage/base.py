@@ -117,6 +117,12 @@ class PhotoStorage(ABC):
     def copy(self, source: str, target: str) -> None:
         """Copy an object inside the storage (on S3 the bytes never leave the server)."""
 
+    def move(self, source: str, target: str) -> None:
+        """Put the object under another key (a copy inside the storage, then a delete),
+        written now as far as `stat` tells."""
+        self.copy(source, target)
+        self.delete_many([source])
+
     @abstractmethod
     def delete_many(self, keys: Iterable[str]) -> None:
         """Delete objects; a key that is already gone is not an error."""
@@ -125,6 +131,11 @@ class PhotoStorage(ABC):
     def list_objects(self, prefix: str = "") -> Iterator[StoredObject]:
         """Yield every object whose key starts with `prefix`, in the byte order of the keys
         (S3's order; `myphoto fsck` merges listings with sorted rows)."""
+
+    def list_keys(self, prefix: str = "") -> Iterator[str]:
+        """The keys alone, in the same order (where a listing costs a stat per object
+        otherwise, it costs none here)."""
+        return (stored.key for stored in self.list_objects(prefix))
 
     @abstractmethod
     def ping(self) -> None:

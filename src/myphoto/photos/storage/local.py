@@ -113,6 +113,14 @@ class LocalPhotoStorage(PhotoStorage):
         with _translated(source, "read"), self._path(source).open("rb") as handle:
             self.put(target, handle)
 
+    def move(self, source: str, target: str) -> None:
+        """A rename: a video of gigabytes is not copied."""
+        path = self._path(target)
+        with _translated(source, "move"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self._path(source), path)
+            os.utime(path)  # moved now: its age counts from here
+
     def delete_many(self, keys: Iterable[str]) -> None:
         for key in keys:
             if key:
@@ -121,16 +129,28 @@ class LocalPhotoStorage(PhotoStorage):
 
     def list_objects(self, prefix: str = "") -> Iterator[StoredObject]:
         """In the order of the keys' bytes, as S3 lists them (`myphoto fsck` merges this
-        with keys sorted by the database): a folder's files and subfolders are walked
-        together, a folder `d` sorting as `d/` does among its neighbours."""
+        with keys sorted by the database)."""
         # Prefixes are folder-shaped ("originals/"): walk the folder the prefix names.
-        folder = self._path(prefix.rsplit("/", 1)[0]) if "/" in prefix else self.root
+        folder = prefix.rsplit("/", 1)[0] + "/" if "/" in prefix else ""
+        self._path(folder or ".")  # a prefix that leaves the root is a bug: ValueError
         with _translated(prefix, "list"):
-            for path, stat in _walk_in_key_order(folder):
-                key = path.relative_to(self.root).as_posix()
+            for key in _walk_in_key_order(str(self.root), folder):
                 if key.startswith(prefix):
+                    try:
+                        stat = os.stat(f"{self.root}/{key}")
+                    except FileNotFoundError:
+                        continue  # deleted while we walked
                     modified = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
                     yield StoredObject(key, stat.st_size, modified)
+
+    def list_keys(self, prefix: str = "") -> Iterator[str]:
+        """Without a stat per file: a million thumbnails are a million system calls fewer."""
+        folder = prefix.rsplit("/", 1)[0] + "/" if "/" in prefix else ""
+        self._path(folder or ".")
+        with _translated(prefix, "list"):
+            for key in _walk_in_key_order(str(self.root), folder):
+                if key.startswith(prefix):
+                    yield key
 
     def stat(self, key: str) -> StoredObject:
         with _translated(key, "stat"):
@@ -229,26 +249,32 @@ class LocalPhotoStorage(PhotoStorage):
             raise StorageUnavailable(f"media folder {self.root} is not writable")
 
 
-def _walk_in_key_order(folder: Path) -> Iterator[tuple[Path, os.stat_result]]:
-    """Every file under `folder` with its stat, in the byte order of their paths."""
-    try:
-        entries = list(os.scandir(folder))
-    except (FileNotFoundError, NotADirectoryError):
-        return  # no such folder yet, or deleted while we walked
-    entries.sort(key=_key_order)
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk_in_key_order(Path(entry.path))
+def _walk_in_key_order(root: str, folder: str) -> Iterator[str]:
+    """The key of every file under `root/folder`, in the byte order of the keys.
+
+    A folder's files and subfolders are sorted together, a subfolder `d` as `d/`, which
+    is where its files' keys sort. One stack of keys, not a generator per level (a
+    million files pass through it), holding names only: the entries of the folders on
+    the way down (a folder of a million originals is a million names).
+    """
+    stack = [folder]
+    while stack:
+        key = stack.pop()
+        if key and not key.endswith("/"):
+            yield key
             continue
         try:
-            yield Path(entry.path), entry.stat()
-        except FileNotFoundError:
-            continue  # deleted while we walked
-
-
-def _key_order(entry: os.DirEntry[str]) -> str:
-    """A folder sorts by its name and a slash: where its files' keys sort."""
-    return entry.name + "/" if entry.is_dir(follow_symlinks=False) else entry.name
+            with os.scandir(f"{root}/{key}" if key else root) as entries:
+                names = [
+                    f"{key}{entry.name}/"
+                    if entry.is_dir(follow_symlinks=False)
+                    else key + entry.name
+                    for entry in entries
+                ]
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # no such folder yet, or deleted while we walked
+        names.sort(reverse=True)  # popped from the end: smallest first
+        stack += names
 
 
 def _close(folder: Path) -> None:

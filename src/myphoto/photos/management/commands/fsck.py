@@ -18,23 +18,39 @@ from myphoto.photos import integrity
 
 
 class _Bar:
-    """A progress bar per stage of the check, on stderr (stdout may be the JSON)."""
+    """A progress bar per stage of the check, on stderr (stdout may be the JSON).
+
+    Steps are handed to rich a thousand at a time: a million rows pass through here.
+    """
+
+    BATCH = 1000
 
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
         self._task: TaskID | None = None
+        self._pending = 0
 
     def phase(self, description: str, total: int | None) -> None:
+        self.flush()
         if self._task is not None:
-            self._progress.update(self._task, total=self._progress.tasks[-1].completed)
+            done = self._progress.tasks[-1].completed
+            self._progress.update(self._task, total=done, completed=done)
         self._task = self._progress.add_task(description, total=total)
 
     def advance(self, amount: int = 1) -> None:
-        if self._task is not None:
-            self._progress.advance(self._task, amount)
+        self._pending += amount
+        if self._pending >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._task is not None and self._pending:
+            self._progress.advance(self._task, self._pending)
+        self._pending = 0
 
 
 class Command(BaseCommand):
+    # Not the system checks: they load every URL and API schema, seconds of a short run.
+    requires_system_checks: list[str] = []
     help = (
         "Compare the database with storage: originals missing, objects no photo owns, "
         "thumbnails missing, counts that disagree, uploads never completed; with --verify "
@@ -89,13 +105,15 @@ class Command(BaseCommand):
             console=err,
             disable=as_json or not err.is_terminal,
         ) as progress:
+            bar = _Bar(progress)
             record = integrity.check(
                 verify=verify,
                 repair=repair,
                 grace=timedelta(hours=max(grace, 0)),
                 budget=None if budget is None else timedelta(minutes=budget),
-                progress=_Bar(progress),
+                progress=bar,
             )
+            bar.flush()
         if as_json:
             self.stdout.write(json.dumps(record.report, indent=2))
         else:
@@ -123,6 +141,12 @@ def summary(report: dict[str, Any]) -> str:
         lines.append(
             f"{report['recent_untracked']:,} objects without a photo are younger than the grace "
             "period (uploads on their way): left alone."
+        )
+    lost = report["lost_and_found"]
+    if lost["kept"] or lost["deleted"]:
+        lines.append(
+            f"lost-and-found/ keeps {lost['kept']:,} objects that earlier repairs moved there "
+            f"(for MYPHOTO_LOST_FOUND_DAYS); {lost['deleted']:,} kept long enough were deleted."
         )
     for found in report["found"].values():
         repaired = f" ({found['repaired']:,} repaired)" if found["repaired"] else ""
