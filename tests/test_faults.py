@@ -221,6 +221,8 @@ def test_database_down_during_an_upload(deployment):
     d.postgres.stop()  # as in a crash: the server's connection breaks mid-transaction
     try:
         assert_unavailable(answer.result(timeout=120), "database_unavailable")
+        # fsck cannot run without the database, and says so by its exit status.
+        assert "the database is unavailable" in d.fsck(status=2)["error"]
     finally:
         lock.close()
         d.postgres.start()

@@ -42,11 +42,17 @@ def check(
     """Run every check (and with `verify` the SHA-256 of originals, for at most `budget`),
     mend what `repair` may mend, and return the saved report."""
     progress = progress or Silent()
-    if record is None:
-        record = IntegrityReport.objects.create(verify=verify, repair=repair)
-    else:
-        record.verify, record.repair = verify, repair
     report = Report()
+    if record is None:
+        try:
+            record = IntegrityReport.objects.create(verify=verify, repair=repair)
+        except DatabaseError as err:
+            # No database, no check: the report (unsaved) says why, the command exits 2.
+            record = IntegrityReport(verify=verify, repair=repair)
+            report.error = f"the database is unavailable: {err}"
+            _finish(record, report)
+            return record
+    record.verify, record.repair = verify, repair
     options = Options(repair=repair, grace=grace, now=timezone.now())
     storage = get_storage()
     try:
