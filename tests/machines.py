@@ -61,9 +61,13 @@ class Machines:
         self.processes.append(process)
         return process
 
-    def serve(self, log: Path) -> str:
+    def serve(self, log: Path) -> tuple[str, subprocess.Popen]:
+        """Start `myphoto serve` on a free port; return its URL, once it is ready, and
+        its process."""
         port = seaweedfs.free_port()
-        self.start("serve", "--port", str(port), "--workers", "1", "--threads", "4", log=log)
+        process = self.start(
+            "serve", "--port", str(port), "--workers", "1", "--threads", "4", log=log
+        )
         url = f"http://127.0.0.1:{port}"
 
         def up() -> bool:
@@ -74,7 +78,7 @@ class Machines:
             return True
 
         wait_for(f"the app server on {port}", up)
-        return url
+        return url, process
 
     def kill(self, process: subprocess.Popen) -> None:
         """SIGKILL, as the kernel's OOM killer or a power cut ends it: no cleanup runs."""

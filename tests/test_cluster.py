@@ -110,8 +110,8 @@ def test_two_app_servers_a_worker_and_a_cluster_that_loses_a_volume_server(
         machines.run("migrate")
         machines.run("createuser", "alice", "--password", "correct horse battery")
         token = machines.run("token", "create", "alice").strip()
-        uploads_to = machines.serve(tmp_path / "app-a.log")
-        browses = machines.serve(tmp_path / "app-b.log")
+        uploads_to, _ = machines.serve(tmp_path / "app-a.log")
+        browses, _ = machines.serve(tmp_path / "app-b.log")
         headers = {"Authorization": f"Bearer {token}"}
         a = httpx.Client(base_url=uploads_to + "/api/v1", headers=headers, timeout=60)
         b = httpx.Client(base_url=browses + "/api/v1", headers=headers, timeout=60)

@@ -72,13 +72,8 @@ class Deployment:
         self.serve()
 
     def serve(self) -> None:
-        port = seaweedfs.free_port()
-        self.server = self.machines.start(
-            "serve", "--port", str(port), "--workers", "1", "--threads", "4",
-            log=self.folder / f"serve-{port}.log",
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        wait_for("the app server", lambda: _answers(url + "/readyz"))
+        self.serves = getattr(self, "serves", 0) + 1
+        url, self.server = self.machines.serve(self.folder / f"serve-{self.serves}.log")
         self.api = httpx.Client(
             base_url=url + "/api/v1",
             headers={"Authorization": f"Bearer {self.token}"},
@@ -117,13 +112,6 @@ class Deployment:
         self.machines.stop()
         self.storage.stop()
         self.postgres.remove()
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 @pytest.fixture(scope="module")

@@ -61,8 +61,9 @@ def check(
         check_album_entries(report, repair=repair, progress=progress)
         if verify:
             resume_after = _resume_point(before=record)
-            _saver(record)(resume_after)  # a run killed before its first save goes on from there
-            Verifier(storage, report, progress=progress, save_position=_saver(record)).run(
+            save_position = _saver(record)
+            save_position(resume_after)  # a run killed before its first save goes on from there
+            Verifier(storage, report, progress=progress, save_position=save_position).run(
                 resume_after=resume_after, budget=budget
             )
     except (StorageUnavailable, DatabaseError, OutOfOrder) as err:

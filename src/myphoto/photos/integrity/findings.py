@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..models import Photo
 
 # Examples kept per kind of problem: the counts are complete, the lists stay small (a
 # storage that lost everything has a million missing originals to count, not to print).
@@ -30,15 +33,6 @@ class Problem(StrEnum):
     @property
     def advice(self) -> str:
         return _TITLES[self][1]
-
-    @property
-    def repairable(self) -> bool:
-        """Whether `--repair` mends it; an original that is gone or damaged it never touches."""
-        return self not in {
-            Problem.MISSING_ORIGINAL,
-            Problem.WRONG_SIZE,
-            Problem.CORRUPT_ORIGINAL,
-        }
 
 
 _RESTORE = "Restore the file from a backup to the key shown; fsck never deletes its row."
@@ -81,6 +75,18 @@ class Finding:
     owner: str = ""
     name: str = ""
     repaired: bool = False
+
+    @classmethod
+    def of_photo(cls, problem: Problem, photo: Photo, *, subject: str, detail: str) -> Finding:
+        """A finding about one photo, named as its owner knows it (its owner loaded)."""
+        return cls(
+            problem,
+            subject=subject,
+            detail=detail,
+            photo_id=str(photo.pk),
+            owner=photo.owner.username,
+            name=photo.original_name,
+        )
 
 
 @dataclass

@@ -97,17 +97,6 @@ class _Batched(Generic[T]):
             self._confirm(items)
 
 
-def _photo_finding(problem: Problem, photo: Photo, *, subject: str, detail: str) -> Finding:
-    return Finding(
-        problem,
-        subject=subject,
-        detail=detail,
-        photo_id=str(photo.pk),
-        owner=photo.owner.username,
-        name=photo.original_name,
-    )
-
-
 def _photos(**filters: object) -> list[Photo]:
     return list(Photo.objects.filter(**filters).select_related("owner"))
 
@@ -170,7 +159,7 @@ class ObjectCheck:
             if not self.storage.exists(photo.storage_key):
                 detail = f"{photo.size} bytes, uploaded {photo.uploaded_at:%Y-%m-%d}"
                 self.report.add(
-                    _photo_finding(
+                    Finding.of_photo(
                         Problem.MISSING_ORIGINAL, photo, subject=photo.storage_key, detail=detail
                     )
                 )
@@ -184,7 +173,7 @@ class ObjectCheck:
             if size != photo.size:
                 detail = f"{size} bytes stored, {photo.size} uploaded"
                 self.report.add(
-                    _photo_finding(
+                    Finding.of_photo(
                         Problem.WRONG_SIZE, photo, subject=photo.storage_key, detail=detail
                     )
                 )
@@ -284,7 +273,7 @@ class ObjectCheck:
             ]
             if not gone:
                 continue
-            finding = _photo_finding(
+            finding = Finding.of_photo(
                 Problem.MISSING_DERIVATIVE, photo, subject=gone[0], detail="gone from storage"
             )
             if self.options.repair:
@@ -318,7 +307,7 @@ class ObjectCheck:
             .select_related("owner")
         )
         for photo in waiting.iterator(chunk_size=BATCH):
-            finding = _photo_finding(
+            finding = Finding.of_photo(
                 Problem.MISSING_DERIVATIVE,
                 photo,
                 subject=photo.storage_key,

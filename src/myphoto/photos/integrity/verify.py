@@ -132,12 +132,10 @@ class Verifier:
         if photo is None or digest == photo.sha256:
             return
         self.report.add(
-            Finding(
+            Finding.of_photo(
                 Problem.CORRUPT_ORIGINAL,
+                photo,
                 subject=photo.storage_key,
                 detail=f"SHA-256 {digest} read, {photo.sha256} uploaded",
-                photo_id=str(photo.pk),
-                owner=photo.owner.username,
-                name=photo.original_name,
             )
         )

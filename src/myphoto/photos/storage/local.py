@@ -130,23 +130,20 @@ class LocalPhotoStorage(PhotoStorage):
     def list_objects(self, prefix: str = "") -> Iterator[StoredObject]:
         """In the order of the keys' bytes, as S3 lists them (`myphoto fsck` merges this
         with keys sorted by the database)."""
-        # Prefixes are folder-shaped ("originals/"): walk the folder the prefix names.
-        folder = prefix.rsplit("/", 1)[0] + "/" if "/" in prefix else ""
-        self._path(folder or ".")  # a prefix that leaves the root is a bug: ValueError
-        with _translated(prefix, "list"):
-            for key in _walk_in_key_order(str(self.root), folder):
-                if key.startswith(prefix):
-                    try:
-                        stat = os.stat(f"{self.root}/{key}")
-                    except FileNotFoundError:
-                        continue  # deleted while we walked
-                    modified = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
-                    yield StoredObject(key, stat.st_size, modified)
+        for key in self.list_keys(prefix):
+            with _translated(key, "stat"):
+                try:
+                    stat = os.stat(f"{self.root}/{key}")
+                except FileNotFoundError:
+                    continue  # deleted while we walked
+            modified = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
+            yield StoredObject(key, stat.st_size, modified)
 
     def list_keys(self, prefix: str = "") -> Iterator[str]:
         """Without a stat per file: a million thumbnails are a million system calls fewer."""
+        # Prefixes are folder-shaped ("originals/"): walk the folder the prefix names.
         folder = prefix.rsplit("/", 1)[0] + "/" if "/" in prefix else ""
-        self._path(folder or ".")
+        self._path(folder or ".")  # a prefix that leaves the root is a bug: ValueError
         with _translated(prefix, "list"):
             for key in _walk_in_key_order(str(self.root), folder):
                 if key.startswith(prefix):
