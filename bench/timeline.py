@@ -1,16 +1,19 @@
-"""Timeline latency at 100,000 and 1,000,000 photos: prints figures, asserts nothing.
+"""Timeline and search latency at 100,000 and 1,000,000 photos: prints figures, asserts
+nothing.
 
     .venv/bin/python bench/timeline.py                      # PostgreSQL 100k and 1M, SQLite 100k
     .venv/bin/python bench/timeline.py --postgres 100000 --sqlite 0 --duration 10
 
 For each library: a fresh database seeded in bulk with one user's photos (20
-years of them, 1% in the trash; their thumbnails point at two real small
-files), `myphoto serve` with its defaults (2 gunicorn workers, 8 threads), then
+years of them, 1% in the trash, over half at home and the rest a few days at a
+time in 200 other towns, from five cameras; their thumbnails point at two real
+small files), `myphoto serve` with its defaults (2 gunicorn workers, 8 threads), then
 one client's p50/p95 of the API's first page, a page from a cursor in the
 middle, a month jump, the month buckets, an album of 10,000 of the photos
 (its first page, a page from its middle, its buckets, its first page through a
-share link, its HTML page) and the HTML page, the queries each
-request makes, and the pages per second that 20 concurrent clients get from
+share link, its HTML page), the HTML page, searches (one word and three, common
+and rare, their months, the search page, suggestions, the Places page), the
+queries each request makes, and the pages per second that 20 concurrent clients get from
 `wrk` (Debian's `wrk`; a Python load generator where it is missing, which
 competes with the server for the two cores).
 """
@@ -60,6 +63,60 @@ def database_url(kind: str, size: int, data_dir: str) -> str:
     return admin.rsplit("/", 1)[0] + f"/{name}"
 
 
+# Where the photos were taken, a few days' run of photos at a time: a home town for over
+# half, no GPS for a tenth, and trips to 200 other places, the first ones most often.
+HOME = ("Seoul", "Seoul", "South Korea", "KR")
+TRIPS = [
+    ("Arezzo", "Tuscany", "Italy", "IT"),
+    ("São Paulo", "São Paulo", "Brazil", "BR"),
+    ("Paris", "Île-de-France", "France", "FR"),
+    ("Tokyo", "Tokyo", "Japan", "JP"),
+    ("New York City", "New York", "United States", "US"),
+] + [(f"Town {n}", f"Region {n % 40}", f"Country {n % 25}", "XX") for n in range(195)]
+RUN = 500  # photos of one place in a row: three or four days of them
+# (share, make, model) of the cameras, in twentieths of the photos.
+CAMERAS = [
+    (10, "Apple", "iPhone 15 Pro"),
+    (4, "Canon", "Canon EOS R5"),
+    (3, "Google", "Pixel 8"),
+    (2, "SONY", "ILCE-7M4"),
+    (1, "DJI", "FC3582"),
+]
+
+
+def seed_lookups() -> None:
+    """Tables the seed joins to: each run's place and each photo's camera, with their
+    search terms made as uploads make them."""
+    from django.db import connection
+
+    from myphoto.photos.models import camera_name
+    from myphoto.photos.placenames import PlaceName
+    from myphoto.photos.search import MONTHS, place_terms, words
+    from myphoto.photos.services.places import place_get_or_create
+
+    places = []  # (bucket of 10,000, place id or NULL, place terms)
+    home = place_get_or_create(PlaceName(*HOME))
+    places += [(n, home.pk, place_terms(home.name)) for n in range(5500)]
+    places += [(n, None, "") for n in range(5500, 6500)]
+    for n in range(6500, 10_000):
+        trip = TRIPS[int(((n - 6500) / 3500) ** 2 * len(TRIPS))]
+        place = place_get_or_create(PlaceName(*trip))
+        places.append((n, place.pk, place_terms(place.name)))
+    cameras = []
+    for share, make, model in CAMERAS:
+        terms = " ".join(words(camera_name(make, model) or ""))
+        cameras += [(len(cameras) + n, make, model, terms) for n in range(share)]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_places (n integer, place_id bigint, terms text)")
+        cursor.executemany("INSERT INTO bench_places VALUES (%s, %s, %s)", places)
+        cursor.execute("CREATE TABLE bench_cameras (n integer, make text, model text, terms text)")
+        cursor.executemany("INSERT INTO bench_cameras VALUES (%s, %s, %s, %s)", cameras)
+        cursor.execute("CREATE TABLE bench_months (m integer, name text)")
+        cursor.executemany(
+            "INSERT INTO bench_months VALUES (%s, %s)", list(enumerate(MONTHS, start=1))
+        )
+
+
 def seed(size: int) -> tuple[str, str]:
     """Bulk insert `size` photos of one user; return (token, username)."""
     from django.db import connection
@@ -70,40 +127,66 @@ def seed(size: int) -> tuple[str, str]:
 
     user = User.objects.create_user(username="bench", password="bench password 1")  # noqa: S106
     token = token_create(user=user, name="bench")[1]
-    values = {"owner": user.pk, "span": YEARS * 365 * 24 * 3600, "size": size}
+    values = {"owner": user.pk, "span": YEARS * 365 * 24 * 3600, "size": size, "run": RUN}
+    seed_lookups()
     if connection.vendor == "postgresql":
         sql = """
+            WITH numbered AS (
+                SELECT i, timestamptz '2006-01-01 00:00:00+00'
+                    + (i * %(span)s::bigint / %(size)s) * interval '1 second' AS taken_at
+                FROM generate_series(1, %(size)s) AS i
+            )
             INSERT INTO photos_photo (id, owner_id, original_name, storage_key, thumbnail_key,
                 preview_key, content_type, size, sha256, crc32, width, height, taken_at,
                 taken_at_source, camera_make, camera_model, uploaded_at, deleted_at,
-                derivatives_ready, derivatives_error, derivatives_claim)
+                derivatives_ready, derivatives_error, derivatives_claim, gps_lat, gps_lon,
+                place_id, search_text, place_text)
             SELECT md5('photo' || i)::uuid, %(owner)s, 'IMG_' || i || '.jpg',
                 'originals/' || %(owner)s || '/' || i || '.jpg', 'bench/sm.webp', 'bench/md.webp',
-                'image/jpeg', 3000000, md5(i::text) || md5('x' || i), 0, 4000, 3000,
-                timestamptz '2006-01-01 00:00:00+00'
-                    + (i * %(span)s::bigint / %(size)s) * interval '1 second',
-                'exif', 'Apple', 'iPhone 15 Pro', now(), CASE WHEN i %% 100 = 0 THEN now() END,
-                true, '', ''
-            FROM generate_series(1, %(size)s) AS i
+                'image/jpeg', 3000000, md5(i::text) || md5('x' || i), 0, 4000, 3000, taken_at,
+                'exif', c.make, c.model, now(), CASE WHEN i %% 100 = 0 THEN now() END,
+                true, '', '', CASE WHEN p.terms <> '' THEN 37.5 END,
+                CASE WHEN p.terms <> '' THEN 127.0 END, p.place_id,
+                'img ' || i || ' jpg ' || c.terms || to_char(taken_at AT TIME ZONE 'UTC',
+                    ' YYYY YYYY-MM ') || m.name,
+                p.terms
+            FROM numbered
+            JOIN bench_places p ON p.n = (i / %(run)s) * 2654435761 %% 10000
+            JOIN bench_cameras c ON c.n = i::bigint * 7919 %% 20
+            JOIN bench_months m ON m.m = extract(month FROM taken_at AT TIME ZONE 'UTC')
         """
     else:
         sql = """
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %(size)s)
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %(size)s),
+            numbered AS (
+                SELECT i, strftime('%%Y-%%m-%%d %%H:%%M:%%S', '2006-01-01',
+                    '+' || (i * %(span)s / %(size)s) || ' seconds') AS taken_at
+                FROM n
+            )
             INSERT INTO photos_photo (id, owner_id, original_name, storage_key, thumbnail_key,
                 preview_key, content_type, size, sha256, crc32, width, height, taken_at,
                 taken_at_source, camera_make, camera_model, uploaded_at, deleted_at,
-                derivatives_ready, derivatives_error, derivatives_claim)
+                derivatives_ready, derivatives_error, derivatives_claim, gps_lat, gps_lon,
+                place_id, search_text, place_text)
             SELECT printf('%%032x', i), %(owner)s, 'IMG_' || i || '.jpg',
                 'originals/' || %(owner)s || '/' || i || '.jpg', 'bench/sm.webp', 'bench/md.webp',
-                'image/jpeg', 3000000, printf('%%064x', i), 0, 4000, 3000,
-                strftime('%%Y-%%m-%%d %%H:%%M:%%S', '2006-01-01',
-                    '+' || (i * %(span)s / %(size)s) || ' seconds'),
-                'exif', 'Apple', 'iPhone 15 Pro', datetime('now'),
-                CASE WHEN i %% 100 = 0 THEN datetime('now') END, 1, '', ''
-            FROM n
+                'image/jpeg', 3000000, printf('%%064x', i), 0, 4000, 3000, taken_at,
+                'exif', c.make, c.model, datetime('now'),
+                CASE WHEN i %% 100 = 0 THEN datetime('now') END, 1, '', '',
+                CASE WHEN p.terms <> '' THEN 37.5 END, CASE WHEN p.terms <> '' THEN 127.0 END,
+                p.place_id,
+                'img ' || i || ' jpg ' || c.terms || strftime(' %%Y %%Y-%%m ', taken_at)
+                    || m.name,
+                p.terms
+            FROM numbered
+            JOIN bench_places p ON p.n = (i / %(run)s) * 2654435761 %% 10000
+            JOIN bench_cameras c ON c.n = i * 7919 %% 20
+            JOIN bench_months m ON m.m = CAST(strftime('%%m', taken_at) AS integer)
         """
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
+        for table in ("bench_places", "bench_cameras", "bench_months"):
+            cursor.execute(f"DROP TABLE {table}")
     seed_album(user, size)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -194,6 +277,18 @@ def targets(user_name: str) -> dict[str, str]:
         "API month jump": f"/api/v1/photos?limit=100&taken_before={month:%Y-%m-%dT%H:%M:%SZ}",
         "API buckets": "/api/v1/timeline/buckets",
         "HTML page": "/",
+        # Search: words of a home town (over half the photos), of a trip, of a year, and
+        # three together; the search's months, its page, suggestions, the Places page.
+        "API search: seoul": "/api/v1/photos?limit=100&q=seoul",
+        "API search: paris": "/api/v1/photos?limit=100&q=paris",
+        "API search: 2015": "/api/v1/photos?limit=100&q=2015",
+        "API search: seoul iphone 2023": "/api/v1/photos?limit=100&q=seoul+iphone+2023",
+        "API search: paris 2019 canon": "/api/v1/photos?limit=100&q=paris+2019+canon",
+        "API search buckets: paris": "/api/v1/timeline/buckets?q=paris",
+        "API search buckets: seoul": "/api/v1/timeline/buckets?q=seoul",
+        "HTML search page: paris": "/search/?q=paris",
+        "HTML search suggestions: par": "/search/suggestions?q=par",
+        "HTML places page": "/places/",
     }
 
 
@@ -356,6 +451,10 @@ def report(results: list[Result]) -> None:
         )
         print(f"  deep page / page 1 (p95): {deep[1] / page1[1]:.2f}x")
         print(f"  API pages per second, 20 clients: {result.pages_per_second:.0f}")
+        searches = {k: v for k, v in result.latency.items() if k.startswith("API search: ")}
+        if searches:
+            worst = max(searches.items(), key=lambda item: item[1][1])
+            print(f"  slowest search (p95): {worst[0]} {worst[1][1]:.1f} ms (target 50 ms)")
     by_label = {r.label: r for r in results}
     small, big = by_label.get("PostgreSQL 100,000"), by_label.get("PostgreSQL 1,000,000")
     if small and big:

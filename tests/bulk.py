@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from myphoto.photos.models import Photo
+from myphoto.photos.search import photo_terms
 
 
 def bulk_photos(
@@ -42,6 +43,9 @@ def bulk_photos(
                 width=3,
                 height=2,
                 taken_at=start + every * n,
+                search_text=photo_terms(
+                    name=f"IMG_{n:05}.jpg", camera=None, taken_at=start + every * n
+                ),
                 taken_at_source="exif",
                 deleted_at=now if n < trashed else None,
                 derivatives_ready=True,

@@ -137,3 +137,36 @@ def live_still(content_identifier: str, *, seed: int = 0, fmt: str = "JPEG") -> 
     exif = camera_exif(orientation=1)
     exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.MakerNote] = apple_maker_note(content_identifier)
     return encode(marked_image(seed=seed), fmt, quality=90, exif=exif.tobytes())
+
+
+def _dms(value: float) -> tuple[float, float, float]:
+    value = abs(value)
+    degrees = int(value)
+    minutes = int((value - degrees) * 60)
+    return (float(degrees), float(minutes), round((value - degrees - minutes / 60) * 3600, 4))
+
+
+def jpeg_from(
+    *,
+    taken: str = "2023:10:11 14:15:16",
+    gps: tuple[float, float] | None = None,
+    make: str = "",
+    model: str = "",
+    seed: int = 0,
+) -> bytes:
+    """A small JPEG taken at `taken` (EXIF's "YYYY:MM:DD HH:MM:SS"), at `gps` (decimal
+    degrees), with a camera if `make` or `model`."""
+    exif = Image.Exif()
+    if make:
+        exif[ExifTags.Base.Make] = make
+    if model:
+        exif[ExifTags.Base.Model] = model
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = taken
+    if gps is not None:
+        lat, lon = gps
+        ifd = exif.get_ifd(ExifTags.IFD.GPSInfo)
+        ifd[ExifTags.GPS.GPSLatitudeRef] = "N" if lat >= 0 else "S"
+        ifd[ExifTags.GPS.GPSLatitude] = _dms(lat)
+        ifd[ExifTags.GPS.GPSLongitudeRef] = "E" if lon >= 0 else "W"
+        ifd[ExifTags.GPS.GPSLongitude] = _dms(lon)
+    return jpeg(32, 24, seed=seed, exif=exif)

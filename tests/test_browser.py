@@ -295,7 +295,7 @@ def test_viewer_shows_details_and_steps_with_the_arrow_keys(open_page, make_phot
     expect(viewer.locator(".viewer-dimensions")).to_have_text("400 × 600")
     expect(viewer.locator(".viewer-taken")).to_contain_text("2023")
     place = viewer.locator(".viewer-place a")
-    expect(place).to_have_text("37.56650, 126.97800")
+    expect(place).to_have_text("Seoul, South Korea")  # the town near its GPS, offline
     assert "openstreetmap.org" in place.get_attribute("href")
     image = viewer.locator(".viewer-image")
     expect(image).to_have_attribute("src", f"/api/v1/photos/{camera.pk}/thumbnail?size=md")
@@ -835,3 +835,55 @@ def test_the_library_health_page_for_staff(open_page, make_photo, user):
     expect(page.get_by_text("1 problem found.")).to_be_visible()
     expect(page.get_by_role("heading", name="Originals missing from storage: 1")).to_be_visible()
     screenshot(page, "library-health")
+
+
+def test_search_from_the_top_bar_with_suggestions_then_the_places_pages(open_page, make_photo):
+    make_photo(
+        "벚꽃 놀이.jpg",
+        data=images.jpeg_from(gps=(37.5665, 126.978), make="Apple", model="iPhone 15 Pro", seed=1),
+    )
+    make_photo(
+        "Piazza Grande.jpg",
+        data=images.jpeg_from(
+            gps=(43.4633, 11.8797), make="Canon", model="Canon EOS R5", taken="2022:05:03 10:00:00"
+        ),
+    )
+    page = open_page()
+
+    box = page.get_by_role("combobox", name="Search your photos")  # a box with suggestions
+    box.fill("2023 se")
+    suggestion = page.locator("#search-suggestions option")
+    expect(suggestion).to_have_count(1)
+    expect(suggestion).to_have_attribute("value", "2023 Seoul")
+    expect(suggestion).to_have_attribute("label", "Seoul, South Korea · 1 photo")
+    box.fill("2023 Seoul")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=2023\+Seoul$"))
+    expect(page.get_by_role("heading", name=re.compile("2023 Seoul"))).to_be_visible()
+    expect(page.locator("#timeline .tile")).to_have_count(1)
+    screenshot(page, "search")
+
+    page.locator("#timeline .tile a.open").click()
+    place = page.locator("#viewer .viewer-place a")
+    expect(place).to_have_text("Seoul, South Korea")
+    expect(place).to_have_attribute("href", re.compile(r"openstreetmap\.org/\?mlat=37\.56"))
+    accessible(page, "the viewer of a search result")
+    page.keyboard.press("Escape")
+
+    page.get_by_role("link", name="Places").click()
+    expect(page.locator(".album-card")).to_have_count(2)
+    screenshot(page, "places")
+    page.get_by_role("link", name="Italy").click()
+    accessible(page, "a country's towns")
+    page.get_by_role("link", name="Arezzo").click()
+    expect(page.get_by_role("heading", name=re.compile("Arezzo"))).to_be_visible()
+    expect(page.locator("#timeline .tile")).to_have_count(1)
+    accessible(page, "a town's timeline")
+
+    # Nothing found says what a search looks at; "/" goes back to the box.
+    page.keyboard.press("/")
+    expect(box).to_be_focused()
+    box.fill("seoul 2022")
+    box.press("Enter")
+    expect(page.get_by_text("Nothing found for “seoul 2022”")).to_be_visible()
+    accessible(page, "a search that finds nothing")

@@ -208,3 +208,64 @@ def test_the_page_and_the_buckets_never_count_photo_rows(big_library, client, ap
     for url in ("/", "/api/v1/timeline/buckets"):
         queries = photo_queries(client if url == "/" else api, url)
         assert not [sql for sql, _ in queries if "COUNT(" in sql.upper()], url
+
+
+def search_problems(sql: str, params: Any) -> list[str]:
+    """A search's query may read and drop the newest SEARCH_WALK photos (walking them), and
+    sort what the search index found (few, else the walk would have filled the page); it
+    must never read the photo table whole."""
+    from myphoto.photos.selectors import SEARCH_WALK
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+            (plan,) = cursor.fetchone()
+        plan = plan if isinstance(plan, list) else json.loads(plan)
+        nodes, problems = [plan[0]["Plan"]], []
+        while nodes:
+            node = nodes.pop()
+            nodes += node.get("Plans", ())
+            if node.get("Relation Name") == PHOTO_TABLE:
+                if node["Node Type"] == "Seq Scan":
+                    problems.append("Seq Scan on the photos")
+                discarded = node.get("Rows Removed by Filter", 0) * node.get("Actual Loops", 1)
+                if discarded > SEARCH_WALK + 1:
+                    problems.append(f"{node['Node Type']} read and discarded {discarded} rows")
+        return problems
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        steps = [row[-1] for row in cursor.fetchall()]
+    return [step for step in steps if step.startswith("SCAN") and PHOTO_TABLE in step]
+
+
+def index_of_search(sql: str, params: Any) -> bool:
+    """Whether the query finds its rows with the search index."""
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {'' if postgres else 'QUERY PLAN '}{sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    return "photo_search" in plan if postgres else "photos_search VIRTUAL TABLE" in plan
+
+
+def test_a_search_walks_the_newest_photos_then_asks_the_search_index(big_library, api):
+    visible = Photo.objects.visible().filter(owner=big_library).order_by("-taken_at")
+    trip = visible[10_000:10_150].values_list("pk", flat=True)
+    Photo.objects.filter(pk__in=list(trip)).update(place_text="arezzo tuscany italy it")
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {PHOTO_TABLE}")
+
+    common = photo_queries(api, "/api/v1/photos?limit=100&q=img")
+    rare = photo_queries(api, "/api/v1/photos?limit=100&q=arezzo")
+    rare_and_dated = photo_queries(api, "/api/v1/photos?limit=100&q=italy 2016 img")
+
+    searched = [
+        statement for statement in common + rare + rare_and_dated if "LIMIT" in statement[0]
+    ]
+    assert {name: search_problems(*s) for name, s in enumerate(searched)} == {
+        n: [] for n in range(len(searched))
+    }
+    # A word on every photo: the walk fills the page and the index is not asked.
+    assert not any(index_of_search(*statement) for statement in common)
+    # A word of a trip long ago: after the walk, the index finds it.
+    assert any(index_of_search(*statement) for statement in rare)
+    assert len(api.get("/api/v1/photos?limit=500&q=arezzo").json()["items"]) == 150

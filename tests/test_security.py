@@ -40,6 +40,9 @@ THINGS = {
     "key": ("revoked share's key", "expired share's key"),
     "upload_id": ("multipart upload",),
     "number": ("part number",),
+    # Places are shared names (a town); what is another's is having photos there.
+    "country_code": ("their trip's country",),
+    "place_id": ("their trip's town",),
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -59,7 +62,11 @@ def victims_things(other_user, make_photo, django_user_model) -> dict[str, UUID 
     expired = share_create(album=album)
     ShareLink.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
     upload = multipart_start(owner=other_user, filename="their.mov", size=10 * 1024 * 1024)
+    in_arezzo = images.jpeg_from(gps=(43.4633, 11.8797), seed=77)
+    trip, _ = make_photo("their trip.jpg", owner=other_user, data=in_arezzo)
     return {
+        "their trip's country": trip.place.country_code,
+        "their trip's town": trip.place_id,
         "multipart upload": upload.pk,
         "part number": 1,
         "album": album.pk,

@@ -9,10 +9,13 @@ class PhotosConfig(AppConfig):
     verbose_name = "Photos"
 
     def ready(self) -> None:
-        from . import imaging
+        from django.db.models.signals import post_migrate
+
+        from . import imaging, sqlite_search
         from .converters import AnyCaseUUIDConverter, ShareKeyConverter
 
         imaging.configure()
+        post_migrate.connect(sqlite_search.reinstall_after_migrate, sender=self)
         # Before the URL conf is read: the API's paths say {anyuuid:photo_id}, so an
         # id written in upper case finds its photo instead of Django's 404 page.
         register_converter(AnyCaseUUIDConverter, "anyuuid")

@@ -7,15 +7,38 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..common.filenames import with_extension
+from .placenames import PlaceName
+from .search import TermsVector
+
+
+def camera_name(make: str, model: str) -> str | None:
+    """ "Apple iPhone 15 Pro" from EXIF's make and model; None when neither is known."""
+    make, model = make.strip(), model.strip()
+    if model.lower().startswith(make.lower()):
+        make = ""  # "Canon Canon EOS R5" reads badly; models often repeat the make
+    return " ".join(part for part in (make, model) if part) or None
 
 
 class User(AbstractUser):
     """A person with a photo library. Custom from the first migration."""
+
+
+class PhotoManager(models.Manager["Photo"]):
+    def get_queryset(self) -> PhotoQuerySet:
+        # The search index's column is for the database alone.
+        return PhotoQuerySet(self.model, using=self._db).defer("search_vector")
+
+    def visible(self) -> PhotoQuerySet:
+        return self.get_queryset().visible()
+
+    def trashed(self) -> PhotoQuerySet:
+        return self.get_queryset().trashed()
 
 
 class PhotoQuerySet(models.QuerySet["Photo"]):
@@ -36,6 +59,29 @@ class TakenAtSource(models.TextChoices):
 class Kind(models.TextChoices):
     PHOTO = "photo", "Photo"
     VIDEO = "video", "Video"
+
+
+class Place(models.Model):
+    """A town that photos were taken in or near, as GeoNames names it (`geocoding`)."""
+
+    city = models.CharField(max_length=200)
+    state = models.CharField(max_length=200, blank=True)
+    country = models.CharField(max_length=100)
+    country_code = models.CharField(max_length=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country_code", "state", "city"], name="place_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+    @property
+    def name(self) -> PlaceName:
+        return PlaceName(self.city, self.state, self.country, self.country_code)
 
 
 class Photo(models.Model):
@@ -64,6 +110,21 @@ class Photo(models.Model):
     camera_model = models.CharField(max_length=100, blank=True)
     gps_lat = models.FloatField(null=True, blank=True)
     gps_lon = models.FloatField(null=True, blank=True)
+    # The town the GPS is in or near; None without GPS, or far from any town.
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # What searches find the photo by (`search`): its name, camera and dates, and apart,
+    # its place. Normalised words separated by spaces, indexed for search.
+    search_text = models.TextField(blank=True, default="", db_default="")
+    place_text = models.TextField(blank=True, default="", db_default="")
+    # Those terms as PostgreSQL's search index holds them (NULL elsewhere): never read,
+    # only searched (`search.photo_condition`).
+    search_vector = models.GeneratedField(
+        expression=TermsVector(F("search_text"), F("place_text")),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
     derivatives_ready = models.BooleanField(default=False)
@@ -97,7 +158,7 @@ class Photo(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="live_motion"
     )
 
-    objects = PhotoQuerySet.as_manager()
+    objects = PhotoManager()
 
     class Meta:
         constraints = [
@@ -145,6 +206,18 @@ class Photo(models.Model):
                 condition=Q(live_of__isnull=False),
                 name="photo_live_motions",
             ),
+            # The Places page: each place's count (from the index alone), cover and
+            # timeline; search suggestions: the cameras of the library and their counts.
+            models.Index(
+                fields=["owner", "place", "-taken_at", "-id"],
+                condition=Q(deleted_at__isnull=True, live_of__isnull=True, place__isnull=False),
+                name="photo_places",
+            ),
+            models.Index(
+                fields=["owner", "camera_make", "camera_model"],
+                condition=Q(deleted_at__isnull=True, live_of__isnull=True),
+                name="photo_cameras",
+            ),
             # `myphoto derivatives --missing`: the few photos still waiting.
             models.Index(
                 fields=["uploaded_at"],
@@ -168,10 +241,7 @@ class Photo(models.Model):
 
     @property
     def camera(self) -> str | None:
-        make, model = self.camera_make.strip(), self.camera_model.strip()
-        if model.lower().startswith(make.lower()):
-            make = ""  # "Canon Canon EOS R5" reads badly; models often repeat the make
-        return " ".join(part for part in (make, model) if part) or None
+        return camera_name(self.camera_make, self.camera_model)
 
     @property
     def download_name(self) -> str:

@@ -24,7 +24,7 @@ from django.db.models import (
     Sum,
     UUIDField,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,9 +38,12 @@ from .models import (
     MonthCount,
     MultipartUpload,
     Photo,
+    Place,
     ShareLink,
     User,
+    camera_name,
 )
+from .search import Search, photo_condition
 
 
 class InvalidCursor(ValueError):
@@ -142,18 +145,34 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
 Rows = QuerySet[Photo] | QuerySet[AlbumPhoto]
 
 
-def _rows(user: User, album: Album | None, kind: Kind | None = None) -> tuple[Rows, str]:
-    """The rows of the user's timeline, or of the album; only photos or videos if `kind`."""
+def _rows(
+    user: User,
+    album: Album | None,
+    kind: Kind | None = None,
+    search: Search | None = None,
+    place: Place | None = None,
+) -> tuple[Rows, str]:
+    """The rows of the user's timeline, or of the album; only photos or videos if `kind`,
+    only those the search finds if `search`, only those taken at `place` if it is given."""
     if album is None:
         # A Live Photo's motion is part of its still's item, never one of its own.
         photos = Photo.objects.visible().filter(owner=user, live_of__isnull=True)
-        return (photos.filter(kind=kind) if kind else photos), "id"
+        if kind:
+            photos = photos.filter(kind=kind)
+        if place is not None:
+            photos = photos.filter(place=place)
+        if search:
+            photos = photos.filter(photo_condition(search))
+        return photos.select_related("place"), "id"
     entries = AlbumPhoto.objects.filter(album=album, photo_in_trash=False)
     if kind:
         entries = entries.filter(photo__kind=kind)
+    if search:
+        entries = entries.filter(photo_condition(search, through="photo__"))
     # Of the entry, only what leads to its photo: a page builds a hundred of them.
-    unused = ("album", "added_at", "added_by", "added_by_guest", "added_through")
-    return entries.select_related("photo").defer(*unused), "photo_id"
+    unused = ["album", "added_at", "added_by", "added_by_guest", "added_through"]
+    unused.append("photo__search_vector")
+    return entries.select_related("photo", "photo__place").defer(*unused), "photo_id"
 
 
 def _live_motion(id_field: str) -> Prefetch[str, QuerySet[Photo], str]:
@@ -240,13 +259,26 @@ def timeline_page(
     taken_before: datetime | None = None,
     album: Album | None = None,
     kind: Kind | None = None,
+    search: Search | None = None,
+    place: Place | None = None,
 ) -> Page:
     """Return one page of the user's timeline (trash excluded), newest taken first.
 
     With `album` (one the user may see: album_get_for_user), that album's photos;
-    with `kind`, only photos or only videos.
+    with `kind`, only photos or only videos; with `search`, those it finds; with `place`,
+    those taken there.
     """
-    rows, id_field = _rows(user, album, kind)
+    if search and album is None and place is None:
+        return _search_page(
+            user,
+            kind,
+            search,
+            limit=limit,
+            cursor=cursor,
+            after=usable_time(taken_after) if taken_after else None,
+            before=usable_time(taken_before) if taken_before else None,
+        )
+    rows, id_field = _rows(user, album, kind, search, place)
     if taken_after is not None:
         rows = rows.filter(taken_at__gte=usable_time(taken_after))
     if taken_before is not None:
@@ -254,19 +286,87 @@ def timeline_page(
     return _keyset_page(rows, id_field, limit=limit, cursor=cursor)
 
 
-def album_page(*, album: Album, limit: int = 100, cursor: str | None = None) -> Page:
+# How many of the newest photos (from the cursor) a search reads one by one, in timeline
+# order, before it asks the search index for the older matches.
+SEARCH_WALK = 2000
+
+
+def _search_page(
+    user: User,
+    kind: Kind | None,
+    search: Search,
+    *,
+    limit: int,
+    cursor: str | None,
+    after: datetime | None,
+    before: datetime | None,
+) -> Page:
+    """A page of a search of the whole timeline, in two steps.
+
+    Asked for the newest matches, the database's planner either walks the timeline index
+    until enough rows match (fast where the words are common, but all the way down where
+    they are rare) or has the search index collect every match and sorts them (fast for
+    rare words; half a million rows for "iphone"), and it guesses which from how common the
+    words are overall: wrong for the words of one time (a trip, a year). So first the walk,
+    over the newest SEARCH_WALK photos alone; if they hold less than a page, the search
+    index for the older ones, which are then few (else the walk would have found them).
+    """
+    rows, _ = _rows(user, None, kind)
+    if after is not None:
+        rows = rows.filter(taken_at__gte=after)
+    if before is not None:
+        rows = rows.filter(taken_at__lt=before)
+    if cursor:
+        rows = _older_than(rows, cursor, "id")
+    newest_first = ("-taken_at", "-id")
+    edge = rows.order_by(*newest_first).values_list("taken_at", flat=True)[SEARCH_WALK:][:1]
+    walk_until = edge.first()
+    walked = rows.filter(photo_condition(search, indexed=False))
+    if walk_until is not None:
+        walked = walked.filter(taken_at__gte=walk_until)
+    found = _photos_of(
+        walked.order_by(*newest_first).prefetch_related(_live_motion("id"))[: limit + 1]
+    )
+    if len(found) <= limit and walk_until is not None:
+        # Ordered by an expression, which the timeline index cannot give: the planner
+        # then has the search index find the older matches, and sorts their ids alone
+        # (whole rows, joined to their places, are three times slower to sort).
+        unwalkable = Coalesce("taken_at", "taken_at")
+        older = rows.filter(photo_condition(search), taken_at__lt=walk_until)
+        ids = list(
+            older.order_by(unwalkable.desc(), "-id").values_list("pk", flat=True)[
+                : limit + 1 - len(found)
+            ]
+        )
+        chosen = Photo.objects.select_related("place").filter(pk__in=ids)  # the user's, above
+        by_id = chosen.prefetch_related(_live_motion("id")).in_bulk()
+        found += [by_id[pk] for pk in ids if pk in by_id]
+    items = found[:limit]
+    return Page(items, encode_cursor(items[-1]) if len(found) > limit else None)
+
+
+def album_page(
+    *, album: Album, limit: int = 100, cursor: str | None = None, search: Search | None = None
+) -> Page:
     """One page of an album's photos (trash excluded), newest taken first."""
-    return timeline_page(user=album.owner, album=album, limit=limit, cursor=cursor)
+    return timeline_page(user=album.owner, album=album, limit=limit, cursor=cursor, search=search)
 
 
 def timeline_newer_page(
-    *, user: User, limit: int, cursor: str, album: Album | None = None, kind: Kind | None = None
+    *,
+    user: User,
+    limit: int,
+    cursor: str,
+    album: Album | None = None,
+    kind: Kind | None = None,
+    search: Search | None = None,
+    place: Place | None = None,
 ) -> Page:
     """The `limit` photos just newer than the cursor, newest first (scrolling up after a jump).
 
     `newer_cursor` leads to the photos newer still, or is None at the top.
     """
-    rows, id_field = _rows(user, album, kind)
+    rows, id_field = _rows(user, album, kind, search, place)
     newer = (
         _newer_than(rows, cursor, id_field)
         .order_by("taken_at", id_field)
@@ -278,11 +378,17 @@ def timeline_newer_page(
 
 
 def timeline_has_newer(
-    *, user: User, photo: Photo, album: Album | None = None, kind: Kind | None = None
+    *,
+    user: User,
+    photo: Photo,
+    album: Album | None = None,
+    kind: Kind | None = None,
+    search: Search | None = None,
+    place: Place | None = None,
 ) -> bool:
     """Whether the timeline (or album) holds photos newer than this one (a jump landed
     below the top)."""
-    rows, id_field = _rows(user, album, kind)
+    rows, id_field = _rows(user, album, kind, search, place)
     return _newer_than(rows, encode_cursor(photo), id_field).exists()
 
 
@@ -314,15 +420,21 @@ class MonthBucket:
 
 
 def timeline_buckets(
-    *, user: User, album: Album | None = None, kind: Kind | None = None
+    *,
+    user: User,
+    album: Album | None = None,
+    kind: Kind | None = None,
+    search: Search | None = None,
+    place: Place | None = None,
 ) -> list[MonthBucket]:
     """How many photos each month of the timeline (or of the album) holds, newest first.
 
-    The whole timeline's come from the kept counts; an album's, or only photos' or
-    videos', are counted from the rows (by an index of their own for videos).
+    The whole timeline's come from the kept counts; an album's, only photos' or videos'
+    (by an index of their own for videos), a search's or a place's are counted from the
+    rows.
     """
-    if album is not None or kind is not None:
-        return _buckets_of(_rows(user, album, kind)[0])
+    if album is not None or kind is not None or search or place is not None:
+        return _buckets_of(_rows(user, album, kind, search, place)[0])
     counts = (
         MonthCount.objects.filter(owner=user, count__gt=0)
         .order_by("-month")
@@ -331,9 +443,9 @@ def timeline_buckets(
     return [MonthBucket(month, count) for month, count in counts]
 
 
-def album_buckets(album: Album) -> list[MonthBucket]:
+def album_buckets(album: Album, search: Search | None = None) -> list[MonthBucket]:
     """An album's months, counted from its rows (in the library's time zone)."""
-    return _buckets_of(_rows(album.owner, album)[0])
+    return _buckets_of(_rows(album.owner, album, search=search)[0])
 
 
 def _buckets_of(rows: Rows) -> list[MonthBucket]:
@@ -385,6 +497,111 @@ def photos_missing_derivatives() -> QuerySet[Photo]:
         Q(derivatives_ready=False) | Q(kind=Kind.VIDEO, playback_key=""), derivatives_error=""
     )
     return missing.order_by("uploaded_at")
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    """A place as the Places page shows it to one person: how many of their photos were
+    taken there (out of the trash), and the newest as its cover."""
+
+    place: Place
+    count: int
+    cover: UUID
+
+
+def places_for_user(*, user: User, country_code: str | None = None) -> list[PlaceView]:
+    """The places of the user's photos (of one country, if given), most photos first.
+
+    Counted from the photo_places index alone; a cover is one seek in it per place.
+    """
+    photos = Photo.objects.visible().filter(owner=user, live_of__isnull=True, place__isnull=False)
+    if country_code is not None:
+        photos = photos.filter(place__country_code=country_code)
+    counts = dict(
+        photos.order_by().values("place").annotate(n=Count("pk")).values_list("place", "n")
+    )
+    newest = photos.filter(place=OuterRef("pk")).order_by("-taken_at", "-id").values("pk")[:1]
+    places = Place.objects.filter(pk__in=counts).annotate(
+        cover=Subquery(newest, output_field=UUIDField())
+    )
+    views = [PlaceView(place, counts[place.pk], place.cover) for place in places]
+    return sorted(views, key=lambda view: (-view.count, view.place.city))
+
+
+@dataclass(frozen=True)
+class CountryView:
+    country_code: str
+    country: str
+    count: int
+    cities: int
+    cover: UUID
+
+
+def countries_for_user(*, user: User) -> list[CountryView]:
+    """The countries of the user's photos, most photos first, each with the cover of its
+    place with the most photos."""
+    by_country: dict[str, list[PlaceView]] = {}
+    for view in places_for_user(user=user):
+        by_country.setdefault(view.place.country_code, []).append(view)
+    countries = [
+        CountryView(
+            code,
+            views[0].place.country,
+            sum(view.count for view in views),
+            len(views),
+            views[0].cover,
+        )
+        for code, views in by_country.items()
+    ]
+    return sorted(countries, key=lambda country: (-country.count, country.country))
+
+
+def place_get_for_user(*, user: User, place_id: int | str) -> Place:
+    """A place where the user has taken photos, or Http404 (also for anyone else's)."""
+    try:
+        place = Place.objects.get(pk=place_id)
+    except (Place.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such place.") from None
+    mine = Photo.objects.visible().filter(owner=user, place=place, live_of__isnull=True)
+    if not mine.exists():
+        raise Http404("No such place.")
+    return place
+
+
+@dataclass(frozen=True)
+class CameraView:
+    name: str
+    count: int
+
+
+def cameras_for_user(*, user: User) -> list[CameraView]:
+    """The cameras of the user's photos, most photos first (from the photo_cameras index)."""
+    photos = Photo.objects.visible().filter(owner=user, live_of__isnull=True)
+    counted = (
+        photos.exclude(camera_make="", camera_model="")
+        .order_by()
+        .values("camera_make", "camera_model")
+        .annotate(n=Count("pk"))
+        .values_list("camera_make", "camera_model", "n")
+    )
+    named: dict[str, int] = {}
+    for make, model, count in counted:
+        name = camera_name(make, model)
+        if name:
+            named[name] = named.get(name, 0) + count
+    return sorted(
+        (CameraView(name, count) for name, count in named.items()),
+        key=lambda camera: (-camera.count, camera.name),
+    )
+
+
+def photos_to_locate(*, missing_only: bool) -> QuerySet[Photo]:
+    """Photos (trash included) with GPS: all of them, or those with no place yet (uploaded
+    before places were named, or far from any town when looked up)."""
+    located = Photo.objects.filter(gps_lat__isnull=False, gps_lon__isnull=False)
+    if missing_only:
+        located = located.filter(place__isnull=True)
+    return located.order_by("pk").only("pk", "gps_lat", "gps_lon", "place", "place_text")
 
 
 def tokens_get_for_user(*, user: User) -> QuerySet[ApiToken]:

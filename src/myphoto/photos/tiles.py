@@ -31,6 +31,7 @@ class Tile:
     refresh: str  # the tile itself, polled while its thumbnail is being made ("": not polled)
     lat: float | None = None  # where it was taken, when the page may show it
     lon: float | None = None
+    place: str = ""  # "Arezzo, Tuscany, Italy", when the page may show it
     playback: str = ""  # a video's, as browsers play it
     motion: str = ""  # a Live Photo's motion, played while the still is hovered or pressed
 
@@ -72,6 +73,10 @@ def _taken(photo: Photo) -> str:
     return f"{taken:%A} {taken.day} {taken:%B %Y, %H:%M}"
 
 
+def _place(photo: Photo) -> str:
+    return str(photo.place.name) if photo.place else ""
+
+
 def tile_for(photo: Photo) -> Tile:
     """A tile of the owner's (or a member's) pages."""
     thumbnail = photo_path("api:photo-thumbnail", photo.pk)
@@ -86,6 +91,7 @@ def tile_for(photo: Photo) -> Tile:
         refresh=photo_path("photo-tile", photo.pk),
         lat=photo.gps_lat,
         lon=photo.gps_lon,
+        place=_place(photo),
         playback=photo_path("api:photo-playback", photo.pk) if photo.is_video else "",
         motion=photo_path("api:photo-playback", photo.pk) if live_motion_of(photo) else "",
     )
@@ -111,6 +117,7 @@ def shared_tile_for(photo: Photo, share: ShareLink) -> Tile:
         refresh="",
         lat=photo.gps_lat if located else None,
         lon=photo.gps_lon if located else None,
+        place=_place(photo) if located else "",
         playback=(
             share_photo_path("api:shared-photo-playback", share.key, photo.pk)
             if photo.is_video

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import albumviews, healthviews, sharedviews, views
+from . import albumviews, healthviews, searchviews, sharedviews, views
 
 urlpatterns = [
     path("", views.timeline, name="timeline"),
@@ -29,6 +29,11 @@ urlpatterns = [
     path("s/<sharekey:key>", sharedviews.shared_album, name="shared-album"),
     path("s/<sharekey:key>/unlock", sharedviews.shared_unlock, name="shared-unlock"),
     path("s/<sharekey:key>/download", sharedviews.shared_download, name="shared-download"),
+    path("search/", searchviews.search_results, name="search"),
+    path("search/suggestions", searchviews.search_suggestions, name="search-suggestions"),
+    path("places/", searchviews.places, name="places"),
+    path("places/<str:country_code>/", searchviews.country, name="country"),
+    path("places/<str:country_code>/<int:place_id>/", searchviews.place_timeline, name="place"),
     path("library-health/", healthviews.library_health, name="library-health"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from typing import TypedDict
 from uuid import UUID
 
 from django.conf import settings
@@ -18,21 +19,31 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import responses, selectors
 from .forms import SelectionForm, TokenForm, UploadForm
 from .limits import max_upload_bytes
-from .models import Album, Kind
+from .models import Album, Kind, Place
 from .requests import AuthenticatedRequest
+from .search import Search
 from .selectors import encode_cursor, month_after, month_start
 from .services import tokens, trash, upload
 from .storage import StorageUnavailable, get_storage
 from .tiles import scrubber_for, tile_for, tiles_by_day
 
 PAGE_SIZE = 120
+
+
+class Narrowed(TypedDict):
+    """What narrows a timeline page, as the selectors take it."""
+
+    album: Album | None
+    kind: Kind | None
+    search: Search | None
+    place: Place | None
 
 
 def _month(value: str | None) -> date | None:
@@ -56,23 +67,28 @@ def timeline_response(
     *,
     template: str,
     album: Album | None = None,
+    search: Search | None = None,
+    place: Place | None = None,
     context: dict[str, object] | None = None,
 ) -> HttpResponse:
-    """A timeline page (the library's, or an album's), or for htmx the days of one page.
+    """A timeline page (the library's, an album's, a search's or a place's), or for htmx
+    the days of one page.
 
     `?month=2023-10` starts at that month (the scrubber, and the place kept in
     the URL); `?cursor=` asks for the older photos after a page, `?newer=` for
     the newer ones before it, when scrolling up from a month jumped to.
     """
     cursor, newer = request.GET.get("cursor"), request.GET.get("newer")
+    search_words = request.GET.get("q", "") if search else ""
     user = request.user
     # `?kind=video` (or photo) narrows the timeline; anything else shows all.
     kind = Kind(request.GET["kind"]) if request.GET.get("kind") in Kind.values else None
+    narrowed = Narrowed(album=album, kind=kind, search=search, place=place)
     try:
         month = _month(request.GET.get("month"))
         if newer:
             page = selectors.timeline_newer_page(
-                user=user, limit=PAGE_SIZE, cursor=newer, album=album, kind=kind
+                user=user, limit=PAGE_SIZE, cursor=newer, **narrowed
             )
         else:
             page = selectors.timeline_page(
@@ -80,20 +96,19 @@ def timeline_response(
                 limit=PAGE_SIZE,
                 cursor=cursor,
                 taken_before=month_start(month_after(month)) if month else None,
-                album=album,
-                kind=kind,
+                **narrowed,
             )
     except (selectors.InvalidCursor, ValueError):
         messages.error(
             request,
             "That link to a place in the timeline is not valid: here are the newest photos.",
         )
-        return redirect(request.path)
+        return redirect(
+            request.path + (f"?{urlencode({'q': search_words})}" if search_words else "")
+        )
     # Landed below the top: the newer photos load above as the user scrolls up.
     landed = month and not cursor and page.items
-    if landed and selectors.timeline_has_newer(
-        user=user, photo=page.items[0], album=album, kind=kind
-    ):
+    if landed and selectors.timeline_has_newer(user=user, photo=page.items[0], **narrowed):
         page = replace(page, newer_cursor=encode_cursor(page.items[0]))
     fragment = bool(request.htmx) and not request.htmx.boosted
     context = {
@@ -101,7 +116,12 @@ def timeline_response(
         "days": tiles_by_day(page.items),
         "more_url": request.path,
         "kind": kind or "",
-        "page_query": f"kind={kind}&" if kind else "",
+        # What narrows the timeline, for the links to its pages and months.
+        "page_query": "".join(
+            f"{urlencode({name: value})}&"
+            for name, value in (("kind", kind), ("q", search_words))
+            if value
+        ),
         "count_noun": "video" if kind == Kind.VIDEO else "photo",
         # A fragment leads on only on the side it was asked for; a page on both.
         "older": page.next_cursor if not (fragment and newer) else None,
@@ -112,7 +132,7 @@ def timeline_response(
     if not fragment or not (cursor or newer):
         # Every whole page, and the first page's fragment (after an upload), show the
         # count: from the kept month counts (an album's: from its rows), never the photos.
-        buckets = selectors.timeline_buckets(user=user, album=album, kind=kind)
+        buckets = selectors.timeline_buckets(user=user, **narrowed)
         context["count"] = sum(bucket.count for bucket in buckets)
         context["scrubber"] = scrubber_for(buckets, current=month)
     if fragment:

@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ..limits import UploadTooLarge
 from ..responses import RangeNotSatisfiable, TooManyForOneZip
+from ..search import InvalidSearch
 from ..selectors import InvalidCursor, InvalidPeriod, NotAllowed
 from ..services.albums import CannotBeMember, NotInAlbum
 from ..services.direct_upload import DirectUploadNotFound, DirectUploadUnavailable
@@ -50,6 +51,7 @@ class ApiError(Exception):
 # Domain errors whose message is the detail: (status, code).
 _DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     InvalidCursor: (400, "invalid_cursor"),
+    InvalidSearch: (400, "invalid"),
     InvalidPeriod: (400, "invalid"),
     NotInAlbum: (400, "invalid"),
     CannotBeMember: (400, "invalid"),

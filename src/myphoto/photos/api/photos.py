@@ -13,7 +13,7 @@ from ninja import P, QueryEx, Router, Status
 from ninja.files import UploadedFile
 from ninja.params import File
 
-from .. import responses, selectors
+from .. import responses, search, selectors
 from ..links import photo_path
 from ..models import Kind, Photo
 from ..requests import ApiRequest
@@ -33,6 +33,9 @@ from .schemas import (
 )
 
 router = Router(tags=["photos"])
+
+# `q`: words to search for, as API.md's "Search" says.
+SearchWords = QueryEx[str | None, P(max_length=200)]
 
 
 @router.post(
@@ -56,11 +59,13 @@ def photos_list(
     taken_before: datetime | None = None,
     album: UUID | None = None,
     kind: Kind | None = None,
+    q: SearchWords = None,
 ) -> dict[str, Any]:
     """The timeline: newest taken first, trash excluded, paged by `next_cursor`.
 
     `taken_after` (inclusive) and `taken_before` (exclusive) narrow it to a period,
-    `album` to one of my albums (another's: 404), `kind` to photos or videos.
+    `album` to one of my albums (another's: 404), `kind` to photos or videos, `q` to the
+    photos whose file name, camera, place or month and year match every word.
     """
     page = selectors.timeline_page(
         user=request.auth,
@@ -70,6 +75,7 @@ def photos_list(
         taken_before=taken_before,
         album=(selectors.album_get_for_user(user=request.auth, album_id=album) if album else None),
         kind=kind,
+        search=search.parse(q),
     )
     return page_out(page)
 
@@ -78,17 +84,19 @@ def photos_list(
     "/timeline/buckets", response={200: BucketsOut, **errors(404)}, url_name="timeline-buckets"
 )
 def timeline_buckets(
-    request: ApiRequest, album: UUID | None = None, kind: Kind | None = None
+    request: ApiRequest, album: UUID | None = None, kind: Kind | None = None, q: SearchWords = None
 ) -> dict[str, Any]:
     """How many photos each month holds, newest first, in the library's time zone.
 
-    `album` counts one of my albums (another's: 404), `kind` only photos or videos.
+    `album` counts one of my albums (another's: 404), `kind` only photos or videos, `q`
+    only the photos a search finds.
     To jump to a month, ask `GET /photos?taken_before=` the first instant of the next.
     """
     buckets = selectors.timeline_buckets(
         user=request.auth,
         album=selectors.album_get_for_user(user=request.auth, album_id=album) if album else None,
         kind=kind,
+        search=search.parse(q),
     )
     return {"buckets": [{"month": f"{b.month:%Y-%m}", "count": b.count} for b in buckets]}
 

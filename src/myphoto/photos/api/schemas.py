@@ -47,6 +47,13 @@ class GpsOut(Schema):
     lon: float
 
 
+class PlaceOut(Schema):
+    city: str
+    state: str
+    country: str
+    country_code: str
+
+
 class PhotoOut(Schema):
     id: UUID
     filename: str
@@ -60,6 +67,7 @@ class PhotoOut(Schema):
     uploaded_at: datetime
     camera: str | None
     gps: GpsOut | None
+    place: PlaceOut | None
     derivatives_ready: bool
     derivatives_error: str
     thumbnail_url: str
@@ -218,6 +226,18 @@ def plays(photo: Photo) -> bool:
     return photo.is_video or live_motion_of(photo) is not None
 
 
+def place_out(photo: Photo) -> dict[str, str] | None:
+    if photo.place is None:
+        return None
+    name = photo.place.name
+    return {
+        "city": name.city,
+        "state": name.state,
+        "country": name.country,
+        "country_code": name.country_code,
+    }
+
+
 def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
     thumbnail = photo_path("api:photo-thumbnail", photo.pk)
     data: dict[str, Any] = {
@@ -235,6 +255,7 @@ def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
         "gps": (
             {"lat": photo.gps_lat, "lon": photo.gps_lon} if photo.gps_lat is not None else None
         ),
+        "place": place_out(photo),
         "derivatives_ready": photo.derivatives_ready,
         "derivatives_error": photo.derivatives_error,
         "thumbnail_url": f"{thumbnail}?size=sm",
@@ -415,6 +436,7 @@ class SharedPhotoOut(Schema):
     taken_at: datetime
     camera: str | None
     gps: GpsOut | None
+    place: PlaceOut | None
     derivatives_ready: bool
     thumbnail_url: str
     preview_url: str
@@ -448,6 +470,7 @@ def shared_photo_out(photo: Photo, share: ShareLink, *, duplicate: bool = False)
         "taken_at": photo.taken_at,
         "camera": photo.camera,
         "gps": {"lat": photo.gps_lat, "lon": photo.gps_lon} if located else None,
+        "place": place_out(photo) if share.show_location else None,
         "derivatives_ready": photo.derivatives_ready,
         "thumbnail_url": f"{thumbnail}?size=sm",
         "preview_url": f"{thumbnail}?size=md",

@@ -16,7 +16,7 @@ from ninja import P, QueryEx, Router, Status
 from ninja.files import UploadedFile
 from ninja.params import File
 
-from .. import responses, selectors
+from .. import responses, search, selectors
 from ..links import share_photo_path
 from ..services import shares
 from ..shareaccess import (
@@ -29,7 +29,7 @@ from ..shareaccess import (
     share_unlock,
 )
 from .errors import ApiError
-from .photos import playback_or_404
+from .photos import SearchWords, playback_or_404
 from .schemas import (
     AlbumDownloadIn,
     SharedAlbumOut,
@@ -98,10 +98,13 @@ def shared_photos(
     key: str,
     limit: QueryEx[int, P(ge=1, le=500)] = 100,
     cursor: str | None = None,
+    q: SearchWords = None,
 ) -> dict[str, Any]:
-    """The album's photos, newest taken first, paged by `next_cursor`."""
+    """The album's photos, newest taken first, paged by `next_cursor`; `q` searches them
+    (by place only where the link shows places)."""
     share = share_get_for_key(key=key, request=request)
-    page = selectors.album_page(album=share.album, limit=limit, cursor=cursor)
+    found = search.parse(q, places=share.show_location)
+    page = selectors.album_page(album=share.album, limit=limit, cursor=cursor, search=found)
     return {
         "items": [shared_photo_out(photo, share) for photo in page.items],
         "next_cursor": page.next_cursor,

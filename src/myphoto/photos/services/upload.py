@@ -17,11 +17,13 @@ from zlib_ng import zlib_ng
 from ...common.filenames import display_name
 from .. import imaging, keys, media, videos
 from ..limits import UploadTooLarge, check_size
-from ..models import Kind, Photo, TakenAtSource, User
+from ..models import Kind, Photo, TakenAtSource, User, camera_name
 from ..storage import CHUNK_SIZE, get_storage
 from ..tasks import enqueue_derivatives
 from .counts import month_counts_change
 from .live import live_photo_pair, live_photo_pair_committed
+from .places import place_for
+from .search_terms import search_fields
 from .trash import photo_restore_if_trashed
 
 logger = logging.getLogger(__name__)
@@ -186,6 +188,8 @@ def _store(
         key = keys.original_key(owner_id=owner.pk, photo_id=photo_id, extension=facts.extension)
     else:
         photo_id, key = placed
+    place = place_for(facts.gps_lat, facts.gps_lon)
+    taken_at = facts.taken_at or timezone.now()
     storage = get_storage()
     written: list[str] = []
     try:
@@ -208,12 +212,19 @@ def _store(
                 crc32=checked.crc32,
                 width=facts.width,
                 height=facts.height,
-                taken_at=facts.taken_at or timezone.now(),
+                taken_at=taken_at,
                 taken_at_source=_taken_at_source(facts),
                 camera_make=facts.camera_make,
                 camera_model=facts.camera_model,
                 gps_lat=facts.gps_lat,
                 gps_lon=facts.gps_lon,
+                place=place,
+                **search_fields(
+                    name=checked.name,
+                    camera=camera_name(facts.camera_make, facts.camera_model),
+                    taken_at=taken_at,
+                    place=place,
+                ),
                 content_identifier=facts.content_identifier,
                 **_video_fields(facts, key=key, size=checked.size),
             )

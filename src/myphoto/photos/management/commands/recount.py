@@ -1,19 +1,29 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from rich.progress import Progress
 
-from myphoto.photos.models import User
+from myphoto.photos.models import Photo, User
 from myphoto.photos.services.counts import month_counts_rebuild
+from myphoto.photos.services.search_terms import photos_terms_rewrite
 
 
 class Command(BaseCommand):
     help = (
-        "Count every library's photos per month again, from the rows "
-        "(after MYPHOTO_TIME_ZONE changed, or if the counts were ever wrong)."
+        "Count every library's photos per month again, from the rows, and write their "
+        "search terms (their months) again: after MYPHOTO_TIME_ZONE changed, or if the "
+        "counts were ever wrong."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = list(User.objects.order_by("pk"))
         for user in users:
             month_counts_rebuild(owner=user)
-        self.stdout.write(f"Counted the photos of {len(users)} users again.")
+        total = Photo.objects.count()
+        with Progress(disable=not total) as progress:
+            bar = progress.add_task("Search terms", total=total)
+            photos_terms_rewrite(advance=lambda done: progress.advance(bar, done))
+        self.stdout.write(
+            f"Counted the photos of {len(users)} users again, and wrote the search terms "
+            f"of {total} photos again."
+        )

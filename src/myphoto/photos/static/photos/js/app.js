@@ -4,6 +4,7 @@
 import { clearSelection, form, selectedIds, setUpSelection } from "./selection.js";
 import { setUpLivePhotos } from "./live.js";
 import { setUpScrubber } from "./scrubber.js";
+import { setUpSearch } from "./search.js";
 import { deletePhotos, setUpTimeline } from "./timeline.js";
 import { setUpUploads } from "./upload.js";
 import { openViewer, setUpViewer, viewerOpen } from "./viewer.js";
@@ -23,6 +24,7 @@ setUpUploads();
 setUpViewer();
 setUpLivePhotos();
 setUpScrubber({ viewerOpen });
+setUpSearch();
 
 // Forms that ask first (emptying the trash): the browser's dialog, then the form says so.
 // Without JavaScript the server asks on a page of its own.

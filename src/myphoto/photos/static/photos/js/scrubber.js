@@ -47,11 +47,11 @@ function setCurrent(index) {
 
 let jumps = 0;
 
-// The address of a month of this timeline, keeping what narrows it (`kind=video`).
+// The address of a month of this timeline, keeping what narrows it (`kind=video`, `q=`).
 function monthQuery(month) {
   const query = new URLSearchParams();
-  const kind = new URLSearchParams(location.search).get("kind");
-  if (kind) query.set("kind", kind);
+  const now = new URLSearchParams(location.search);
+  for (const name of ["q", "kind"]) if (now.get(name)) query.set(name, now.get(name));
   query.set("month", month);
   return `?${query}`;
 }

@@ -66,7 +66,12 @@ export function refreshTimeline() {
   if (!timeline || !window.htmx) return;
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => {
-    window.htmx.ajax("GET", document.body.dataset.timelineUrl, { target: "#timeline", swap: "innerHTML" });
+    // The first page of this timeline as it is narrowed (a search's words, photos or videos).
+    const now = new URLSearchParams(location.search);
+    const query = new URLSearchParams();
+    for (const name of ["q", "kind"]) if (now.get(name)) query.set(name, now.get(name));
+    const url = `${document.body.dataset.timelineUrl}${query.size ? `?${query}` : ""}`;
+    window.htmx.ajax("GET", url, { target: "#timeline", swap: "innerHTML" });
   }, 400);
 }
 

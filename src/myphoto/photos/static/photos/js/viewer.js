@@ -45,7 +45,8 @@ function showInViewer(tile) {
     link.href = `https://www.openstreetmap.org/?mlat=${data.lat}&mlon=${data.lon}#map=15/${data.lat}/${data.lon}`;
     link.target = "_blank";
     link.rel = "noopener";
-    link.textContent = `${Number(data.lat).toFixed(5)}, ${Number(data.lon).toFixed(5)}`;
+    // The town's name where one is near enough, else the coordinates; either opens the map.
+    link.textContent = data.place || `${Number(data.lat).toFixed(5)}, ${Number(data.lon).toFixed(5)}`;
     place.append(link);
   } else {
     place.textContent = "—";

@@ -1,0 +1,247 @@
+"""Finding photos by words: the terms a photo is found by, and the query that finds it.
+
+A photo's terms are kept on its row, normalised the same way as a query's words:
+`search_text` (its file name, camera, year, month and month's name, in the library's
+time zone) and `place_text` (city, state, country and country code), apart so that a
+share link that hides places is not searched by them. Each query word must be one of
+the photo's terms (`sao paulo` finds "São Paulo"), the last one only the start of one,
+as it is being typed (`oct` finds October). Whole words let the index find them without
+reading every photo that has a word beginning so (at a million photos, the 500,000 of
+"iphone" for "seoul iphone 2023" took 30 ms). PostgreSQL finds them with a GIN index
+over the terms as a tsvector (`PG_VECTOR`), SQLite with an FTS5 table that triggers
+keep in step (`sqlite_search`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, Expression, F, Func, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce, Concat, StrIndex
+from django.db.models.lookups import GreaterThan
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+from .placenames import PlaceName
+
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+# More words than anyone types narrow nothing further, and each costs an index lookup.
+MAX_WORDS = 10
+# `2023-10` and `2023-1` are one term, a month: never "2023" and "10".
+_MONTH_WORD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})(?!\d)")
+
+
+class InvalidSearch(ValueError):
+    """The query cannot be searched for (too many words)."""
+
+
+def normalised(text: str) -> str:
+    """Case and accents folded away, in any script: "São Paulo" -> "sao paulo".
+
+    Accents come apart (NFKD) and go; what is left is composed again (NFC), which puts
+    Korean syllables back together after their letters were taken apart.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
+    return unicodedata.normalize("NFC", stripped)
+
+
+def _kind(char: str) -> str:
+    """ "w" for a letter or digit, "s" for a symbol (emoji), "" for what separates words."""
+    category = unicodedata.category(char)
+    if category[0] in "LN" or category in ("Mc", "Me"):
+        return "w"
+    if category[0] == "S" or char == "\u200d":  # the joiner inside emoji like 👨‍👩‍👧
+        return "s"
+    return ""
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, normalised: runs of letters and digits, and runs of emoji.
+
+    "IMG_2023 🌸벚꽃.jpg" -> ["img", "2023", "🌸", "벚꽃", "jpg"].
+    """
+    found: list[str] = []
+    current: list[str] = []
+    current_kind = ""
+    for char in normalised(text):
+        kind = _kind(char)
+        if kind != current_kind and current:
+            found.append("".join(current))
+            current = []
+        current_kind = kind
+        if kind:
+            current.append(char)
+    if current:
+        found.append("".join(current))
+    return found
+
+
+def _joined(terms: list[str]) -> str:
+    return " ".join(dict.fromkeys(term for term in terms if term))
+
+
+def photo_terms(*, name: str, camera: str | None, taken_at: datetime) -> str:
+    """What a photo is found by, apart from its place: "img 2023 jpg apple iphone 2023-10
+    october" (the month in the library's time zone)."""
+    local = timezone.localtime(taken_at)
+    dates = [f"{local.year:04d}", f"{local.year:04d}-{local.month:02d}", MONTHS[local.month - 1]]
+    return _joined([*words(name), *words(camera or ""), *dates])
+
+
+def place_terms(place: PlaceName | None) -> str:
+    """What a photo is found by from its place: "arezzo tuscany italy it"."""
+    if place is None:
+        return ""
+    return _joined(words(f"{place.city} {place.state} {place.country} {place.country_code}"))
+
+
+@dataclass(frozen=True)
+class Search:
+    """What `q` asks for: every term must be one of a photo's terms, the last the start
+    of one."""
+
+    terms: tuple[str, ...]
+    # False where places must not be shown (a share link that hides them): then a place
+    # finds nothing, as if the photo had none.
+    places: bool = True
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+
+def parse(q: str | None, *, places: bool = True) -> Search:
+    """The search a query asks for (empty for a blank one); InvalidSearch for too many words."""
+    text = (q or "").strip()
+    found, after = [], 0
+    for month in _MONTH_WORD.finditer(text):
+        found += [*words(text[after : month.start()]), f"{month[1]}-{int(month[2]):02d}"]
+        after = month.end()
+    terms = tuple(dict.fromkeys([*found, *words(text[after:])]))
+    if len(terms) > MAX_WORDS:
+        raise InvalidSearch(f"Search for at most {MAX_WORDS} words at a time.")
+    return Search(terms, places)
+
+
+# The terms as PostgreSQL indexes them: the generated column `Photo.search_vector`, in a
+# GIN index. Lexemes as they are (the words were folded when the terms were written).
+PG_VECTOR = "array_to_tsvector(array_remove(string_to_array({terms} || ' ' || {place}, ' '), ''))"
+# The same of the name, camera and dates alone, for a share link that hides places: not
+# indexed, each row checked as it is read (an album's rows, not a library's).
+PG_TERMS_VECTOR = "array_to_tsvector(array_remove(string_to_array({terms}, ' '), ''))"
+
+
+class TermsVector(Func):
+    """PG_VECTOR over (search_text, place_text); nothing on other databases, which keep
+    their own index (`sqlite_search`)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[Any]]:
+        return "NULL", []
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        (terms, terms_params), (place, place_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return PG_VECTOR.format(terms=terms, place=place), [*terms_params, *place_params]
+
+
+class _PgTermsOnly(Func):
+    """PG_TERMS_VECTOR over search_text."""
+
+    output_field = SearchVectorField()
+    template = PG_TERMS_VECTOR.format(terms="%(expressions)s")
+
+
+class _PgMatches(Func):
+    """`search_vector @@ query`."""
+
+    output_field = BooleanField()
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+
+
+def _pg_query(search: Search) -> str:
+    """Each term a lexeme, quoted as tsquery reads them; the last one the start of one."""
+    quoted = ["'" + term.replace("\\", "\\\\").replace("'", "''") + "'" for term in search.terms]
+    quoted[-1] += ":*"
+    return " & ".join(quoted)
+
+
+def _fts5_query(search: Search) -> str:
+    column = "" if search.places else "search_text : "
+    quoted = ['"' + term.replace('"', '""') + '"' for term in search.terms]
+    quoted[-1] += "*"
+    return " AND ".join(f"{column}{term}" for term in quoted)
+
+
+def photo_condition(search: Search, *, through: str = "", indexed: bool = True) -> Q | Expression:
+    """A filter on photos (or, `through="photo__"`, on rows that lead to a photo) that
+    keeps those the search finds; `indexed=False` keeps the planner from the search index
+    (each row is checked as it is read)."""
+    if connection.vendor == "postgresql":
+        vector: Func | F = F(f"{through}search_vector")
+        if not search.places:
+            vector = _PgTermsOnly(F(f"{through}search_text"))
+        elif not indexed:
+            vector = Coalesce(vector, Cast(Value(""), SearchVectorField()))
+        return _PgMatches(vector, Cast(Value(_pg_query(search)), SearchQueryField()))
+    if not indexed:
+        return _each_row(search, through)
+    found = RawSQL(
+        "SELECT rowid FROM photos_search WHERE photos_search MATCH %s", [_fts5_query(search)]
+    )
+    if through:
+        from .models import Photo
+
+        return Q(**{f"{through.removesuffix('__')}__in": Photo.objects.filter(_rowid_in(found))})
+    return _rowid_in(found)
+
+
+def _each_row(search: Search, through: str) -> Q:
+    """The search as a check of each row's own terms, for SQLite: " seoul " among them."""
+    columns = [F(f"{through}search_text")]
+    if search.places:
+        columns.append(F(f"{through}place_text"))
+    spaced = Concat(Value(" "), *[part for column in columns for part in (column, Value(" "))])
+    wanted = [f" {term} " for term in search.terms[:-1]] + [f" {search.terms[-1]}"]
+    return Q(*(GreaterThan(StrIndex(spaced, Value(word)), 0) for word in wanted))
+
+
+def _rowid_in(found: RawSQL) -> RawSQL:
+    # The FTS5 table is keyed by the photos table's rowid, which Django does not model.
+    # Only our own SQL is formatted in; the query is a parameter.
+    sql = f'"photos_photo"."rowid" IN ({found.sql})'
+    return RawSQL(sql, found.params, BooleanField())  # noqa: S611

@@ -1,0 +1,70 @@
+"""Naming where photos were taken, at upload and for the photos already in the library."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .. import geocoding, search
+from ..models import Photo, Place
+from ..placenames import PlaceName
+
+BATCH = 1000
+
+
+def place_get_or_create(name: PlaceName | None) -> Place | None:
+    """The place row of this name (made the first time a photo is taken there)."""
+    if name is None:
+        return None
+    place, _made = Place.objects.get_or_create(
+        country_code=name.country_code,
+        state=name.state,
+        city=name.city,
+        defaults={"country": name.country},
+    )
+    return place
+
+
+def place_for(lat: float | None, lon: float | None) -> Place | None:
+    """Where a photo with this GPS was taken, or None (no GPS, or no town near enough)."""
+    return place_get_or_create(geocoding.place_of(lat, lon))
+
+
+@dataclass
+class Located:
+    looked_up: int = 0
+    placed: int = 0
+
+
+def photos_locate(
+    photos: Iterable[Photo], *, advance: Callable[[int], None] = lambda n: None
+) -> Located:
+    """Name the place of each of these photos (with GPS), a thousand at a time; a photo far
+    from any town loses the place it had. Returns how many were looked up and placed."""
+    located = Located()
+    batch: list[Photo] = []
+    for photo in photos:
+        batch.append(photo)
+        if len(batch) == BATCH:
+            _locate_batch(batch, located)
+            advance(len(batch))
+            batch = []
+    if batch:
+        _locate_batch(batch, located)
+        advance(len(batch))
+    return located
+
+
+def _locate_batch(photos: list[Photo], located: Located) -> None:
+    names = geocoding.places_of([(photo.gps_lat, photo.gps_lon) for photo in photos])
+    rows = {name: place_get_or_create(name) for name in set(names) if name is not None}
+    for photo, name in zip(photos, names, strict=True):
+        place = rows[name] if name is not None else None
+        photo.place = place
+        photo.place_text = search.place_terms(name)
+        located.placed += place is not None
+    with transaction.atomic():
+        Photo.objects.bulk_update(photos, ["place", "place_text"])
+    located.looked_up += len(photos)

@@ -1,0 +1,48 @@
+"""The search terms kept on each photo's row (`search`): written at upload, and again for
+every photo when what they depend on changes (the library's time zone)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.db import transaction
+
+from .. import search
+from ..models import Photo, Place, camera_name
+
+BATCH = 2000
+
+
+def search_fields(
+    *, name: str, camera: str | None, taken_at: datetime, place: Place | None
+) -> dict[str, str]:
+    """The search columns of a photo being made."""
+    return {
+        "search_text": search.photo_terms(name=name, camera=camera, taken_at=taken_at),
+        "place_text": search.place_terms(place.name if place else None),
+    }
+
+
+def photos_terms_rewrite(*, advance: Callable[[int], None] = lambda n: None) -> int:
+    """Write every photo's name, camera and month terms again (their months are the
+    library's time zone's); returns how many photos."""
+    photos = Photo.objects.order_by("pk").only(
+        "pk", "original_name", "camera_make", "camera_model", "taken_at", "search_text"
+    )
+    done, last = 0, None
+    while True:
+        batch = list((photos.filter(pk__gt=last) if last else photos)[:BATCH])
+        if not batch:
+            return done
+        for photo in batch:
+            photo.search_text = search.photo_terms(
+                name=photo.original_name,
+                camera=camera_name(photo.camera_make, photo.camera_model),
+                taken_at=photo.taken_at,
+            )
+        with transaction.atomic():
+            Photo.objects.bulk_update(batch, ["search_text"])
+        done += len(batch)
+        advance(len(batch))
+        last = batch[-1].pk
