@@ -247,7 +247,7 @@ def index_of_search(sql: str, params: Any) -> bool:
     return "photo_search" in plan if postgres else "photos_search VIRTUAL TABLE" in plan
 
 
-def test_a_search_walks_the_newest_photos_then_asks_the_search_index(big_library, api):
+def test_a_search_walks_the_newest_photos_then_asks_the_search_index(big_library, api, client):
     visible = Photo.objects.visible().filter(owner=big_library).order_by("-taken_at")
     trip = visible[10_000:10_150].values_list("pk", flat=True)
     Photo.objects.filter(pk__in=list(trip)).update(place_text="arezzo tuscany italy it")

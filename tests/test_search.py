@@ -342,3 +342,16 @@ def test_recount_writes_the_months_again_after_the_time_zone_changed(
 
     assert names(api.get("/api/v1/photos", {"q": "november 2023"})) == ["halloween.jpg"]
     assert names(api.get("/api/v1/photos", {"q": "2023-10"})) == []
+
+
+def test_a_month_of_the_results_leads_up_to_the_newer_ones(client, library):
+    january = client.get("/search/", {"q": "2023", "month": "2023-01"}).content.decode()
+
+    assert "🌸 party.jpg" in january and "벚꽃 놀이.jpg" not in january
+    newer = january.split('hx-get="/search/?')[1].split('"')[0].replace("&amp;", "&")
+    assert newer.startswith("q=2023&newer=")
+    above = client.get(f"/search/?{newer}", HTTP_HX_REQUEST="true").content.decode()
+    assert "벚꽃 놀이.jpg" in above and "🌸 party.jpg" not in above
+    # At the top already: nothing newer to lead to.
+    october = client.get("/search/", {"q": "2023", "month": "2023-10"}).content.decode()
+    assert "newer=" not in october

@@ -268,22 +268,19 @@ def timeline_page(
     with `kind`, only photos or only videos; with `search`, those it finds; with `place`,
     those taken there.
     """
-    if search and album is None and place is None:
-        return _search_page(
-            user,
-            kind,
-            search,
-            limit=limit,
-            cursor=cursor,
-            after=usable_time(taken_after) if taken_after else None,
-            before=usable_time(taken_before) if taken_before else None,
-        )
-    rows, id_field = _rows(user, album, kind, search, place)
+    searched = _in_two_steps(search, album, place)
+    rows, id_field = _rows(user, album, kind, None if searched else search, place)
     if taken_after is not None:
         rows = rows.filter(taken_at__gte=usable_time(taken_after))
     if taken_before is not None:
         rows = rows.filter(taken_at__lt=usable_time(taken_before))
-    return _keyset_page(rows, id_field, limit=limit, cursor=cursor)
+    if searched is None:
+        return _keyset_page(rows, id_field, limit=limit, cursor=cursor)
+    if cursor:
+        rows = _older_than(rows, cursor, "id")
+    found = _search_rows(rows, searched, wanted=limit + 1)
+    items = found[:limit]
+    return Page(items, encode_cursor(items[-1]) if len(found) > limit else None)
 
 
 # How many of the newest photos (from the cursor) a search reads one by one, in timeline
@@ -291,58 +288,48 @@ def timeline_page(
 SEARCH_WALK = 2000
 
 
-def _search_page(
-    user: User,
-    kind: Kind | None,
-    search: Search,
-    *,
-    limit: int,
-    cursor: str | None,
-    after: datetime | None,
-    before: datetime | None,
-) -> Page:
-    """A page of a search of the whole timeline, in two steps.
+def _in_two_steps(search: Search | None, album: Album | None, place: Place | None) -> Search | None:
+    """The search, if a read searches the whole timeline (`_search_rows`); an album's or a
+    place's rows are few enough to check each as they are read."""
+    return search if search and album is None and place is None else None
+
+
+def _search_rows(
+    rows: Rows, search: Search, *, wanted: int, newest_first: bool = True
+) -> list[Photo]:
+    """The first `wanted` of these photo rows (the timeline, from its cursor) that the
+    search finds, newest first (or oldest first, scrolling up), in two steps.
 
     Asked for the newest matches, the database's planner either walks the timeline index
     until enough rows match (fast where the words are common, but all the way down where
     they are rare) or has the search index collect every match and sorts them (fast for
     rare words; half a million rows for "iphone"), and it guesses which from how common the
     words are overall: wrong for the words of one time (a trip, a year). So first the walk,
-    over the newest SEARCH_WALK photos alone; if they hold less than a page, the search
-    index for the older ones, which are then few (else the walk would have found them).
+    over the next SEARCH_WALK photos alone; if they hold too few, the search index for the
+    photos beyond them, whose matches are then few (else the walk would have found them).
     """
-    rows, _ = _rows(user, None, kind)
-    if after is not None:
-        rows = rows.filter(taken_at__gte=after)
-    if before is not None:
-        rows = rows.filter(taken_at__lt=before)
-    if cursor:
-        rows = _older_than(rows, cursor, "id")
-    newest_first = ("-taken_at", "-id")
-    edge = rows.order_by(*newest_first).values_list("taken_at", flat=True)[SEARCH_WALK:][:1]
-    walk_until = edge.first()
+    order = ("-taken_at", "-id") if newest_first else ("taken_at", "id")
+    edge = rows.order_by(*order).values_list("taken_at", flat=True)[SEARCH_WALK:][:1].first()
     walked = rows.filter(photo_condition(search, indexed=False))
-    if walk_until is not None:
-        walked = walked.filter(taken_at__gte=walk_until)
-    found = _photos_of(
-        walked.order_by(*newest_first).prefetch_related(_live_motion("id"))[: limit + 1]
-    )
-    if len(found) <= limit and walk_until is not None:
+    if edge is not None:
+        walked = walked.filter(**{"taken_at__gte" if newest_first else "taken_at__lte": edge})
+    found = _photos_of(walked.order_by(*order).prefetch_related(_live_motion("id"))[:wanted])
+    if len(found) < wanted and edge is not None:
         # Ordered by an expression, which the timeline index cannot give: the planner
-        # then has the search index find the older matches, and sorts their ids alone
+        # then has the search index find the matches beyond, and sorts their ids alone
         # (whole rows, joined to their places, are three times slower to sort).
+        beyond = rows.filter(
+            photo_condition(search), **{"taken_at__lt" if newest_first else "taken_at__gt": edge}
+        )
         unwalkable = Coalesce("taken_at", "taken_at")
-        older = rows.filter(photo_condition(search), taken_at__lt=walk_until)
+        key = unwalkable.desc() if newest_first else unwalkable.asc()
         ids = list(
-            older.order_by(unwalkable.desc(), "-id").values_list("pk", flat=True)[
-                : limit + 1 - len(found)
-            ]
+            beyond.order_by(key, order[1]).values_list("pk", flat=True)[: wanted - len(found)]
         )
         chosen = Photo.objects.select_related("place").filter(pk__in=ids)  # the user's, above
         by_id = chosen.prefetch_related(_live_motion("id")).in_bulk()
         found += [by_id[pk] for pk in ids if pk in by_id]
-    items = found[:limit]
-    return Page(items, encode_cursor(items[-1]) if len(found) > limit else None)
+    return found
 
 
 def album_page(
@@ -366,6 +353,11 @@ def timeline_newer_page(
 
     `newer_cursor` leads to the photos newer still, or is None at the top.
     """
+    if searched := _in_two_steps(search, album, place):
+        newer_rows = _newer_than(_rows(user, None, kind)[0], cursor, "id")
+        found = _search_rows(newer_rows, searched, wanted=limit + 1, newest_first=False)
+        items = found[:limit][::-1]
+        return Page(items, None, encode_cursor(items[0]) if len(found) > limit else None)
     rows, id_field = _rows(user, album, kind, search, place)
     newer = (
         _newer_than(rows, cursor, id_field)
@@ -388,6 +380,9 @@ def timeline_has_newer(
 ) -> bool:
     """Whether the timeline (or album) holds photos newer than this one (a jump landed
     below the top)."""
+    if searched := _in_two_steps(search, album, place):
+        newer_rows = _newer_than(_rows(user, None, kind)[0], encode_cursor(photo), "id")
+        return bool(_search_rows(newer_rows, searched, wanted=1, newest_first=False))
     rows, id_field = _rows(user, album, kind, search, place)
     return _newer_than(rows, encode_cursor(photo), id_field).exists()
 

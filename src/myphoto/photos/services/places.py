@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from .. import geocoding, search
 from ..models import Photo, Place
@@ -39,21 +40,17 @@ class Located:
 
 
 def photos_locate(
-    photos: Iterable[Photo], *, advance: Callable[[int], None] = lambda n: None
+    photos: QuerySet[Photo], *, advance: Callable[[int], None] = lambda n: None
 ) -> Located:
-    """Name the place of each of these photos (with GPS), a thousand at a time; a photo far
-    from any town loses the place it had. Returns how many were looked up and placed."""
-    located = Located()
-    batch: list[Photo] = []
-    for photo in photos:
-        batch.append(photo)
-        if len(batch) == BATCH:
-            _locate_batch(batch, located)
-            advance(len(batch))
-            batch = []
-    if batch:
+    """Name the place of each of these photos (with GPS), a thousand at a time in the order
+    of their ids (read a batch at a time: no cursor stays open over the rows it changes);
+    a photo far from any town loses the place it had."""
+    located, last = Located(), None
+    ordered = photos.order_by("pk")
+    while batch := list((ordered.filter(pk__gt=last) if last else ordered)[:BATCH]):
         _locate_batch(batch, located)
         advance(len(batch))
+        last = batch[-1].pk
     return located
 
 

@@ -26,10 +26,7 @@ class Command(BaseCommand):
         total = photos.count()
         with Progress(disable=not total) as progress:
             bar = progress.add_task("Naming places", total=total)
-            located = photos_locate(
-                photos.iterator(chunk_size=2000),
-                advance=lambda done: progress.advance(bar, done),
-            )
+            located = photos_locate(photos, advance=lambda done: progress.advance(bar, done))
         far = located.looked_up - located.placed
         self.stdout.write(
             f"Looked up {located.looked_up} photos with GPS: {located.placed} named, "
