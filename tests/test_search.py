@@ -211,6 +211,8 @@ def test_a_query_too_long_to_search_is_a_clear_400(api, library):
     assert many.status_code == 400 and many.json()["code"] == "invalid"
     assert "at most 10 words" in many.json()["detail"]
     assert long.status_code == 400 and long.json()["code"] == "invalid"
+    marks = api.get("/api/v1/photos", {"q": "!!! ..."})
+    assert marks.status_code == 400 and "no words to search for" in marks.json()["detail"]
 
 
 def test_the_places_command_names_the_photos_uploaded_before_places_were(api, library):
@@ -249,6 +251,7 @@ def test_words_are_folded_the_same_way_for_photos_and_queries(text, found):
 
 def test_month_words_are_one_term_each():
     assert search.parse("seoul 2023-1 iphone").terms == ("seoul", "2023-01", "iphone")
+    assert search.parse("paulo sao paulo").terms == ("sao", "paulo")  # the last stays last
     assert json.dumps(search.parse("").terms) == "[]"
 
 

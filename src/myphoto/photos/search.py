@@ -132,15 +132,20 @@ class Search:
 
 
 def parse(q: str | None, *, places: bool = True) -> Search:
-    """The search a query asks for (empty for a blank one); InvalidSearch for too many words."""
+    """The search a query asks for (empty for a blank one); InvalidSearch for too many
+    words, or for a query with none (punctuation alone finds nothing, not everything)."""
     text = (q or "").strip()
     found, after = [], 0
     for month in _MONTH_WORD.finditer(text):
         found += [*words(text[after : month.start()]), f"{month[1]}-{int(month[2]):02d}"]
         after = month.end()
-    terms = tuple(dict.fromkeys([*found, *words(text[after:])]))
+    found += words(text[after:])
+    # Repeated words once, the last one typed last (it is the one that may be cut short).
+    terms = tuple(reversed(dict.fromkeys(reversed(found))))
     if len(terms) > MAX_WORDS:
         raise InvalidSearch(f"Search for at most {MAX_WORDS} words at a time.")
+    if text and not terms:
+        raise InvalidSearch(f"“{text}” has no words to search for: letters, digits or emoji.")
     return Search(terms, places)
 
 
