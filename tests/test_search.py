@@ -358,3 +358,11 @@ def test_a_month_of_the_results_leads_up_to_the_newer_ones(client, library):
     # At the top already: nothing newer to lead to.
     october = client.get("/search/", {"q": "2023", "month": "2023-10"}).content.decode()
     assert "newer=" not in october
+
+
+def test_a_town_and_a_country_of_one_name_are_suggested_once(client, make_photo):
+    make_photo("marina.jpg", data=images.jpeg_from(gps=(1.2903, 103.8519), seed=8))
+
+    answer = client.get("/search/suggestions", {"q": "sing"}).json()
+
+    assert answer["items"] == [{"query": "Singapore", "label": "Singapore · 1 photo", "count": 1}]

@@ -52,15 +52,15 @@ def search_suggestions(request: AuthenticatedRequest) -> JsonResponse:
     if not typing:
         return JsonResponse({"items": []})
     last, before = typing[-1], typed[: len(typed) - len(chunk)]
-    items = []
+    items: dict[str, dict[str, object]] = {}  # by query: Singapore the town and the country
     for name, detail, count in _facets(request):
-        if any(word.startswith(last) for word in search.words(name)):
-            query = f"{before}{name}".strip()
+        query = f"{before}{name}".strip()
+        if query not in items and any(word.startswith(last) for word in search.words(name)):
             photos = f"{count:,} photo{pluralize(count)}"
-            items.append({"query": query, "label": f"{detail} · {photos}", "count": count})
+            items[query] = {"query": query, "label": f"{detail} · {photos}", "count": count}
         if len(items) == SUGGESTIONS:
             break
-    return JsonResponse({"items": items})
+    return JsonResponse({"items": list(items.values())})
 
 
 def _facets(request: AuthenticatedRequest) -> list[tuple[str, str, int]]:

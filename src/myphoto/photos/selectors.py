@@ -438,9 +438,9 @@ def timeline_buckets(
     return [MonthBucket(month, count) for month, count in counts]
 
 
-def album_buckets(album: Album, search: Search | None = None) -> list[MonthBucket]:
+def album_buckets(album: Album) -> list[MonthBucket]:
     """An album's months, counted from its rows (in the library's time zone)."""
-    return _buckets_of(_rows(album.owner, album, search=search)[0])
+    return _buckets_of(_rows(album.owner, album)[0])
 
 
 def _buckets_of(rows: Rows) -> list[MonthBucket]:
