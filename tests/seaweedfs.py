@@ -33,13 +33,18 @@ REGION = "us-east-1"
 _PORTS = range(20000, 32000)
 _handed_out: set[int] = set()
 _ports_lock = threading.Lock()
+# From the system's entropy, not the `random` module's shared generator, which any test or
+# library may seed: the two suites that .ci/run runs side by side must not walk the same
+# ports in the same order. (CI once saw the login test's server of one pass answer the
+# other pass's requests, both passes failing at once.)
+_pick = random.SystemRandom()
 
 
 def free_port() -> int:
     """A loopback port nobody listens on, never the same twice in this process."""
     with _ports_lock:
         while True:
-            port = random.choice(_PORTS)  # noqa: S311  not a secret
+            port = _pick.choice(_PORTS)
             if port in _handed_out:
                 continue
             with socket.socket() as sock:
