@@ -69,7 +69,7 @@ def _facets(request: AuthenticatedRequest) -> list[tuple[str, str, int]]:
     facets: list[tuple[str, str, int]] | None = cache.get(key)
     if facets is None:
         places = selectors.places_for_user(user=request.user)
-        countries = selectors.countries_for_user(user=request.user)
+        countries = selectors.countries_of(places)
         cameras = selectors.cameras_for_user(user=request.user)
         facets = sorted(
             [(str(view.place.city), str(view.place.name), view.count) for view in places]
@@ -85,7 +85,7 @@ def _facets(request: AuthenticatedRequest) -> list[tuple[str, str, int]]:
 @require_GET
 def places(request: AuthenticatedRequest) -> HttpResponse:
     """The countries my photos were taken in, each with a count and a cover."""
-    countries = selectors.countries_for_user(user=request.user)
+    countries = selectors.countries_of(selectors.places_for_user(user=request.user))
     return render(request, "photos/places.html", {"countries": countries})
 
 

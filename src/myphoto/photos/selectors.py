@@ -85,6 +85,15 @@ def in_batches(ids: Iterable[UUID]) -> Iterator[list[UUID]]:
         yield batch
 
 
+def photos_in_batches(photos: QuerySet[Photo], size: int) -> Iterator[list[Photo]]:
+    """These photos, `size` at a time in the order of their ids, each batch read when the
+    one before is done with (no cursor stays open over rows its caller changes)."""
+    ordered, last = photos.order_by("pk"), None
+    while batch := list((ordered.filter(pk__gt=last) if last else ordered)[:size]):
+        yield batch
+        last = batch[-1].pk
+
+
 def photo_get_for_viewer(*, user: User, photo_id: UUID | str) -> Photo:
     """Return a photo the user may look at: their own, or one in an album they own or are a
     member of (not in the trash); Http404 for any other."""
@@ -532,11 +541,11 @@ class CountryView:
     cover: UUID
 
 
-def countries_for_user(*, user: User) -> list[CountryView]:
-    """The countries of the user's photos, most photos first, each with the cover of its
-    place with the most photos."""
+def countries_of(places: list[PlaceView]) -> list[CountryView]:
+    """The countries of these places (`places_for_user`), most photos first, each with the
+    cover of its place with the most photos."""
     by_country: dict[str, list[PlaceView]] = {}
-    for view in places_for_user(user=user):
+    for view in places:
         by_country.setdefault(view.place.country_code, []).append(view)
     countries = [
         CountryView(
@@ -596,7 +605,7 @@ def photos_to_locate(*, missing_only: bool) -> QuerySet[Photo]:
     located = Photo.objects.filter(gps_lat__isnull=False, gps_lon__isnull=False)
     if missing_only:
         located = located.filter(place__isnull=True)
-    return located.order_by("pk").only("pk", "gps_lat", "gps_lon", "place", "place_text")
+    return located.only("pk", "gps_lat", "gps_lon", "place", "place_text")
 
 
 def tokens_get_for_user(*, user: User) -> QuerySet[ApiToken]:

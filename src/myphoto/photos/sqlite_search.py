@@ -40,7 +40,8 @@ _TRIGGERS = (
 
 
 def install(connection: BaseDatabaseWrapper, *, rebuild: bool = True) -> None:
-    """Make the table and its triggers if they are missing; rebuild it from the rows."""
+    """Make the table and its triggers if they are missing; rebuild it from the rows
+    unless told not to."""
     with connection.cursor() as cursor:
         cursor.execute(_TABLE)
         for trigger in _TRIGGERS:

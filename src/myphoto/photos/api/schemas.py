@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -227,15 +228,7 @@ def plays(photo: Photo) -> bool:
 
 
 def place_out(photo: Photo) -> dict[str, str] | None:
-    if photo.place is None:
-        return None
-    name = photo.place.name
-    return {
-        "city": name.city,
-        "state": name.state,
-        "country": name.country,
-        "country_code": name.country_code,
-    }
+    return asdict(photo.place.name) if photo.place else None
 
 
 def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:

@@ -43,7 +43,8 @@ def make_search_index(apps, schema_editor):
     elif connection.vendor == "sqlite":
         from myphoto.photos import sqlite_search
 
-        sqlite_search.install(connection)
+        # Empty: post_migrate rebuilds it from the rows once every migration has run.
+        sqlite_search.install(connection, rebuild=False)
 
 
 def drop_search_index(apps, schema_editor):

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from .. import geocoding, search
 from ..models import Photo, Place
 from ..placenames import PlaceName
+from ..selectors import photos_in_batches
 
 BATCH = 1000
 
@@ -42,15 +43,12 @@ class Located:
 def photos_locate(
     photos: QuerySet[Photo], *, advance: Callable[[int], None] = lambda n: None
 ) -> Located:
-    """Name the place of each of these photos (with GPS), a thousand at a time in the order
-    of their ids (read a batch at a time: no cursor stays open over the rows it changes);
-    a photo far from any town loses the place it had."""
-    located, last = Located(), None
-    ordered = photos.order_by("pk")
-    while batch := list((ordered.filter(pk__gt=last) if last else ordered)[:BATCH]):
+    """Name the place of each of these photos (with GPS), a thousand at a time; a photo far
+    from any town loses the place it had."""
+    located = Located()
+    for batch in photos_in_batches(photos, BATCH):
         _locate_batch(batch, located)
         advance(len(batch))
-        last = batch[-1].pk
     return located
 
 

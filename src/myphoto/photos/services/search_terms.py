@@ -10,6 +10,7 @@ from django.db import transaction
 
 from .. import search
 from ..models import Photo, Place, camera_name
+from ..selectors import photos_in_batches
 
 BATCH = 2000
 
@@ -24,17 +25,13 @@ def search_fields(
     }
 
 
-def photos_terms_rewrite(*, advance: Callable[[int], None] = lambda n: None) -> int:
+def photos_terms_rewrite(*, advance: Callable[[int], None] = lambda n: None) -> None:
     """Write every photo's name, camera and month terms again (their months are the
-    library's time zone's); returns how many photos."""
-    photos = Photo.objects.order_by("pk").only(
+    library's time zone's)."""
+    photos = Photo.objects.only(
         "pk", "original_name", "camera_make", "camera_model", "taken_at", "search_text"
     )
-    done, last = 0, None
-    while True:
-        batch = list((photos.filter(pk__gt=last) if last else photos)[:BATCH])
-        if not batch:
-            return done
+    for batch in photos_in_batches(photos, BATCH):
         for photo in batch:
             photo.search_text = search.photo_terms(
                 name=photo.original_name,
@@ -43,6 +40,4 @@ def photos_terms_rewrite(*, advance: Callable[[int], None] = lambda n: None) -> 
             )
         with transaction.atomic():
             Photo.objects.bulk_update(batch, ["search_text"])
-        done += len(batch)
         advance(len(batch))
-        last = batch[-1].pk
