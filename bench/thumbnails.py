@@ -51,9 +51,9 @@ def make_sample(path: Path) -> None:
 
 
 def run_myphoto(data: bytes) -> list[tuple[int, int]]:
-    from myphoto.photos import imaging
+    from myphoto.photos import media
 
-    return [(d.width, d.height) for d in imaging.make_derivatives(io.BytesIO(data))]
+    return [(d.width, d.height) for d in media.make_derivatives(io.BytesIO(data), video=False)]
 
 
 def run_naive(data: bytes) -> list[tuple[int, int]]:

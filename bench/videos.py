@@ -86,7 +86,7 @@ def worker(task: str, path: str, rounds: int) -> None:
     import django
 
     django.setup()
-    from myphoto.photos import transcode, videos
+    from myphoto.photos import media
 
     baseline = peak_rss_kib()
     times = []
@@ -96,11 +96,11 @@ def worker(task: str, path: str, rounds: int) -> None:
         with open(path, "rb") as source:
             started = time.perf_counter()
             if task == "poster":
-                videos.poster(source)
+                media.make_derivatives(source, video=True)
             elif task == "probe":
-                videos.analyze(source)
+                media.analyze(source)
             elif task == "playback":
-                transcode.make_playback_copy(source, str(Path(data_dir) / "copy.mp4"))
+                media.make_playback_copy(source, str(Path(data_dir) / "copy.mp4"))
             times.append(time.perf_counter() - started)
     copy = Path(data_dir) / "copy.mp4"
     made = copy.stat().st_size if copy.exists() else 0

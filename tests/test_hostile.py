@@ -15,7 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from PIL import ExifTags, Image
 
-from myphoto.photos import imaging
+from myphoto.common.media.facts import UnsupportedImage
+from myphoto.photos import media
 from myphoto.photos.models import Photo
 
 pytestmark = pytest.mark.django_db
@@ -120,14 +121,14 @@ def damaged_copies(data: bytes, seed: str) -> list[bytes]:
 def test_a_jpeg_is_checked_without_decoding_it_and_refused_whenever_a_decoder_would(kind):
     data = jpeg_kinds()[kind]
     assert not decoder_refuses(data)
-    imaging.analyze(io.BytesIO(data))  # whole, it is accepted
+    media.analyze(io.BytesIO(data))  # whole, it is accepted
 
     refused_by_decoder = [copy for copy in damaged_copies(data, kind) if decoder_refuses(copy)]
     accepted = []
     for copy in refused_by_decoder:
         try:
-            imaging.analyze(io.BytesIO(copy))
-        except imaging.UnsupportedImage:
+            media.analyze(io.BytesIO(copy))
+        except UnsupportedImage:
             continue
         accepted.append(copy)
 
@@ -148,7 +149,7 @@ def test_jpeg_quirks_that_decoders_accept_are_accepted():
     }
     for quirk, copy in quirks.items():
         assert not decoder_refuses(copy), quirk
-        assert imaging.analyze(io.BytesIO(copy)).width == 120, quirk
+        assert media.analyze(io.BytesIO(copy)).width == 120, quirk
 
 
 def exif_taken(taken: str, offset: str | None) -> bytes:

@@ -134,7 +134,7 @@ _DECODE_AT_ONCE = """
 import io, sys, threading
 import django
 django.setup()
-from myphoto.photos import imaging
+from myphoto.photos import media
 
 def high_water_mark() -> int:
     with open("/proc/self/status") as status:
@@ -143,7 +143,7 @@ def high_water_mark() -> int:
 data = open(sys.argv[1], "rb").read()
 before = high_water_mark()
 jobs = [
-    threading.Thread(target=imaging.make_derivatives, args=(io.BytesIO(data),))
+    threading.Thread(target=lambda: media.make_derivatives(io.BytesIO(data), video=False))
     for _ in range(int(sys.argv[2]))
 ]
 for job in jobs:
@@ -195,7 +195,7 @@ def test_a_big_png_is_shrunk_in_bands_without_holding_its_pixels(tmp_path):
     ["RGB", "RGBA", "L", "LA", "P", "P with a transparent index", "RGB with a transparent colour"],
 )
 def test_shrinking_in_bands_gives_the_pixels_of_shrinking_whole(kind):
-    from myphoto.photos import pngbands
+    from myphoto.common.media import pngbands
 
     picture = images.marked_image(301, 233, seed=5)
     params: dict = {}
@@ -220,7 +220,8 @@ def test_shrinking_in_bands_gives_the_pixels_of_shrinking_whole(kind):
 
 
 def test_a_big_pngs_derivatives_are_upright_and_a_damaged_one_is_refused():
-    from myphoto.photos import imaging
+    from myphoto.common.media.facts import UnsupportedImage
+    from myphoto.photos import media
 
     picture = Image.new("RGB", (6000, 3000), "white")  # 18 megapixels: shrunk in bands
     picture.paste(images.MARKER, (0, 0, 600, 600))  # top left
@@ -228,31 +229,30 @@ def test_a_big_pngs_derivatives_are_upright_and_a_damaged_one_is_refused():
     exif[0x0112] = 6  # shown turned a quarter clockwise: the marker lands top right
     data = images.encode(picture, "PNG", exif=exif.tobytes(), compress_level=1)
 
-    md, sm = imaging.make_derivatives(io.BytesIO(data))
+    md, sm = media.make_derivatives(io.BytesIO(data), video=False)
 
     assert (md.width, md.height) == (800, 1600)
     assert (sm.width, sm.height) == (200, 400)
     shown = open_image(md.webp)
     assert shown.getpixel((790, 10))[0] > 200 and shown.getpixel((790, 10))[1] < 60
     assert shown.getpixel((10, 10)) > (200, 200, 200)
-    with pytest.raises(imaging.UnsupportedImage):
-        imaging.make_derivatives(io.BytesIO(data[: len(data) // 2]))
+    with pytest.raises(UnsupportedImage):
+        media.make_derivatives(io.BytesIO(data[: len(data) // 2]), video=False)
 
 
-def test_decodes_take_turns_in_order_so_small_ones_cannot_starve_a_big_one(settings):
+def test_decodes_take_turns_in_order_so_small_ones_cannot_starve_a_big_one():
     import threading
     import time
 
-    from myphoto.photos.imaging import PixelBudget
+    from myphoto.common.media.budget import PixelBudget
 
-    settings.MYPHOTO_DECODE_MEGAPIXELS = 10
     budget = PixelBudget()
     order: list[str] = []
     first_holds = threading.Event()
     release_first = threading.Event()
 
     def decode(name: str, megapixels: int, hold: threading.Event | None = None) -> None:
-        with budget.reserve(megapixels * 1_000_000):
+        with budget.reserve(megapixels * 1_000_000, limit=10_000_000):
             order.append(name)
             if hold is not None:
                 first_holds.set()

@@ -348,7 +348,7 @@ def test_a_link_that_hides_places_plays_the_video_without_its_place(
 ):
     from django.test import Client
 
-    from myphoto.photos import videos as video_facts
+    from myphoto.photos import media
 
     data = videos.phone_video()
     item = upload(client, "clip.mp4", data, after_commit).json()["items"][0]
@@ -361,7 +361,7 @@ def test_a_link_that_hides_places_plays_the_video_without_its_place(
     played = body_of(guest.get(f"/api/v1/shared/{hidden.key}{path}"))
 
     assert len(played) == len(data) and played != data
-    facts = video_facts.analyze(io.BytesIO(played))
+    facts = media.analyze(io.BytesIO(played))
     assert (facts.gps_lat, facts.gps_lon) == (None, None)
     assert facts.duration == pytest.approx(2.0, abs=0.05)  # it still plays
     (start, end) = Photo.objects.get(pk=item["id"]).location_spans[0]
@@ -432,11 +432,11 @@ def test_the_derivatives_command_makes_posters_and_the_playback_copy(
     ],
 )
 def test_places_written_the_other_ways(tag, written, expected):
-    from myphoto.photos import videos as video_facts
+    from myphoto.photos import media
 
     data = videos.encode_video(metadata={tag: written}, seconds=0.5)
 
-    facts = video_facts.analyze(io.BytesIO(data))
+    facts = media.analyze(io.BytesIO(data))
 
     assert (
         (facts.gps_lat, facts.gps_lon) == pytest.approx(expected)

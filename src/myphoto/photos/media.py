@@ -1,23 +1,45 @@
-"""Photos and videos alike: tell which a file is, check it, describe it, derive its images."""
+"""The media code of `myphoto.common.media` with this server's settings passed in."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO
+from zoneinfo import ZoneInfo
 
-from . import imaging, videos
+from django.conf import settings
 
-
-def analyze(fileobj: IO[bytes]) -> imaging.ImageFacts:
-    """The facts of a whole photo (`ImageFacts`) or video (`videos.VideoFacts`).
-
-    Raises imaging.UnsupportedImage (videos.UnsupportedVideo for a video) saying why not.
-    """
-    try:
-        return imaging.analyze(fileobj)
-    except imaging.NotAnImage:
-        return videos.analyze(fileobj)
+from ..common.media import files, images, transcode
+from ..common.media.facts import Derivative, ImageFacts
+from ..common.media.limits import Limits
 
 
-def make_derivatives(fileobj: IO[bytes], *, video: bool) -> list[imaging.Derivative]:
+def limits() -> Limits:
+    """What the settings allow, read at each call (tests change them as they go)."""
+    return Limits(
+        max_image_pixels=settings.MYPHOTO_MAX_IMAGE_PIXELS,
+        max_video_pixels=settings.MYPHOTO_MAX_VIDEO_PIXELS,
+        decode_pixels=settings.MYPHOTO_DECODE_MEGAPIXELS * 1_000_000,
+        local_zone=ZoneInfo(settings.TIME_ZONE),
+    )
+
+
+def configure() -> None:
+    """Register the extra decoders and Pillow's pixel limit (once, at startup)."""
+    images.register_decoders(max_image_pixels=settings.MYPHOTO_MAX_IMAGE_PIXELS)
+
+
+def analyze(fileobj: IO[bytes]) -> ImageFacts:
+    """A photo's or video's facts; UnsupportedImage (or UnsupportedVideo) saying why not."""
+    return files.analyze(fileobj, limits=limits())
+
+
+def make_derivatives(fileobj: IO[bytes], *, video: bool) -> list[Derivative]:
     """The sm and md images of a photo, or a video's posters."""
-    return videos.poster(fileobj) if video else imaging.make_derivatives(fileobj)
+    return files.make_derivatives(fileobj, video=video, limits=limits())
+
+
+def make_playback_copy(
+    source: IO[bytes], target: str, *, progress: Callable[[], None] | None = None
+) -> None:
+    """A video's H.264/AAC copy for browsers, written to the path `target`."""
+    transcode.make_playback_copy(source, target, progress=progress)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from ...common.media.facts import UnsupportedVideo
 from ..limits import UploadTooLarge
 from ..responses import RangeNotSatisfiable, TooManyForOneZip
 from ..search import InvalidSearch
@@ -35,7 +36,6 @@ from ..shareaccess import (
     WrongPassword,
 )
 from ..storage import ObjectMissing, StorageUnavailable
-from ..videos import UnsupportedVideo
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,8 @@ from uuid import UUID
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import imaging, keys, media, transcode
+from ...common.media.facts import UnsupportedImage
+from .. import keys, media
 from ..models import Kind, Photo
 from ..storage import ObjectMissing, StorageUnavailable, get_storage
 
@@ -78,7 +79,7 @@ def photo_make_derivatives(*, photo_id: UUID | str) -> bool:
     one) unless they exist or another run is making them.
 
     Returns True if this run made (and recorded) them. Raises
-    imaging.UnsupportedImage, ObjectMissing or StorageUnavailable.
+    UnsupportedImage, ObjectMissing or StorageUnavailable.
     """
     run = _claim(photo_id)
     if run is None:
@@ -145,7 +146,7 @@ def _make_playback_copy(photo: Photo, original: IO[bytes], run: str, written: li
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="myphoto-playback-") as folder:
         target = os.path.join(folder, "playback.mp4")
-        transcode.make_playback_copy(original, target, progress=lease.renew)
+        media.make_playback_copy(original, target, progress=lease.renew)
         size = os.path.getsize(target)
         key = keys.playback_key(owner_id=photo.owner_id, photo_id=photo.pk, run=run)
         written.append(key)
@@ -184,7 +185,7 @@ def photo_make_derivatives_or_record_failure(*, photo_id: UUID | str) -> bool:
     """
     try:
         return photo_make_derivatives(photo_id=photo_id)
-    except imaging.UnsupportedImage as err:
+    except UnsupportedImage as err:
         photo_record_derivatives_failure(photo_id=photo_id, reason=str(err))
     except ObjectMissing:
         photo_record_derivatives_failure(

@@ -15,7 +15,9 @@ from django.utils import timezone
 from zlib_ng import zlib_ng
 
 from ...common.filenames import display_name
-from .. import imaging, keys, media, videos
+from ...common.media.facts import ImageFacts, UnsupportedImage, VideoFacts
+from ...common.media.videos import plays_in_browsers
+from .. import keys, media
 from ..limits import UploadTooLarge, check_size
 from ..models import Kind, Photo, TakenAtSource, User, camera_name
 from ..storage import CHUNK_SIZE, get_storage
@@ -32,10 +34,10 @@ logger = logging.getLogger(__name__)
 class UploadRejected(ValueError):
     """A file was refused (too large, or not a photo we can read); nothing of it was stored.
 
-    `reason` is an `UploadTooLarge` or an `imaging.UnsupportedImage`.
+    `reason` is an `UploadTooLarge` or an `UnsupportedImage`.
     """
 
-    def __init__(self, filename: str, reason: UploadTooLarge | imaging.UnsupportedImage) -> None:
+    def __init__(self, filename: str, reason: UploadTooLarge | UnsupportedImage) -> None:
         super().__init__(f"{filename}: {reason}")
         self.filename = filename
         self.reason = reason
@@ -57,7 +59,7 @@ class _Checked:
     sha256: str
     crc32: int
     # None for bytes the owner has already: they were checked when first uploaded.
-    facts: imaging.ImageFacts | None
+    facts: ImageFacts | None
 
 
 def _check(owner: User, file: File[bytes], filename: str | None) -> _Checked:
@@ -95,10 +97,10 @@ def _described(
     """The checked file with its facts (None for bytes the owner has), or UploadRejected."""
     try:
         if size == 0:
-            raise imaging.UnsupportedImage("The file is empty.")
+            raise UnsupportedImage("The file is empty.")
         known = Photo.objects.filter(owner=owner, sha256=sha256).exists()
         facts = None if known else media.analyze(file)
-    except imaging.UnsupportedImage as err:
+    except UnsupportedImage as err:
         raise UploadRejected(display_name(name), err) from err
     extension = facts.extension if facts else "jpg"
     return _Checked(
@@ -181,7 +183,7 @@ def _store(
         # The photo with these bytes was purged since the check: check them after all.
         try:
             facts = media.analyze(checked.file)
-        except imaging.UnsupportedImage as err:
+        except UnsupportedImage as err:
             raise UploadRejected(checked.name, err) from err
     if placed is None:
         photo_id = uuid.uuid4()
@@ -251,17 +253,17 @@ def _store(
     return UploadResult(photo, duplicate=False)
 
 
-def _taken_at_source(facts: imaging.ImageFacts) -> TakenAtSource:
+def _taken_at_source(facts: ImageFacts) -> TakenAtSource:
     if facts.taken_at is None:
         return TakenAtSource.UPLOAD
-    return TakenAtSource.VIDEO if isinstance(facts, videos.VideoFacts) else TakenAtSource.EXIF
+    return TakenAtSource.VIDEO if isinstance(facts, VideoFacts) else TakenAtSource.EXIF
 
 
-def _video_fields(facts: imaging.ImageFacts, *, key: str, size: int) -> dict[str, object]:
+def _video_fields(facts: ImageFacts, *, key: str, size: int) -> dict[str, object]:
     """A video's own columns; where browsers play the original, it is its own playback."""
-    if not isinstance(facts, videos.VideoFacts):
+    if not isinstance(facts, VideoFacts):
         return {}
-    plays = videos.plays_in_browsers(facts)
+    plays = plays_in_browsers(facts)
     return {
         "kind": Kind.VIDEO,
         "duration": facts.duration,

@@ -1,154 +1,18 @@
-"""Check an image file's structure, end to end, without holding its pixels.
+"""Check that a JPEG is whole, up to its end-of-image marker, without decoding it.
 
-A decoder can accept a file that lost its last bytes (PNG's closing chunk, the
-GIF trailer), a full decode of a big PNG holds every pixel at once, and even a
-JPEG decoded at 1/8 scale costs its whole Huffman decode. These checks read the
-file in bounded pieces: for PNG, every chunk's CRC, the whole zlib stream of the
-image data (inflated piece by piece and thrown away, so its checksum and its
-length are checked), and the closing IEND chunk; for JPEG, every marker segment
-up to the end-of-image marker (see check_jpeg).
+Each marker segment's length, and the tables, frame and scan headers in them, are
+checked as libjpeg checks them before it gives up on a file, and every scan's
+entropy-coded data is walked to the marker after it (see check_jpeg).
 """
 
 from __future__ import annotations
 
 import re
 import struct
-import zlib
 from dataclasses import dataclass, field
 from typing import IO
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_READ = 1024 * 1024
-# Bits per pixel of each PNG colour type, per bit of depth.
-_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
-# Adam7 passes: (x start, y start, x step, y step).
-_ADAM7 = (
-    (0, 0, 8, 8),
-    (4, 0, 8, 8),
-    (0, 4, 4, 8),
-    (2, 0, 4, 4),
-    (0, 2, 2, 4),
-    (1, 0, 2, 2),
-    (0, 1, 1, 2),
-)
-
-
-class Damaged(ValueError):
-    """The file's structure is broken; the message says where."""
-
-
-@dataclass(frozen=True)
-class PngInfo:
-    exif: bytes | None  # the eXIf chunk, wherever it was
-    pixels_checked: bool  # every row's filter byte too (not for interlaced images)
-
-
-# The most EXIF a PNG may carry here: the spec allows 64 KB in JPEG; more is not a photo's.
-_MAX_EXIF = 1024 * 1024
-
-
-def _damaged(why: str) -> Damaged:
-    return Damaged(f"The image is damaged or incomplete ({why}).")
-
-
-def _read_exactly(fileobj: IO[bytes], size: int) -> bytes:
-    data = fileobj.read(size)
-    if len(data) != size:
-        raise _damaged("the file ends too early")
-    return data
-
-
-def _scanline_bytes(width: int, height: int, bits_per_pixel: int, interlaced: bool) -> int:
-    """How many bytes the image data inflates to: each row, plus its filter byte."""
-
-    def rows(w: int, h: int) -> int:
-        return 0 if w == 0 or h == 0 else h * (1 + (w * bits_per_pixel + 7) // 8)
-
-    if not interlaced:
-        return rows(width, height)
-    return sum(
-        rows(max(0, (width - x + dx - 1) // dx), max(0, (height - y + dy - 1) // dy))
-        for x, y, dx, dy in _ADAM7
-    )
-
-
-def check_png(fileobj: IO[bytes]) -> PngInfo:
-    """Raise Damaged unless the PNG is whole: each chunk's CRC, image data, the IEND chunk.
-
-    For images that are not interlaced every row's filter byte is checked too:
-    then all that a decoder would refuse has been checked, without holding a pixel.
-    """
-    fileobj.seek(0)
-    if fileobj.read(8) != PNG_SIGNATURE:
-        raise _damaged("not a PNG signature")
-    inflater = zlib.decompressobj()
-    inflated = expected = row = 0
-    seen_header = interlaced = False
-    exif: bytes | None = None
-
-    def rows(data: bytes) -> None:
-        """Check the filter byte that starts each row (0 to 4) in this piece of image data."""
-        nonlocal inflated
-        if row and not interlaced:
-            first = (-inflated) % row
-            if data[first::row] and max(data[first::row]) > 4:
-                raise _damaged("a row with an unknown filter")
-        inflated += len(data)
-
-    while True:
-        length, kind = struct.unpack(">I4s", _read_exactly(fileobj, 8))
-        if length > 0x7FFFFFFF:
-            raise _damaged("a chunk claims more than 2 GB")
-        crc = zlib.crc32(kind)
-        header = b""
-        remaining = length
-        while remaining:
-            piece = _read_exactly(fileobj, min(remaining, _READ))
-            remaining -= len(piece)
-            crc = zlib.crc32(piece, crc)
-            if kind == b"IHDR":
-                header += piece
-            elif kind == b"eXIf" and length <= _MAX_EXIF:
-                exif = (exif or b"") + piece
-            elif kind == b"IDAT":
-                if inflater.eof:
-                    raise _damaged("image data after its end")
-                try:
-                    # Inflated a megabyte at a time and thrown away: bounded memory.
-                    rows(inflater.decompress(piece, _READ))
-                    while inflater.unconsumed_tail:
-                        rows(inflater.decompress(inflater.unconsumed_tail, _READ))
-                except zlib.error as err:
-                    raise _damaged(f"the image data is corrupt: {err}") from err
-        if _read_exactly(fileobj, 4) != crc.to_bytes(4, "big"):
-            raise _damaged(f"the {kind.decode('latin-1')} chunk's checksum is wrong")
-        if kind == b"IHDR":
-            if len(header) != 13:
-                raise _damaged("a malformed header")
-            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
-            if colour not in _CHANNELS:
-                raise _damaged("an unknown colour type")
-            interlaced = interlace == 1
-            expected = _scanline_bytes(width, height, depth * _CHANNELS[colour], interlaced)
-            row = 1 + (width * depth * _CHANNELS[colour] + 7) // 8
-            seen_header = True
-        elif kind == b"IEND":
-            break
-    if not seen_header:
-        raise _damaged("no header")
-    if not inflater.eof:
-        raise _damaged("the image data stops before its end")
-    if inflated != expected:
-        raise _damaged(f"{inflated} bytes of image data where {expected} were due")
-    return PngInfo(exif=exif, pixels_checked=not interlaced)
-
-
-def check_gif(fileobj: IO[bytes]) -> None:
-    """Raise Damaged unless the GIF ends with its trailer byte."""
-    fileobj.seek(-1, 2)
-    if fileobj.read(1) != b";":
-        raise _damaged("the GIF trailer is missing")
-
+from .structure import READ, damaged
 
 # A marker inside entropy-coded data: 0xFF followed by anything but a stuffed zero,
 # a restart marker (RST0-7, part of the data) or another 0xFF (fill).
@@ -164,7 +28,7 @@ _MAX_COMPONENTS = 10  # libjpeg's limit
 
 
 class _Bytes:
-    """A file read forward in pieces of at most _READ bytes."""
+    """A file read forward in pieces of at most a megabyte."""
 
     def __init__(self, fileobj: IO[bytes]) -> None:
         self._file = fileobj
@@ -172,9 +36,9 @@ class _Bytes:
         self._at = 0
 
     def _more(self) -> None:
-        piece = self._file.read(_READ)
+        piece = self._file.read(READ)
         if not piece:
-            raise _damaged("the file ends too early")
+            raise damaged("the file ends too early")
         self._buffer = self._buffer[self._at :] + piece
         self._at = 0
 
@@ -228,26 +92,26 @@ def check_jpeg(fileobj: IO[bytes]) -> None:
     fileobj.seek(0)
     data = _Bytes(fileobj)
     if data.take(2) != b"\xff\xd8":
-        raise _damaged("not a JPEG start-of-image marker")
+        raise damaged("not a JPEG start-of-image marker")
     tables = _Tables()
     frame: _Frame | None = None
     scans = 0
     marker = data.next_marker()
     while marker != _EOI:
         if marker == _SOI:
-            raise _damaged("a second start-of-image marker")
+            raise damaged("a second start-of-image marker")
         if marker == _TEM or 0xD0 <= marker <= 0xD7:
             marker = data.next_marker()  # no length; libjpeg skips them here too
             continue
         if marker not in _KNOWN:
-            raise _damaged(f"a marker no decoder here reads (0x{marker:02X})")
+            raise damaged(f"a marker no decoder here reads (0x{marker:02X})")
         (length,) = struct.unpack(">H", data.take(2))
         if length < 2:
-            raise _damaged("a marker segment shorter than its own length field")
+            raise damaged("a marker segment shorter than its own length field")
         body = data.take(length - 2)
         if marker in _SOF:
             if frame is not None:
-                raise _damaged("a second frame header")
+                raise damaged("a second frame header")
             frame = _Frame.parse(marker, body)
         elif marker == _DQT:
             tables.add_quantization(body)
@@ -256,28 +120,28 @@ def check_jpeg(fileobj: IO[bytes]) -> None:
         elif marker == _DAC:
             _check_arithmetic_conditioning(body)
         elif marker == _DRI and length != 4:
-            raise _damaged("a restart interval of the wrong length")
+            raise damaged("a restart interval of the wrong length")
         if marker != _SOS:
             marker = data.next_marker()
             continue
         if frame is None:
-            raise _damaged("a scan before the frame header")
+            raise damaged("a scan before the frame header")
         frame.check_scan(body, tables)
         scans += 1
         marker = data.skip_entropy_coded_data()
     if not scans:
-        raise _damaged("no image data")
+        raise damaged("no image data")
 
 
 def _check_arithmetic_conditioning(body: bytes) -> None:
     """Pairs of (table, value): 16 DC tables (lower bound at most the upper), 16 AC (1 to 63)."""
     if len(body) % 2:
-        raise _damaged("arithmetic conditioning of the wrong length")
+        raise damaged("arithmetic conditioning of the wrong length")
     for at in range(0, len(body), 2):
         index, value = body[at], body[at + 1]
         dc_bounds_crossed = index < 16 and value & 15 > value >> 4
         if index >= 32 or dc_bounds_crossed or (index >= 16 and not 1 <= value <= 63):
-            raise _damaged("impossible arithmetic conditioning")
+            raise damaged("impossible arithmetic conditioning")
 
 
 @dataclass
@@ -292,33 +156,33 @@ class _Tables:
         while at < len(body):
             precision, table = body[at] >> 4, body[at] & 15
             if precision > 1 or table > 3:
-                raise _damaged("a malformed quantization table")
+                raise damaged("a malformed quantization table")
             at += 1 + 64 * (precision + 1)
             self.quantization.add(table)
         if at != len(body):
-            raise _damaged("a quantization table of the wrong length")
+            raise damaged("a quantization table of the wrong length")
 
     def add_huffman(self, body: bytes) -> None:
         """As libjpeg builds each table: codes that fit their lengths, DC symbols to 15."""
         at = 0
         while at < len(body):
             if len(body) < at + 17 or body[at] >> 4 > 1 or body[at] & 15 > 3:
-                raise _damaged("a malformed Huffman table")
+                raise damaged("a malformed Huffman table")
             kind, table = body[at] >> 4, body[at] & 15
             counts = body[at + 1 : at + 17]
             code = 0
             for length, count in enumerate(counts, start=1):
                 code += count
                 if code >= 1 << length:
-                    raise _damaged("a Huffman table with more codes than their lengths allow")
+                    raise damaged("a Huffman table with more codes than their lengths allow")
                 code <<= 1
             values = body[at + 17 : at + 17 + sum(counts)]
             if sum(counts) > 256 or (kind == _DC and values and max(values) > 15):
-                raise _damaged("a malformed Huffman table")
+                raise damaged("a malformed Huffman table")
             at += 17 + sum(counts)
             self.huffman.add((kind, table))
         if at != len(body):
-            raise _damaged("a Huffman table of the wrong length")
+            raise damaged("a Huffman table of the wrong length")
 
 
 _DC, _AC = 0, 1
@@ -340,17 +204,17 @@ class _Frame:
     @classmethod
     def parse(cls, marker: int, body: bytes) -> _Frame:
         if len(body) < 6:
-            raise _damaged("a malformed frame header")
+            raise damaged("a malformed frame header")
         precision, height, width, count = struct.unpack(">BHHB", body[:6])
         if precision not in (8, 12, 16) or height == 0 or width == 0:
-            raise _damaged("a frame header without a usable size or precision")
+            raise damaged("a frame header without a usable size or precision")
         if not 1 <= count <= _MAX_COMPONENTS or len(body) != 6 + 3 * count:
-            raise _damaged("a malformed frame header")
+            raise damaged("a malformed frame header")
         components = {}
         for at in range(6, len(body), 3):
             component, sampling, table = body[at], body[at + 1], body[at + 2]
             if not (1 <= sampling >> 4 <= 4 and 1 <= sampling & 15 <= 4) or table > 3:
-                raise _damaged("a frame component with impossible sampling or table")
+                raise damaged("a frame component with impossible sampling or table")
             components[component] = ((sampling >> 4) * (sampling & 15), table)
         return cls(marker in _PROGRESSIVE, marker in _ARITHMETIC, components)
 
@@ -358,7 +222,7 @@ class _Frame:
         """What libjpeg refuses at the start of a scan: components, tables, progression."""
         count = body[0] if body else 0
         if not 1 <= count <= 4 or len(body) != 4 + 2 * count:
-            raise _damaged("a malformed scan header")
+            raise damaged("a malformed scan header")
         start, end, approximation = body[-3], body[-2], body[-1]
         high, low = approximation >> 4, approximation & 15
         dc_band = start == 0
@@ -368,18 +232,18 @@ class _Frame:
             or (high != 0 and low != high - 1)
             or low > 13
         ):
-            raise _damaged("a scan with an impossible progression")
+            raise damaged("a scan with an impossible progression")
         scanned: list[int] = []
         blocks = 0
         for at in range(1, 1 + 2 * count, 2):
             component, dc_table, ac_table = body[at], body[at + 1] >> 4, body[at + 1] & 15
             if component not in self.components or component in scanned:
-                raise _damaged("a scan of a component the frame does not have")
+                raise damaged("a scan of a component the frame does not have")
             scanned.append(component)
             sampling, quantization = self.components[component]
             blocks += sampling if count > 1 else 1
             if quantization not in tables.quantization:
-                raise _damaged("a component whose quantization table is missing")
+                raise damaged("a component whose quantization table is missing")
             if self.arithmetic:
                 continue
             needed = []
@@ -392,6 +256,6 @@ class _Frame:
             for kind, table in needed:
                 standard = not self.progressive and table in _STANDARD_HUFFMAN
                 if (kind, table) not in tables.huffman and not standard:
-                    raise _damaged("a scan whose Huffman table is missing")
+                    raise damaged("a scan whose Huffman table is missing")
         if blocks > _MAX_BLOCKS_IN_MCU:
-            raise _damaged("a scan with too many blocks in each unit")
+            raise damaged("a scan with too many blocks in each unit")

@@ -22,6 +22,7 @@ import av.filter
 import av.video.frame
 
 from . import videos
+from .facts import UnsupportedVideo
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def make_playback_copy(
     """Write to the path `target` an H.264/AAC MP4 of the video in `source`.
 
     `progress()` is called as the work goes on (for each packet of video).
-    Raises videos.UnsupportedVideo if the video cannot be decoded.
+    Raises UnsupportedVideo if the video cannot be decoded.
     """
     demuxer = videos.demuxer_of(source)
     try:
@@ -57,10 +58,10 @@ def make_playback_copy(
             av.open(target, mode="w", format="mp4", options={"movflags": "+faststart"}) as out,
         ):
             _copy(inp, out, progress or (lambda: None))
-    except videos.UnsupportedVideo:
+    except UnsupportedVideo:
         raise
     except av.FFmpegError as err:
-        raise videos.UnsupportedVideo(
+        raise UnsupportedVideo(
             f"The video could not be converted for playback ({err.strerror or err})."
         ) from err
 
@@ -111,7 +112,7 @@ def _copy(
                 else:
                     sound.encode(frame)
     if graph is None:
-        raise videos.UnsupportedVideo("No frame of the video can be decoded.")
+        raise UnsupportedVideo("No frame of the video can be decoded.")
     graph.push(None)
     _drain(graph, video_out, out)
     out.mux(video_out.encode(None))

@@ -1,0 +1,54 @@
+"""What a photo or video is found to be, and why one is refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class UnsupportedImage(ValueError):
+    """The file is not an image we can safely decode; the message says why."""
+
+
+class NotAnImage(UnsupportedImage):
+    """No image format we read starts like this file (it may be a video)."""
+
+
+class UnsupportedVideo(UnsupportedImage):
+    """The file is not a video we can play; the message says why."""
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    format: str
+    content_type: str
+    extension: str
+    width: int
+    height: int
+    taken_at: datetime | None
+    camera_make: str
+    camera_model: str
+    gps_lat: float | None
+    gps_lon: float | None
+    # Apple's id that a Live Photo's still and its motion (a short MOV) share; "" if none.
+    content_identifier: str
+
+
+@dataclass(frozen=True)
+class VideoFacts(ImageFacts):
+    duration: float
+    video_codec: str
+    audio_codec: str
+    frame_rate: float | None
+    pixel_format: str
+    # Where in the file its place is written: [start, end) byte spans, blanked when a
+    # share link that hides places plays the original.
+    location_spans: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Derivative:
+    size: str
+    width: int
+    height: int
+    webp: bytes

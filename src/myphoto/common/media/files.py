@@ -1,0 +1,27 @@
+"""Photos and videos alike: tell which a file is, check it, describe it, derive its images."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from . import images, videos
+from .facts import Derivative, ImageFacts, NotAnImage
+from .limits import Limits
+
+
+def analyze(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
+    """The facts of a whole photo (`ImageFacts`) or video (`VideoFacts`).
+
+    Raises UnsupportedImage (UnsupportedVideo for a video) saying why not.
+    """
+    try:
+        return images.analyze(fileobj, limits=limits)
+    except NotAnImage:
+        return videos.analyze(fileobj, limits=limits)
+
+
+def make_derivatives(fileobj: IO[bytes], *, video: bool, limits: Limits) -> list[Derivative]:
+    """The sm and md images of a photo, or a video's posters."""
+    if video:
+        return videos.poster(fileobj, limits=limits)
+    return images.make_derivatives(fileobj, limits=limits)

@@ -1,0 +1,297 @@
+"""Decode, validate and describe images; make their derivatives. Pure functions over files.
+
+Callers pass a file object and the server's `Limits`, and get back facts (format,
+size, EXIF) and encoded derivative bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import struct
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import IO
+
+from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
+
+from ..formats import IMAGE_FORMATS, SUPPORTED_TEXT
+from . import exif, isobmff, jpeg, png, pngbands
+from .budget import DECODES
+from .facts import Derivative, ImageFacts, NotAnImage, UnsupportedImage
+from .limits import Limits
+from .structure import Damaged, check_gif
+
+logger = logging.getLogger(__name__)
+
+# Long edge in pixels of each derivative; sm is made from md.
+DERIVATIVE_SIZES = {"md": 1600, "sm": 400}
+WEBP_QUALITY = 80
+WEBP_METHOD = 4
+_ORIENTATION_SWAPS_AXES = {5, 6, 7, 8}
+# Decoders that report the upright size and apply the orientation themselves:
+# pillow-heif (the HEIF transform) and Pillow's TIFF plugin (on load).
+_SELF_ORIENTING = {"HEIF", "TIFF"}
+_RESIZABLE_MODES = {"RGB", "RGBA", "CMYK", "L", "LA"}
+# Formats in ISO media boxes (pillow-heif names AVIF "HEIF" too).
+_ISO_MEDIA = {"HEIF", "AVIF"}
+# EXIF orientation -> the transposition that shows the image upright.
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+# What Pillow, its plugins and pillow-heif raise for a damaged file, wherever the
+# damage is: the header, the pixels, the EXIF (AVIF's decoder raises RuntimeError,
+# a WebP's broken EXIF SyntaxError; both were found by fuzzing).
+DAMAGE = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    RuntimeError,
+    struct.error,
+    IndexError,
+    KeyError,
+    ZeroDivisionError,
+    OverflowError,
+)
+
+
+def register_decoders(*, max_image_pixels: int) -> None:
+    """Register the HEIF/AVIF decoder and Pillow's own pixel limit (once, at startup)."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    # Pillow refuses (raises) past twice this; _open refuses past it itself.
+    Image.MAX_IMAGE_PIXELS = max_image_pixels
+
+
+@contextlib.contextmanager
+def _refusing_damage(limits: Limits) -> Iterator[None]:
+    """The one place where a decoder's failure becomes UnsupportedImage."""
+    try:
+        yield
+    except UnsupportedImage:
+        raise
+    except Image.DecompressionBombError as err:
+        raise UnsupportedImage(_too_many_pixels_message(limits)) from err
+    except Damaged as err:
+        raise UnsupportedImage(str(err)) from err
+    except DAMAGE as err:
+        raise UnsupportedImage(
+            f"The image is damaged or incomplete and cannot be decoded ({err})."
+        ) from err
+
+
+def analyze(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
+    """Check `fileobj` is a whole image we can decode, and return its facts.
+
+    Raises UnsupportedImage for anything else, damaged anywhere.
+    """
+    with _refusing_damage(limits):
+        # The image is not closed: Pillow's PNG plugin would close the caller's
+        # file too, and the caller still has to store it.
+        image = _open(fileobj, limits)
+        if image.format == "PNG":
+            # Every chunk, the whole image data and each row's filter, read in
+            # pieces: for a PNG that is all a decode would check, without holding
+            # its pixels (a 14,000 px square is 588 MB of them). Its EXIF comes
+            # from there too: Pillow decodes the image to find an eXIf chunk.
+            found = png.check_png(fileobj)
+            facts = _facts(image, limits, _exif_from(found.exif))
+            if found.pixels_checked:
+                return facts
+        else:
+            facts = _facts(image, limits)
+        if image.format == "JPEG":
+            # Every segment to the end-of-image marker, in pieces: all that a
+            # decode refused, without the Huffman decode (most of an upload's CPU).
+            jpeg.check_jpeg(fileobj)
+            return facts
+        if image.format == "GIF":
+            check_gif(fileobj)
+        elif image.format in _ISO_MEDIA:
+            isobmff.check_boxes(fileobj)
+        fileobj.seek(0)
+        with DECODES.reserve(image.width * image.height, limit=limits.decode_pixels):
+            image.load()
+    return facts
+
+
+def make_derivatives(
+    fileobj: IO[bytes], *, limits: Limits, sizes: dict[str, int] = DERIVATIVE_SIZES
+) -> list[Derivative]:
+    """Return WebP derivatives, largest first, each made from the one before.
+
+    `sizes` maps a name to the long edge in pixels. Orientation is applied
+    and colours are converted to sRGB.
+    """
+    with _refusing_damage(limits):
+        image = _open(fileobj, limits)
+        ordered = sorted(sizes.items(), key=lambda item: -item[1])
+        largest = ordered[0][1]
+        if image.format == "JPEG":
+            # Shrink-on-load: libjpeg decodes at 1/2, 1/4 or 1/8 scale for free.
+            image.draft("RGB", _fit(image.size, largest))
+        elif pngbands.can_shrink_in_bands(fileobj):
+            return _derive_from_bands(fileobj, image, ordered, limits)
+    # The decoded image is held until the last derivative is made.
+    with DECODES.reserve(image.width * image.height, limit=limits.decode_pixels):
+        with _refusing_damage(limits):
+            image.load()
+            # After the load: a PNG's EXIF may follow its pixels, and Pillow
+            # decodes them all to find it.
+            orientation = _orientation(image)
+        return _derive(image, orientation, ordered)
+
+
+def _derive_from_bands(
+    fileobj: IO[bytes], image: Image.Image, ordered: list[tuple[str, int]], limits: Limits
+) -> list[Derivative]:
+    """A big PNG, reduced a band at a time, then derived.
+
+    Reduced by the largest whole factor that keeps it at least the largest
+    derivative's size (resize() whole reduces to twice that): block averages are
+    a fine downscale, and the reduced image is a quarter of the size to hold.
+    """
+    width, height = _fit(image.size, ordered[0][1])
+    factor = (max(1, image.width // width), max(1, image.height // height))
+    reduced_pixels = (image.width // factor[0] + 1) * (image.height // factor[1] + 1)
+    held = pngbands.BAND_PIXELS + reduced_pixels
+    with DECODES.reserve(held, limit=limits.decode_pixels):
+        with _refusing_damage(limits):
+            reduced, raw_exif = pngbands.shrink(fileobj, factor)
+            orientation = int(_exif_from(raw_exif).get(ExifTags.Base.Orientation, 1) or 1)
+        if "icc_profile" in image.info:
+            reduced.info["icc_profile"] = image.info["icc_profile"]
+        return _derive(reduced, orientation, ordered)
+
+
+def derivatives_of(
+    image: Image.Image, *, orientation: int = 1, sizes: dict[str, int] = DERIVATIVE_SIZES
+) -> list[Derivative]:
+    """WebP derivatives of an image already decoded (a video's frame), largest first."""
+    return _derive(image, orientation, sorted(sizes.items(), key=lambda item: -item[1]))
+
+
+def _derive(
+    image: Image.Image, orientation: int, ordered: list[tuple[str, int]]
+) -> list[Derivative]:
+    if image.mode not in _RESIZABLE_MODES:
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    derivatives: list[Derivative] = []
+    for name, edge in ordered:
+        image = _shrink(image, edge)
+        if not derivatives:
+            # Orientation and colour on the shrunk image: far fewer pixels to touch.
+            if orientation in _TRANSPOSE:
+                image = image.transpose(_TRANSPOSE[orientation])
+            image = _to_srgb(image)
+        out = io.BytesIO()
+        image.save(out, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
+        derivatives.append(Derivative(name, image.width, image.height, out.getvalue()))
+    return derivatives
+
+
+def _fit(size: tuple[int, int], edge: int) -> tuple[int, int]:
+    width, height = size
+    scale = min(1.0, edge / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _shrink(image: Image.Image, edge: int) -> Image.Image:
+    target = _fit(image.size, edge)
+    if target == image.size:
+        return image
+    # reduce() first averages whole blocks cheaply; the filter then does the last step.
+    return image.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+
+def _orientation(image: Image.Image) -> int:
+    if image.format in _SELF_ORIENTING:
+        return 1
+    return int(image.getexif().get(ExifTags.Base.Orientation, 1) or 1)
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Return the image in RGB or RGBA, converted from its ICC profile to sRGB."""
+    target_mode = "RGBA" if image.has_transparency_data else "RGB"
+    profile = image.info.get("icc_profile")
+    if profile and image.mode in {"RGB", "RGBA", "CMYK", "L"}:
+        try:
+            converted = ImageCms.profileToProfile(
+                image,
+                ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+                _srgb_profile(),
+                outputMode="RGB" if image.mode in {"CMYK", "L"} else target_mode,
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            logger.info("ignoring an unusable ICC profile")
+        else:
+            if converted is not None:
+                image = converted
+    return image if image.mode in {"RGB", "RGBA"} else image.convert(target_mode)
+
+
+@lru_cache(maxsize=1)
+def _srgb_profile() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _open(fileobj: IO[bytes], limits: Limits) -> Image.Image:
+    fileobj.seek(0)
+    try:
+        image = Image.open(fileobj, formats=list(IMAGE_FORMATS))
+    except UnidentifiedImageError as err:
+        raise NotAnImage(
+            f"This file is not an image MyPhoto can read; upload {SUPPORTED_TEXT} files."
+        ) from err
+    width, height = image.size
+    if width <= 0 or height <= 0:
+        raise UnsupportedImage("The image has no pixels.")
+    if width * height > limits.max_image_pixels:
+        raise UnsupportedImage(_too_many_pixels_message(limits, width, height))
+    return image
+
+
+def _too_many_pixels_message(limits: Limits, width: int | None = None, height: int = 0) -> str:
+    size = f" ({width}×{height})" if width else ""
+    megapixels = limits.max_image_pixels / 1_000_000
+    return f"The image has too many pixels{size}; the limit is {megapixels:g} megapixels."
+
+
+def _exif_from(raw: bytes | None) -> Image.Exif:
+    found = Image.Exif()
+    if raw:
+        found.load(raw)
+    return found
+
+
+def _facts(image: Image.Image, limits: Limits, exif_data: Image.Exif | None = None) -> ImageFacts:
+    content_type, extension = IMAGE_FORMATS[image.format or ""]
+    tags = exif_data if exif_data is not None else image.getexif()
+    width, height = image.size
+    if (
+        tags.get(ExifTags.Base.Orientation) in _ORIENTATION_SWAPS_AXES
+        and image.format not in _SELF_ORIENTING
+    ):
+        width, height = height, width
+    exif_ifd = tags.get_ifd(ExifTags.IFD.Exif)
+    return ImageFacts(
+        format=image.format or "",
+        content_type=content_type,
+        extension=extension,
+        width=width,
+        height=height,
+        taken_at=exif.taken_at(exif_ifd, local_zone=limits.local_zone),
+        camera_make=exif.clean_text(tags.get(ExifTags.Base.Make)),
+        camera_model=exif.clean_text(tags.get(ExifTags.Base.Model)),
+        **exif.gps(tags.get_ifd(ExifTags.IFD.GPSInfo)),
+        content_identifier=exif.apple_content_identifier(exif_ifd.get(ExifTags.Base.MakerNote)),
+    )

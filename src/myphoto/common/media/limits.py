@@ -1,0 +1,17 @@
+"""What the server allows, passed in by it: nothing in `myphoto.common` reads settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+
+
+@dataclass(frozen=True)
+class Limits:
+    # Larger images (decompression bombs) and video frames (past 8K) are refused.
+    max_image_pixels: int
+    max_video_pixels: int
+    # Pixels one process holds decoded at once; more wait (`budget.DECODES`).
+    decode_pixels: int
+    # Where a camera's clock is taken to be when its EXIF time has no offset.
+    local_zone: tzinfo
