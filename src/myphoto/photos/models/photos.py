@@ -1,4 +1,4 @@
-"""Data and invariants of the photo library. No I/O here: services do that."""
+"""A photo or video of a library, and the counts of its timeline's months."""
 
 from __future__ import annotations
 
@@ -6,15 +6,14 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ..common.filenames import with_extension
-from .placenames import PlaceName
-from .search import TermsVector
+from ...common.filenames import with_extension
+from ..search import TermsVector
+from .places import Place
 
 
 def camera_name(make: str, model: str) -> str | None:
@@ -23,10 +22,6 @@ def camera_name(make: str, model: str) -> str | None:
     if model.lower().startswith(make.lower()):
         make = ""  # "Canon Canon EOS R5" reads badly; models often repeat the make
     return " ".join(part for part in (make, model) if part) or None
-
-
-class User(AbstractUser):
-    """A person with a photo library. Custom from the first migration."""
 
 
 class PhotoManager(models.Manager["Photo"]):
@@ -59,29 +54,6 @@ class TakenAtSource(models.TextChoices):
 class Kind(models.TextChoices):
     PHOTO = "photo", "Photo"
     VIDEO = "video", "Video"
-
-
-class Place(models.Model):
-    """A town that photos were taken in or near, as GeoNames names it (`geocoding`)."""
-
-    city = models.CharField(max_length=200)
-    state = models.CharField(max_length=200, blank=True)
-    country = models.CharField(max_length=100)
-    country_code = models.CharField(max_length=2)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["country_code", "state", "city"], name="place_unique_name"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return str(self.name)
-
-    @property
-    def name(self) -> PlaceName:
-        return PlaceName(self.city, self.state, self.country, self.country_code)
 
 
 class Photo(models.Model):
@@ -295,240 +267,3 @@ class MonthCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} {self.month:%Y-%m}: {self.count}"
-
-
-class ApiToken(models.Model):
-    """A bearer token for scripts. Only a SHA-256 of the secret is stored."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
-    name = models.CharField(max_length=100, blank=True)
-    key_hash = models.CharField(max_length=64, unique=True)
-    # The first characters of the token, shown so people can tell tokens apart.
-    prefix = models.CharField(max_length=12)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.prefix}… ({self.user})"
-
-
-class Album(models.Model):
-    """Photos put together by their owner; a photo may be in many albums."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="albums"
-    )
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    # Chosen by the owner; None means the first photo added that is still there.
-    cover = models.ForeignKey(
-        Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [models.Index(fields=["owner", "-created_at"], name="album_by_owner")]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class AlbumPhoto(models.Model):
-    """A photo in an album. A purged photo leaves its albums with it (CASCADE).
-
-    The photo's capture time and trash state are copied here, in the same
-    transaction as each change to them (adding, trash, restore), so that an
-    album pages by its own index like the timeline, never sorting its photos.
-    """
-
-    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="entries")
-    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="album_entries")
-    added_at = models.DateTimeField(default=timezone.now)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    taken_at = models.DateTimeField()
-    photo_in_trash = models.BooleanField(default=False)
-    # Uploaded by a guest through a share link (kept after the link is revoked). A default
-    # in the database too: rows inserted by code that predates the column (a server not
-    # yet upgraded, during a rolling deploy) are not guests'.
-    added_by_guest = models.BooleanField(default=False, db_default=False)
-    added_through = models.ForeignKey(
-        "ShareLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["album", "photo"], name="album_photo_unique"),
-        ]
-        indexes = [
-            models.Index(fields=["album", "added_at"], name="album_photo_by_added"),
-            models.Index(
-                fields=["album", "-taken_at", "-photo"],
-                condition=Q(photo_in_trash=False),
-                name="album_timeline",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.photo_id} in {self.album_id}"
-
-
-class AlbumRole(models.TextChoices):
-    """What a person may do with an album, each role allowing what the one before it does."""
-
-    VIEWER = "viewer", "Viewer"
-    CONTRIBUTOR = "contributor", "Contributor"
-    OWNER = "owner", "Owner"
-
-    @property
-    def rank(self) -> int:
-        return list(AlbumRole).index(self)
-
-
-class AlbumMember(models.Model):
-    """Another account of this server that the owner shares the album with."""
-
-    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="album_memberships"
-    )
-    role = models.CharField(
-        max_length=16,
-        choices=[(AlbumRole.VIEWER, "Viewer"), (AlbumRole.CONTRIBUTOR, "Contributor")],
-    )
-    added_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["album", "user"], name="album_member_unique"),
-        ]
-        indexes = [models.Index(fields=["user", "album"], name="album_member_by_user")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.role} of {self.album_id}"
-
-
-class ShareLink(models.Model):
-    """A link to an album for anyone who has it: `/s/<key>`. Revoking deletes the row."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="shares")
-    # secrets.token_urlsafe(32): 256 random bits in 43 characters.
-    key = models.CharField(max_length=64, unique=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    # Django's password hash, or "" for a link without a password.
-    password = models.CharField(max_length=256, blank=True)
-    allow_download = models.BooleanField(default=True)
-    allow_upload = models.BooleanField(default=False)
-    show_location = models.BooleanField(default=False)
-    views = models.PositiveBigIntegerField(default=0)
-    downloads = models.PositiveBigIntegerField(default=0)
-    last_accessed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [models.Index(fields=["album", "-created_at"], name="share_by_album")]
-
-    def __str__(self) -> str:
-        return f"link to {self.album_id}"
-
-    @property
-    def has_password(self) -> bool:
-        return bool(self.password)
-
-    def expired(self, now: datetime | None = None) -> bool:
-        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
-
-
-class MultipartUpload(models.Model):
-    """A big file arriving in parts (API.md "Big files"), until it is completed or expires.
-
-    The parts build the object at `storage_key`, the original's final key (the photo
-    takes the upload's id), so completing never copies the bytes: the check reads them
-    where they are, and a file refused is deleted there.
-    """
-
-    # The id clients resume with; the storage's own upload id stays on the server.
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="multipart_uploads"
-    )
-    filename = models.CharField(max_length=255)
-    size = models.BigIntegerField()
-    part_size = models.BigIntegerField()
-    # The whole file's SHA-256 when the client gave it: completing checks it.
-    sha256 = models.CharField(max_length=64, blank=True)
-    storage_key = models.CharField(max_length=255, unique=True)
-    storage_upload_id = models.CharField(max_length=1024)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    # Set while one request completes it: a second one is told to wait.
-    completing_since = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["owner", "-created_at"], name="multipart_by_owner"),
-            models.Index(fields=["expires_at"], name="multipart_by_expiry"),
-        ]
-
-    def __str__(self) -> str:
-        return f"multipart upload {self.pk} of {self.filename}"
-
-    @property
-    def part_count(self) -> int:
-        return max(1, -(-self.size // self.part_size))
-
-    def part_length(self, number: int) -> int:
-        """How many bytes part `number` (1-based) holds: the part size, the last the rest."""
-        if number < self.part_count:
-            return self.part_size
-        return self.size - self.part_size * (self.part_count - 1)
-
-
-class IntegrityReport(models.Model):
-    """One run of `myphoto fsck` (by hand or the daily one), and what it found.
-
-    The verify pass goes through the originals in id order over several runs when it
-    has a time budget: `verify_resume_after` is where the next run goes on from ("" once
-    a pass has reached the end).
-    """
-
-    class Trigger(models.TextChoices):
-        COMMAND = "command", "myphoto fsck"
-        SCHEDULE = "schedule", "the daily check"
-
-    started_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.COMMAND)
-    # The day a daily check belongs to: unique, so that of several workers one runs it.
-    scheduled_for = models.DateField(null=True, blank=True)
-    verify = models.BooleanField(default=False)
-    repair = models.BooleanField(default=False)
-    # 0 clean, 1 problems found, 2 could not run (as the command exits); None while running.
-    exit_code = models.SmallIntegerField(null=True, blank=True)
-    problems = models.IntegerField(default=0)
-    report = models.JSONField(default=dict)
-    verify_resume_after = models.CharField(max_length=64, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["scheduled_for"],
-                condition=Q(trigger="schedule"),
-                name="integrity_one_daily_check",
-            ),
-        ]
-        indexes = [models.Index(fields=["-started_at"], name="integrity_latest")]
-
-    def __str__(self) -> str:
-        return f"fsck of {self.started_at:%Y-%m-%d %H:%M}: {self.problems} problems"
-
-    @property
-    def running(self) -> bool:
-        return self.finished_at is None

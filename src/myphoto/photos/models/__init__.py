@@ -1,0 +1,32 @@
+"""Data and invariants of the photo library, one module per aggregate. No I/O here:
+services do that. Imported from here (`from myphoto.photos.models import Photo`), as
+Django's own apps are."""
+
+from .albums import Album, AlbumMember, AlbumPhoto, AlbumRole
+from .integrity import IntegrityReport
+from .photos import Kind, MonthCount, Photo, PhotoManager, PhotoQuerySet, TakenAtSource, camera_name
+from .places import Place
+from .shares import ShareLink
+from .tokens import ApiToken
+from .uploads import MultipartUpload
+from .users import User
+
+__all__ = [
+    "Album",
+    "AlbumMember",
+    "AlbumPhoto",
+    "AlbumRole",
+    "ApiToken",
+    "IntegrityReport",
+    "Kind",
+    "MonthCount",
+    "MultipartUpload",
+    "Photo",
+    "PhotoManager",
+    "PhotoQuerySet",
+    "Place",
+    "ShareLink",
+    "TakenAtSource",
+    "User",
+    "camera_name",
+]
