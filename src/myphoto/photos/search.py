@@ -1,4 +1,4 @@
-"""Finding photos by words: the terms a photo is found by, and the query that finds it.
+"""Finding photos by words: the terms a photo is found by, and what a query asks for.
 
 A photo's terms are kept on its row, normalised the same way as a query's words:
 `search_text` (its file name, camera, year, month and month's name, in the library's
@@ -9,7 +9,7 @@ as it is being typed (`oct` finds October). Whole words let the index find them 
 reading every photo that has a word beginning so (at a million photos, the 500,000 of
 "iphone" for "seoul iphone 2023" took 30 ms). PostgreSQL finds them with a GIN index
 over the terms as a tsvector (`PG_VECTOR`), SQLite with an FTS5 table that triggers
-keep in step (`sqlite_search`).
+keep in step (`sqlite_search`); the query itself is `selectors.search`.
 """
 
 from __future__ import annotations
@@ -20,13 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.postgres.search import SearchQueryField, SearchVectorField
-from django.db import connection
+from django.contrib.postgres.search import SearchVectorField
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Expression, F, Func, Q, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Concat, StrIndex
-from django.db.models.lookups import GreaterThan
+from django.db.models import Func
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -152,9 +148,6 @@ def parse(q: str | None, *, places: bool = True) -> Search:
 # The terms as PostgreSQL indexes them: the generated column `Photo.search_vector`, in a
 # GIN index. Lexemes as they are (the words were folded when the terms were written).
 PG_VECTOR = "array_to_tsvector(array_remove(string_to_array({terms} || ' ' || {place}, ' '), ''))"
-# The same of the name, camera and dates alone, for a share link that hides places: not
-# indexed, each row checked as it is read (an album's rows, not a library's).
-PG_TERMS_VECTOR = "array_to_tsvector(array_remove(string_to_array({terms}, ' '), ''))"
 
 
 class TermsVector(Func):
@@ -181,72 +174,3 @@ class TermsVector(Func):
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
         return PG_VECTOR.format(terms=terms, place=place), [*terms_params, *place_params]
-
-
-class _PgTermsOnly(Func):
-    """PG_TERMS_VECTOR over search_text."""
-
-    output_field = SearchVectorField()
-    template = PG_TERMS_VECTOR.format(terms="%(expressions)s")
-
-
-class _PgMatches(Func):
-    """`search_vector @@ query`."""
-
-    output_field = BooleanField()
-    template = "%(expressions)s"
-    arg_joiner = " @@ "
-
-
-def _pg_query(search: Search) -> str:
-    """Each term a lexeme, quoted as tsquery reads them; the last one the start of one."""
-    quoted = ["'" + term.replace("\\", "\\\\").replace("'", "''") + "'" for term in search.terms]
-    quoted[-1] += ":*"
-    return " & ".join(quoted)
-
-
-def _fts5_query(search: Search) -> str:
-    column = "" if search.places else "search_text : "
-    quoted = ['"' + term.replace('"', '""') + '"' for term in search.terms]
-    quoted[-1] += "*"
-    return " AND ".join(f"{column}{term}" for term in quoted)
-
-
-def photo_condition(search: Search, *, through: str = "", indexed: bool = True) -> Q | Expression:
-    """A filter on photos (or, `through="photo__"`, on rows that lead to a photo) that
-    keeps those the search finds; `indexed=False` keeps the planner from the search index
-    (each row is checked as it is read)."""
-    if connection.vendor == "postgresql":
-        vector: Func | F = F(f"{through}search_vector")
-        if not search.places:
-            vector = _PgTermsOnly(F(f"{through}search_text"))
-        elif not indexed:
-            vector = Coalesce(vector, Cast(Value(""), SearchVectorField()))
-        return _PgMatches(vector, Cast(Value(_pg_query(search)), SearchQueryField()))
-    if not indexed:
-        return _each_row(search, through)
-    found = RawSQL(
-        "SELECT rowid FROM photos_search WHERE photos_search MATCH %s", [_fts5_query(search)]
-    )
-    if through:
-        from .models import Photo
-
-        return Q(**{f"{through.removesuffix('__')}__in": Photo.objects.filter(_rowid_in(found))})
-    return _rowid_in(found)
-
-
-def _each_row(search: Search, through: str) -> Q:
-    """The search as a check of each row's own terms, for SQLite: " seoul " among them."""
-    columns = [F(f"{through}search_text")]
-    if search.places:
-        columns.append(F(f"{through}place_text"))
-    spaced = Concat(Value(" "), *[part for column in columns for part in (column, Value(" "))])
-    wanted = [f" {term} " for term in search.terms[:-1]] + [f" {search.terms[-1]}"]
-    return Q(*(GreaterThan(StrIndex(spaced, Value(word)), 0) for word in wanted))
-
-
-def _rowid_in(found: RawSQL) -> RawSQL:
-    # The FTS5 table is keyed by the photos table's rowid, which Django does not model.
-    # Only our own SQL is formatted in; the query is a parameter.
-    sql = f'"photos_photo"."rowid" IN ({found.sql})'
-    return RawSQL(sql, found.params, BooleanField())  # noqa: S611

@@ -91,7 +91,7 @@ class Photo(models.Model):
     search_text = models.TextField(blank=True, default="", db_default="")
     place_text = models.TextField(blank=True, default="", db_default="")
     # Those terms as PostgreSQL's search index holds them (NULL elsewhere): never read,
-    # only searched (`search.photo_condition`).
+    # only searched (`selectors.search.photo_condition`).
     search_vector = models.GeneratedField(
         expression=TermsVector(F("search_text"), F("place_text")),
         output_field=SearchVectorField(null=True),

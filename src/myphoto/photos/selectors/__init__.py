@@ -1,0 +1,113 @@
+"""The read paths, by domain; imported from here (`selectors.photo_get_for_user`).
+
+photos     access to a user's photos (404 for anyone else's)
+albums     albums as each person sees them, and the access to one with a role
+timeline   the library's, an album's, a search's, a place's timeline and the trash,
+           all paged by keyset.keyset_page, and their months
+keyset     the one keyset: by (taken_at, id), from a cursor, both ways
+search     the condition a search puts on photos, and the two-step read of a library's
+places     places, countries and cameras with their counts
+shares     the owner's share links;  tokens  API tokens;  uploads  multipart uploads
+live       Live Photos' motions;  batches  reading many ids a query's worth at a time
+"""
+
+from .albums import (
+    AlbumView,
+    NotAllowed,
+    album_get_for_user,
+    album_members,
+    album_photos,
+    album_role,
+    album_view,
+    albums_for_user,
+    albums_view,
+    albums_visible_to,
+)
+from .batches import ID_BATCH, in_batches, photos_in_batches
+from .keyset import InvalidCursor, InvalidPeriod, Page, encode_cursor, usable_time
+from .live import live_motion_of, live_motions
+from .photos import (
+    photo_get_by_hash,
+    photo_get_for_user,
+    photo_get_for_viewer,
+    photos_get_for_user,
+    photos_missing_derivatives,
+)
+from .places import (
+    CameraView,
+    CountryView,
+    PlaceView,
+    cameras_for_user,
+    countries_of,
+    photos_to_locate,
+    place_get_for_user,
+    places_for_user,
+)
+from .search import SEARCH_WALK
+from .shares import share_get_for_user, shares_for_user
+from .timeline import (
+    MonthBucket,
+    album_page,
+    month_after,
+    month_start,
+    timeline_buckets,
+    timeline_count,
+    timeline_has_newer,
+    timeline_newer_page,
+    timeline_page,
+    trash_page,
+)
+from .tokens import tokens_get_for_user
+from .uploads import multipart_upload_get_for_user, photo_completed_from_upload
+
+__all__ = [
+    "ID_BATCH",
+    "SEARCH_WALK",
+    "AlbumView",
+    "CameraView",
+    "CountryView",
+    "InvalidCursor",
+    "InvalidPeriod",
+    "MonthBucket",
+    "NotAllowed",
+    "Page",
+    "PlaceView",
+    "album_get_for_user",
+    "album_members",
+    "album_page",
+    "album_photos",
+    "album_role",
+    "album_view",
+    "albums_for_user",
+    "albums_view",
+    "albums_visible_to",
+    "cameras_for_user",
+    "countries_of",
+    "encode_cursor",
+    "in_batches",
+    "live_motion_of",
+    "live_motions",
+    "month_after",
+    "month_start",
+    "multipart_upload_get_for_user",
+    "photo_completed_from_upload",
+    "photo_get_by_hash",
+    "photo_get_for_user",
+    "photo_get_for_viewer",
+    "photos_get_for_user",
+    "photos_in_batches",
+    "photos_missing_derivatives",
+    "photos_to_locate",
+    "place_get_for_user",
+    "places_for_user",
+    "share_get_for_user",
+    "shares_for_user",
+    "timeline_buckets",
+    "timeline_count",
+    "timeline_has_newer",
+    "timeline_newer_page",
+    "timeline_page",
+    "tokens_get_for_user",
+    "trash_page",
+    "usable_time",
+]

@@ -1,0 +1,67 @@
+"""Access to photos: every fetch of a user's photo goes through here, and 404s for others."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from ..models import AlbumPhoto, Kind, Photo, User
+from .albums import albums_visible_to
+from .batches import in_batches
+
+
+def photo_get_for_user(*, user: User, photo_id: UUID | str, in_trash: bool = False) -> Photo:
+    """Return the user's photo, or raise Http404 (also for another user's photo)."""
+    photos = Photo.objects.trashed() if in_trash else Photo.objects.visible()
+    try:
+        return photos.get(owner=user, pk=photo_id)
+    except (Photo.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such photo.") from None
+
+
+def photo_get_for_viewer(*, user: User, photo_id: UUID | str) -> Photo:
+    """Return a photo the user may look at: their own, or one in an album they own or are a
+    member of (not in the trash); Http404 for any other."""
+    shared = AlbumPhoto.objects.filter(
+        album__in=albums_visible_to(user), photo_in_trash=False
+    ).values("photo")
+    try:
+        return Photo.objects.visible().filter(Q(owner=user) | Q(pk__in=shared)).get(pk=photo_id)
+    except (Photo.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such photo.") from None
+
+
+def photos_get_for_user(*, user: User, photo_ids: Iterable[UUID | str]) -> list[Photo]:
+    """Return all the user's (visible) photos in the order asked, or raise Http404 if any is not."""
+    try:
+        wanted = list(dict.fromkeys(UUID(str(photo_id)) for photo_id in photo_ids))
+    except ValueError:
+        raise Http404("No such photo.") from None
+    found = {
+        photo.pk: photo
+        for batch in in_batches(wanted)
+        for photo in Photo.objects.visible().filter(owner=user, pk__in=batch)
+    }
+    if len(found) != len(wanted):
+        raise Http404("One or more of the photos do not exist.")
+    return [found[photo_id] for photo_id in wanted]
+
+
+def photo_get_by_hash(*, user: User, sha256: str) -> Photo:
+    """Return the user's visible photo with this content, or raise Http404."""
+    try:
+        return Photo.objects.visible().get(owner=user, sha256=sha256.lower())
+    except Photo.DoesNotExist:
+        raise Http404("No photo with this content.") from None
+
+
+def photos_missing_derivatives() -> QuerySet[Photo]:
+    """Photos (trash included) that still need derivatives (or a video its playback copy)
+    and have not failed for good."""
+    missing = Photo.objects.filter(
+        Q(derivatives_ready=False) | Q(kind=Kind.VIDEO, playback_key=""), derivatives_error=""
+    )
+    return missing.order_by("uploaded_at")
