@@ -424,9 +424,9 @@ def test_timeline_fits_a_phone(open_page, make_photo):
 
 
 def test_infinite_scroll_loads_the_next_pages(open_page, make_photo, monkeypatch):
-    from myphoto.photos import views
+    from myphoto.photos.web import timeline
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    monkeypatch.setattr(timeline, "PAGE_SIZE", 4)
     library(make_photo, 10)
     page = open_page(PHONE)
     pages_asked = []

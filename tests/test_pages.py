@@ -9,9 +9,9 @@ import pytest
 from conftest import retake
 from django.test import Client
 
-from myphoto.photos import views
 from myphoto.photos.models import ApiToken, Photo
 from myphoto.photos.services.tokens import token_authenticate
+from myphoto.photos.web import timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_timeline_groups_photos_by_day_newest_first(client, make_photo):
 
 
 def test_htmx_asks_for_the_next_page_and_gets_only_its_days(client, make_photo, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(timeline, "PAGE_SIZE", 2)
     start = datetime(2024, 5, 1, tzinfo=UTC)
     for n in range(3):
         photo, _ = make_photo(f"{n}.jpg")
@@ -140,7 +140,7 @@ def test_later_pages_cost_two_queries_for_photos(client, make_photo, monkeypatch
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(timeline, "PAGE_SIZE", 2)
     for n in range(5):
         make_photo(f"{n}.jpg")
     cursor = client.get("/").content.decode().split("?cursor=")[1].split('"')[0]
@@ -170,7 +170,7 @@ def test_a_month_page_starts_at_that_month_and_leads_both_ways(client, make_phot
 
 
 def test_without_javascript_older_and_newer_pages_are_whole_pages(client, make_photo, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(timeline, "PAGE_SIZE", 2)
     for day in (1, 2, 3, 4, 5):
         photo, _ = make_photo(f"{day}.jpg")
         retake(Photo.objects.filter(pk=photo.pk), datetime(2024, 5, day, 12, tzinfo=UTC))

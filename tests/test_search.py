@@ -273,9 +273,9 @@ def test_the_search_page_is_a_timeline_of_what_the_words_find(client, library):
 
 
 def test_the_search_page_pages_on_with_the_words_in_its_links(client, library, monkeypatch):
-    from myphoto.photos import views
+    from myphoto.photos.web import timeline
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(timeline, "PAGE_SIZE", 1)
     first = client.get("/search/", {"q": "2023"}).content.decode()
     assert "벚꽃 놀이.jpg" in first and "🌸 party.jpg" not in first
     older = first.split('hx-get="/search/?')[1].split('"')[0].replace("&amp;", "&")

@@ -314,9 +314,9 @@ def test_the_job_resumes_a_video_whose_posters_were_made(user, photo_storage, se
 def test_the_timeline_page_shows_videos_only_and_keeps_to_them(
     client, photo_storage, after_commit, monkeypatch
 ):
-    from myphoto.photos import views
+    from myphoto.photos.web import timeline
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(timeline, "PAGE_SIZE", 1)
     upload(client, "still.jpg", images.jpeg(), after_commit)
     for seconds in (1, 2):
         upload(client, f"clip{seconds}.mp4", videos.phone_video(seconds=seconds), after_commit)

@@ -124,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "myphoto.photos.context_processors.page_settings",
+                "myphoto.photos.web.context_processors.page_settings",
             ],
         },
     },
@@ -169,7 +169,7 @@ AXES_FAILURE_LIMIT = env_int("MYPHOTO_LOGIN_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("MYPHOTO_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "myphoto.photos.views.login_locked_out"
+AXES_LOCKOUT_CALLABLE = "myphoto.photos.web.account.login_locked_out"
 AXES_VERBOSE = False
 if env_bool("MYPHOTO_BEHIND_HTTPS_PROXY"):
     # The client is the address the proxy saw: the last one it added to the header.

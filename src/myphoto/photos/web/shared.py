@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors
-from .limits import max_upload_bytes
-from .models import ShareLink
-from .requests import VisitorRequest
-from .services import shares
-from .shareaccess import (
+from .. import selectors
+from ..limits import max_upload_bytes
+from ..models import ShareLink
+from ..requests import VisitorRequest
+from ..services import shares
+from ..shareaccess import (
     DownloadsDisabled,
     ShareLocked,
     UnlockThrottled,
@@ -30,10 +30,9 @@ from .shareaccess import (
     share_get_for_unlock,
     share_unlock,
 )
+from . import timeline
+from .selection import album_download_response
 from .tiles import tiles_by_day
-from .views import album_download_response
-
-PAGE_SIZE = 120
 
 
 def _locked(
@@ -68,7 +67,7 @@ def shared_album(request: VisitorRequest, share: ShareLink) -> HttpResponseBase:
     key = share.key
     cursor = request.GET.get("cursor")
     try:
-        page = selectors.album_page(album=share.album, limit=PAGE_SIZE, cursor=cursor)
+        page = selectors.album_page(album=share.album, limit=timeline.PAGE_SIZE, cursor=cursor)
     except selectors.InvalidCursor:
         return redirect("shared-album", key=key)
     context: dict[str, object] = {

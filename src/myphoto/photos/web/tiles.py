@@ -14,9 +14,9 @@ from datetime import date
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from .links import photo_path, share_photo_path
-from .models import Photo, ShareLink
-from .selectors import MonthBucket, live_motion_of
+from ..links import photo_path, share_photo_path
+from ..models import Photo, ShareLink
+from ..selectors import MonthBucket, live_motion_of
 
 
 @dataclass(frozen=True)

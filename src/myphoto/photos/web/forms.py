@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from ..common.formats import ACCEPTED_FILES
+from ...common.formats import ACCEPTED_FILES
 
 
 class MultipleFileInput(forms.ClearableFileInput):

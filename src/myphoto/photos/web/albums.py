@@ -15,13 +15,14 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors
+from .. import selectors
+from ..models import Album, AlbumRole
+from ..requests import AuthenticatedRequest
+from ..selectors import NotAllowed
+from ..services import albums, shares
 from .forms import AddToAlbumForm, AlbumForm, MemberForm, SelectionForm, ShareLinkForm
-from .models import Album, AlbumRole
-from .requests import AuthenticatedRequest
-from .selectors import NotAllowed
-from .services import albums, shares
-from .views import album_download_response, ticked_photos, timeline_response
+from .selection import album_download_response, ticked_photos
+from .timeline import timeline_response
 
 
 def _album(request: AuthenticatedRequest, album_id: UUID, role: AlbumRole) -> Album:

@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from ..common.formats import ACCEPTED_FILES, VIDEO_SUPPORTED_TEXT
-from .limits import max_upload_bytes, multipart_threshold_bytes
+from ...common.formats import ACCEPTED_FILES, VIDEO_SUPPORTED_TEXT
+from ..limits import max_upload_bytes, multipart_threshold_bytes
 
 # The endpoints the page's scripts call, by the names they use for them.
 _PAGE_API = {

@@ -1,0 +1,81 @@
+"""The Settings page (API tokens and the password), and the login page once locked out."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_POST
+
+from .. import selectors
+from ..requests import AuthenticatedRequest
+from ..services import tokens
+from .forms import TokenForm
+
+
+@login_required
+def account(request: AuthenticatedRequest) -> HttpResponse:
+    """API tokens (create, revoke) and the password."""
+    token_form = TokenForm(prefix="token")
+    password_form = PasswordChangeForm(request.user, prefix="password")
+    new_token = None
+    if request.method == "POST" and "token-name" in request.POST:
+        token_form = TokenForm(request.POST, prefix="token")
+        if token_form.is_valid():
+            # Shown on this response only: never stored in clear, never in a cookie.
+            _token, new_token = tokens.token_create(
+                user=request.user, name=token_form.cleaned_data["name"]
+            )
+    elif request.method == "POST" and "password-old_password" in request.POST:
+        password_form = PasswordChangeForm(request.user, request.POST, prefix="password")
+        if password_form.is_valid():
+            update_session_auth_hash(request, password_form.save())
+            messages.success(request, "Your password has been changed.")
+            return redirect("account")
+    response = render(
+        request,
+        "photos/account.html",
+        {
+            "tokens": selectors.tokens_get_for_user(user=request.user),
+            "token_form": token_form,
+            "password_form": password_form,
+            "new_token": new_token,
+        },
+    )
+    if new_token:
+        # The secret is in this page: no cache may keep it, the browser's included.
+        patch_cache_control(response, no_store=True)
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthenticatedRequest, token_id: UUID) -> HttpResponse:
+    if not tokens.token_revoke(user=request.user, token_id=token_id):
+        raise Http404("No such token.")  # another user's, or none: the same answer
+    messages.success(request, "The token is revoked; scripts using it get 401 from now on.")
+    return redirect("account")
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: object = None
+) -> HttpResponse:
+    """django-axes' answer once an account or an address has failed too often: the login
+    page again, with the time to wait, as 429. A view that has answered the lockout itself
+    (a share link's unlock, as JSON) keeps its answer."""
+    if original_response is not None and original_response.status_code == 429:
+        return original_response
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "registration/login.html",
+        {"form": AuthenticationForm(request), "locked_out_minutes": minutes},
+        status=429,
+    )

@@ -1,0 +1,74 @@
+"""Health: the staff's "Library health" page (the latest `myphoto fsck` report and the runs
+before), and the probes a load balancer asks (`/healthz`, `/readyz`)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .. import integrity
+from ..requests import AuthenticatedRequest
+from ..storage import StorageUnavailable, get_storage
+
+EXAMPLES_SHOWN = 20
+
+
+@login_required
+@require_GET
+def library_health(request: AuthenticatedRequest) -> HttpResponse:
+    """Staff only: to anyone else the page does not exist."""
+    if not request.user.is_staff:
+        raise Http404
+    reports = integrity.latest_reports()
+    finished = next((report for report in reports if not report.running), None)
+    running = reports[0] if reports and reports[0].running else None
+    found = []
+    if finished is not None:
+        for problem in finished.report.get("found", {}).values():
+            shown = problem["examples"][:EXAMPLES_SHOWN]
+            found.append({**problem, "examples": shown, "more": problem["count"] - len(shown)})
+    return render(
+        request,
+        "photos/library_health.html",
+        {
+            "latest": finished,
+            "running": running,
+            "found": found,
+            "reports": reports,
+            "daily": settings.MYPHOTO_FSCK_DAILY,
+            "daily_hour": settings.MYPHOTO_FSCK_HOUR,
+        },
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready when the database and the storage both answer."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as err:  # noqa: BLE001  any failure means not ready; the reason is reported
+        checks["database"] = f"error: {err.__class__.__name__}"
+    try:
+        get_storage().ping()
+        checks["storage"] = "ok"
+    except StorageUnavailable as err:
+        checks["storage"] = f"error: {err}"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
+    )

@@ -1,0 +1,101 @@
+"""The library's photos on the pages: upload, download (one or many), delete with undo."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import responses, selectors
+from ..limits import max_upload_bytes
+from ..requests import AuthenticatedRequest
+from ..services import trash, upload
+from .forms import UploadForm
+from .selection import back_to, ticked_photos
+
+
+@login_required
+def upload_photos(request: AuthenticatedRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # All or nothing, as the API: one refused file stores none of the request's.
+            results = upload.photos_upload(owner=request.user, files=form.cleaned_data["photos"])
+        except upload.UploadRejected as err:
+            form.add_error("photos", f"Nothing was uploaded. {err}")
+            return render(
+                request,
+                "photos/upload.html",
+                {"form": form, "max_upload_bytes": max_upload_bytes()},
+                status=400,
+            )
+        duplicates = sum(result.duplicate for result in results)
+        stored = len(results) - duplicates
+        if stored:
+            messages.success(request, f"Uploaded {stored} photo{pluralize(stored)}.")
+        if duplicates:
+            messages.info(
+                request,
+                f"{duplicates} photo{pluralize(duplicates)} {pluralize(duplicates, 'was,were')} "
+                "already in your library.",
+            )
+        return redirect("timeline")
+    return render(
+        request,
+        "photos/upload.html",
+        {"form": form, "max_upload_bytes": max_upload_bytes()},
+    )
+
+
+@login_required
+@require_POST
+def photos_download(request: AuthenticatedRequest) -> HttpResponseBase:
+    """One selected photo: the original file. Several: one zip."""
+    ids = ticked_photos(request)
+    if ids is None:
+        return back_to(request, request.POST.get("next"))
+    try:
+        responses.check_zip_size(len(ids))
+    except responses.TooManyForOneZip as err:
+        messages.error(request, str(err))
+        return redirect("timeline")
+    chosen = selectors.photos_get_for_user(user=request.user, photo_ids=ids)
+    if len(chosen) == 1:
+        return responses.photo_download_response(request=request, photo=chosen[0])
+    layout = "by-date" if request.POST.get("layout") == "by-date" else "flat"
+    return responses.photos_zip_response(photos=chosen, layout=layout)
+
+
+@login_required
+@require_GET
+def photo_download(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponseBase:
+    photo = selectors.photo_get_for_viewer(user=request.user, photo_id=photo_id)
+    return responses.photo_download_response(request=request, photo=photo)
+
+
+@login_required
+@require_POST
+def photos_delete(request: AuthenticatedRequest) -> HttpResponse:
+    ids = ticked_photos(request)
+    if ids is not None:
+        moved = trash.photos_trash(owner=request.user, photo_ids=ids)
+        messages.success(
+            request, f"Moved {moved} photo{pluralize(moved)} to the trash.", extra_tags="undo"
+        )
+        request.session["undo_ids"] = [str(i) for i in ids]
+    return redirect("timeline")
+
+
+@login_required
+@require_POST
+def photos_undo_delete(request: AuthenticatedRequest) -> HttpResponse:
+    ids = request.session.pop("undo_ids", [])
+    restored = trash.photos_restore(owner=request.user, photo_ids=ids)
+    messages.success(request, f"Restored {restored} photo{pluralize(restored)}.")
+    return redirect("timeline")

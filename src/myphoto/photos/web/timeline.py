@@ -1,0 +1,147 @@
+"""The timeline page, and what every timeline-shaped page shares (`timeline_response`):
+the library's, an album's, a search's, a place's. One photo's tile and its own page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from typing import TypedDict
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from .. import selectors
+from ..models import Album, Kind, Place
+from ..requests import AuthenticatedRequest
+from ..search import Search
+from ..selectors import encode_cursor, month_after, month_start
+from .tiles import scrubber_for, tile_for, tiles_by_day
+
+# Photos a page shows, and each scroll loads more of (share links' pages too).
+PAGE_SIZE = 120
+
+
+class Narrowed(TypedDict):
+    """What narrows a timeline page, as the selectors take it."""
+
+    album: Album | None
+    kind: Kind | None
+    search: Search | None
+    place: Place | None
+
+
+def _month(value: str | None) -> date | None:
+    """`2023-10` as the first day of that month; ValueError if it is not a month."""
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}", value):
+        raise ValueError(value)
+    return date(int(value[:4]), int(value[5:]), 1)
+
+
+@login_required
+@require_GET
+def timeline(request: AuthenticatedRequest) -> HttpResponse:
+    """The timeline page, or for htmx the days of one page and what leads on from them."""
+    return timeline_response(request, template="photos/timeline.html")
+
+
+def timeline_response(
+    request: AuthenticatedRequest,
+    *,
+    template: str,
+    album: Album | None = None,
+    search: Search | None = None,
+    place: Place | None = None,
+    context: dict[str, object] | None = None,
+) -> HttpResponse:
+    """A timeline page (the library's, an album's, a search's or a place's), or for htmx
+    the days of one page.
+
+    `?month=2023-10` starts at that month (the scrubber, and the place kept in
+    the URL); `?cursor=` asks for the older photos after a page, `?newer=` for
+    the newer ones before it, when scrolling up from a month jumped to.
+    """
+    cursor, newer = request.GET.get("cursor"), request.GET.get("newer")
+    search_words = request.GET.get("q", "") if search else ""
+    user = request.user
+    # `?kind=video` (or photo) narrows the timeline; anything else shows all.
+    kind = Kind(request.GET["kind"]) if request.GET.get("kind") in Kind.values else None
+    narrowed = Narrowed(album=album, kind=kind, search=search, place=place)
+    try:
+        month = _month(request.GET.get("month"))
+        if newer:
+            page = selectors.timeline_newer_page(
+                user=user, limit=PAGE_SIZE, cursor=newer, **narrowed
+            )
+        else:
+            page = selectors.timeline_page(
+                user=user,
+                limit=PAGE_SIZE,
+                cursor=cursor,
+                taken_before=month_start(month_after(month)) if month else None,
+                **narrowed,
+            )
+    except (selectors.InvalidCursor, ValueError):
+        messages.error(
+            request,
+            "That link to a place in the timeline is not valid: here are the newest photos.",
+        )
+        return redirect(
+            request.path + (f"?{urlencode({'q': search_words})}" if search_words else "")
+        )
+    # Landed below the top: the newer photos load above as the user scrolls up.
+    landed = month and not cursor and page.items
+    if landed and selectors.timeline_has_newer(user=user, photo=page.items[0], **narrowed):
+        page = replace(page, newer_cursor=encode_cursor(page.items[0]))
+    fragment = bool(request.htmx) and not request.htmx.boosted
+    context = {
+        **(context or {}),
+        "days": tiles_by_day(page.items),
+        "more_url": request.path,
+        "kind": kind or "",
+        # What narrows the timeline, for the links to its pages and months.
+        "page_query": "".join(
+            f"{urlencode({name: value})}&"
+            for name, value in (("kind", kind), ("q", search_words))
+            if value
+        ),
+        "count_noun": "video" if kind == Kind.VIDEO else "photo",
+        # A fragment leads on only on the side it was asked for; a page on both.
+        "older": page.next_cursor if not (fragment and newer) else None,
+        "newer": page.newer_cursor if not (fragment and cursor) else None,
+    }
+    if newer and not fragment and page.items:
+        context["older"] = encode_cursor(page.items[-1])  # without JavaScript: a link down
+    if not fragment or not (cursor or newer):
+        # Every whole page, and the first page's fragment (after an upload), show the
+        # count: from the kept month counts (an album's: from its rows), never the photos.
+        buckets = selectors.timeline_buckets(user=user, **narrowed)
+        context["count"] = sum(bucket.count for bucket in buckets)
+        context["scrubber"] = scrubber_for(buckets, current=month)
+    if fragment:
+        return render(request, "photos/_days.html", context)
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def photo_tile(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
+    """One tile: polled by a tile whose thumbnail is still being made."""
+    photo = selectors.photo_get_for_viewer(user=request.user, photo_id=photo_id)
+    return render(request, "photos/_tile.html", {"tile": tile_for(photo)})
+
+
+@login_required
+@require_GET
+def photo_detail(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
+    """A photo with its details: what the viewer shows, as a page of its own."""
+    photo = selectors.photo_get_for_viewer(user=request.user, photo_id=photo_id)
+    live = selectors.live_motion_of(photo) is not None
+    return render(request, "photos/detail.html", {"photo": photo, "live": live})
