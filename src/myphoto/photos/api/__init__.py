@@ -2,7 +2,8 @@
 
 auth.py     who is asking (bearer token or session)
 errors.py   every error as JSON, each domain error mapped to its status once
-schemas.py  what goes in and out, and how a photo is shaped
+schemas/    what goes in and out, by domain (common, photos, uploads, tokens, albums, shares,
+            shared), and how a photo is shaped
 photos.py, trash.py, uploads.py, tokens.py, albums.py, shares.py   the endpoints, each with
             a url_name
 shared.py   what anyone with a share link reaches (no account: the key and its password)

@@ -9,10 +9,10 @@ from django.http.response import HttpResponseBase
 from ninja import Router, Status
 
 from .. import responses, selectors
-from ..models import AlbumMember, AlbumRole
+from ..models import AlbumRole
 from ..requests import ApiRequest
 from ..services import albums
-from .schemas import (
+from .schemas.albums import (
     AlbumDownloadIn,
     AlbumIn,
     AlbumListOut,
@@ -20,13 +20,13 @@ from .schemas import (
     AlbumPatchIn,
     CountAdded,
     CountRemoved,
-    IdsIn,
     MemberIn,
     MemberListOut,
     MemberOut,
     album_out,
-    errors,
+    member_out,
 )
+from .schemas.common import IdsIn, errors
 
 router = Router(tags=["albums"])
 
@@ -133,10 +133,6 @@ def album_download(
     return responses.photos_zip_response(photos=photos, layout=layout, name=album.title)
 
 
-def _member_out(member: AlbumMember) -> dict[str, str]:
-    return {"username": member.user.username, "role": member.role}
-
-
 @router.get(
     "/albums/{anyuuid:album_id}/members",
     response={200: MemberListOut, **errors(404)},
@@ -145,7 +141,7 @@ def _member_out(member: AlbumMember) -> dict[str, str]:
 def album_members(request: ApiRequest, album_id: UUID) -> dict[str, Any]:
     """Who the album is shared with."""
     album = selectors.album_get_for_user(user=request.auth, album_id=album_id)
-    return {"items": [_member_out(m) for m in selectors.album_members(album=album)]}
+    return {"items": [member_out(m) for m in selectors.album_members(album=album)]}
 
 
 @router.post(
@@ -159,7 +155,7 @@ def album_members_add(
     """Share the album with another account of this server (or change its role). Owner only."""
     album = selectors.album_get_for_user(user=request.auth, album_id=album_id, role=AlbumRole.OWNER)
     member = albums.album_member_set(album=album, username=body.username, role=AlbumRole(body.role))
-    return Status(201, _member_out(member))
+    return Status(201, member_out(member))
 
 
 @router.delete(

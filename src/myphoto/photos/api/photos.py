@@ -19,15 +19,14 @@ from ..models import Kind, Photo
 from ..requests import ApiRequest
 from ..services import trash, upload
 from .errors import ApiError
-from .schemas import (
+from .schemas.common import IdsIn, errors
+from .schemas.photos import (
     BucketsOut,
     DownloadUrlsIn,
     DownloadUrlsOut,
-    IdsIn,
     PhotoListOut,
     PhotoOut,
     UploadOut,
-    errors,
     page_out,
     photo_out,
 )

@@ -30,13 +30,13 @@ from ..shareaccess import (
 )
 from .errors import ApiError
 from .photos import SearchWords, playback_or_404
-from .schemas import (
-    AlbumDownloadIn,
+from .schemas.albums import AlbumDownloadIn
+from .schemas.common import errors
+from .schemas.shared import (
     SharedAlbumOut,
     SharedPhotoListOut,
     SharedUploadOut,
     UnlockIn,
-    errors,
     shared_photo_out,
 )
 

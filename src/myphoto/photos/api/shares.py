@@ -5,36 +5,17 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Router, Status
 
 from .. import selectors
-from ..models import AlbumRole, ShareLink
+from ..models import AlbumRole
 from ..requests import ApiRequest
 from ..selectors import usable_time
 from ..services import shares
-from .schemas import ShareIn, ShareListOut, ShareOut, SharePatchIn, errors
+from .schemas.common import errors
+from .schemas.shares import ShareIn, ShareListOut, ShareOut, SharePatchIn, share_out
 
 router = Router(tags=["shares"])
-
-
-def share_out(share: ShareLink, request: HttpRequest) -> dict[str, Any]:
-    return {
-        "id": share.pk,
-        "album": share.album_id,
-        "url": request.build_absolute_uri(reverse("shared-album", kwargs={"key": share.key})),
-        "key": share.key,
-        "expires_at": share.expires_at,
-        "allow_download": share.allow_download,
-        "allow_upload": share.allow_upload,
-        "show_location": share.show_location,
-        "has_password": share.has_password,
-        "views": share.views,
-        "downloads": share.downloads,
-        "last_accessed_at": share.last_accessed_at,
-        "created_at": share.created_at,
-    }
 
 
 @router.post(

@@ -11,7 +11,8 @@ from ninja import Router, Status
 from .. import selectors
 from ..requests import ApiRequest
 from ..services import tokens
-from .schemas import TokenCreatedOut, TokenIn, TokenOut, errors, token_out
+from .schemas.common import errors
+from .schemas.tokens import TokenCreatedOut, TokenIn, TokenOut, token_out
 
 router = Router(tags=["tokens"])
 

@@ -10,14 +10,13 @@ from ninja import P, QueryEx, Router
 from .. import selectors
 from ..requests import ApiRequest
 from ..services import trash
-from .schemas import (
+from .schemas.common import IdsIn, errors
+from .schemas.photos import (
     CountDeleted,
     CountPurged,
     CountRestored,
-    IdsIn,
     PhotoOut,
     TrashListOut,
-    errors,
     page_out,
     photo_out,
 )

@@ -13,7 +13,9 @@ from .. import selectors
 from ..requests import ApiRequest
 from ..services import direct_upload, multipart
 from ..services.upload import UploadResult
-from .schemas import (
+from .schemas.common import errors
+from .schemas.photos import UploadOut, photo_out
+from .schemas.uploads import (
     DirectUploadDoneIn,
     DirectUploadIn,
     DirectUploadOut,
@@ -24,9 +26,6 @@ from .schemas import (
     MultipartPartsOut,
     MultipartStartIn,
     MultipartStartOut,
-    UploadOut,
-    errors,
-    photo_out,
 )
 
 router = Router(tags=["uploads"])

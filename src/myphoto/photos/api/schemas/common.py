@@ -1,0 +1,40 @@
+"""What every operation shares: stored text, errors, lists of ids."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import AfterValidator, Field
+
+# A request may name this many photos (delete, restore, zip; a zip is also
+# bounded by MYPHOTO_ZIP_MAX_PHOTOS).
+MAX_IDS_PER_REQUEST = 100_000
+
+
+def _storable(text: str) -> str:
+    if "\x00" in text:
+        # PostgreSQL text cannot hold it (and no name or title needs it).
+        raise ValueError("must not contain NUL characters")
+    return text
+
+
+# Text a client sends that is stored: every str field of a request body is one.
+Text = Annotated[str, AfterValidator(_storable)]
+
+
+class ErrorOut(Schema):
+    """Every error: a sentence for people and a code for programs."""
+
+    detail: str
+    code: str
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The error answers an operation documents (all are `ErrorOut`); 401 goes with every one."""
+    return dict.fromkeys(sorted({401, *statuses}), ErrorOut)
+
+
+class IdsIn(Schema):
+    ids: list[UUID] = Field(min_length=1, max_length=MAX_IDS_PER_REQUEST)

@@ -1,0 +1,39 @@
+"""API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import Field
+
+from ...models import ApiToken
+from .common import Text
+
+
+class TokenIn(Schema):
+    name: Text = Field(default="", max_length=100)
+
+
+class TokenOut(Schema):
+    id: UUID
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str
+
+
+def token_out(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "last_used_at": token.last_used_at,
+    }
