@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,7 +24,8 @@ MiB = 1024 * 1024
 
 
 class Environment:
-    """SeaweedFS with a fresh bucket, and the environment variables MyPhoto reads."""
+    """SeaweedFS with a fresh bucket, the environment variables MyPhoto reads, and a work
+    folder; as a context manager, everything stopped and removed at the end."""
 
     def __init__(self) -> None:
         self.seaweed = seaweedfs.start()
@@ -31,6 +33,7 @@ class Environment:
         self.bucket = f"bench-{uuid.uuid4().hex[:12]}"
         self.s3.create_bucket(Bucket=self.bucket)
         self.data_dir = tempfile.mkdtemp(prefix="myphoto-bench-")
+        self.work = Path(tempfile.mkdtemp(prefix="myphoto-bench-work-"))
         self.env = {
             **os.environ,
             "MYPHOTO_DATA_DIR": self.data_dir,
@@ -54,30 +57,46 @@ class Environment:
 
     def serve(self, **extra_env: str) -> tuple[str, subprocess.Popen]:
         """Start `myphoto serve` (gunicorn, 2 gthread workers) and return its URL."""
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "myphoto", "serve", "--port", str(port), "--workers", "2"],
-            env={**self.env, **extra_env},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        url, process = serve({**self.env, **extra_env})
         self.servers.append(process)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "/healthz").close()
-                return url, process
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("myphoto serve did not start") from None
-                time.sleep(0.2)
+        return url, process
 
     def close(self) -> None:
         for process in self.servers:
             process.terminate()
             process.wait(timeout=30)
         self.seaweed.stop()
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def __enter__(self) -> Environment:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def serve(env: dict[str, str], *, wait: float = 60) -> tuple[str, subprocess.Popen]:
+    """Start `myphoto serve` with its defaults (2 gunicorn workers, 8 threads) on a free
+    port; return its URL once it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "myphoto", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            urllib.request.urlopen(url + "/healthz").close()
+            return url, process
+        except OSError:
+            if time.monotonic() > deadline:
+                process.terminate()
+                raise RuntimeError("myphoto serve did not start") from None
+            time.sleep(0.2)
 
 
 def user_and_token(username: str = "bench"):
@@ -107,19 +126,28 @@ def children(pid: int) -> list[int]:
 
 
 class RssSampler:
-    """Sample the RSS of a process tree's workers every few milliseconds; report the growth."""
+    """Sample the RSS of processes every 5 ms: each one's peak and growth, and the peak of
+    their sum."""
 
-    def __init__(self, master_pid: int) -> None:
-        self.pids = children(master_pid) or [master_pid]
+    def __init__(self, pids: list[int]) -> None:
+        self.pids = pids
         self.base = {pid: rss_bytes(pid) for pid in self.pids}
         self.peak = dict(self.base)
+        self.peak_sum = sum(self.base.values())
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    @classmethod
+    def of_workers(cls, master_pid: int) -> RssSampler:
+        """A server's worker processes (the master itself if it has none)."""
+        return cls(children(master_pid) or [master_pid])
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            for pid in self.pids:
-                self.peak[pid] = max(self.peak[pid], rss_bytes(pid))
+            now = {pid: rss_bytes(pid) for pid in self.pids}
+            for pid, rss in now.items():
+                self.peak[pid] = max(self.peak[pid], rss)
+            self.peak_sum = max(self.peak_sum, sum(now.values()))
             time.sleep(0.005)
 
     def __enter__(self) -> RssSampler:
@@ -132,6 +160,7 @@ class RssSampler:
 
     @property
     def growth(self) -> int:
+        """The most any one process grew."""
         return max(self.peak[pid] - self.base[pid] for pid in self.pids)
 
 

@@ -26,10 +26,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -71,13 +69,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--disk", action="store_true", help="also upload to storage on disk")
     args = parser.parse_args()
-    env = Environment()
-    work = Path(tempfile.mkdtemp(prefix="myphoto-bench-"))
-    try:
-        run(env, args, work)
-    finally:
-        env.close()
-        shutil.rmtree(work, ignore_errors=True)
+    with Environment() as env:
+        run(env, args, env.work)
 
 
 def run(env: Environment, args: argparse.Namespace, work: Path) -> None:
@@ -119,7 +112,7 @@ def run(env: Environment, args: argparse.Namespace, work: Path) -> None:
         cli_env = {**env.env, "MYPHOTO_URL": url, "MYPHOTO_TOKEN": token}
         cli_env["MYPHOTO_CONFIG_DIR"] = str(work / f"config{round_}")
         os.sync()
-        with RssSampler(app.pid) as sampler, CpuMeter(app.pid, seaweed) as cpu:
+        with RssSampler.of_workers(app.pid) as sampler, CpuMeter(app.pid, seaweed) as cpu:
             cli_times.append(myphoto_upload(video, args.jobs, cli_env))
         rss.append(sampler.growth)
         app_cpu.append(cpu.app_server)
@@ -180,7 +173,10 @@ def disk(env: Environment, args: argparse.Namespace, work: Path, video: Path, si
         "MYPHOTO_CONFIG_DIR": str(work / "config-disk"),
     }
     os.sync()
-    with RssSampler(app.pid) as sampler, CpuMeter(app.pid, env.seaweed.process.pid) as cpu:
+    with (
+        RssSampler.of_workers(app.pid) as sampler,
+        CpuMeter(app.pid, env.seaweed.process.pid) as cpu,
+    ):
         seconds = myphoto_upload(video, args.jobs, cli_env)
     stored = sum(path.stat().st_size for path in (media / "originals").rglob("*") if path.is_file())
     assert stored == size, stored

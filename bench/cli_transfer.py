@@ -16,7 +16,6 @@ import random
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -114,13 +113,8 @@ def main() -> None:
         "--rounds", type=int, default=3, help="download rounds; medians are reported"
     )
     args = parser.parse_args()
-    env = Environment()
-    work = Path(tempfile.mkdtemp(prefix="myphoto-bench-"))
-    try:
-        run(env, args, work)
-    finally:
-        env.close()
-        shutil.rmtree(work, ignore_errors=True)
+    with Environment() as env:
+        run(env, args, env.work)
 
 
 def run(env: Environment, args: argparse.Namespace, work: Path) -> None:

@@ -145,11 +145,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
 
-    env = Environment()
-    try:
+    with Environment() as env:
         run(env, args)
-    finally:
-        env.close()
 
 
 def run(env: Environment, args) -> None:
@@ -168,7 +165,7 @@ def run(env: Environment, args) -> None:
     redirect_get(redirect_url, big.pk, auth)
     for _ in range(args.repeat):
         direct_s.append(timed(lambda: direct_get(env, big.storage_key))[0])
-        with RssSampler(proxy.pid) as sampler:
+        with RssSampler.of_workers(proxy.pid) as sampler:
             seconds, size = timed(lambda: http_read(download, headers=auth))
         assert size == big.size
         proxy_s.append(seconds)
@@ -202,7 +199,7 @@ def run(env: Environment, args) -> None:
     total = sum(p.size for p in photos)
     direct_zip_s = timed(lambda: sum(direct_get(env, p.storage_key) for p in photos))[0]
     body = json.dumps({"ids": [str(p.pk) for p in photos]}).encode()
-    with RssSampler(proxy.pid) as sampler:
+    with RssSampler.of_workers(proxy.pid) as sampler:
         zip_s, zip_size = timed(
             lambda: http_read(
                 f"{proxy_url}/api/v1/photos/download",

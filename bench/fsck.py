@@ -127,8 +127,7 @@ def boto3_read_all(environment: Environment, *, hashed: bool = False) -> float:
 
 def bench_verify(count: int, rounds: int) -> None:
     print(f"== --verify: seeding {count:,} originals of {PHOTO_BYTES / 1e6:.0f} MB", flush=True)
-    environment = Environment()
-    try:
+    with Environment() as environment:
         total = seed_originals(environment, count)
         argv = [sys.executable, "-m", "myphoto", "fsck", "--verify", "--json"]
         rows = []
@@ -206,9 +205,6 @@ def bench_verify(count: int, rounds: int) -> None:
                 ],
             ],
         )
-    finally:
-        environment.close()
-        shutil.rmtree(environment.data_dir, ignore_errors=True)
 
 
 # A million rows
@@ -219,9 +215,9 @@ def seed_rows(size: int, data_dir: str, *, thumbnails: bool) -> None:
     import django
 
     django.setup()
+    from _library import seed
     from django.core.management import call_command
     from django.db import connection
-    from timeline import seed
 
     call_command("migrate", verbosity=0)
     seed(size)
@@ -252,8 +248,7 @@ def seed_rows(size: int, data_dir: str, *, thumbnails: bool) -> None:
 
 
 def bench_rows(sizes: list[int], *, thumbnails: bool) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from timeline import database_url
+    from _library import database_url
 
     table = []
     for size in sizes:

@@ -26,7 +26,6 @@ import resource
 import struct
 import subprocess
 import sys
-import threading
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +35,7 @@ import httpx
 from _harness import (
     Environment,
     MiB,
+    RssSampler,
     children,
     cpu_seconds,
     median,
@@ -129,33 +129,6 @@ def _is_job_worker(pid: int) -> bool:
     return b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
 
 
-class MemorySampler:
-    """Every 5 ms: each process's RSS and their sum; keeps the peaks."""
-
-    def __init__(self, pids: list[int]) -> None:
-        self.pids = pids
-        self.peak = dict.fromkeys(pids, 0)
-        self.peak_sum = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            now = {pid: rss_bytes(pid) for pid in self.pids}
-            for pid, rss in now.items():
-                self.peak[pid] = max(self.peak[pid], rss)
-            self.peak_sum = max(self.peak_sum, sum(now.values()))
-            time.sleep(0.005)
-
-    def __enter__(self) -> MemorySampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def upload(url: str, token: str, name: str, data: bytes) -> int:
     response = httpx.post(
         f"{url}/api/v1/photos",
@@ -237,7 +210,7 @@ def bench_memory(server: Server, clients: int, side: int) -> None:
         files = [black_png(side, side, seed=seed) for seed in seeds]
         distinct = len(set(seeds))
         idle = {pid: rss_bytes(pid) for pid in server.all()}
-        with MemorySampler(server.all()) as memory, ThreadPoolExecutor(clients) as pool:
+        with RssSampler(server.all()) as memory, ThreadPoolExecutor(clients) as pool:
             names = [f"big-{n}.png" for n in range(clients)]
             list(pool.map(upload, [server.url] * clients, [token] * clients, names, files))
             wait_for_thumbnails(owner, distinct)
@@ -270,12 +243,9 @@ def main() -> None:
     parser.add_argument("--side", type=int, default=14_000, help="the big PNG's side, pixels")
     args = parser.parse_args()
 
-    env = Environment()
-    try:
+    with Environment() as env:
         bench_cpu(env, args.uploads)
         bench_memory(Server(env), args.clients, args.side)
-    finally:
-        env.close()
 
 
 if __name__ == "__main__":

@@ -211,6 +211,23 @@ def test_storage_out_of_reach_is_one_line_that_names_the_setting(
     assert not list((tmp_path / "backup").rglob("p.jpg"))
 
 
+@pytest.mark.parametrize("photo_storage", ["s3"], indirect=True)
+def test_storage_out_of_reach_stops_a_big_upload_with_one_line(
+    logged_in, photo_storage, settings, tmp_path, capsys
+):
+    settings.MYPHOTO_UPLOAD_PART_MB = 5
+    dead = f"http://127.0.0.1:{seaweedfs.free_port()}"
+    settings.MYPHOTO_S3_PUBLIC_ENDPOINT_URL = dead
+    path = tmp_path / "IMG_0043.MOV"
+    path.write_bytes(videos.padded_video(17 * 1024 * 1024, seed=6))
+
+    assert myphoto(["upload", str(path)]) == 4
+
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith(f"myphoto: Cannot reach the storage at {dead} (connection refused)")
+    assert not Photo.objects.exists()
+
+
 @pytest.mark.parametrize("mode", ["proxy", "redirect"])
 @pytest.mark.parametrize("photo_storage", ["s3"], indirect=True)
 def test_an_original_missing_from_storage_fails_that_file_only(

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from myphoto.photos.models import Photo
-from myphoto.photos.services.direct_upload import direct_uploads_purge_stale
+from myphoto.photos.services.unfinished import unfinished_uploads_purge
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_forgotten_incoming_files_are_removed_a_day_later(api, s3, capsys):
     call_command("purge_trash")
     assert s3.keys() == {ticket["key"]}  # still within its day
 
-    assert direct_uploads_purge_stale(now=timezone.now() + timedelta(days=2)) == 1
+    assert unfinished_uploads_purge(now=timezone.now() + timedelta(days=2)) == {"direct": 1}
     assert s3.keys() == set()
 
 

@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from myphoto.photos.models import MultipartUpload, Photo
-from myphoto.photos.services.multipart import multipart_uploads_purge_expired
+from myphoto.photos.services.unfinished import unfinished_uploads_purge
 
 pytestmark = pytest.mark.django_db
 
@@ -258,11 +258,11 @@ def test_expired_uploads_and_uploads_no_row_knows_are_removed(api, user, photo_s
     get_storage().multipart_start(f"originals/{user.pk}/lost.mp4", part_size=5 * MiB)
 
     assert api.get(f"/api/v1/uploads/multipart/{expired['id']}").status_code == 404
-    assert multipart_uploads_purge_expired() == 1  # the lost one is too recent to judge
+    assert unfinished_uploads_purge() == {"multipart": 1}  # the lost one is too recent
     assert len(open_uploads(photo_storage)) == 2
     later = timezone.now() + timedelta(days=8)
     MultipartUpload.objects.filter(pk=fresh["id"]).update(expires_at=later + timedelta(days=1))
-    assert multipart_uploads_purge_expired(later) == 1
+    assert unfinished_uploads_purge(now=later) == {"leftover": 1}
     assert len(open_uploads(photo_storage)) == 1
     assert list(MultipartUpload.objects.values_list("pk", flat=True)) == [uuid.UUID(fresh["id"])]
 

@@ -123,8 +123,7 @@ class Server:
     @contextlib.contextmanager
     def download_from_storage(self, url: str, headers: dict[str, str]) -> Iterator[Body]:
         """GET a presigned object storage URL that the API handed out."""
-        where = urllib3.util.parse_url(url)
-        with self._translate_storage_errors(f"{where.scheme}://{where.netloc}"):
+        with self._translate_storage_errors(url):
             response = self.storage.request(
                 "GET", url, headers=headers, preload_content=False, redirect=False
             )
@@ -137,14 +136,31 @@ class Server:
                     response.close()  # bytes left unread (stopped, or failed): not reusable
                 response.release_conn()
 
+    def put_to_storage(self, url: str, body: bytes) -> None:
+        """PUT a part of a big file to a URL the API handed out: presigned to the bucket,
+        or the app's own (storage on disk)."""
+        with self._translate_storage_errors(url):
+            response = self.storage.request("PUT", url, body=body, redirect=False)
+        if response.status >= 300:
+            # An expired or refused URL, a storage hiccup: the next try asks for a new URL.
+            raise TransientError(f"the storage answered {response.status} to a part")
+
     @contextlib.contextmanager
-    def _translate_storage_errors(self, where: str) -> Iterator[None]:
+    def _translate_storage_errors(self, url: str) -> Iterator[None]:
+        """urllib3's failures as errors a person can act on: an address that cannot be
+        reached ends the run, a broken connection is tried again."""
+        parsed = urllib3.util.parse_url(url)
+        where = f"{parsed.scheme}://{parsed.netloc}"
         try:
             yield
         except (
             urllib3.exceptions.NewConnectionError,
             urllib3.exceptions.ConnectTimeoutError,
         ) as err:
+            if where == self.url:
+                raise Unreachable(
+                    f"Cannot reach {where} ({_reason(err)}): is the server running?"
+                ) from err
             raise Unreachable(
                 f"Cannot reach the storage at {where} ({_reason(err)}): the server's "
                 "MYPHOTO_S3_PUBLIC_ENDPOINT_URL must be an address this machine can reach."

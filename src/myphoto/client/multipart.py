@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import urllib3
 
 from . import config, files
-from .http import TIMEOUT, ApiError, Server, TransientError
+from .http import TIMEOUT, ApiError, Server
 from .progress import with_retries
 
 # Files above this go in parts (the server's default MYPHOTO_MULTIPART_UPLOAD_MB).
@@ -240,20 +239,10 @@ class PartSender:
             return 0
 
         def attempt() -> int:
-            target = url()
-            self._put(target, os.pread(fd, length, offset))
+            self.server.put_to_storage(url(), os.pread(fd, length, offset))
             return length
 
         return with_retries(attempt, lambda: None)
-
-    def _put(self, url: str, body: bytes) -> None:
-        try:
-            response = self.server.storage.request("PUT", url, body=body, redirect=False)
-        except urllib3.exceptions.HTTPError as err:
-            raise TransientError(f"a part's upload broke off ({err})") from err
-        if response.status >= 300:
-            # Expired or refused URL, a storage hiccup: the next try asks for a new URL.
-            raise TransientError(f"the storage answered {response.status} to a part")
 
 
 class _UrlBook:

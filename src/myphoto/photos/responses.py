@@ -96,17 +96,7 @@ def photo_download_response(*, request: HttpRequest, photo: Photo) -> HttpRespon
     Honours If-None-Match and If-Modified-Since (304), If-Match (412), a single
     Range (206, or 416), If-Range, and redirect mode (302 to a presigned URL).
     """
-    return _object_response(
-        request,
-        _Served(
-            key=photo.storage_key,
-            size=photo.size,
-            content_type=photo.content_type,
-            etag=f'"{photo.sha256}"',
-            modified=int(photo.uploaded_at.timestamp()),
-            disposition=content_disposition(photo.download_name),
-        ),
-    )
+    return _object_response(request, _original(photo))
 
 
 # ISO media files browsers play when told they are MP4 (QuickTime's H.264 among them).
@@ -168,18 +158,36 @@ class _Served:
     blanked: tuple[tuple[int, int], ...] = ()
 
 
+def _original(photo: Photo) -> _Served:
+    """A photo's original, as its download serves it."""
+    return _Served(
+        key=photo.storage_key,
+        size=photo.size,
+        content_type=photo.content_type,
+        etag=f'"{photo.sha256}"',
+        modified=int(photo.uploaded_at.timestamp()),
+        disposition=content_disposition(photo.download_name),
+    )
+
+
+def _presigned(served: _Served) -> str | None:
+    """A short-lived storage URL for the object, served as it would be from here; None
+    where the storage hands out none (local disk)."""
+    return get_storage().presigned_get_url(
+        served.key,
+        content_disposition=served.disposition,
+        content_type=served.content_type,
+        expires_in=settings.MYPHOTO_PRESIGN_SECONDS,
+    )
+
+
 def _object_response(request: HttpRequest, served: _Served) -> HttpResponseBase:
     not_modified = _conditional(request, etag=served.etag, last_modified=served.modified)
     if not_modified is not None:
         return not_modified
 
     if settings.MYPHOTO_DOWNLOAD_MODE == "redirect" and not served.blanked:
-        url = get_storage().presigned_get_url(
-            served.key,
-            content_disposition=served.disposition,
-            content_type=served.content_type,
-            expires_in=settings.MYPHOTO_PRESIGN_SECONDS,
-        )
+        url = _presigned(served)
         if url is not None:
             redirect = HttpResponseRedirect(url)
             redirect["Cache-Control"] = "private, no-store"
@@ -234,16 +242,6 @@ def _blanked(
         yield chunk
 
 
-def presigned_url(photo: Photo) -> str | None:
-    """A short-lived storage URL for the original, or None where the storage has none."""
-    return get_storage().presigned_get_url(
-        photo.storage_key,
-        content_disposition=content_disposition(photo.download_name),
-        content_type=photo.content_type,
-        expires_in=settings.MYPHOTO_PRESIGN_SECONDS,
-    )
-
-
 def presigned_urls(photos: Sequence[Photo]) -> list[str | None]:
     """Presigned storage URLs for the originals in redirect mode; Nones otherwise.
 
@@ -252,7 +250,7 @@ def presigned_urls(photos: Sequence[Photo]) -> list[str | None]:
     """
     if settings.MYPHOTO_DOWNLOAD_MODE != "redirect":
         return [None] * len(photos)
-    return [presigned_url(photo) for photo in photos]
+    return [_presigned(_original(photo)) for photo in photos]
 
 
 def derivative_response(

@@ -24,7 +24,8 @@ from django.db.models import Q
 
 from .. import keys
 from ..models import MultipartUpload, Photo
-from ..services import direct_upload, multipart
+from ..services import direct_upload
+from ..services.unfinished import unfinished_uploads
 from ..storage import ObjectMissing, PhotoStorage, StoredObject
 from ..tasks import enqueue_derivatives
 from .findings import Finding, Problem, Report
@@ -119,8 +120,7 @@ class ObjectCheck:
         self.originals()
         self.derivatives()
         self.derivatives_never_made()
-        self.incoming()
-        self.multipart_uploads()
+        self.unfinished_uploads()
 
     # Originals
 
@@ -320,45 +320,24 @@ class ObjectCheck:
 
     # Uploads on their way
 
-    def incoming(self) -> None:
-        """Direct uploads (POSTed straight to the bucket) that nobody completed."""
+    def unfinished_uploads(self) -> None:
+        """Direct and multipart uploads nobody finished, and the storage's leftovers."""
         self.progress.phase("Uploads on their way", None)
-        # Past its URL's lifetime, nobody can complete it any more.
-        cutoff = min(self.options.cutoff, self.options.now - direct_upload.LIFETIME)
-        for found in self.storage.list_objects(keys.INCOMING):
-            self.report.checked["objects listed"] += 1
-            if found.modified is None or found.modified > cutoff:
-                continue
-            self._untracked(found, Problem.STALE_UPLOAD, _untracked_detail(found))
-
-    def multipart_uploads(self) -> None:
-        for upload in MultipartUpload.objects.filter(expires_at__lte=self.options.now).iterator():
+        now = self.options.now
+        # Past its URL's lifetime, nobody can complete a direct upload any more.
+        direct_before = min(self.options.cutoff, now - direct_upload.LIFETIME)
+        for upload in unfinished_uploads(
+            now=now, direct_before=direct_before, leftover_before=self.options.cutoff
+        ):
             self.report.checked["uploads"] += 1
-            finding = Finding(
-                Problem.STALE_UPLOAD,
-                subject=upload.storage_key,
-                detail=f"multipart upload of {upload.filename}, "
-                f"expired {upload.expires_at:%Y-%m-%d}",
-                owner=str(upload.owner_id),
-            )
-            if self.options.repair:
-                multipart.multipart_abort(upload=upload)
-                finding.repaired = True
-            self.report.add(finding)
-        for opened in self.storage.multipart_open_uploads(keys.ORIGINALS):
-            self.report.checked["uploads"] += 1
-            if MultipartUpload.objects.filter(storage_upload_id=opened.upload_id).exists():
-                continue
-            if opened.started is not None and opened.started > self.options.cutoff:
+            if upload.recent:
                 self.report.recent_untracked += 1
                 continue
-            finding = Finding(
-                Problem.UNTRACKED_OBJECT,
-                subject=opened.key,
-                detail=f"parts of a multipart upload that no row knows ({opened.upload_id})",
-            )
+            leftover = upload.kind == "leftover"
+            problem = Problem.UNTRACKED_OBJECT if leftover else Problem.STALE_UPLOAD
+            finding = Finding(problem, subject=upload.key, detail=upload.detail)
             if self.options.repair:
-                self.storage.multipart_abort(opened.key, opened.upload_id)
+                upload.remove()
                 finding.repaired = True
             self.report.add(finding)
 

@@ -84,18 +84,3 @@ def direct_upload_complete(*, owner: User, key: str, filename: str) -> UploadRes
             )
     finally:
         storage.delete_many([key])
-
-
-def direct_uploads_purge_stale(now: datetime | None = None) -> int:
-    """Remove incoming objects that nobody completed; return how many."""
-    cutoff = (now or timezone.now()) - STALE_AFTER
-    storage = get_storage()
-    stale = [
-        entry.key
-        for entry in storage.list_objects(keys.INCOMING)
-        if entry.modified is not None and entry.modified < cutoff
-    ]
-    storage.delete_many(stale)
-    if stale:
-        logger.info("removed %d incomplete direct uploads", len(stale))
-    return len(stale)

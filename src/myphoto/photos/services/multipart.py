@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -329,29 +329,6 @@ def _delete_unowned(storage: PhotoStorage, key: str) -> None:
     """Delete what was assembled at an upload's key, unless a photo owns it by now."""
     if not Photo.objects.filter(storage_key=key).exists():
         storage.delete_many([key])
-
-
-def multipart_uploads_purge_expired(now: datetime | None = None) -> int:
-    """Remove uploads past `expires_at`, their parts and anything assembled from them,
-    and storage uploads that no row knows (left by a crash); return how many."""
-    now = now or timezone.now()
-    removed = 0
-    for upload in list(MultipartUpload.objects.filter(expires_at__lte=now)):
-        multipart_abort(upload=upload)
-        removed += 1
-    storage = get_storage()
-    known = set(MultipartUpload.objects.values_list("storage_upload_id", flat=True))
-    cutoff = now - timedelta(days=settings.MYPHOTO_MULTIPART_UPLOAD_DAYS)
-    for opened in storage.multipart_open_uploads(keys.ORIGINALS):
-        if opened.upload_id in known:
-            continue
-        if opened.started is not None and opened.started > cutoff:
-            continue  # begun a moment ago: its row may not be committed yet
-        storage.multipart_abort(opened.key, opened.upload_id)
-        removed += 1
-    if removed:
-        logger.info("removed %d expired multipart uploads", removed)
-    return removed
 
 
 def multipart_uploads_abort_all(*, owner: User) -> None:

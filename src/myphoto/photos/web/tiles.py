@@ -68,32 +68,35 @@ class Day:
         return f"{self.date:%A} {self.date.day} {self.date:%B %Y}"
 
 
-def _taken(photo: Photo) -> str:
+def _tile(photo: Photo, *, thumbnail: str, playback: str, located: bool, **links: str) -> Tile:
+    """A tile whose thumbnails are at `thumbnail`, and whose video or Live Photo plays from
+    `playback`; where it was taken only if `located`."""
     taken = timezone.localtime(photo.taken_at)
-    return f"{taken:%A} {taken.day} {taken:%B %Y, %H:%M}"
-
-
-def _place(photo: Photo) -> str:
-    return str(photo.place.name) if photo.place else ""
+    return Tile(
+        photo=photo,
+        taken=f"{taken:%A} {taken.day} {taken:%B %Y, %H:%M}",
+        size=str(filesizeformat(photo.size)),
+        thumbnail=f"{thumbnail}?size=sm",
+        preview=f"{thumbnail}?size=md",
+        lat=photo.gps_lat if located else None,
+        lon=photo.gps_lon if located else None,
+        place=str(photo.place.name) if located and photo.place else "",
+        playback=playback if photo.is_video else "",
+        motion=playback if live_motion_of(photo) else "",
+        **links,
+    )
 
 
 def tile_for(photo: Photo) -> Tile:
     """A tile of the owner's (or a member's) pages."""
-    thumbnail = photo_path("api:photo-thumbnail", photo.pk)
-    return Tile(
-        photo=photo,
-        taken=_taken(photo),
-        size=str(filesizeformat(photo.size)),
-        thumbnail=f"{thumbnail}?size=sm",
-        preview=f"{thumbnail}?size=md",
+    return _tile(
+        photo,
+        thumbnail=photo_path("api:photo-thumbnail", photo.pk),
+        playback=photo_path("api:photo-playback", photo.pk),
+        located=True,
         download=photo_path("photo-download", photo.pk),
         detail=photo_path("photo-detail", photo.pk),
         refresh=photo_path("photo-tile", photo.pk),
-        lat=photo.gps_lat,
-        lon=photo.gps_lon,
-        place=_place(photo),
-        playback=photo_path("api:photo-playback", photo.pk) if photo.is_video else "",
-        motion=photo_path("api:photo-playback", photo.pk) if live_motion_of(photo) else "",
     )
 
 
@@ -101,33 +104,15 @@ def shared_tile_for(photo: Photo, share: ShareLink) -> Tile:
     """A tile of a share link's page: every link through the key, a download only when the
     link allows it, the place only when it shows it."""
     thumbnail = share_photo_path("api:shared-photo-thumbnail", share.key, photo.pk)
-    located = share.show_location
-    return Tile(
-        photo=photo,
-        taken=_taken(photo),
-        size=str(filesizeformat(photo.size)),
-        thumbnail=f"{thumbnail}?size=sm",
-        preview=f"{thumbnail}?size=md",
-        download=(
-            share_photo_path("api:shared-photo-download", share.key, photo.pk)
-            if share.allow_download
-            else ""
-        ),
+    download = share_photo_path("api:shared-photo-download", share.key, photo.pk)
+    return _tile(
+        photo,
+        thumbnail=thumbnail,
+        playback=share_photo_path("api:shared-photo-playback", share.key, photo.pk),
+        located=share.show_location,
+        download=download if share.allow_download else "",
         detail=f"{thumbnail}?size=md",
         refresh="",
-        lat=photo.gps_lat if located else None,
-        lon=photo.gps_lon if located else None,
-        place=_place(photo) if located else "",
-        playback=(
-            share_photo_path("api:shared-photo-playback", share.key, photo.pk)
-            if photo.is_video
-            else ""
-        ),
-        motion=(
-            share_photo_path("api:shared-photo-playback", share.key, photo.pk)
-            if live_motion_of(photo)
-            else ""
-        ),
     )
 
 

@@ -3,9 +3,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from myphoto.photos.services.direct_upload import direct_uploads_purge_stale
-from myphoto.photos.services.multipart import multipart_uploads_purge_expired
 from myphoto.photos.services.trash import trash_purge_expired
+from myphoto.photos.services.unfinished import unfinished_uploads_purge
 
 
 class Command(BaseCommand):
@@ -20,9 +19,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Purged {purged} photos older than {settings.MYPHOTO_TRASH_DAYS} days from the trash."
         )
-        stale = direct_uploads_purge_stale()
-        if stale:
-            self.stdout.write(f"Removed {stale} direct uploads that were never completed.")
-        expired = multipart_uploads_purge_expired()
-        if expired:
-            self.stdout.write(f"Removed {expired} multipart uploads that were never completed.")
+        removed = unfinished_uploads_purge()
+        if removed["direct"]:
+            self.stdout.write(
+                f"Removed {removed['direct']} direct uploads that were never completed."
+            )
+        if multipart := removed["multipart"] + removed["leftover"]:
+            self.stdout.write(f"Removed {multipart} multipart uploads that were never completed.")
