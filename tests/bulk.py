@@ -1,4 +1,5 @@
-"""Big libraries for tests, made straight in the database (uploads would take minutes)."""
+"""Libraries laid out for tests: big ones made straight in the database (uploads would
+take minutes), and photos moved to another capture time."""
 
 from __future__ import annotations
 
@@ -52,3 +53,25 @@ def bulk_photos(
             )
         )
     Photo.objects.bulk_create(rows, batch_size=2000)
+
+
+def retake(photos, taken_at) -> None:
+    """Move photos (a queryset) to another capture time, keeping month counts and albums right.
+
+    Tests lay out timelines this way; uploads through the service count photos in
+    the month their EXIF gives (or now).
+    """
+    from myphoto.photos.models import AlbumPhoto, User
+    from myphoto.photos.search import photo_terms
+    from myphoto.photos.services.counts import month_counts_rebuild
+
+    owners = set(photos.values_list("owner", flat=True))
+    AlbumPhoto.objects.filter(photo__in=photos).update(taken_at=taken_at)
+    photos.update(taken_at=taken_at)
+    for photo in photos:  # found by the month it is now in
+        photo.search_text = photo_terms(
+            name=photo.original_name, camera=photo.camera, taken_at=taken_at
+        )
+        photo.save(update_fields=["search_text"])
+    for owner in User.objects.filter(pk__in=owners):
+        month_counts_rebuild(owner=owner)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import seaweedfs
+from buckets import DiskBucket, S3Bucket, use_storage
 from django.test import Client
 
 from myphoto.photos.models import User
@@ -21,51 +21,6 @@ def seaweed() -> Iterator[seaweedfs.SeaweedFS]:
     server = seaweedfs.start()
     yield server
     server.stop()
-
-
-class DiskBucket:
-    """What is stored on disk, seen without going through the app."""
-
-    kind = "disk"
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def keys(self) -> set[str]:
-        return {
-            str(path.relative_to(self.root)).replace(os.sep, "/")
-            for path in self.root.rglob("*")
-            if path.is_file()
-        }
-
-    def read(self, key: str) -> bytes:
-        return (self.root / key).read_bytes()
-
-    def remove(self, key: str) -> None:
-        (self.root / key).unlink()
-
-
-class S3Bucket:
-    """What is stored in a SeaweedFS bucket, listed with boto3 directly."""
-
-    kind = "s3"
-
-    def __init__(self, server: seaweedfs.SeaweedFS, name: str) -> None:
-        self.server, self.name, self.client = server, name, server.client()
-
-    def keys(self) -> set[str]:
-        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name)
-        return {entry["Key"] for page in pages for entry in page.get("Contents", ())}
-
-    def read(self, key: str) -> bytes:
-        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
-
-    def remove(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.name, Key=key)
-
-
-def use_storage(settings, default: dict) -> None:
-    settings.STORAGES = {**settings.STORAGES, "default": default}
 
 
 @pytest.fixture(autouse=True)
@@ -180,23 +135,10 @@ def make_photo(user, after_commit):
     return make
 
 
-def retake(photos, taken_at) -> None:
-    """Move photos (a queryset) to another capture time, keeping month counts and albums right.
-
-    Tests lay out timelines this way; uploads through the service count photos in
-    the month their EXIF gives (or now).
-    """
-    from myphoto.photos.models import AlbumPhoto, User
-    from myphoto.photos.search import photo_terms
-    from myphoto.photos.services.counts import month_counts_rebuild
-
-    owners = set(photos.values_list("owner", flat=True))
-    AlbumPhoto.objects.filter(photo__in=photos).update(taken_at=taken_at)
-    photos.update(taken_at=taken_at)
-    for photo in photos:  # found by the month it is now in
-        photo.search_text = photo_terms(
-            name=photo.original_name, camera=photo.camera, taken_at=taken_at
-        )
-        photo.save(update_fields=["search_text"])
-    for owner in User.objects.filter(pk__in=owners):
-        month_counts_rebuild(owner=owner)
+@pytest.fixture
+def logged_in(live_server, token, monkeypatch, tmp_path):
+    """The client pointed at the live server with alice's token, config kept in tmp."""
+    monkeypatch.setenv("MYPHOTO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("MYPHOTO_URL", live_server.url)
+    monkeypatch.setenv("MYPHOTO_TOKEN", token)
+    return live_server.url

@@ -170,3 +170,10 @@ def jpeg_from(
         ifd[ExifTags.GPS.GPSLongitudeRef] = "E" if lon >= 0 else "W"
         ifd[ExifTags.GPS.GPSLongitude] = _dms(lon)
     return jpeg(32, 24, seed=seed, exif=exif)
+
+
+def decoded(data: bytes) -> Image.Image:
+    """Encoded bytes (a thumbnail, say) as RGB pixels."""
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image.convert("RGB")

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import retake
+from bulk import retake
 
 from myphoto.photos.models import AlbumPhoto, Photo
 

@@ -1,29 +1,23 @@
-"""Downloads: the original bytes under the original name, ranges, and zips."""
+"""Downloading one photo: the original bytes under the original name, ranges, conditional
+requests, bounded memory, and redirect mode's presigned URLs."""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import os
-import subprocess
 import tracemalloc
 import urllib.request
-import zipfile
 from datetime import UTC, datetime
 
 import pytest
-from conftest import retake
+from playback import body_of
 
 from myphoto.photos.models import Photo
-from myphoto.photos.responses import build_zip
-from myphoto.photos.storage import ObjectMissing, get_storage
+from myphoto.photos.storage import get_storage
 
-pytestmark = pytest.mark.django_db
 MiB = 1024 * 1024
 
-
-def body(response) -> bytes:
-    return b"".join(response.streaming_content)
+pytestmark = pytest.mark.django_db
 
 
 def test_download_is_the_original_under_its_name(client, make_photo, photo_storage):
@@ -33,7 +27,7 @@ def test_download_is_the_original_under_its_name(client, make_photo, photo_stora
 
     assert response.status_code == 200
     assert response.streaming
-    assert body(response) == data
+    assert body_of(response) == data
     assert response["Content-Type"] == "image/jpeg"
     assert response["Content-Length"] == str(len(data))
     assert response["Content-Disposition"] == (
@@ -75,7 +69,7 @@ def test_range_requests(client, make_photo, photo_storage, header, start, end):
     response = client.get(f"/api/v1/photos/{photo.pk}/download", headers={"Range": header})
 
     assert response.status_code == 206
-    assert body(response) == data[start : end + 1]
+    assert body_of(response) == data[start : end + 1]
     assert response["Content-Range"] == f"bytes {start}-{end}/{len(data)}"
     assert response["Content-Length"] == str(end - start + 1)
 
@@ -102,142 +96,11 @@ def test_if_none_match_is_304_and_stale_if_range_sends_everything(
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
     full = client.get(url, headers={"Range": "bytes=0-9", "If-Range": '"stale"'})
     assert full.status_code == 200
-    assert body(full) == data
+    assert body_of(full) == data
     last_modified = full["Last-Modified"]
     assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
     assert client.get(url, headers={"If-Match": '"another"'}).status_code == 412
     assert client.get(url, headers={"If-Match": etag}).status_code == 200
-
-
-def zip_of(response) -> zipfile.ZipFile:
-    return zipfile.ZipFile(io.BytesIO(body(response)))
-
-
-def test_zip_has_every_photo_with_unique_safe_names(client, make_photo, photo_storage, tmp_path):
-    photos = [
-        make_photo("a.jpg"),
-        make_photo("a.jpg"),
-        make_photo("A.JPG"),
-        make_photo("사진 2023.jpg"),
-        make_photo("../../etc/passwd.jpg"),
-        make_photo("/abs/path.jpg"),
-    ]
-
-    response = client.post(
-        "/api/v1/photos/download",
-        {"ids": [str(p.pk) for p, _ in photos]},
-        content_type="application/json",
-    )
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/zip"
-    assert response["Accept-Ranges"] == "none"
-    assert response["Content-Disposition"].startswith('attachment; filename="myphoto-')
-    raw = body(response)
-    assert len(raw) == int(response["Content-Length"])
-    archive = zipfile.ZipFile(io.BytesIO(raw))
-    assert archive.namelist() == [
-        "a.jpg",
-        "a (2).jpg",
-        "A (3).JPG",
-        "사진 2023.jpg",
-        "passwd.jpg",
-        "path.jpg",
-    ]
-    for info, (_photo, data) in zip(archive.infolist(), photos, strict=True):
-        assert info.compress_type == zipfile.ZIP_STORED
-        assert archive.read(info) == data
-    assert archive.getinfo("사진 2023.jpg").flag_bits & 0x800  # UTF-8 name flag
-    path = tmp_path / "photos.zip"
-    path.write_bytes(raw)
-    assert subprocess.run(["unzip", "-t", str(path)], capture_output=True).returncode == 0
-
-
-def test_zip_by_date_puts_photos_in_day_folders(client, make_photo, photo_storage, settings):
-    first, _ = make_photo("x.jpg")
-    second, _ = make_photo("x.jpg")
-    retake(Photo.objects.filter(pk=first.pk), datetime(2023, 10, 11, 12, tzinfo=UTC))
-    retake(Photo.objects.filter(pk=second.pk), datetime(2024, 1, 2, 12, tzinfo=UTC))
-
-    response = client.post(
-        "/api/v1/photos/download?layout=by-date",
-        {"ids": [str(first.pk), str(second.pk)]},
-        content_type="application/json",
-    )
-
-    assert zip_of(response).namelist() == ["2023/2023-10-11/x.jpg", "2024/2024-01-02/x.jpg"]
-
-
-def test_zip_with_a_foreign_or_unknown_id_is_404(client, make_photo, other_user, photo_storage):
-    mine, _ = make_photo("mine.jpg")
-    theirs, _ = make_photo("theirs.jpg", owner=other_user)
-
-    for ids in ([mine.pk, theirs.pk], [mine.pk, "00000000-0000-0000-0000-000000000000"]):
-        response = client.post(
-            "/api/v1/photos/download",
-            {"ids": [str(i) for i in ids]},
-            content_type="application/json",
-        )
-        assert response.status_code == 404
-        assert response.json()["code"] == "not_found"
-
-
-def test_object_vanishing_mid_zip_breaks_the_stream(client, make_photo, photo_storage, caplog):
-    first, _ = make_photo("first.jpg")
-    second, _ = make_photo("second.jpg")
-    response = client.post(
-        "/api/v1/photos/download",
-        {"ids": [str(first.pk), str(second.pk)]},
-        content_type="application/json",
-    )
-    photo_storage.remove(second.storage_key)
-
-    received = bytearray()
-    with pytest.raises(ObjectMissing):
-        for chunk in response.streaming_content:
-            received += chunk
-
-    assert len(received) < int(response["Content-Length"])
-    with pytest.raises(zipfile.BadZipFile):
-        zipfile.ZipFile(io.BytesIO(bytes(received)))
-    assert "aborted mid-stream" in caplog.text
-
-
-def test_web_download_button_one_file_or_a_zip(client, make_photo, photo_storage):
-    one, data = make_photo("one.jpg")
-    two, _ = make_photo("two.jpg")
-
-    single = client.post("/photos/download", {"ids": [str(one.pk)]})
-    assert single.status_code == 200
-    assert single["Content-Disposition"] == 'attachment; filename="one.jpg"'
-    assert body(single) == data
-
-    several = client.post("/photos/download", {"ids": [str(one.pk), str(two.pk)]})
-    assert several["Content-Type"] == "application/zip"
-    assert zip_of(several).namelist() == ["one.jpg", "two.jpg"]
-
-
-def test_a_zip_is_refused_past_the_configured_number_of_photos(client, make_photo, settings):
-    settings.MYPHOTO_ZIP_MAX_PHOTOS = 2
-    ids = [str(make_photo(f"{n}.jpg")[0].pk) for n in range(3)]
-
-    answer = client.post("/api/v1/photos/download", {"ids": ids}, content_type="application/json")
-    page = client.post("/photos/download", {"ids": ids}, follow=True)
-
-    assert answer.status_code == 400
-    assert answer.json()["code"] == "too_many_photos"
-    assert "(2)" in answer.json()["detail"]
-    assert page.status_code == 200
-    assert "download them in parts" in page.content.decode()
-    two = client.post("/api/v1/photos/download", {"ids": ids[:2]}, content_type="application/json")
-    assert zip_of(two).namelist() == ["0.jpg", "1.jpg"]
-
-
-def test_web_download_with_nothing_selected_explains(client, photo_storage):
-    response = client.post("/photos/download", {}, follow=True)
-
-    assert response.status_code == 200
-    assert "Select at least one photo first." in response.content.decode()
 
 
 @pytest.mark.slow
@@ -298,7 +161,7 @@ def test_redirect_mode_hands_out_a_presigned_url(client, make_photo, photo_stora
 
     if photo_storage.kind == "disk":
         # Nothing to presign on local disk: the app serves the bytes itself.
-        assert response.status_code == 200 and body(response) == data
+        assert response.status_code == 200 and body_of(response) == data
         return
     assert response.status_code == 302
     assert response["Cache-Control"] == "private, no-store"
@@ -375,63 +238,3 @@ def test_download_urls_refuse_a_foreign_photo_whole(api, make_photo, other_user,
 
     assert response.status_code == 404
     assert str(theirs.pk) not in response.content.decode()
-
-
-def test_zip_switches_to_zip64_past_65535_entries(user, settings, tmp_path):
-    """Entry count forces ZIP64; every entry points at one small object to keep it quick."""
-    get_storage().put(f"originals/{user.pk}/tiny.jpg", io.BytesIO(b"0123456789"), size=10)
-    now = datetime.now(UTC)
-    photos = [
-        Photo(
-            owner=user,
-            original_name=f"{n}.jpg",
-            storage_key=f"originals/{user.pk}/tiny.jpg",
-            size=10,
-            taken_at=now,
-        )
-        for n in range(65_536)
-    ]
-
-    archive = build_zip(photos)
-    expected_size = len(archive)
-    path = tmp_path / "many.zip"
-    with path.open("wb") as handle:
-        for chunk in archive:
-            handle.write(chunk)
-
-    assert path.stat().st_size == expected_size
-    with zipfile.ZipFile(path) as opened:
-        names = opened.namelist()
-        assert len(names) == 65_536 and names[-1] == "65535.jpg"
-        assert opened.read("65535.jpg") == b"0123456789"
-    raw = path.read_bytes()
-    assert b"PK\x06\x06" in raw[-200:]  # the ZIP64 end of central directory record
-
-
-def test_downloads_are_named_by_what_they_are_and_zips_extract_on_windows(api, photo_storage):
-    import images
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    uploads = {
-        "evil.html": images.png(seed=1),
-        "CON.jpg": images.jpeg(seed=2),
-        'a<b>:c"d|e?.jpg': images.jpeg(seed=3),
-        "a_b__c_d_e_.jpg": images.jpeg(seed=4),  # what the one above becomes: numbered
-        "trailing. ": images.jpeg(seed=5),
-    }
-    ids = {}
-    for name, data in uploads.items():
-        answer = api.post("/api/v1/photos", {"file": SimpleUploadedFile(name, data)})
-        ids[name] = answer.json()["items"][0]["id"]
-
-    single = api.get(f"/api/v1/photos/{ids['evil.html']}/download")
-    assert single["Content-Disposition"] == 'attachment; filename="evil.png"'
-    assert api.get(f"/api/v1/photos/{ids['evil.html']}").json()["filename"] == "evil.html"
-
-    zipped = api.post(
-        "/api/v1/photos/download", {"ids": list(ids.values())}, content_type="application/json"
-    )
-    names = zipfile.ZipFile(io.BytesIO(body(zipped))).namelist()
-    assert sorted(names) == sorted(
-        ["evil.png", "_CON.jpg", "a_b__c_d_e_.jpg", "a_b__c_d_e_ (2).jpg", "trailing.jpg"]
-    )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import images
 import pytest
-from conftest import retake
+from bulk import retake
 from django.test import Client
 
 from myphoto.photos.models import ApiToken, Photo

@@ -8,7 +8,7 @@ import json
 
 import images
 import pytest
-from conftest import retake
+from bulk import retake
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 

@@ -10,7 +10,7 @@ import images
 import pytest
 import seaweedfs
 from botocore.config import Config
-from conftest import S3Bucket, use_storage
+from buckets import S3Bucket, use_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from myphoto.photos.models import Photo

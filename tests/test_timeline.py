@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import retake
+from bulk import retake
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 

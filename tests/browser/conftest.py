@@ -1,0 +1,75 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright against a live
+server, one browser for all of them. Without Chromium these tests are left out (CI sets
+MYPHOTO_REQUIRE_BROWSER, and then its absence is an error)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from pages import CHROMIUM, DESKTOP, accessible
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("MYPHOTO_REQUIRE_BROWSER"):
+        raise RuntimeError(f"Chromium is missing at {CHROMIUM}: apt-get install -y chromium")
+    collect_ignore_glob = ["test_*.py"]
+else:
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="package")
+def _sync_orm_beside_playwright():
+    # Playwright's sync API keeps an event loop running in this thread; the ORM
+    # calls that the tests make between browser steps are still plain sync calls.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="package")
+def chromium(_sync_orm_beside_playwright):
+    """One browser for every browser test; each test opens contexts of its own."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(chromium, live_server, user):
+    """Open a logged-in page at a viewport size; screenshots go to test-artifacts/."""
+    contexts = []
+    refused = []  # what the Content-Security-Policy blocked, on any page of the test
+
+    def open_(viewport=DESKTOP):
+        context = chromium.new_context(viewport=viewport, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text and refused.append(message.text)
+            ),
+        )
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill("alice")
+        page.get_by_label("Password").fill("correct horse battery")
+        accessible(page, "the login page")
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Photos")).to_be_visible()
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert refused == []
