@@ -244,8 +244,17 @@ class Cluster:
         self.processes[name] = _launch(self.commands[name], self.data_dir, log=f"{name}.log")
 
     def stop(self) -> None:
-        for name in reversed(list(self.processes)):
-            self.stop_part(name)
+        """Every part at once (stopped one by one, they took 15 s to wind down)."""
+        parts = [self.processes.pop(name) for name in reversed(list(self.processes))]
+        for process in parts:
+            process.terminate()
+        deadline = time.monotonic() + 3
+        for process in parts:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 

@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-from pages import CHROMIUM, DESKTOP, accessible
+
+from .pages import CHROMIUM, DESKTOP, accessible
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("MYPHOTO_REQUIRE_BROWSER"):

@@ -9,8 +9,9 @@ import zipfile
 
 import images
 import pytest
-from pages import PHONE, accessible, library, screenshot
 from playwright.sync_api import expect
+
+from .pages import PHONE, accessible, library, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,10 +8,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pages import PHONE, screenshot
 from playwright.sync_api import expect
 
 from myphoto.photos.models import Photo
+
+from .pages import PHONE, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,10 +10,11 @@ import images
 import pytest
 import videos
 from bulk import retake
-from pages import DESKTOP, PHONE, accessible, library, screenshot
 from playwright.sync_api import expect
 
 from myphoto.photos.models import Photo
+
+from .pages import DESKTOP, PHONE, accessible, library, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import images
 import pytest
 import videos
-from pages import accessible, drop_files, library, screenshot, wait_for
 from playwright.sync_api import expect
 
 from myphoto.photos.models import Photo
+
+from .pages import accessible, drop_files, library, screenshot, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

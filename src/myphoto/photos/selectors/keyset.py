@@ -80,8 +80,12 @@ def keyset_page(
 
 
 def has_newer(rows: Rows, photo: Photo, id_field: str = "id", fetch: Fetch = in_order) -> bool:
-    """Whether the rows hold photos newer than this one (a jump landed below the top)."""
+    """Whether the rows hold photos newer than this one (a jump landed below the top): an
+    EXISTS, whose rows need no order, unless they are read a way of their own (a search's)."""
     newer = newer_than(rows, encode_cursor(photo), id_field)
+    if fetch is in_order:
+        # Asked for the first newer row in order, PostgreSQL may sort every newer photo.
+        return newer.exists()
     return bool(fetch(newer, id_field, 1, newest_first=False))
 
 
