@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import cached_property
+from urllib.parse import unquote
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFilesSent
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -78,6 +79,26 @@ class ApiJsonErrors:
             logger.warning("suspicious API request %s: %s", request.path, exception)
             return json_error(400, "The request is malformed.", "invalid")
         return None
+
+
+class RefuseNul:
+    """A NUL in the path or the query string is a 400 before any view runs: no name, id or
+    word of ours holds one, and PostgreSQL's text cannot (a query with one was a 500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    @cached_property
+    def api_prefix(self) -> str:
+        return reverse("api:openapi-json").rsplit("/", 1)[0] + "/"
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            detail = "The address holds a NUL character, which nothing here can be named with."
+            if request.path.startswith(self.api_prefix):
+                return json_error(400, detail, "invalid")
+            return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class ContentSecurityPolicy(CSPMiddleware):

@@ -44,6 +44,10 @@ MONTHS = (
 )
 # More words than anyone types narrow nothing further, and each costs an index lookup.
 MAX_WORDS = 10
+# A word is cut to this many bytes (UTF-8), in the terms and in queries alike: PostgreSQL
+# indexes words of up to 2,047, and folding can make one of a file name's characters
+# eighteen (171 × "㌀" are 2,052 bytes once folded). Nobody types more of one word.
+MAX_WORD_BYTES = 200
 # `2023-10` and `2023-1` are one term, a month: never "2023" and "10".
 _MONTH_WORD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})(?!\d)")
 
@@ -91,7 +95,13 @@ def words(text: str) -> list[str]:
             current.append(char)
     if current:
         found.append("".join(current))
-    return found
+    return [_cut(word) for word in found]
+
+
+def _cut(word: str) -> str:
+    if len(word) * 4 <= MAX_WORD_BYTES:
+        return word  # short enough whatever its characters
+    return word.encode()[:MAX_WORD_BYTES].decode(errors="ignore")
 
 
 def _joined(terms: list[str]) -> str:
