@@ -126,6 +126,9 @@ class Photo(models.Model):
     content_identifier = models.CharField(max_length=100, blank=True, default="", db_default="")
     # A Live Photo's motion (a short video) points at its still: one timeline item, the
     # still shown, the motion played on demand; trashed, restored and zipped with it.
+    # Uploaded by a visitor of a share link into the owner's library: never the owner's own
+    # photo of the same bytes (a visitor must not learn which the owner has). Set once.
+    by_guest = models.BooleanField(default=False, db_default=False)
     live_of = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="live_motion"
     )
@@ -134,8 +137,12 @@ class Photo(models.Model):
 
     class Meta:
         constraints = [
+            # The owner's own copies only: a visitor's contribution of the same bytes is
+            # kept apart (`by_guest`), revealing nothing of what the owner has.
             models.UniqueConstraint(
-                fields=["owner", "sha256"], name="photo_unique_content_per_owner"
+                fields=["owner", "sha256"],
+                condition=Q(by_guest=False),
+                name="photo_unique_content_per_owner",
             ),
             models.CheckConstraint(condition=Q(size__gte=0), name="photo_size_not_negative"),
         ]

@@ -52,10 +52,12 @@ def photos_get_for_user(*, user: User, photo_ids: Iterable[UUID | str]) -> list[
 
 def photo_get_by_hash(*, user: User, sha256: str) -> Photo:
     """Return the user's visible photo with this content, or raise Http404."""
-    try:
-        return Photo.objects.visible().get(owner=user, sha256=sha256.lower())
-    except Photo.DoesNotExist:
-        raise Http404("No photo with this content.") from None
+    # Their own before a copy a share link's visitor added (kept apart: `by_guest`).
+    found = Photo.objects.visible().filter(owner=user, sha256=sha256.lower()).order_by("by_guest")
+    photo = found.first()
+    if photo is None:
+        raise Http404("No photo with this content.")
+    return photo
 
 
 def photos_missing_derivatives() -> QuerySet[Photo]:

@@ -38,6 +38,8 @@ def live_photo_pair(*, photo: Photo, counted: bool) -> bool:
             owner_id=photo.owner_id,
             content_identifier=photo.content_identifier,
             deleted_at__isnull=True,
+            # A visitor's upload never pairs with the owner's own photos (nor theirs with it).
+            by_guest=photo.by_guest,
         )
         .order_by("pk")
     )

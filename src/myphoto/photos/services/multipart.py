@@ -96,7 +96,9 @@ def multipart_start(
         raise UploadRejected(name, err) from err
     sha256 = sha256.lower()
     if sha256:
-        existing = Photo.objects.visible().filter(owner=owner, sha256=sha256).first()
+        existing = (
+            Photo.objects.visible().filter(owner=owner, sha256=sha256).order_by("by_guest").first()
+        )
         if existing is not None:
             return UploadResult(existing, duplicate=True)
     upload = MultipartUpload(

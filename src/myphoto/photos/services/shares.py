@@ -104,7 +104,7 @@ def share_upload(*, share: ShareLink, files: Sequence[File[bytes]]) -> list[Uplo
     """A guest's photos: checked like any upload, stored in the album owner's library and
     added to the album, marked as added through this link."""
     album = share.album
-    results = photos_upload(owner=album.owner, files=files)
+    results = photos_upload(owner=album.owner, files=files, guest_album=album)
     with transaction.atomic():
         for result in results:
             photo = result.photo

@@ -19,7 +19,7 @@ from ...common.media.facts import ImageFacts, UnsupportedImage, VideoFacts
 from ...common.media.videos import plays_in_browsers
 from .. import keys, media
 from ..limits import UploadTooLarge, check_size
-from ..models import Kind, Photo, TakenAtSource, User, camera_name
+from ..models import Album, AlbumPhoto, Kind, Photo, TakenAtSource, User, camera_name
 from ..storage import CHUNK_SIZE, get_storage
 from ..tasks import enqueue_derivatives
 from .counts import month_counts_change
@@ -62,11 +62,15 @@ class _Checked:
     facts: ImageFacts | None
 
 
-def _check(owner: User, file: File[bytes], filename: str | None) -> _Checked:
+def _check(
+    owner: User, file: File[bytes], filename: str | None, *, guest: bool = False
+) -> _Checked:
     """Return the file's facts, or raise UploadRejected saying why it cannot be a photo or video.
 
     Bytes the owner has already are known from their hash alone: nothing is
-    decoded for them (six uploads of one big PNG took a worker to 3.69 GB).
+    decoded for them (six uploads of one big PNG took a worker to 3.69 GB), but for a
+    share link's visitor (`guest`), whom the time it takes would tell that the owner has
+    them.
     """
     name = filename or file.name or ""
     try:
@@ -75,7 +79,7 @@ def _check(owner: User, file: File[bytes], filename: str | None) -> _Checked:
         sha256, crc32 = digest_of(file.chunks(CHUNK_SIZE))
     except UploadTooLarge as err:
         raise UploadRejected(display_name(name), err) from err
-    return _described(owner, file, name=name, size=size, sha256=sha256, crc32=crc32)
+    return _described(owner, file, name=name, size=size, sha256=sha256, crc32=crc32, guest=guest)
 
 
 def digest_of(chunks: Iterable[bytes]) -> tuple[str, int]:
@@ -92,13 +96,20 @@ def digest_of(chunks: Iterable[bytes]) -> tuple[str, int]:
 
 
 def _described(
-    owner: User, file: File[bytes], *, name: str, size: int, sha256: str, crc32: int
+    owner: User,
+    file: File[bytes],
+    *,
+    name: str,
+    size: int,
+    sha256: str,
+    crc32: int,
+    guest: bool = False,
 ) -> _Checked:
     """The checked file with its facts (None for bytes the owner has), or UploadRejected."""
     try:
         if size == 0:
             raise UnsupportedImage("The file is empty.")
-        known = Photo.objects.filter(owner=owner, sha256=sha256).exists()
+        known = not guest and Photo.objects.filter(owner=owner, sha256=sha256).exists()
         facts = None if known else media.analyze(file)
     except UnsupportedImage as err:
         raise UploadRejected(display_name(name), err) from err
@@ -113,10 +124,18 @@ def _described(
     )
 
 
-def photos_upload(*, owner: User, files: Sequence[File[bytes]]) -> list[UploadResult]:
-    """Check every file, then store them; one bad file stores nothing of the batch."""
-    checked = [_check(owner, file, file.name) for file in files]
-    return [_store(owner=owner, checked=item) for item in checked]
+def photos_upload(
+    *, owner: User, files: Sequence[File[bytes]], guest_album: Album | None = None
+) -> list[UploadResult]:
+    """Check every file, then store them; one bad file stores nothing of the batch.
+
+    `guest_album`: a share link's visitor uploads into it. Only that album's photos are
+    theirs to be told about (a duplicate is one of those); anything else is stored as
+    the visitor's own copy (`by_guest`), whatever the owner has, in the trash or not.
+    """
+    guest = guest_album is not None
+    checked = [_check(owner, file, file.name, guest=guest) for file in files]
+    return [_store(owner=owner, checked=item, guest_album=guest_album) for item in checked]
 
 
 def photo_upload(
@@ -155,12 +174,20 @@ def photo_upload_placed(
 
 
 def _existing(owner: User, sha256: str) -> Photo | None:
-    """Return the owner's photo with these bytes, brought back from the trash if need be."""
-    photo = Photo.objects.filter(owner=owner, sha256=sha256).first()
+    """Return the owner's photo with these bytes (their own before a visitor's copy),
+    brought back from the trash if need be."""
+    photo = Photo.objects.filter(owner=owner, sha256=sha256).order_by("by_guest").first()
     if photo is not None and photo.in_trash:
         # A purge may have removed it meanwhile: then this upload stores anew.
         photo = photo_restore_if_trashed(photo=photo)
     return photo
+
+
+def _in_album(album: Album, sha256: str) -> Photo | None:
+    """The album's photo (not in the trash) with these bytes: all a visitor may be told of."""
+    entry = AlbumPhoto.objects.filter(album=album, photo_in_trash=False, photo__sha256=sha256)
+    found = entry.select_related("photo").first()
+    return found.photo if found else None
 
 
 def _store(
@@ -169,12 +196,19 @@ def _store(
     checked: _Checked,
     write: Callable[[str], None] | None = None,
     placed: tuple[uuid.UUID, str] | None = None,
+    guest_album: Album | None = None,
 ) -> UploadResult:
     """Write the object (with `write(key)`, else from the checked file), then the row.
 
     `placed`, the photo's id and key, says the object is there already.
     """
-    existing = _existing(owner, checked.sha256)
+
+    def existing_photo() -> Photo | None:
+        if guest_album is not None:
+            return _in_album(guest_album, checked.sha256)
+        return _existing(owner, checked.sha256)
+
+    existing = existing_photo()
     if existing is not None:
         return UploadResult(existing, duplicate=True)
 
@@ -228,6 +262,7 @@ def _store(
                     place=place,
                 ),
                 content_identifier=facts.content_identifier,
+                by_guest=guest_album is not None,
                 **_video_fields(facts, key=key, size=checked.size),
             )
             if live_photo_pair(photo=photo, counted=False):
@@ -239,7 +274,7 @@ def _store(
     except IntegrityError:
         storage.delete_many(written)
         # The same bytes arrived in a concurrent request, which stored them first.
-        existing = _existing(owner, checked.sha256)
+        existing = existing_photo()
         if existing is None:
             raise
         return UploadResult(existing, duplicate=True)
