@@ -148,6 +148,12 @@ class OwnPostgres:
         """`immediate`: the server goes at once, as in a crash; its connections break."""
         self._pg("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
+    def recreate_empty(self, name: str = "myphoto") -> None:
+        """Drop the database (FORCE cuts its connections) and make it again, empty."""
+        admin = self.url("postgres")
+        for sql in (f"DROP DATABASE {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
+            subprocess.run(["psql", admin, "-qc", sql], check=True, capture_output=True)
+
     def remove(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import secrets
+import subprocess
 import time
 import zipfile
 from collections.abc import Iterator
@@ -27,6 +28,8 @@ import pytest
 import seaweedfs
 from django.conf import settings
 from machines import Machines, OwnPostgres, wait_for
+
+from myphoto.client.http import Server
 
 pytestmark = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
@@ -74,6 +77,7 @@ class Deployment:
     def serve(self) -> None:
         self.serves = getattr(self, "serves", 0) + 1
         url, self.server = self.machines.serve(self.folder / f"serve-{self.serves}.log")
+        self.url = url
         self.api = httpx.Client(
             base_url=url + "/api/v1",
             headers={"Authorization": f"Bearer {self.token}"},
@@ -241,4 +245,42 @@ def test_killed_between_the_object_and_its_row(deployment):
     assert report["found"]["untracked_object"]["repaired"] == 1
     assert key not in d.originals()
     assert d.storage.client().head_object(Bucket="photos", Key=f"lost-and-found/{key}")
+    d.assert_consistent()
+
+
+def assert_outage_answers(d: Deployment, browser: Server, why: str) -> None:
+    """Pages a 503 that says to try again, the API a 503 in JSON, /readyz a 503 saying why."""
+    page = browser.http.get("/")
+    assert page.status_code == 503, page.text[:300]
+    assert "try again" in page.text and page.headers["Retry-After"] == "30"
+    answer = d.api.get("/photos")
+    assert (answer.status_code, answer.json()["code"]) == (503, "database_unavailable")
+    ready = httpx.get(f"{d.url}/readyz")
+    assert ready.status_code == 503 and why in ready.json()["database"], ready.text
+
+
+def test_pages_and_the_api_answer_503_while_the_database_is_away_or_empty(deployment, tmp_path):
+    d = deployment
+    browser = Server(d.url)
+    assert browser.session_login("alice", "correct horse battery")
+    assert browser.http.get("/").status_code == 200
+
+    d.postgres.stop()
+    try:
+        assert_outage_answers(d, browser, "error")
+    finally:
+        d.postgres.start()
+    wait_for("the app to reach the database again", lambda: d.api.get("/photos").status_code == 200)
+
+    # Back, but empty: a database restored wrongly, or not migrated yet.
+    dump = tmp_path / "myphoto.dump"
+    subprocess.run(["pg_dump", "-Fc", "-f", str(dump), d.postgres.url()], check=True)
+    d.postgres.recreate_empty()
+    try:
+        assert_outage_answers(d, browser, "not migrated")
+    finally:
+        d.postgres.recreate_empty()
+        subprocess.run(["pg_restore", "-d", d.postgres.url(), str(dump)], check=True)
+    wait_for("the app to find its tables again", lambda: d.api.get("/photos").status_code == 200)
+    assert httpx.get(f"{d.url}/readyz").status_code == 200
     d.assert_consistent()

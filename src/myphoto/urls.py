@@ -9,3 +9,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("myphoto.photos.urls")),
 ]
+
+# Past a view's own answers: the database away or not ready is a 503, never a 500 page.
+handler500 = "myphoto.photos.web.errors.server_error"

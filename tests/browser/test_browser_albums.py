@@ -141,6 +141,27 @@ def test_the_library_health_page_for_staff(open_page, make_photo, user):
     screenshot(page, "library-health")
 
 
+def test_the_pages_said_when_the_database_is_away_are_readable(open_page, live_server):
+    """The 503 page and the 500 page, as a browser shows them (served from the live server,
+    with its styles; the outage itself is the fault suite's)."""
+    from django.template.loader import render_to_string
+
+    page = open_page(PHONE)
+    for name, body in (
+        ("unavailable", render_to_string("photos/unavailable.html", {"retry": 30})),
+        ("server-error", render_to_string("photos/server_error.html")),
+    ):
+
+        def answer(route, request, body=body):  # noqa: ARG001  Playwright passes both
+            route.fulfill(status=503, body=body.encode(), content_type="text/html")
+
+        page.route(f"{live_server.url}/broken", answer)
+        page.goto(f"{live_server.url}/broken")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        screenshot(page, f"{name}-page")
+        page.unroute(f"{live_server.url}/broken")
+
+
 def test_search_from_the_top_bar_with_suggestions_then_the_places_pages(open_page, make_photo):
     make_photo(
         "벚꽃 놀이.jpg",

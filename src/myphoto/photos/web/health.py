@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .. import integrity
+from ..database import migrations_missing
 from ..requests import AuthenticatedRequest
 from ..storage import StorageUnavailable, get_storage
 
@@ -55,12 +55,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def readyz(request: HttpRequest) -> HttpResponse:
-    """Ready when the database and the storage both answer."""
+    """Ready when the database answers and holds this release's tables, and the storage
+    answers."""
     checks: dict[str, str] = {}
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
+        missing = migrations_missing()
+        checks["database"] = f"error: not migrated ({', '.join(missing)})" if missing else "ok"
     except Exception as err:  # noqa: BLE001  any failure means not ready; the reason is reported
         checks["database"] = f"error: {err.__class__.__name__}"
     try:
