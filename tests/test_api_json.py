@@ -29,11 +29,14 @@ def test_malformed_ids_and_unknown_paths_are_json_404s(api, make_photo):
         "/api/v1/photos/12345",
         "/api/v1/photos/not-a-uuid/download",
         "/api/v1/nothing/here",
-        "/api/v1/photos/" + "a" * 5000,
     ):
         assert_json_error(api.get(path), 404, "not_found")
     # Nothing is named with a NUL: bad input, said before anything looks for it.
     assert_json_error(api.get("/api/v1/tokens/%00"), 400, "invalid")
+    # Nor with more than 4 KB, nor with a header over 8 KB.
+    assert_json_error(api.get("/api/v1/photos/" + "a" * 5000), 414, "uri_too_long")
+    big = api.get("/api/v1/photos", headers={"X-Padding": "x" * 9000})
+    assert_json_error(big, 431, "header_too_large")
     # The caller's own photo, its id in upper case: the photo, not a 404.
     answer = api.get(f"/api/v1/photos/{str(photo.pk).upper()}")
     assert answer.status_code == 200 and answer.json()["id"] == str(photo.pk)

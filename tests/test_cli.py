@@ -88,6 +88,11 @@ def test_serve_migrates_makes_first_user_and_serves(tmp_path):
         )
         uploaded = api.post("/photos", files={"file": ("first.jpg", images.jpeg(seed=1))})
         assert uploaded.status_code == 201, uploaded.text
+        # Past the request line's or a header's limit: JSON from the app, not gunicorn's page.
+        too_long = api.get("/photos", params={"q": "x" * 5000})
+        assert (too_long.status_code, too_long.json()["code"]) == (414, "uri_too_long")
+        too_big = api.get("/photos", headers={"X-Padding": "x" * 9000})
+        assert (too_big.status_code, too_big.json()["code"]) == (431, "header_too_large")
         photo_url = f"/photos/{uploaded.json()['items'][0]['id']}"
         deadline = time.monotonic() + 30
         while not api.get(photo_url).json()["derivatives_ready"]:

@@ -36,6 +36,10 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
             # Long downloads are fine: the timeout is the worker's heartbeat, not a request's.
             "timeout": 120,
             "graceful_timeout": 30,
+            # Above the app's own limits (photos.middleware: 4 KB addresses, 8 KB headers),
+            # so that the app refuses those, in JSON under the API, before gunicorn's HTML.
+            "limit_request_line": 8190,
+            "limit_request_field_size": 16384,
             "accesslog": "-",
             "errorlog": "-",
             "loglevel": "info",

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFilesSent
-from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.urls import reverse
@@ -34,6 +34,8 @@ _CODES = {
     404: ("not_found", "There is no such endpoint, or no such thing here."),
     405: ("method_not_allowed", "This endpoint does not take that method."),
     413: ("too_large", "The request is too large."),
+    414: ("uri_too_long", "The address is too long."),
+    431: ("header_too_large", "A header is too large."),
     500: ("server_error", "Something went wrong on the server; it has been logged."),
 }
 
@@ -81,9 +83,16 @@ class ApiJsonErrors:
         return None
 
 
-class RefuseNul:
-    """A NUL in the path or the query string is a 400 before any view runs: no name, id or
-    word of ours holds one, and PostgreSQL's text cannot (a query with one was a 500)."""
+# Past these, a request is refused here, in JSON under the API: gunicorn is given higher
+# limits of its own (server.py), so that it is this that answers, not its HTML page.
+MAX_REQUEST_TARGET = 4096
+MAX_HEADER_BYTES = 8192
+
+
+class MalformedRequests:
+    """Requests refused before any view: a NUL in the path or the query string (no name, id
+    or word of ours holds one, and PostgreSQL's text cannot: it was a 500), an address over
+    4 KB (414), a header over 8 KB (431)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -93,12 +102,30 @@ class RefuseNul:
         return reverse("api:openapi-json").rsplit("/", 1)[0] + "/"
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
-            detail = "The address holds a NUL character, which nothing here can be named with."
-            if request.path.startswith(self.api_prefix):
-                return json_error(400, detail, "invalid")
-            return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
-        return self.get_response(request)
+        refused = _refusal(request)
+        if refused is None:
+            return self.get_response(request)
+        status, code, detail = refused
+        if request.path.startswith(self.api_prefix):
+            return json_error(status, detail, code)
+        return HttpResponse(detail, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _refusal(request: HttpRequest) -> tuple[int, str, str] | None:
+    query = request.META.get("QUERY_STRING", "")
+    if "\x00" in request.path or "\x00" in unquote(query):
+        return (
+            400,
+            "invalid",
+            "The address holds a NUL character, which nothing here is named with.",
+        )
+    if len(request.path) + len(query) > MAX_REQUEST_TARGET:
+        return 414, "uri_too_long", "The address is over 4 KB; nothing here needs one so long."
+    for name, value in request.META.items():
+        if name.startswith("HTTP_") and len(value) > MAX_HEADER_BYTES:
+            header = name[5:].replace("_", "-").title()
+            return 431, "header_too_large", f"The {header} header is over 8 KB."
+    return None
 
 
 class ContentSecurityPolicy(CSPMiddleware):
