@@ -138,3 +138,20 @@ def test_no_text_field_of_any_body_takes_a_nul_character(api, client):
                 assert_json_error(answer, 400, "invalid")
                 tried.append(f"{method} {template} {name}")
     assert len(tried) >= 5, tried
+
+
+def test_numbers_and_flags_in_a_body_are_those_json_types(api, make_photo):
+    photo, _ = make_photo("a.jpg")
+    album = api.post(
+        "/api/v1/albums", {"title": "T", "ids": [str(photo.pk)]}, content_type="application/json"
+    ).json()["id"]
+    for path, body in (
+        ("/api/v1/uploads/multipart", {"filename": "a.mp4", "size": True}),
+        ("/api/v1/uploads/multipart", {"filename": "a.mp4", "size": "5000000"}),
+        ("/api/v1/uploads/multipart", {"filename": "a.mp4", "size": 5e6}),
+        (f"/api/v1/albums/{album}/shares", {"allow_upload": "yes"}),
+        (f"/api/v1/albums/{album}/shares", {"expires_in_days": True}),
+    ):
+        answer = api.post(path, body, content_type="application/json")
+        assert_json_error(answer, 400, "invalid")
+    assert not api.get("/api/v1/shares").json()["items"]

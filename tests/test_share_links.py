@@ -167,6 +167,27 @@ def test_a_locked_link_answers_401_everywhere_until_unlocked_and_the_password_is
     assert codes == [401] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
     late = send(guesser, "post", f"/api/v1/shared/{key}/unlock", {"password": "new one"})
     assert (late.status_code, late.json()["code"]) == (429, "throttled")
+    # That address alone: another visitor of the link still unlocks it.
+    friend = Client(REMOTE_ADDR="198.51.100.7")
+    unlocked = send(friend, "post", f"/api/v1/shared/{key}/unlock", {"password": "new one"})
+    assert unlocked.status_code == 200
+
+
+def test_guesses_from_many_addresses_lock_the_link_for_everyone(api, library, settings):
+    settings.MYPHOTO_SHARE_LINK_ATTEMPTS = 2 * settings.AXES_FAILURE_LIMIT
+    key = make_share(api, library["album"], password="open sesame")["key"]
+    for address in ("203.0.113.1", "203.0.113.2"):
+        guesser = Client(REMOTE_ADDR=address)
+        for n in range(settings.AXES_FAILURE_LIMIT):
+            send(guesser, "post", f"/api/v1/shared/{key}/unlock", {"password": f"guess {n}"})
+
+    late = send(
+        Client(REMOTE_ADDR="198.51.100.7"),
+        "post",
+        f"/api/v1/shared/{key}/unlock",
+        {"password": "open sesame"},
+    )
+    assert (late.status_code, late.json()["code"]) == (429, "throttled")
 
 
 def test_a_key_reaches_only_the_albums_photos_not_in_the_trash(api, library):
@@ -307,6 +328,8 @@ def test_the_public_page_shows_the_album_without_the_app_and_download_buttons_on
     assert page.status_code == 200
     # The key is in the URL: no other site learns it from a Referer (the map links).
     assert page["Referrer-Policy"] == "same-origin"
+    # No cache keeps it: not a shared one, nor the browser's after the link is revoked.
+    assert {"private", "no-store"} <= set(page["Cache-Control"].replace(" ", "").split(","))
     assert "Secret trip" in html and "seoul.jpg" in html and "trashed.jpg" not in html
     assert "Log out" not in html and "Trash" not in html  # no app chrome
     assert "Download" not in html

@@ -167,6 +167,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("MYPHOTO_LOGIN_ATTEMPTS", 5)
+# Wrong passwords to one share link, from all addresses together, before it waits too.
+MYPHOTO_SHARE_LINK_ATTEMPTS = env_int("MYPHOTO_SHARE_LINK_ATTEMPTS", 100)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("MYPHOTO_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True

@@ -9,7 +9,8 @@ gets past `share_get_for_key` without the password, whatever it asks for.
 
 A password is unlocked for one browser by a signed cookie whose value is derived from
 the password's hash: changing the password locks out every browser unlocked before.
-Unlock attempts are throttled by django-axes, as logins are, per link and address.
+Unlock attempts are throttled by django-axes, as logins are, per link and address, and
+per link for everyone only past a much higher count (MYPHOTO_SHARE_LINK_ATTEMPTS).
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from datetime import timedelta
 from uuid import UUID
 
 from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_ip_address
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.signals import user_login_failed
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -125,8 +128,10 @@ def share_unlock(*, share: ShareLink, password: str, request: HttpRequest) -> No
 
     On success the caller sends `remember_unlocked` with its response.
     """
-    credentials = {"username": f"share-link:{share.pk}"}
-    if not AxesProxyHandler.is_allowed(request, credentials):
+    # Counted per link and address: one visitor's guesses lock out that visitor, not the
+    # link for everyone; only many addresses' together lock the link.
+    credentials = {"username": f"{_attempts_of(share)}{get_client_ip_address(request)}"}
+    if not AxesProxyHandler.is_allowed(request, credentials) or _link_guessed_too_often(share):
         raise UnlockThrottled(_throttled_message())
     if share.has_password and not check_password(password, share.password):
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
@@ -136,6 +141,20 @@ def share_unlock(*, share: ShareLink, password: str, request: HttpRequest) -> No
     AxesProxyHandler.reset_attempts(
         ip_address=getattr(request, "axes_ip_address", None), username=credentials["username"]
     )
+
+
+def _attempts_of(share: ShareLink) -> str:
+    return f"share-link:{share.pk}:"
+
+
+def _link_guessed_too_often(share: ShareLink) -> bool:
+    """Whether all addresses together have failed MYPHOTO_SHARE_LINK_ATTEMPTS times within
+    the lockout's time (a guess spread over many addresses)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failed = AccessAttempt.objects.filter(
+        username__startswith=_attempts_of(share), attempt_time__gte=since
+    ).aggregate(total=Sum("failures_since_start"))["total"]
+    return (failed or 0) >= settings.MYPHOTO_SHARE_LINK_ATTEMPTS
 
 
 def _throttled_message() -> str:

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import selectors
@@ -49,6 +50,7 @@ def through_key(
     """The page's share, by `share_get_for_key`; the password page while it is locked."""
 
     @wraps(view)
+    @never_cache  # an album a link shows is nobody's to keep: not a proxy's, not the browser's
     def with_share(request: VisitorRequest, key: str) -> HttpResponseBase:
         try:
             share = share_get_for_key(key=key, request=request)
@@ -96,6 +98,7 @@ def shared_album(request: VisitorRequest, share: ShareLink) -> HttpResponseBase:
 
 
 @require_POST
+@never_cache
 def shared_unlock(request: HttpRequest, key: str) -> HttpResponse:
     """The password page's form: unlocked for this browser, or the page again saying why."""
     share = share_get_for_unlock(key=key)

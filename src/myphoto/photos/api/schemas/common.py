@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, Strict
 
 # A request may name this many photos (delete, restore, zip; a zip is also
 # bounded by MYPHOTO_ZIP_MAX_PHOTOS).
@@ -22,6 +22,10 @@ def _storable(text: str) -> str:
 
 # Text a client sends that is stored: every str field of a request body is one.
 Text = Annotated[str, AfterValidator(_storable)]
+# Numbers and yes-or-no in a request body are those JSON types, nothing taken for them:
+# `"size": true` is no size, `"allow_upload": "no"` no answer.
+Integer = Annotated[int, Strict()]
+Flag = Annotated[bool, Strict()]
 
 
 class ErrorOut(Schema):

@@ -12,15 +12,15 @@ from ninja import Schema
 from pydantic import Field
 
 from ...models import ShareLink
-from .common import Text
+from .common import Flag, Integer, Text
 
 
 class ShareIn(Schema):
     expires_at: datetime | None = None
-    expires_in_days: int | None = Field(default=None, ge=1, le=36_500)
-    allow_download: bool = True
-    allow_upload: bool = False
-    show_location: bool = False
+    expires_in_days: Integer | None = Field(default=None, ge=1, le=36_500)
+    allow_download: Flag = True
+    allow_upload: Flag = False
+    show_location: Flag = False
     password: Text = Field(default="", max_length=128)
 
 
@@ -29,10 +29,10 @@ class SharePatchIn(Schema):
     `password: ""` removes the password."""
 
     expires_at: datetime | None = None
-    expires_in_days: int | None = Field(default=None, ge=1, le=36_500)
-    allow_download: bool | None = None
-    allow_upload: bool | None = None
-    show_location: bool | None = None
+    expires_in_days: Integer | None = Field(default=None, ge=1, le=36_500)
+    allow_download: Flag | None = None
+    allow_upload: Flag | None = None
+    show_location: Flag | None = None
     password: Text | None = Field(default=None, max_length=128)
 
 

@@ -9,13 +9,13 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
-from .common import Text
+from .common import Integer, Text
 from .photos import PhotoOut
 
 
 class DirectUploadIn(Schema):
     filename: Text = Field(max_length=255)
-    size: int = Field(gt=0)
+    size: Integer = Field(gt=0)
 
 
 class DirectUploadOut(Schema):
@@ -35,7 +35,7 @@ Sha256 = Annotated[str, Field(pattern=r"^([0-9a-fA-F]{64})?$")]
 
 class MultipartStartIn(Schema):
     filename: Text = Field(min_length=1, max_length=255)
-    size: int = Field(gt=0)
+    size: Integer = Field(gt=0)
     sha256: Sha256 = ""
 
 
@@ -52,7 +52,7 @@ class MultipartDuplicateOut(Schema):
 
 
 class MultipartPartsIn(Schema):
-    numbers: list[int] = Field(min_length=1, max_length=1000)
+    numbers: list[Integer] = Field(min_length=1, max_length=1000)
 
 
 class PartTargetOut(Schema):
