@@ -330,6 +330,7 @@ def test_a_file_of_20_gb_gets_parts_within_the_rules(api, settings):
     started = answer.json()
     assert started["part_size"] == 8 * MiB and started["part_count"] == 2560
     settings.MYPHOTO_MAX_UPLOAD_MB = 200 * 1024
+    settings.MYPHOTO_MAX_OPEN_UPLOAD_GB = 400
     huge = api.post(
         "/api/v1/uploads/multipart",
         {"filename": "4k.mov", "size": 200 * 1024 * MiB},

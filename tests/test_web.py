@@ -55,7 +55,8 @@ def test_upload_page_reports_each_file(client, photo_storage):
 def test_upload_page_shows_the_form(client):
     html = client.get("/upload/").content.decode()
 
-    assert 'type="file"' in html and "multiple" in html and "20.0\xa0GB" in html
+    # A file the form sends goes in one request: up to MYPHOTO_MAX_SINGLE_UPLOAD_MB.
+    assert 'type="file"' in html and "multiple" in html and "1.0\xa0GB" in html
 
 
 def test_healthz_and_readyz(db, photo_storage):

@@ -308,6 +308,12 @@ MYPHOTO_LOST_FOUND_DAYS = env_int("MYPHOTO_LOST_FOUND_DAYS", 30)
 MYPHOTO_S3_PUBLIC_ENDPOINT_URL = os.environ.get("MYPHOTO_S3_PUBLIC_ENDPOINT_URL", "")
 # The largest file, whichever way it comes: a phone's long 4K video fits.
 MYPHOTO_MAX_UPLOAD_MB = env_int("MYPHOTO_MAX_UPLOAD_MB", 20_480)
+# A file sent in one request (POST /photos, the upload form, a share link's visitor):
+# bigger ones go in parts, which resume (the page and `myphoto upload` do that themselves).
+MYPHOTO_MAX_SINGLE_UPLOAD_MB = env_int("MYPHOTO_MAX_SINGLE_UPLOAD_MB", 1024)
+# Unfinished uploads in parts one person may have at once, and the bytes they may declare.
+MYPHOTO_MAX_OPEN_UPLOADS = env_int("MYPHOTO_MAX_OPEN_UPLOADS", 50)
+MYPHOTO_MAX_OPEN_UPLOAD_GB = env_int("MYPHOTO_MAX_OPEN_UPLOAD_GB", 200)
 # The page and `myphoto upload` send files above this in parts (resumable multipart
 # uploads: straight to the bucket on S3, a part per request to the app on disk).
 MYPHOTO_MULTIPART_UPLOAD_MB = env_int(

@@ -19,11 +19,23 @@ def max_upload_bytes() -> int:
     return settings.MYPHOTO_MAX_UPLOAD_MB * MiB
 
 
-def check_size(size: int) -> None:
-    """Raise UploadTooLarge if a file of `size` bytes is over MYPHOTO_MAX_UPLOAD_MB."""
+def max_single_upload_bytes() -> int:
+    """The largest file one request may carry (bigger ones go in parts)."""
+    return min(settings.MYPHOTO_MAX_SINGLE_UPLOAD_MB * MiB, max_upload_bytes())
+
+
+def check_size(size: int, *, one_request: bool = False) -> None:
+    """Raise UploadTooLarge if a file of `size` bytes is over MYPHOTO_MAX_UPLOAD_MB, or, sent
+    in `one_request`, over MYPHOTO_MAX_SINGLE_UPLOAD_MB."""
     if size > max_upload_bytes():
         raise UploadTooLarge(
             f"The file is {size / MiB:.1f} MB; the limit is {settings.MYPHOTO_MAX_UPLOAD_MB} MB."
+        )
+    if one_request and size > max_single_upload_bytes():
+        raise UploadTooLarge(
+            f"The file is {size / MiB:.1f} MB; one request takes up to "
+            f"{settings.MYPHOTO_MAX_SINGLE_UPLOAD_MB} MB: send it in parts (the page's upload "
+            "button and `myphoto upload` do)."
         )
 
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from .storage import get_storage
+from .uploadhandlers import OneRequestTooBig
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ class ApiJsonErrors:
         """Bodies the request parser refused, said in JSON (elsewhere Django's pages say it)."""
         if not request.path.startswith(self.prefix):
             return None
+        if isinstance(exception, OneRequestTooBig):
+            return json_error(413, str(exception), "too_large")
         if isinstance(exception, RequestDataTooBig):
             return json_error(413, "The request body is over the server's limit.", "too_large")
         if isinstance(exception, TooManyFilesSent):

@@ -9,15 +9,38 @@ a request being uploaded holds one such chunk in memory.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 
+from .limits import MiB, max_single_upload_bytes
+
 CHUNK_SIZE = 1024 * 1024
+# What a multipart body holds besides its file: boundaries, headers, a CSRF token.
+_ENVELOPE = 64 * 1024
+
+
+class OneRequestTooBig(RequestDataTooBig):
+    """A request body past MYPHOTO_MAX_SINGLE_UPLOAD_MB; the message says what to do."""
 
 
 class InMemoryUploads(MemoryFileUploadHandler):
-    """Files of a request up to FILE_UPLOAD_MAX_MEMORY_SIZE, held in memory."""
+    """Files of a request up to FILE_UPLOAD_MAX_MEMORY_SIZE, held in memory. First of the
+    handlers: a body bigger than one request may carry is refused before it is read."""
 
     chunk_size = CHUNK_SIZE
+
+    def handle_raw_input(
+        self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None
+    ) -> None:
+        limit = max_single_upload_bytes()
+        if content_length > limit + _ENVELOPE:
+            raise OneRequestTooBig(
+                f"The request is {content_length / MiB:.1f} MB; the limit is {limit // MiB} MB "
+                "for one request: send bigger files in parts."
+            )
+        super().handle_raw_input(input_data, META, content_length, boundary, encoding)
 
 
 class TemporaryFileUploads(TemporaryFileUploadHandler):

@@ -23,6 +23,7 @@ from ..services.multipart import (
     InvalidPart,
     PartLinkInvalid,
     PartsMissing,
+    TooManyOpenUploads,
     UploadBusy,
     UploadGone,
 )
@@ -71,8 +72,9 @@ _DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     PartLinkInvalid: (404, "not_found"),
     UploadBusy: (409, "upload_busy"),
     UploadGone: (404, "not_found"),
+    TooManyOpenUploads: (429, "too_many_uploads"),
 }
-_HTTP_ERROR_CODES = {403: "forbidden", 405: "method_not_allowed", 429: "throttled"}
+_HTTP_ERROR_CODES = {400: "invalid", 403: "forbidden", 405: "method_not_allowed", 429: "throttled"}
 
 
 def register(api: NinjaAPI) -> None:

@@ -57,7 +57,7 @@ def direct_upload_complete(request: ApiRequest, body: DirectUploadDoneIn) -> Sta
 
 @router.post(
     "/uploads/multipart",
-    response={200: MultipartDuplicateOut, 201: MultipartStartOut, **errors(400, 413, 503)},
+    response={200: MultipartDuplicateOut, 201: MultipartStartOut, **errors(400, 413, 429, 503)},
     url_name="uploads-multipart-start",
 )
 def multipart_start(request: ApiRequest, body: MultipartStartIn) -> Status[Any]:

@@ -21,6 +21,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.files import File
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,6 +74,10 @@ class InvalidPart(Exception):
     """A part number outside the upload, or a body that is not exactly the part's size."""
 
 
+class TooManyOpenUploads(Exception):
+    """The person has MYPHOTO_MAX_OPEN_UPLOADS unfinished, or MYPHOTO_MAX_OPEN_UPLOAD_GB."""
+
+
 class PartLinkInvalid(Exception):
     """A part URL that this server did not sign, or whose time is over."""
 
@@ -101,6 +106,7 @@ def multipart_start(
         )
         if existing is not None:
             return UploadResult(existing, duplicate=True)
+    _check_open_uploads(owner, size)
     upload = MultipartUpload(
         owner=owner,
         filename=filename,
@@ -119,6 +125,21 @@ def multipart_start(
     upload.save(force_insert=True)
     logger.info("multipart upload %s of %s (%d bytes) begun", upload.pk, name, size)
     return upload
+
+
+def _check_open_uploads(owner: User, size: int) -> None:
+    """Refuse an upload past the person's unfinished ones' count or declared bytes (uploads
+    started at the same moment may pass it by one each)."""
+    unfinished = MultipartUpload.objects.filter(owner=owner, expires_at__gt=timezone.now())
+    found = unfinished.aggregate(count=Count("pk"), declared=Sum("size"))
+    count, declared = found["count"], found["declared"] or 0
+    gigabytes = settings.MYPHOTO_MAX_OPEN_UPLOAD_GB * 1024**3
+    if count >= settings.MYPHOTO_MAX_OPEN_UPLOADS or declared + size > gigabytes:
+        raise TooManyOpenUploads(
+            f"You have {count} uploads in parts unfinished ({declared / 1024**3:.1f} GB); "
+            f"finish or abort some first (at most {settings.MYPHOTO_MAX_OPEN_UPLOADS}, "
+            f"{settings.MYPHOTO_MAX_OPEN_UPLOAD_GB} GB)."
+        )
 
 
 def multipart_part_targets(*, upload: MultipartUpload, numbers: Iterable[int]) -> list[PartTarget]:

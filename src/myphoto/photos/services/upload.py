@@ -63,7 +63,12 @@ class _Checked:
 
 
 def _check(
-    owner: User, file: File[bytes], filename: str | None, *, guest: bool = False
+    owner: User,
+    file: File[bytes],
+    filename: str | None,
+    *,
+    guest: bool = False,
+    one_request: bool = False,
 ) -> _Checked:
     """Return the file's facts, or raise UploadRejected saying why it cannot be a photo or video.
 
@@ -75,7 +80,7 @@ def _check(
     name = filename or file.name or ""
     try:
         size = file.size
-        check_size(size)
+        check_size(size, one_request=one_request)
         sha256, crc32 = digest_of(file.chunks(CHUNK_SIZE))
     except UploadTooLarge as err:
         raise UploadRejected(display_name(name), err) from err
@@ -127,14 +132,15 @@ def _described(
 def photos_upload(
     *, owner: User, files: Sequence[File[bytes]], guest_album: Album | None = None
 ) -> list[UploadResult]:
-    """Check every file, then store them; one bad file stores nothing of the batch.
+    """Check every file (files of one request: at most MYPHOTO_MAX_SINGLE_UPLOAD_MB each),
+    then store them; one bad file stores nothing of the batch.
 
     `guest_album`: a share link's visitor uploads into it. Only that album's photos are
     theirs to be told about (a duplicate is one of those); anything else is stored as
     the visitor's own copy (`by_guest`), whatever the owner has, in the trash or not.
     """
     guest = guest_album is not None
-    checked = [_check(owner, file, file.name, guest=guest) for file in files]
+    checked = [_check(owner, file, file.name, guest=guest, one_request=True) for file in files]
     return [_store(owner=owner, checked=item, guest_album=guest_album) for item in checked]
 
 

@@ -13,7 +13,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import responses, selectors
-from ..limits import max_upload_bytes
+from ..limits import max_single_upload_bytes
 from ..requests import AuthenticatedRequest
 from ..services import trash, upload
 from .forms import UploadForm
@@ -32,7 +32,7 @@ def upload_photos(request: AuthenticatedRequest) -> HttpResponse:
             return render(
                 request,
                 "photos/upload.html",
-                {"form": form, "max_upload_bytes": max_upload_bytes()},
+                {"form": form, "max_upload_bytes": max_single_upload_bytes()},
                 status=400,
             )
         duplicates = sum(result.duplicate for result in results)
@@ -49,7 +49,7 @@ def upload_photos(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "photos/upload.html",
-        {"form": form, "max_upload_bytes": max_upload_bytes()},
+        {"form": form, "max_upload_bytes": max_single_upload_bytes()},
     )
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import selectors
-from ..limits import max_upload_bytes
+from ..limits import max_single_upload_bytes
 from ..models import ShareLink
 from ..requests import VisitorRequest
 from ..services import shares
@@ -89,7 +89,7 @@ def shared_album(request: VisitorRequest, share: ShareLink) -> HttpResponseBase:
         count=view.photo_count,
         taken_from=view.taken_from,
         taken_until=view.taken_until,
-        max_upload_bytes=max_upload_bytes(),
+        max_upload_bytes=max_single_upload_bytes(),
         share_api_urls={"upload": reverse("api:shared-upload", kwargs={"key": key})}
         if share.allow_upload
         else {},
