@@ -78,7 +78,8 @@ def test_upload_reports_each_refused_file_and_exits_1(logged_in, settings, tmp_p
     assert myphoto(["upload", str(tmp_path)]) == 1
 
     output = capsys.readouterr().out
-    assert "huge.png: huge.png: The file is 1.4 MB; the limit is 1 MB." in output
+    # Refused before its body was read: the request's size, and the limit.
+    assert "huge.png: The request is 1.4 MB; the limit is 1 MB." in output
     assert "half.jpg: half.jpg: The image is damaged or incomplete" in output
     assert list(Photo.objects.values_list("original_name", flat=True)) == ["good.jpg"]
 

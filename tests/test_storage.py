@@ -262,24 +262,39 @@ def test_on_disk_parts_land_in_place_and_completing_copies_nothing(photo_storage
 
 
 def test_a_part_on_its_way_when_the_upload_is_aborted_leaves_nothing(photo_storage):
+    """The abort waits for the part being written, then removes it with the rest; a part
+    that comes after finds the upload gone."""
+    import threading
+
     if photo_storage.kind != "disk":
         pytest.skip("the disk case: on S3 the bucket keeps its own parts")
     backend = get_storage()
     key = f"originals/1/{uuid.uuid4()}.mp4"
     upload_id = backend.multipart_start(key, part_size=5 * MIB)
+    halfway, go_on = threading.Event(), threading.Event()
 
-    class AbortedMidway(io.BytesIO):
-        """A part's body during whose sending another request aborts the upload: it has
-        closed the upload, and its removal of the folder failed on this part's file."""
-
+    class Slow(io.BytesIO):
         def read(self, size: int = -1, /) -> bytes:
-            if self.tell() == 0:
-                (photo_storage.root / "multipart" / upload_id / "target").unlink()
-            return super().read(size)
+            if self.tell() == MIB:
+                halfway.set()
+                go_on.wait(10)
+            return super().read(MIB)
+
+    writer = threading.Thread(
+        target=backend.multipart_put_part, args=(key, upload_id, 1, Slow(b"x" * (3 * MIB)))
+    )
+    writer.start()
+    assert halfway.wait(10)
+    aborting = threading.Thread(target=backend.multipart_abort, args=(key, upload_id))
+    aborting.start()
+    aborting.join(0.3)
+    assert aborting.is_alive()  # it waits for the part on its way
+    go_on.set()
+    writer.join(10)
+    aborting.join(10)
 
     with pytest.raises(ObjectMissing):
-        backend.multipart_put_part(key, upload_id, 1, AbortedMidway(b"x" * (3 * MIB)))
-
+        backend.multipart_put_part(key, upload_id, 2, io.BytesIO(b"y" * MIB))
     assert photo_storage.keys() == set()
     assert list((photo_storage.root / "multipart").iterdir()) == []
 

@@ -3,6 +3,7 @@ ones in parts, which resume), and unfinished uploads in parts up to a count and 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 import images
@@ -78,3 +79,61 @@ def test_unfinished_uploads_in_parts_are_capped_by_count_and_by_size(api, settin
     assert start(api, "too much.mov", 700 * MiB).status_code == 429
     assert start(api, "c.mov", 300 * MiB).status_code == 201
     assert MultipartUpload.objects.count() == 2
+
+
+@pytest.mark.parametrize("cut_short", [False, True], ids=["sent whole", "cut short"])
+def test_a_part_still_being_written_on_disk_holds_off_completing(tmp_path, cut_short):
+    """A part sent again while the upload completes: completing waits for it; then the
+    object holds the part as sent again, or (cut short) the parts are listed again. Never
+    a part written into the object once it is made."""
+    import io
+    import threading
+
+    from myphoto.photos.storage import PartsChanged, StorageUnavailable
+    from myphoto.photos.storage.local import LocalPhotoStorage
+
+    storage = LocalPhotoStorage(tmp_path)
+    key = "originals/1/clip.mp4"
+    upload = storage.multipart_start(key, part_size=4)
+    for number, body in ((1, b"aaaa"), (2, b"bb")):
+        storage.multipart_put_part(key, upload, number, io.BytesIO(body))
+    listed = storage.multipart_parts(key, upload)
+    started, go_on = threading.Event(), threading.Event()
+
+    class Slow(io.BytesIO):
+        """Part 2 again: its first byte, then a wait (then a broken connection, or more)."""
+
+        def read(self, size: int = -1) -> bytes:
+            if self.tell() == 1:
+                started.set()
+                go_on.wait(10)
+                if cut_short:
+                    raise OSError("the connection broke")
+            return super().read(1)
+
+    def send_again() -> None:
+        # Cut short, the storage says it could not write the part (the service has said
+        # why to the client: an InvalidPart read from the request).
+        with contextlib.suppress(StorageUnavailable):
+            storage.multipart_put_part(key, upload, 2, Slow(b"BB"))
+
+    def complete() -> None:
+        try:
+            storage.multipart_complete(key, upload, listed)
+            outcome.append(storage.read_bytes(key))
+        except PartsChanged:
+            outcome.append(PartsChanged)
+
+    outcome: list[object] = []
+    writer = threading.Thread(target=send_again)
+    writer.start()
+    assert started.wait(10)
+    completing = threading.Thread(target=complete)
+    completing.start()
+    completing.join(0.5)
+    assert completing.is_alive() and outcome == []  # it waits for the part on its way
+    go_on.set()
+    writer.join(10)
+    completing.join(10)
+
+    assert outcome == ([PartsChanged] if cut_short else [b"aaaaBB"])

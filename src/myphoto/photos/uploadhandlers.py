@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 
-from .limits import MiB, max_single_upload_bytes
+from .limits import MiB, max_single_upload_bytes, max_upload_bytes
 
 CHUNK_SIZE = 1024 * 1024
 # What a multipart body holds besides its file: boundaries, headers, a CSRF token.
@@ -36,9 +36,13 @@ class InMemoryUploads(MemoryFileUploadHandler):
     ) -> None:
         limit = max_single_upload_bytes()
         if content_length > limit + _ENVELOPE:
+            # Parts help where one request's limit is below the largest file's.
+            parts = (
+                " for one request: send bigger files in parts" if limit < max_upload_bytes() else ""
+            )
             raise OneRequestTooBig(
-                f"The request is {content_length / MiB:.1f} MB; the limit is {limit // MiB} MB "
-                "for one request: send bigger files in parts."
+                f"The request is {content_length / MiB:.1f} MB; the limit is {limit // MiB} MB"
+                f"{parts}."
             )
         super().handle_raw_input(input_data, META, content_length, boundary, encoding)
 

@@ -29,7 +29,7 @@ from ...common.filenames import display_name
 from .. import keys
 from ..limits import UploadTooLarge, check_size, part_size_for
 from ..models import MultipartUpload, Photo, User
-from ..storage import ObjectMissing, PhotoStorage, Readable, get_storage
+from ..storage import ObjectMissing, PartsChanged, PhotoStorage, Readable, get_storage
 from .upload import UploadRejected, UploadResult, digest_of, photo_upload_placed
 
 logger = logging.getLogger(__name__)
@@ -251,11 +251,14 @@ def multipart_complete(*, upload: MultipartUpload, sha256: str = "") -> UploadRe
         missing = [n for n in range(1, upload.part_count + 1) if n not in whole]
         if missing:
             raise PartsMissing(missing)
-        storage.multipart_complete(
-            upload.storage_key,
-            upload.storage_upload_id,
-            [whole[n] for n in range(1, upload.part_count + 1)],
-        )
+        try:
+            storage.multipart_complete(
+                upload.storage_key,
+                upload.storage_upload_id,
+                [whole[n] for n in range(1, upload.part_count + 1)],
+            )
+        except PartsChanged:
+            raise UploadBusy("A part was being sent again meanwhile; complete again.") from None
         assembled = True
         result = _check_and_register(storage, upload, expected)
     except BaseException:

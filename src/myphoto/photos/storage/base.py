@@ -27,6 +27,10 @@ class ObjectMissing(Exception):
     """The object a row points to is not in storage."""
 
 
+class PartsChanged(Exception):
+    """A part was being sent again while the upload was completed: list the parts again."""
+
+
 class StorageUnavailable(Exception):
     """The storage could not be reached or refused the request; trying later may work."""
 

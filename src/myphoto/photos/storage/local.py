@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import os
 import re
@@ -21,6 +22,7 @@ from .base import (
     CHUNK_SIZE,
     ObjectMissing,
     OpenUpload,
+    PartsChanged,
     PhotoStorage,
     Readable,
     StorageUnavailable,
@@ -36,6 +38,8 @@ _MULTIPART = "multipart"
 _TARGET = "target"
 _PART_SIZE = "part-size"
 _DATA = "data"
+# Part writers share it; completing and aborting hold it alone (see _upload_lock).
+_LOCK = "lock"
 _UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -184,17 +188,15 @@ class LocalPhotoStorage(PhotoStorage):
         folder = self._open_upload(key, upload_id)
         note = folder / f"{number:05d}"
         digest = _Crc32()
-        with _translated(key, f"write part {number} of"):
+        with _translated(key, f"write part {number} of"), _upload_lock(folder, shared=True):
+            if not (folder / _TARGET).exists():
+                raise ObjectMissing(key)  # completed or aborted while this part waited
             part_size = int((folder / _PART_SIZE).read_text())
             note.unlink(missing_ok=True)
             written = _write_at(
                 folder / _DATA, (number - 1) * part_size, part_size, content, digest
             )
             _write_whole(note, io.BytesIO(str(written).encode()))
-        if not (folder / _TARGET).exists():
-            # Completed or aborted while this part was on its way: it must not outlive them.
-            _close(folder)
-            raise ObjectMissing(key)
         return f'"{digest.hexdigest()}"'
 
     def multipart_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
@@ -211,7 +213,11 @@ class LocalPhotoStorage(PhotoStorage):
         """The upload's file, cut to the parts' total, becomes the object (a rename)."""
         folder = self._open_upload(key, upload_id)
         path = self._path(key)
-        with _translated(key, "assemble"):
+        # No part is being written into the file while it becomes the object, nor after.
+        with _translated(key, "assemble"), _upload_lock(folder, shared=False):
+            now = {part.number: part for part in self.multipart_parts(key, upload_id)}
+            if any(now.get(part.number) != part for part in parts):
+                raise PartsChanged(key)  # sent again (or cut short) since they were listed
             part_size = int((folder / _PART_SIZE).read_text())
             numbers = [part.number for part in parts]
             if numbers != list(range(1, len(parts) + 1)) or any(
@@ -225,8 +231,13 @@ class LocalPhotoStorage(PhotoStorage):
             _close(folder)
 
     def multipart_abort(self, key: str, upload_id: str) -> None:
+        folder = self._upload_folder(upload_id)
         with _translated(key, "abort the multipart upload of"):
-            _close(self._upload_folder(upload_id))
+            try:
+                with _upload_lock(folder, shared=False):
+                    _close(folder)
+            except FileNotFoundError:
+                _close(folder)  # gone already, or half made
 
     def multipart_open_uploads(self, prefix: str = "") -> Iterator[OpenUpload]:
         with _translated(prefix, "list the multipart uploads under"):
@@ -272,6 +283,20 @@ def _walk_in_key_order(root: str, folder: str) -> Iterator[str]:
             continue  # no such folder yet, or deleted while we walked
         names.sort(reverse=True)  # popped from the end: smallest first
         stack += names
+
+
+@contextlib.contextmanager
+def _upload_lock(folder: Path, *, shared: bool) -> Iterator[None]:
+    """The upload's lock: parts are written under it shared, and it is held alone to
+    complete or abort the upload, so that a part still on its way never writes into the
+    file once it is the object (it finds the upload closed instead). Open file locks: one
+    per opening, between threads as between processes."""
+    handle = os.open(folder / _LOCK, os.O_RDONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # and with it the lock
 
 
 def _close(folder: Path) -> None:
