@@ -3,6 +3,7 @@ that survive the network going away and a reload."""
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -191,3 +192,37 @@ def test_after_a_reload_the_same_file_sends_only_the_missing_parts(
     assert before | set(puts) == {1, 2, 3, 4, 5}
     photo = Photo.objects.get()
     assert photo_storage.read(photo.storage_key) == data
+
+
+def test_another_file_of_the_same_name_size_and_date_goes_whole_not_onto_its_parts(
+    open_page, photo_storage, settings, tmp_path
+):
+    """The page resumes by name, size and date: a different file alike in all three finds
+    the first one's parts, and its SHA-256 (hashed in a worker beside the parts) makes the
+    server refuse the mix at complete; the page then sends it whole."""
+    settings.MYPHOTO_UPLOAD_PART_MB = 5
+    settings.MYPHOTO_MULTIPART_UPLOAD_MB = 8
+    size = 5 * 5 * 1024 * 1024  # 5 parts
+    first, second = (tmp_path / "a" / "long.mp4"), (tmp_path / "b" / "long.mp4")
+    for path, seed in ((first, 12), (second, 13)):
+        path.parent.mkdir()
+        path.write_bytes(videos.padded_video(size, seed=seed))
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    page = open_page()
+    slow_uplink(page)
+    choose(page, first)
+    wait_for(lambda: len(received_parts()) >= 2, "two parts of the first file")
+
+    page.reload()
+    completes = []
+    page.on(
+        "response",
+        lambda r: r.url.endswith("/complete") and completes.append(r.status),
+    )
+    choose(page, second)
+
+    item = page.get_by_role("region", name="Uploads").locator(".upload-item", has_text="long.mp4")
+    expect(item).to_contain_text("Uploaded", timeout=90_000)
+    assert completes == [400, 201]  # the mix refused (checksum_mismatch), then sent whole
+    photo = Photo.objects.get()
+    assert photo_storage.read(photo.storage_key) == second.read_bytes()

@@ -2,6 +2,7 @@
 // Small files go to the app in one request; big ones in parts that resume (below).
 
 import { api, csrfToken, plural, urls } from "./api.js";
+import { sha256Of } from "./hashing.js";
 import { refreshTimeline } from "./timeline.js";
 
 const PARALLEL_UPLOADS = 3;
@@ -52,7 +53,9 @@ async function sendToApp(file, item) {
 // Big files: in parts (straight to the bucket on S3, to the app on disk), a few at once.
 // A part that fails is sent again, after the network comes back if it went away; the
 // upload's id is kept by file (name, size, date), so that after a reload the same file
-// dropped again sends only the parts the server does not have.
+// dropped again sends only the parts the server does not have. The file's SHA-256, hashed
+// beside the parts, goes with complete: another file of the same name, size and date is
+// refused there (its parts are not its own), and then sent again whole.
 const PARALLEL_PARTS = 3;
 const URLS_AT_ONCE = 16;
 const RESUMABLE = "myphoto.multipart-uploads";
@@ -132,8 +135,8 @@ function putPart(url, blob, onProgress) {
   });
 }
 
-async function begin(file, status) {
-  const known = resumable()[fingerprint(file)];
+async function begin(file, status, fresh) {
+  const known = fresh ? null : resumable()[fingerprint(file)];
   if (known) {
     try {
       const upload = await persistently(() => api("GET", `${urls.multipart}/${known}`), status);
@@ -149,10 +152,11 @@ async function begin(file, status) {
   return { upload, received: [] };
 }
 
-async function sendInParts(file, item) {
+async function sendInParts(file, item, fresh = false) {
   const status = item.querySelector(".status");
   const bar = item.querySelector("progress");
-  const { upload, received } = await begin(file, status);
+  const hashing = sha256Of(file);
+  const { upload, received } = await begin(file, status, fresh);
   const { id, part_size: partSize, part_count: count } = upload;
   const base = `${urls.multipart}/${id}`;
   const lengthOf = (n) => Math.min(partSize, file.size - (n - 1) * partSize);
@@ -205,11 +209,19 @@ async function sendInParts(file, item) {
   await sendAll(Array.from({ length: count }, (_, i) => i + 1).filter((n) => !have.has(n)));
   for (;;) {
     status.textContent = "Checking…";
+    const sha256 = await hashing;
     try {
-      const done = await persistently(() => api("POST", `${base}/complete`, {}), status);
+      const body = sha256 ? { sha256 } : {};
+      const done = await persistently(() => api("POST", `${base}/complete`, body), status);
       remember(file, null);
       return done;
     } catch (error) {
+      if (error.answer?.code === "checksum_mismatch" && !fresh) {
+        // The parts resumed were another file's: this one goes again, whole.
+        remember(file, null);
+        await api("DELETE", base).catch(() => {});
+        return sendInParts(file, item, true);
+      }
       if (error.answer?.code !== "parts_missing") {
         if (error.status && error.status !== 409) remember(file, null); // refused: nothing kept
         throw error;
