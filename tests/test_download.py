@@ -10,6 +10,7 @@ import urllib.request
 from datetime import UTC, datetime
 
 import pytest
+from django.test import Client
 from playback import body_of
 
 from myphoto.photos.models import Photo
@@ -172,6 +173,14 @@ def test_redirect_mode_hands_out_a_presigned_url(client, make_photo, photo_stora
         )
         assert direct.headers["Content-Type"] == "image/jpeg"
     assert "X-Amz-Expires=300" in response["Location"]
+
+    # Through a share link, a minute at most: revoking the link stops its URLs soon.
+    from myphoto.photos.services.albums import album_create
+    from myphoto.photos.services.shares import share_create
+
+    share = share_create(album=album_create(owner=photo.owner, title="A", photo_ids=[photo.pk]))
+    shared = Client().get(f"/api/v1/shared/{share.key}/photos/{photo.pk}/download")
+    assert shared.status_code == 302 and "X-Amz-Expires=60" in shared["Location"]
 
 
 def test_redirect_mode_signs_for_the_public_endpoint(client, make_photo, photo_storage, settings):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.http import (
@@ -25,7 +25,7 @@ from zipstream import ZipStream
 
 from ..common.filenames import UniqueNames, portable_name
 from .disposition import content_disposition
-from .models import Photo
+from .models import Photo, ShareLink
 from .selectors import live_motion_of, live_motions
 from .storage import ObjectMissing, get_storage
 
@@ -90,13 +90,21 @@ def _conditional(
     return answer
 
 
-def photo_download_response(*, request: HttpRequest, photo: Photo) -> HttpResponseBase:
-    """Return the original bytes of `photo` under its original name.
+# A presigned URL handed out through a share link works this long at most: a revoked link
+# must stop working at once, and the URL goes on working until it expires.
+SHARED_PRESIGN_SECONDS = 60
+
+
+def photo_download_response(
+    *, request: HttpRequest, photo: Photo, share: ShareLink | None = None
+) -> HttpResponseBase:
+    """Return the original bytes of `photo` under its original name (as reached through
+    `share`, if given).
 
     Honours If-None-Match and If-Modified-Since (304), If-Match (412), a single
     Range (206, or 416), If-Range, and redirect mode (302 to a presigned URL).
     """
-    return _object_response(request, _original(photo))
+    return _object_response(request, replace(_original(photo), through_link=share is not None))
 
 
 # ISO media files browsers play when told they are MP4 (QuickTime's H.264 among them).
@@ -104,14 +112,15 @@ _PLAYED_AS_MP4 = {"video/quicktime", "video/x-m4v", "video/3gpp", "video/3gpp2"}
 
 
 def playback_response(
-    *, request: HttpRequest, photo: Photo, hide_location: bool = False
+    *, request: HttpRequest, photo: Photo, share: ShareLink | None = None
 ) -> HttpResponseBase | None:
     """Return the video (or a Live Photo's motion) as browsers play it, with Range; None
     while its copy is not made, or for a photo that does not move.
 
-    `hide_location` (a share link that hides places) blanks the place written in an
-    original's bytes as they go (the job's copies carry none).
+    Through a `share` that hides places, the place written in an original's bytes is
+    blanked as they go (the job's copies carry none).
     """
+    hide_location = share is not None and not share.show_location
     if not photo.is_video:
         motion = live_motion_of(photo)
         if motion is None:
@@ -140,6 +149,7 @@ def playback_response(
             modified=int(photo.uploaded_at.timestamp()),
             disposition=content_disposition(photo.download_name, attachment=False),
             blanked=blanked,
+            through_link=share is not None,
         ),
     )
 
@@ -156,6 +166,8 @@ class _Served:
     disposition: str
     # Byte spans [start, end) sent as spaces (never by a redirect to the bytes as stored).
     blanked: tuple[tuple[int, int], ...] = ()
+    # Reached through a share link: a presigned URL for it lasts SHARED_PRESIGN_SECONDS.
+    through_link: bool = False
 
 
 def _original(photo: Photo) -> _Served:
@@ -177,7 +189,11 @@ def _presigned(served: _Served) -> str | None:
         served.key,
         content_disposition=served.disposition,
         content_type=served.content_type,
-        expires_in=settings.MYPHOTO_PRESIGN_SECONDS,
+        expires_in=(
+            min(settings.MYPHOTO_PRESIGN_SECONDS, SHARED_PRESIGN_SECONDS)
+            if served.through_link
+            else settings.MYPHOTO_PRESIGN_SECONDS
+        ),
     )
 
 

@@ -15,7 +15,7 @@ from ninja.params import File
 
 from .. import responses, search, selectors
 from ..links import photo_path
-from ..models import Kind, Photo
+from ..models import Kind, Photo, ShareLink
 from ..requests import ApiRequest
 from ..services import trash, upload
 from .errors import ApiError
@@ -195,11 +195,9 @@ def photo_playback(request: ApiRequest, photo_id: UUID) -> HttpResponseBase:
 
 
 def playback_or_404(
-    request: ApiRequest | HttpRequest, photo: Photo, *, hide_location: bool = False
+    request: ApiRequest | HttpRequest, photo: Photo, *, share: ShareLink | None = None
 ) -> HttpResponseBase:
-    response = responses.playback_response(
-        request=request, photo=photo, hide_location=hide_location
-    )
+    response = responses.playback_response(request=request, photo=photo, share=share)
     if response is not None:
         return response
     video = photo if photo.is_video else selectors.live_motion_of(photo)

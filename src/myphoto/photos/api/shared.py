@@ -139,7 +139,7 @@ def shared_photo_playback(request: HttpRequest, key: str, photo_id: UUID) -> Htt
     written in the video's bytes."""
     share = share_get_for_key(key=key, request=request)
     photo = share_photo(share=share, photo_id=photo_id)
-    return playback_or_404(request, photo, hide_location=not share.show_location)
+    return playback_or_404(request, photo, share=share)
 
 
 @router.get(
@@ -152,7 +152,7 @@ def shared_photo_download(request: HttpRequest, key: str, photo_id: UUID) -> Htt
     share = share_get_for_key(key=key, request=request)
     require_download(share)
     photo = share_photo(share=share, photo_id=photo_id)
-    response = responses.photo_download_response(request=request, photo=photo)
+    response = responses.photo_download_response(request=request, photo=photo, share=share)
     if response.status_code in (200, 206, 302):
         shares.share_record_download(share=share)
     return response

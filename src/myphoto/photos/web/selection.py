@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .. import responses, selectors
-from ..models import Album
+from ..models import Album, ShareLink
 from .forms import SelectionForm
 
 
@@ -40,11 +40,11 @@ def ticked_photos(request: HttpRequest) -> list[UUID] | None:
 
 
 def album_download_response(
-    request: HttpRequest, album: Album, *, back: HttpResponse
+    request: HttpRequest, album: Album, *, back: HttpResponse, share: ShareLink | None = None
 ) -> HttpResponseBase:
     """The ticked photos of the album (one: the original; several: a zip), or with none
     ticked the whole album as one zip named after it; `back` (with a message saying why)
-    when the selection or the zip cannot be."""
+    when the selection or the zip cannot be. `share`: asked through that link."""
     ids = None
     if request.POST.getlist("ids"):
         ids = ticked_photos(request)
@@ -57,6 +57,6 @@ def album_download_response(
         messages.error(request, str(err))
         return back
     if ids is not None and len(photos) == 1:
-        return responses.photo_download_response(request=request, photo=photos[0])
+        return responses.photo_download_response(request=request, photo=photos[0], share=share)
     layout = "by-date" if request.POST.get("layout") == "by-date" else "flat"
     return responses.photos_zip_response(photos=photos, layout=layout, name=album.title)

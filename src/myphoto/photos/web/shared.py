@@ -124,7 +124,7 @@ def shared_download(request: VisitorRequest, share: ShareLink) -> HttpResponseBa
     except DownloadsDisabled as err:
         return HttpResponse(str(err), status=403, content_type="text/plain; charset=utf-8")
     back = redirect("shared-album", key=key)
-    response = album_download_response(request, share.album, back=back)
+    response = album_download_response(request, share.album, back=back, share=share)
     if response is not back:
         shares.share_record_download(share=share)
     return response
