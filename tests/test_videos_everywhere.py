@@ -146,6 +146,29 @@ def test_a_link_that_hides_places_plays_the_video_without_its_place(
     assert body_of(client.get(f"/api/v1{path}")) == data
 
 
+def test_a_link_that_hides_places_blanks_them_in_the_videos_xmp_too(
+    client, user, photo_storage, after_commit
+):
+    from django.test import Client
+
+    data = videos.with_xmp_place(
+        videos.phone_video(), latitude="37,33.99N", longitude="126,58.68E", city="Seoul"
+    )
+    item = upload(client, "clip.mp4", data, after_commit).json()["items"][0]
+    album = album_services.album_create(owner=user, title="Trip", photo_ids=[item["id"]])
+    hidden = share_services.share_create(album=album)
+    path = f"/api/v1/shared/{hidden.key}/photos/{item['id']}/playback"
+
+    played = body_of(Client().get(path))
+
+    assert len(played) == len(data)
+    for place in (b"37,33.99N", b"126,58.68E", b"Seoul", b"+37.5665"):
+        assert place in data and place not in played, place
+    # What the XMP says besides stays as it was, and the video plays.
+    assert b'exif:GPSLatitude="' in played and b"<photoshop:City>" in played
+    assert probe(played)["codec"] == "h264"
+
+
 def test_a_small_file_of_huge_frames_is_refused_at_the_default_limit(client, photo_storage):
     data = videos.huge_frames()
     assert len(data) < 1_000_000

@@ -209,3 +209,23 @@ def padded_video(size: int, *, seed: int = 0) -> bytes:
 
 def random_bytes(count: int, seed: int) -> bytes:
     return hashlib.sha256(str(seed).encode()).digest() + os.urandom(count - 32)
+
+
+XMP_UUID = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
+
+
+def with_xmp_place(data: bytes, *, latitude: str, longitude: str, city: str) -> bytes:
+    """The video with an XMP packet after it, in a top-level `uuid` box as Adobe's tools and
+    some cameras write it, naming where it was taken (GPS as attributes, the city as an
+    element)."""
+    packet = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+        'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" '
+        f'exif:GPSLatitude="{latitude}" exif:GPSLongitude="{longitude}">'
+        f"<photoshop:City>{city}</photoshop:City>"
+        '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
+    return data + struct.pack(">I", 8 + 16 + len(packet)) + b"uuid" + XMP_UUID + packet

@@ -2,7 +2,7 @@
 
 HEIF's decoder shows a photo that lost its last bytes as if it were whole (libheif
 conceals the missing data), so a HEIF or AVIF photo is checked here to hold every
-byte its boxes claim; a video's index (`moov`) is found here too.
+byte its boxes claim; a video's index (`moov`) and XMP box are found by the same walk.
 """
 
 from __future__ import annotations
@@ -49,8 +49,3 @@ def check_boxes(fileobj: IO[bytes]) -> None:
     """Raise Damaged unless every top-level box is whole."""
     for _ in top_level_boxes(fileobj, strict=True):
         pass
-
-
-def find_box(fileobj: IO[bytes], kind: bytes) -> Box | None:
-    """The first whole top-level box of this kind."""
-    return next((box for box in top_level_boxes(fileobj) if box.kind == kind), None)

@@ -11,7 +11,7 @@ from typing import IO
 import av.container
 
 from .exif import FIRST_PHOTOGRAPH_YEAR, clean_text, storable
-from .isobmff import find_box
+from .isobmff import top_level_boxes
 
 APPLE = "com.apple.quicktime."
 # QuickTime writes these when its clock was never set.
@@ -115,23 +115,48 @@ def location_texts(tags: Mapping[str, str]) -> set[str]:
     }
 
 
+# Adobe's XMP packet in an ISO media file: a top-level `uuid` box of this id (or inside the
+# index). Where it names a place, the value of each of these (attribute or element).
+XMP_UUID = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
+_XMP_PLACE = re.compile(
+    rb"(?:exif:GPS(?:Latitude|Longitude|Altitude|DestLatitude|DestLongitude|AreaInformation)"
+    rb"|photoshop:(?:City|State|Country)|Iptc4xmpCore:(?:Location|CountryCode))"
+    rb"""(?:\s*=\s*["']([^"'<>]*)["']|>([^<]*)<)"""
+)
+
+
 def location_spans(
     fileobj: IO[bytes], demuxer: str, texts: set[str]
 ) -> tuple[tuple[int, int], ...]:
-    """The byte spans of `texts` inside an MP4 or QuickTime file's index (`moov`)."""
-    if demuxer != "mov" or not texts:
+    """The byte spans of where an MP4 or QuickTime file says it was taken: `texts` inside
+    its index (`moov`), and the place values of its XMP (in the index, or a box of its own)."""
+    if demuxer != "mov":
         return ()
-    found = find_box(fileobj, b"moov")
-    if found is None or found.size > _MAX_INDEX:
-        return ()
-    start = found.start
-    fileobj.seek(start)
-    index = fileobj.read(found.size)
+    spans: list[tuple[int, int]] = []
+    for box in top_level_boxes(fileobj):
+        if box.size > _MAX_INDEX or box.kind not in (b"moov", b"uuid"):
+            continue
+        fileobj.seek(box.start)
+        content = fileobj.read(box.size)
+        if box.kind == b"uuid" and content[8:24] != XMP_UUID:
+            continue
+        if box.kind == b"moov":
+            spans += _spans_of(content, box.start, texts)
+        spans += [
+            (box.start + match.start(group), box.start + match.end(group))
+            for match in _XMP_PLACE.finditer(content)
+            for group in (1, 2)
+            if match.group(group)
+        ]
+    return tuple(sorted(set(spans)))
+
+
+def _spans_of(content: bytes, start: int, texts: set[str]) -> list[tuple[int, int]]:
     spans = []
     for text in texts:
         needle = text.encode()
-        at = index.find(needle)
+        at = content.find(needle)
         while at >= 0:
             spans.append((start + at, start + at + len(needle)))
-            at = index.find(needle, at + 1)
-    return tuple(sorted(spans))
+            at = content.find(needle, at + 1)
+    return spans
