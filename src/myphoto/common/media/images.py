@@ -118,6 +118,7 @@ def analyze(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
             check_gif(fileobj)
         elif image.format in _ISO_MEDIA:
             isobmff.check_boxes(fileobj)
+            isobmff.check_items(fileobj)
         fileobj.seek(0)
         with DECODES.reserve(image.width * image.height, limit=limits.decode_pixels):
             image.load()
@@ -249,6 +250,10 @@ def _open(fileobj: IO[bytes], limits: Limits) -> Image.Image:
     try:
         image = Image.open(fileobj, formats=list(IMAGE_FORMATS))
     except UnidentifiedImageError as err:
+        if isobmff.is_heif(fileobj):
+            raise UnsupportedImage(
+                "The image is damaged or incomplete (a HEIF or AVIF file its decoder cannot read)."
+            ) from err
         raise NotAnImage(
             f"This file is not an image MyPhoto can read; upload {SUPPORTED_TEXT} files."
         ) from err

@@ -16,11 +16,15 @@ READ = 1024 * 1024
 
 
 class Damaged(ValueError):
-    """The file's structure is broken; the message says where."""
+    """The file's structure is broken; the message says where (`why`, alone)."""
+
+    def __init__(self, message: str, why: str = "") -> None:
+        super().__init__(message)
+        self.why = why or message
 
 
 def damaged(why: str) -> Damaged:
-    return Damaged(f"The image is damaged or incomplete ({why}).")
+    return Damaged(f"The image is damaged or incomplete ({why}).", why)
 
 
 def read_exactly(fileobj: IO[bytes], size: int) -> bytes:

@@ -21,10 +21,11 @@ import av.stream
 import av.video.frame
 
 from ..formats import VIDEO_CONTAINERS, VIDEO_SUPPORTED_TEXT, sniff_video
-from . import images, video_tags
+from . import images, isobmff, video_tags
 from .budget import DECODES
 from .facts import Derivative, UnsupportedImage, UnsupportedVideo, VideoFacts
 from .limits import Limits
+from .structure import Damaged
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,11 @@ def analyze(fileobj: IO[bytes], *, limits: Limits) -> VideoFacts:
         raise UnsupportedImage(
             f"This file is not a photo or video MyPhoto can read; upload {VIDEO_SUPPORTED_TEXT}."
         )
+    if demuxer == "mov":
+        try:
+            isobmff.check_boxes(fileobj)  # the media data whole, as a cut file's is not
+        except Damaged as err:
+            raise UnsupportedVideo(f"The video is damaged or incomplete ({err.why}).") from err
     with _opened(fileobj, demuxer, limits) as container:
         with _poster_frame(container, limits) as (stream, duration, frame):
             # As shown: the display matrix may turn the frames a quarter.
