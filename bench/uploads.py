@@ -16,6 +16,11 @@ Everything runs on this machine: SeaweedFS on loopback, `myphoto serve` (gunicor
    every server process is sampled every 5 ms from the first byte until the job
    worker has made the last thumbnail: the peak of their sum ("in all") and each
    process's own peak.
+3. Bombs (`--only bombs`): small files of many pixels, as a probe sent them (WebP
+   lossless, PNG of one row, 16-bit PNG, TIFF, GIF, AVIF, HEIC; bench/_bombs.py), each
+   8 times at once with a token and 8 times through a share link that takes uploads:
+   the answers, and the peak of the sum of all the server's processes' RSS until the
+   job worker is done with what was stored.
 """
 
 from __future__ import annotations
@@ -28,10 +33,12 @@ import subprocess
 import sys
 import time
 import zlib
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+from _bombs import KINDS, bomb, copies
 from _harness import (
     Environment,
     MiB,
@@ -236,16 +243,85 @@ def bench_memory(server: Server, clients: int, side: int) -> None:
     )
 
 
+def post(url: str, headers: dict[str, str], name: str, data: bytes) -> int:
+    answer = httpx.post(url, headers=headers, files={"file": (name, data)}, timeout=900)
+    return answer.status_code
+
+
+def wait_for_jobs(owner, timeout: float = 900) -> None:
+    """Until every photo of the owner has its thumbnails, or the reason it has none."""
+    from myphoto.photos.models import Photo
+
+    deadline = time.monotonic() + timeout
+    waiting = Photo.objects.filter(owner=owner, derivatives_ready=False, derivatives_error="")
+    while waiting.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the job worker did not finish in time")
+        time.sleep(0.1)
+
+
+def bench_bombs(server: Server, clients: int, kinds: list[str]) -> None:
+    """Each bomb `clients` times at once with a token, then as many through a share link
+    that takes uploads: the peak of the sum of every server process's RSS, from the first
+    byte until the job worker is done with what was stored."""
+    from myphoto.photos.services.albums import album_create
+    from myphoto.photos.services.shares import share_create
+
+    rows = []
+    for number, kind in enumerate(kinds):
+        extension, data = bomb(kind)
+        files = copies(extension, data, 2 * clients)
+        for way, batch in (("token", files[:clients]), ("share link", files[clients:])):
+            owner, token = user_and_token(f"bombs-{number}-{way.split()[0]}")
+            url, headers = f"{server.url}/api/v1/photos", {"Authorization": f"Bearer {token}"}
+            if way == "share link":
+                share = share_create(album=album_create(owner=owner, title=kind), allow_upload=True)
+                url, headers = f"{server.url}/api/v1/shared/{share.key}/photos", {}
+            idle = sum(rss_bytes(pid) for pid in server.all())
+            started = time.perf_counter()
+            with RssSampler(server.all()) as memory, ThreadPoolExecutor(clients) as pool:
+                names = [f"bomb-{n}.{extension}" for n in range(clients)]
+                statuses = list(pool.map(post, [url] * clients, [headers] * clients, names, batch))
+                wait_for_jobs(owner)
+            answered = ", ".join(f"{n} × {s}" for s, n in sorted(Counter(statuses).items()))
+            rows.append(
+                [
+                    kind,
+                    f"{len(data) / 1024:,.0f} KiB",
+                    way,
+                    answered,
+                    f"{idle / MiB:.0f}",
+                    f"{memory.peak_sum / MiB:.0f}",
+                    f"{time.perf_counter() - started:.0f} s",
+                ]
+            )
+            print(" | ".join(rows[-1]), flush=True)
+    print_table(
+        f"Peak RSS of all server processes, MiB: {clients} uploads of a bomb at once, "
+        "until the job worker is done (target: 1,229 MiB, 1.2 GB)",
+        ["bomb", "file", "sent with", "answers", "idle, in all", "peak, in all", "took"],
+        rows,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--uploads", type=int, default=60, help="camera JPEGs for the CPU part")
     parser.add_argument("--clients", type=int, default=8, help="concurrent big-PNG uploads")
     parser.add_argument("--side", type=int, default=14_000, help="the big PNG's side, pixels")
+    parser.add_argument(
+        "--only", choices=["cpu", "memory", "bombs"], help="one part alone (all by default)"
+    )
+    parser.add_argument("--bomb", action="append", choices=list(KINDS), help="some bombs alone")
     args = parser.parse_args()
 
     with Environment() as env:
-        bench_cpu(env, args.uploads)
-        bench_memory(Server(env), args.clients, args.side)
+        if args.only in (None, "cpu"):
+            bench_cpu(env, args.uploads)
+        if args.only in (None, "memory"):
+            bench_memory(Server(env), args.clients, args.side)
+        if args.only in (None, "bombs"):
+            bench_bombs(Server(env), args.clients, args.bomb or list(KINDS))
 
 
 if __name__ == "__main__":

@@ -90,9 +90,12 @@ def camera_photo(fmt: str, *, orientation: int = 6, seed: int = 0) -> bytes:
     return encode(image, fmt, exif=camera_exif(orientation).tobytes())
 
 
-def png_bomb(width: int = 30_000, height: int = 30_000, *, rgb: bool = False) -> bytes:
-    """A valid PNG of width×height black pixels (1-bit, or 8-bit RGB): tiny on disk,
-    huge decoded."""
+def png_bomb(
+    width: int = 30_000, height: int = 30_000, *, rgb: bool = False, depth: int = 0
+) -> bytes:
+    """A valid PNG of width×height black pixels (1-bit grey, or RGB of 8 or `depth` bits):
+    tiny on disk, huge decoded. Rows are compressed a piece at a time (a row of a 30,000,000
+    pixel wide one is 90 MB)."""
     import struct
     import zlib
 
@@ -100,13 +103,24 @@ def png_bomb(width: int = 30_000, height: int = 30_000, *, rgb: bool = False) ->
         crc = zlib.crc32(kind + body)
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
-    row = b"\x00" + bytes(width * 3 if rgb else (width + 7) // 8)
+    depth, colour = (depth or 8, 2) if rgb or depth else (1, 0)
+    row_bytes = width * 3 * depth // 8 if colour == 2 else (width + 7) // 8
+    zeros = bytes(min(row_bytes, 8 * 1024 * 1024))
     compressor = zlib.compressobj(9)
-    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    depth, colour = (8, 2) if rgb else (1, 0)
+    idat = bytearray()
+    for _ in range(height):
+        idat += compressor.compress(b"\x00")
+        left = row_bytes
+        while left:
+            idat += compressor.compress(zeros[: min(left, len(zeros))])
+            left -= min(left, len(zeros))
+    idat += compressor.flush()
     header = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
     return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", bytes(idat))
+        + chunk(b"IEND", b"")
     )
 
 

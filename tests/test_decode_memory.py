@@ -1,5 +1,6 @@
-"""Decoding within bounded memory: a pixel budget shared by concurrent decodes, taken in
-turns, and big PNGs shrunk a band at a time."""
+"""Decoding within bounded memory: one budget for every process of the server, taken in
+turns, a cost known before each decode (an image that cannot fit is refused before any
+pixel is decoded), and big PNGs shrunk a band at a time."""
 
 from __future__ import annotations
 
@@ -13,24 +14,15 @@ import images
 import pytest
 from PIL import Image
 
-# Pillow/pillow-heif format -> (file name, content type recorded, carries EXIF).
-FORMATS = {
-    "JPEG": ("IMG_0001.jpg", "image/jpeg", True),
-    "PNG": ("screen.png", "image/png", True),
-    "WEBP": ("shared.webp", "image/webp", True),
-    "GIF": ("funny.gif", "image/gif", False),
-    "TIFF": ("scan.tif", "image/tiff", True),
-    "HEIF": ("IMG_0002.HEIC", "image/heic", True),
-    "AVIF": ("photo.avif", "image/avif", True),
-}
-
 pytestmark = pytest.mark.django_db
+MiB = 1024 * 1024
+BOMBS = Path(__file__).parent / "data" / "bombs"
 
-
-_DECODE_AT_ONCE = """
+_MEASURED = """
 import io, sys, threading
 import django
 django.setup()
+from myphoto.common.media.facts import UnsupportedImage
 from myphoto.photos import media
 
 def high_water_mark() -> int:
@@ -38,53 +30,103 @@ def high_water_mark() -> int:
         return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM"))
 
 data = open(sys.argv[1], "rb").read()
+what, jobs = sys.argv[2], int(sys.argv[3])
+refused = []
+
+def work() -> None:
+    try:
+        if what == "check":
+            media.analyze(io.BytesIO(data))
+        else:
+            media.make_derivatives(io.BytesIO(data), video=False)
+    except UnsupportedImage as err:
+        refused.append(str(err))
+
 before = high_water_mark()
-jobs = [
-    threading.Thread(target=lambda: media.make_derivatives(io.BytesIO(data), video=False))
-    for _ in range(int(sys.argv[2]))
-]
-for job in jobs:
-    job.start()
-for job in jobs:
-    job.join()
-print(high_water_mark() - before)
+threads = [threading.Thread(target=work) for _ in range(jobs)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(high_water_mark() - before, len(refused))
+print(refused[0] if refused else "")
 """
 
 
-def peak_growth(image: Path, *, jobs: int, budget_megapixels: int = 100) -> int:
-    """How far RSS rose while `jobs` threads made the image's derivatives at once."""
-    env = {**os.environ, "MYPHOTO_DECODE_MEGAPIXELS": str(budget_megapixels)}
-    run = [sys.executable, "-c", _DECODE_AT_ONCE, str(image), str(jobs)]
+def measured(
+    image: Path, tmp_path: Path, *, what: str = "derive", jobs: int = 1, budget_mb: int = 448
+) -> tuple[int, int, str]:
+    """How far RSS rose in a process of its own while `jobs` threads checked the image or
+    made its derivatives at once; how many were refused, and why."""
+    env = {
+        **os.environ,
+        "MYPHOTO_DECODE_BUDGET_MB": str(budget_mb),
+        "MYPHOTO_DATA_DIR": str(tmp_path / "data"),  # a budget of its own
+    }
+    env.pop("DATABASE_URL", None)
+    run = [sys.executable, "-c", _MEASURED, str(image), what, str(jobs)]
     done = subprocess.run(run, env=env, capture_output=True, text=True, check=True)  # noqa: S603
-    return int(done.stdout.split()[-1])
+    counts, why = done.stdout.split("\n")[-3:-1]
+    growth, refused = counts.split()
+    return int(growth), int(refused), why
 
 
-def test_concurrent_decodes_share_a_pixel_budget_so_the_peak_does_not_multiply(tmp_path):
+def test_concurrent_decodes_share_a_budget_so_the_peak_does_not_multiply(tmp_path):
     big = tmp_path / "big.png"
     # 16 megapixels, 64 MB decoded: the most a PNG is decoded whole (not in bands).
     big.write_bytes(images.png_bomb(4000, 4000, rgb=True))
 
-    alone = peak_growth(big, jobs=1, budget_megapixels=16)
-    four_in_budget = peak_growth(big, jobs=4, budget_megapixels=16)
-    four_unbounded = peak_growth(big, jobs=4, budget_megapixels=1000)
+    alone, *_ = measured(big, tmp_path, jobs=1, budget_mb=128)
+    four_in_budget, *_ = measured(big, tmp_path, jobs=4, budget_mb=128)
+    four_unbounded, *_ = measured(big, tmp_path, jobs=4, budget_mb=2048)
 
     print(  # noqa: T201  the figures are reported with pytest -s
-        f"\npeak growth: one decode {alone / 2**20:.0f} MiB, four within a 16 MP budget "
-        f"{four_in_budget / 2**20:.0f} MiB, four unbounded {four_unbounded / 2**20:.0f} MiB"
+        f"\npeak growth: one decode {alone / MiB:.0f} MiB, four within a 128 MB budget "
+        f"{four_in_budget / MiB:.0f} MiB, four unbounded {four_unbounded / MiB:.0f} MiB"
     )
-    assert alone > 55 * 2**20  # it measured the decode
+    assert alone > 55 * MiB  # it measured the decode
     assert four_in_budget < 1.5 * alone
     assert four_unbounded > 2.5 * alone  # what the budget prevents
+
+
+def bombs(tmp_path: Path) -> dict[str, Path]:
+    """Small files of many pixels, as an outside probe sent them: each needs more memory
+    to read than the whole default budget (448 MB)."""
+    made = {
+        "PNG of one row of 30,000,000": images.png_bomb(30_000_000, 1, rgb=True),
+        "16-bit PNG of 10,000 × 8,000": images.png_bomb(10_000, 8_000, depth=16),
+    }
+    for name, data in made.items():
+        (tmp_path / f"{len(name)}.png").write_bytes(data)
+    return {
+        **{name: tmp_path / f"{len(name)}.png" for name in made},
+        "lossless WebP of 16,383 × 12,000 (34 bytes)": BOMBS / "webp-lossless-16383x12000.webp",
+        "AVIF of 8,192²": BOMBS / "avif-8192x8192.avif",
+        "HEIC of 8,192²": BOMBS / "heic-8192x8192.heic",
+        "GIF of 14,000²": BOMBS / "gif-14000x14000.gif",
+        "TIFF of 10,000 × 8,000": BOMBS / "tiff-10000x8000.tif",
+    }
+
+
+@pytest.mark.parametrize("what", ["check", "derive"])
+def test_what_cannot_fit_the_budget_is_refused_before_a_pixel_is_decoded(tmp_path, what):
+    grew = {}
+    for name, path in bombs(tmp_path).items():
+        growth, refused, why = measured(path, tmp_path, what=what, jobs=4)
+        assert refused == 4 and "more than this server reads images with (448 MB)" in why, name
+        grew[name] = growth
+    print(f"\n{what}: peak growth, MiB: {[f'{g / MiB:.0f}' for g in grew.values()]}")  # noqa: T201
+    assert max(grew.values()) < 40 * MiB, grew
 
 
 def test_a_big_png_is_shrunk_in_bands_without_holding_its_pixels(tmp_path):
     big = tmp_path / "big.png"
     big.write_bytes(images.png_bomb(8000, 8000, rgb=True))  # 256 MB decoded whole
 
-    growth = peak_growth(big, jobs=1)
+    growth, refused, _ = measured(big, tmp_path)
 
-    print(f"\npeak growth making derivatives of an 8,000 px PNG: {growth / 2**20:.0f} MiB")  # noqa: T201
-    assert growth < 100 * 2**20
+    print(f"\npeak growth making derivatives of an 8,000 px PNG: {growth / MiB:.0f} MiB")  # noqa: T201
+    assert refused == 0 and growth < 100 * MiB
 
 
 @pytest.mark.parametrize(
@@ -137,19 +179,19 @@ def test_a_big_pngs_derivatives_are_upright_and_a_damaged_one_is_refused():
         media.make_derivatives(io.BytesIO(data[: len(data) // 2]), video=False)
 
 
-def test_decodes_take_turns_in_order_so_small_ones_cannot_starve_a_big_one():
+def test_decodes_take_turns_in_order_so_small_ones_cannot_starve_a_big_one(tmp_path):
     import threading
     import time
 
-    from myphoto.common.media.budget import PixelBudget
+    from myphoto.common.media.budget import DecodeBudget
 
-    budget = PixelBudget()
+    budget = DecodeBudget(tmp_path, 10 * MiB)
     order: list[str] = []
     first_holds = threading.Event()
     release_first = threading.Event()
 
-    def decode(name: str, megapixels: int, hold: threading.Event | None = None) -> None:
-        with budget.reserve(megapixels * 1_000_000, limit=10_000_000):
+    def decode(name: str, megabytes: int, hold: threading.Event | None = None) -> None:
+        with budget.reserve(megabytes * MiB):
             order.append(name)
             if hold is not None:
                 first_holds.set()
@@ -160,13 +202,57 @@ def test_decodes_take_turns_in_order_so_small_ones_cannot_starve_a_big_one():
     first_holds.wait(5)
     big = threading.Thread(target=decode, args=("big", 8))
     big.start()
-    time.sleep(0.05)  # the big one is waiting: 6 + 8 > 10
+    time.sleep(0.1)  # the big one is waiting: 6 + 8 > 10
     small = threading.Thread(target=decode, args=("small, after the big one", 2))
     small.start()
-    time.sleep(0.05)  # 6 + 2 would fit, but the big one came first
+    time.sleep(0.1)  # 6 + 2 would fit, but the big one came first
 
     assert order == ["small, first"]
     release_first.set()
     for thread in (first, big, small):
         thread.join(5)
     assert order == ["small, first", "big", "small, after the big one"]
+
+
+_HOLD = """
+import sys, time
+from pathlib import Path
+from myphoto.common.media.budget import DecodeBudget
+
+with DecodeBudget(Path(sys.argv[1]), 10 * 1024 * 1024).reserve(8 * 1024 * 1024):
+    print("holding", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_the_budget_is_one_for_all_the_servers_processes(tmp_path):
+    """Another process holds most of it: this one waits until that one lets it go (a web
+    worker, the job worker and a command all decode in processes of their own)."""
+    import threading
+
+    from myphoto.common.media.budget import DecodeBudget
+
+    other = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", _HOLD, str(tmp_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert other.stdout.readline().strip() == "holding"
+        reserved = threading.Event()
+
+        def reserve() -> None:
+            with DecodeBudget(tmp_path, 10 * MiB).reserve(4 * MiB):
+                reserved.set()
+
+        waiting = threading.Thread(target=reserve)
+        waiting.start()
+        assert not reserved.wait(0.5)  # 8 + 4 > 10: it waits for the other process
+        other.stdin.write("done\n")
+        other.stdin.flush()
+        assert reserved.wait(10)
+        waiting.join(5)
+    finally:
+        other.kill()
+        other.wait()

@@ -326,9 +326,10 @@ MYPHOTO_MULTIPART_UPLOAD_DAYS = env_int("MYPHOTO_MULTIPART_UPLOAD_DAYS", 7)
 MYPHOTO_MAX_IMAGE_PIXELS = env_int("MYPHOTO_MAX_IMAGE_PIXELS", 200_000_000)
 # A video's frame: 8K (33 MP) and a little more. A decoder holds many frames at once.
 MYPHOTO_MAX_VIDEO_PIXELS = env_int("MYPHOTO_MAX_VIDEO_PIXELS", 40_000_000)
-# How many megapixels one process holds decoded at once (about 3 to 4 bytes each);
-# more wait their turn, and a bigger image is decoded alone.
-MYPHOTO_DECODE_MEGAPIXELS = env_int("MYPHOTO_DECODE_MEGAPIXELS", 100)
+# Memory all the server's processes on this machine (web workers, the job worker, commands)
+# spend decoding images at once; more wait their turn, and an image that needs more than
+# all of it is refused at upload. A 48-megapixel iPhone HEIC needs about 410 MB.
+MYPHOTO_DECODE_BUDGET_MB = env_int("MYPHOTO_DECODE_BUDGET_MB", 448)
 MYPHOTO_TRASH_DAYS = env_int("MYPHOTO_TRASH_DAYS", 30)
 MYPHOTO_DOWNLOAD_MODE = os.environ.get("MYPHOTO_DOWNLOAD_MODE", "proxy")
 if MYPHOTO_DOWNLOAD_MODE not in {"proxy", "redirect"}:

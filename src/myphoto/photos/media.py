@@ -18,7 +18,8 @@ def limits() -> Limits:
     return Limits(
         max_image_pixels=settings.MYPHOTO_MAX_IMAGE_PIXELS,
         max_video_pixels=settings.MYPHOTO_MAX_VIDEO_PIXELS,
-        decode_pixels=settings.MYPHOTO_DECODE_MEGAPIXELS * 1_000_000,
+        decode_budget=settings.MYPHOTO_DECODE_BUDGET_MB * 1024 * 1024,
+        decode_folder=str(settings.DATA_DIR / "decoding"),
         local_zone=ZoneInfo(settings.TIME_ZONE),
     )
 

@@ -17,8 +17,8 @@ from typing import IO
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
 from ..formats import IMAGE_FORMATS, SUPPORTED_TEXT
-from . import exif, isobmff, jpeg, png, pngbands
-from .budget import DECODES
+from . import costs, exif, isobmff, jpeg, png, pngbands
+from .budget import DecodeBudget, decode_budget
 from .facts import Derivative, ImageFacts, NotAnImage, UnsupportedImage
 from .limits import Limits
 from .structure import Damaged, check_gif
@@ -98,6 +98,7 @@ def analyze(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
         # The image is not closed: Pillow's PNG plugin would close the caller's
         # file too, and the caller still has to store it.
         image = _open(fileobj, limits)
+        cost = _affordable(image, fileobj, limits)
         if image.format == "PNG":
             # Every chunk, the whole image data and each row's filter, read in
             # pieces: for a PNG that is all a decode would check, without holding
@@ -119,10 +120,15 @@ def analyze(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
         elif image.format in _ISO_MEDIA:
             isobmff.check_boxes(fileobj)
             isobmff.check_items(fileobj)
-        fileobj.seek(0)
-        with DECODES.reserve(image.width * image.height, limit=limits.decode_pixels):
-            image.load()
+        with _budget(limits).reserve(cost.check):
+            _decode_whole(fileobj, limits)
     return facts
+
+
+def _decode_whole(fileobj: IO[bytes], limits: Limits) -> None:
+    """Decode every pixel (all that checks an image whose structure says too little), and
+    let them go: opened in a frame of its own, they are freed before the budget is."""
+    _open(fileobj, limits).load()
 
 
 def make_derivatives(
@@ -133,45 +139,64 @@ def make_derivatives(
     `sizes` maps a name to the long edge in pixels. Orientation is applied
     and colours are converted to sRGB.
     """
+    ordered = sorted(sizes.items(), key=lambda item: -item[1])
+    with _refusing_damage(limits):
+        cost = _affordable(_open(fileobj, limits), fileobj, limits, ordered[0][1])
+    with _budget(limits).reserve(cost.derive):
+        return _derived(fileobj, ordered, limits)
+
+
+def _derived(
+    fileobj: IO[bytes], ordered: list[tuple[str, int]], limits: Limits
+) -> list[Derivative]:
+    """The derivatives, the image opened and decoded in this frame: its pixels are freed
+    when it returns, before the budget they were counted in."""
     with _refusing_damage(limits):
         image = _open(fileobj, limits)
-        ordered = sorted(sizes.items(), key=lambda item: -item[1])
-        largest = ordered[0][1]
         if image.format == "JPEG":
             # Shrink-on-load: libjpeg decodes at 1/2, 1/4 or 1/8 scale for free.
-            image.draft("RGB", _fit(image.size, largest))
+            image.draft("RGB", costs.fit(image.size, ordered[0][1]))
         elif pngbands.can_shrink_in_bands(fileobj):
             return _derive_from_bands(fileobj, image, ordered, limits)
-    # The decoded image is held until the last derivative is made.
-    with DECODES.reserve(image.width * image.height, limit=limits.decode_pixels):
-        with _refusing_damage(limits):
-            image.load()
-            # After the load: a PNG's EXIF may follow its pixels, and Pillow
-            # decodes them all to find it.
-            orientation = _orientation(image)
-        return _derive(image, orientation, ordered)
+        image.load()
+        # After the load: a PNG's EXIF may follow its pixels, and Pillow decodes them
+        # all to find it.
+        orientation = _orientation(image)
+    return _derive(image, orientation, ordered)
 
 
 def _derive_from_bands(
     fileobj: IO[bytes], image: Image.Image, ordered: list[tuple[str, int]], limits: Limits
 ) -> list[Derivative]:
-    """A big PNG, reduced a band at a time, then derived.
+    """A big PNG, reduced a band at a time (`costs.band_factor`: resize() whole reduces
+    to twice the largest derivative anyway), then derived."""
+    factor = costs.band_factor(image.size, ordered[0][1])
+    with _refusing_damage(limits):
+        reduced, raw_exif = pngbands.shrink(fileobj, factor)
+        orientation = int(_exif_from(raw_exif).get(ExifTags.Base.Orientation, 1) or 1)
+    if "icc_profile" in image.info:
+        reduced.info["icc_profile"] = image.info["icc_profile"]
+    return _derive(reduced, orientation, ordered)
 
-    Reduced by the largest whole factor that keeps it at least the largest
-    derivative's size (resize() whole reduces to twice that): block averages are
-    a fine downscale, and the reduced image is a quarter of the size to hold.
-    """
-    width, height = _fit(image.size, ordered[0][1])
-    factor = (max(1, image.width // width), max(1, image.height // height))
-    reduced_pixels = (image.width // factor[0] + 1) * (image.height // factor[1] + 1)
-    held = pngbands.BAND_PIXELS + reduced_pixels
-    with DECODES.reserve(held, limit=limits.decode_pixels):
-        with _refusing_damage(limits):
-            reduced, raw_exif = pngbands.shrink(fileobj, factor)
-            orientation = int(_exif_from(raw_exif).get(ExifTags.Base.Orientation, 1) or 1)
-        if "icc_profile" in image.info:
-            reduced.info["icc_profile"] = image.info["icc_profile"]
-        return _derive(reduced, orientation, ordered)
+
+def _budget(limits: Limits) -> DecodeBudget:
+    return decode_budget(limits.decode_folder, limits.decode_budget)
+
+
+def _affordable(
+    image: Image.Image, fileobj: IO[bytes], limits: Limits, largest: int = DERIVATIVE_SIZES["md"]
+) -> costs.Costs:
+    """The image's costs, or UnsupportedImage where checking it or making its derivatives
+    would take more memory than the whole decode budget: refused before any decode."""
+    found = costs.costs_of(image, fileobj, largest)
+    needed = max(found.check, found.derive)
+    if needed > limits.decode_budget:
+        raise UnsupportedImage(
+            f"The image ({image.width}×{image.height}) would take about "
+            f"{needed / costs.MiB:,.0f} MB of memory to read, more than this server reads "
+            f"images with ({limits.decode_budget / costs.MiB:,.0f} MB)."
+        )
+    return found
 
 
 def derivatives_of(
@@ -200,14 +225,8 @@ def _derive(
     return derivatives
 
 
-def _fit(size: tuple[int, int], edge: int) -> tuple[int, int]:
-    width, height = size
-    scale = min(1.0, edge / max(width, height))
-    return max(1, round(width * scale)), max(1, round(height * scale))
-
-
 def _shrink(image: Image.Image, edge: int) -> Image.Image:
-    target = _fit(image.size, edge)
+    target = costs.fit(image.size, edge)
     if target == image.size:
         return image
     # reduce() first averages whole blocks cheaply; the filter then does the last step.

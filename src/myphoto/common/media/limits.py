@@ -11,7 +11,9 @@ class Limits:
     # Larger images (decompression bombs) and video frames (past 8K) are refused.
     max_image_pixels: int
     max_video_pixels: int
-    # Pixels one process holds decoded at once; more wait (`budget.DECODES`).
-    decode_pixels: int
+    # Bytes all the machine's processes spend decoding at once (`budget`), and the folder
+    # where they keep count; an image that needs more is refused.
+    decode_budget: int
+    decode_folder: str
     # Where a camera's clock is taken to be when its EXIF time has no offset.
     local_zone: tzinfo

@@ -62,7 +62,7 @@ def shrink(
     if header.depth != 8 or header.interlaced:
         raise Damaged("Only 8-bit PNGs without interlacing are shrunk in bands.")
     fx, fy = factor
-    rows_per_band = max(fy, band_pixels // header.width // fy * fy)
+    rows_per_band = band_rows(header.width, fy, band_pixels)
     reduced: Image.Image | None = None
     above: bytes | None = None  # the last row of the band before, reconstructed
     top = 0
@@ -82,6 +82,12 @@ def shrink(
     if reduced is None or top != header.height:
         raise damaged("rows are missing")
     return reduced, exif or _exif_after_image_data(chunks)
+
+
+def band_rows(width: int, factor: int, band_pixels: int = BAND_PIXELS) -> int:
+    """Rows of a band: about `band_pixels`, a whole number of `factor` rows (one at least:
+    a wide image's band is a row, however many pixels it holds)."""
+    return max(factor, band_pixels // width // factor * factor)
 
 
 def _until_image_data(chunks: PngChunks) -> tuple[PngHeader, list[bytes], bytes | None]:

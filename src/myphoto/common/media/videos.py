@@ -21,8 +21,8 @@ import av.stream
 import av.video.frame
 
 from ..formats import VIDEO_CONTAINERS, VIDEO_SUPPORTED_TEXT, sniff_video
-from . import images, isobmff, video_tags
-from .budget import DECODES
+from . import costs, images, isobmff, video_tags
+from .budget import decode_budget
 from .facts import Derivative, UnsupportedImage, UnsupportedVideo, VideoFacts
 from .limits import Limits
 from .structure import Damaged
@@ -41,6 +41,8 @@ _MAX_FRAMES_TO_POSTER = 1000
 # the EXIF orientation that shows the frame upright.
 _ORIENTATION_OF_ROTATION = {-90: 6, 270: 6, 90: 8, -270: 8, 180: 3, -180: 3}
 _WEB_CODECS = {"vp8", "vp9", "av1", "libdav1d"}
+# Bytes per pixel of a poster's frame while decoded: the decoder's frames, the picture.
+_FRAME_BYTES = 12
 
 
 def analyze(fileobj: IO[bytes], *, limits: Limits) -> VideoFacts:
@@ -117,7 +119,9 @@ def _poster_frame(
     width, height = stream.codec_context.width, stream.codec_context.height
     _check_pixels(width, height, limits)
     duration = _duration(container, stream)
-    with DECODES.reserve(width * height, limit=limits.decode_pixels):
+    with decode_budget(limits.decode_folder, limits.decode_budget).reserve(
+        costs.BASE + width * height * _FRAME_BYTES
+    ):
         yield stream, duration, _frame_at(container, stream, poster_time(duration), limits)
 
 
