@@ -11,19 +11,23 @@ names in plain lists: 40 MB, and a chord in the tree is a true distance on the g
 
 from __future__ import annotations
 
+import bisect
 import csv
 import gzip
+import heapq
 import json
 import math
 import re
 import threading
 from array import array
+from dataclasses import dataclass
 from importlib.resources import files
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from .placenames import PlaceName
+from .search import normalised
 
 EARTH_RADIUS_KM = 6371.0
 # A point farther than this from every town gets no place rather than a wrong one.
@@ -106,6 +110,7 @@ class _Towns:
             numbers.extend((town["latitude"], town["longitude"], town["population"]))
         del text
         lat, lon, self.population = np.frombuffer(numbers, dtype=float).reshape(-1, 3).T.copy()
+        self.lat, self.lon = lat, lon
         # The chord to the edge of each town's disc (see CITY_DENSITY_PER_KM2).
         self.reach = _chord(np.sqrt(self.population / (math.pi * CITY_DENSITY_PER_KM2)))
         self.tree = cKDTree(_unit_vectors(lat, lon))
@@ -129,6 +134,16 @@ class _Towns:
         if distances[0] <= _CUTOFF_CHORD:
             return self.name(int(indices[0]))
         return None
+
+    def by_name(self) -> tuple[list[str], list[int]]:
+        """The towns' names folded for search, sorted, with each one's index: made once,
+        on the first search by name."""
+        if self._by_name is None:
+            named = sorted((normalised(city), i) for i, city in enumerate(self.cities))
+            self._by_name = [name for name, _ in named], [i for _, i in named]
+        return self._by_name
+
+    _by_name: tuple[list[str], list[int]] | None = None
 
 
 _towns: _Towns | None = None
@@ -161,6 +176,28 @@ def places_of(points: list[tuple[float | None, float | None]]) -> list[PlaceName
     )
     found = iter(towns.name_of(d, i) for d, i in zip(distances, indices, strict=True))
     return [next(found) if ok else None for ok in valid]
+
+
+@dataclass(frozen=True)
+class Town:
+    name: PlaceName
+    lat: float
+    lon: float
+
+
+def towns_named(text: str, *, limit: int = 10) -> list[Town]:
+    """The towns whose name starts with `text` (case and accents aside: "sao p" finds São
+    Paulo), the most populous first; for setting a photo's place by hand."""
+    wanted = normalised(text.strip())
+    if not wanted:
+        return []
+    towns = _loaded()
+    names, indices = towns.by_name()
+    start = bisect.bisect_left(names, wanted)
+    end = bisect.bisect_left(names, wanted + "\U0010ffff", lo=start)
+    # A common start ("san") matches thousands: the biggest few are what is meant.
+    found = heapq.nlargest(limit, indices[start:end], key=lambda i: towns.population[i])
+    return [Town(towns.name(i), float(towns.lat[i]), float(towns.lon[i])) for i in found]
 
 
 def place_of(lat: float | None, lon: float | None) -> PlaceName | None:

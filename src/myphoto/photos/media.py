@@ -34,9 +34,10 @@ def analyze(fileobj: IO[bytes]) -> ImageFacts:
     return files.analyze(fileobj, limits=limits())
 
 
-def make_derivatives(fileobj: IO[bytes], *, video: bool) -> list[Derivative]:
-    """The sm and md images of a photo, or a video's posters."""
-    return files.make_derivatives(fileobj, video=video, limits=limits())
+def make_derivatives(fileobj: IO[bytes], *, video: bool, turn: int = 0) -> list[Derivative]:
+    """The sm and md images of a photo, or a video's posters; turned `turn` degrees
+    clockwise."""
+    return files.make_derivatives(fileobj, video=video, limits=limits(), turn=turn)
 
 
 def make_playback_copy(

@@ -276,7 +276,7 @@ def derivative_response(
     key = photo.derivative_key(size) if photo.derivatives_ready else ""
     if not key:
         return None
-    etag = f'"{photo.sha256[:32]}-{size}"'
+    etag = f'"{photo.sha256[:32]}-{size}-{photo.rotation}"'
     response = _conditional(request, etag=etag)
     if response is None:
         try:

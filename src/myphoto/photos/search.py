@@ -108,12 +108,12 @@ def _joined(terms: list[str]) -> str:
     return " ".join(dict.fromkeys(term for term in terms if term))
 
 
-def photo_terms(*, name: str, camera: str | None, taken_at: datetime) -> str:
+def photo_terms(*, name: str, camera: str | None, taken_at: datetime, description: str = "") -> str:
     """What a photo is found by, apart from its place: "img 2023 jpg apple iphone 2023-10
-    october" (the month in the library's time zone)."""
+    october" (the month in the library's time zone), and the words of its description."""
     local = timezone.localtime(taken_at)
     dates = [f"{local.year:04d}", f"{local.year:04d}-{local.month:02d}", MONTHS[local.month - 1]]
-    return _joined([*words(name), *words(camera or ""), *dates])
+    return _joined([*words(name), *words(camera or ""), *dates, *words(description)])
 
 
 def place_terms(place: PlaceName | None) -> str:

@@ -20,8 +20,11 @@ def analyze(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
         return videos.analyze(fileobj, limits=limits)
 
 
-def make_derivatives(fileobj: IO[bytes], *, video: bool, limits: Limits) -> list[Derivative]:
-    """The sm and md images of a photo, or a video's posters."""
+def make_derivatives(
+    fileobj: IO[bytes], *, video: bool, limits: Limits, turn: int = 0
+) -> list[Derivative]:
+    """The sm and md images of a photo, or a video's posters; turned `turn` degrees
+    clockwise."""
     if video:
-        return videos.poster(fileobj, limits=limits)
-    return images.make_derivatives(fileobj, limits=limits)
+        return videos.poster(fileobj, limits=limits, turn=turn)
+    return images.make_derivatives(fileobj, limits=limits, turn=turn)

@@ -46,6 +46,12 @@ _TRANSPOSE = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+# Degrees clockwise (Pillow's ROTATE_90 turns the other way).
+_TURNS = {
+    90: Image.Transpose.ROTATE_270,
+    180: Image.Transpose.ROTATE_180,
+    270: Image.Transpose.ROTATE_90,
+}
 # What Pillow, its plugins and pillow-heif raise for a damaged file, wherever the
 # damage is: the header, the pixels, the EXIF (AVIF's decoder raises RuntimeError,
 # a WebP's broken EXIF SyntaxError; both were found by fuzzing).
@@ -132,22 +138,26 @@ def _decode_whole(fileobj: IO[bytes], limits: Limits) -> None:
 
 
 def make_derivatives(
-    fileobj: IO[bytes], *, limits: Limits, sizes: dict[str, int] = DERIVATIVE_SIZES
+    fileobj: IO[bytes],
+    *,
+    limits: Limits,
+    sizes: dict[str, int] = DERIVATIVE_SIZES,
+    turn: int = 0,
 ) -> list[Derivative]:
     """Return WebP derivatives, largest first, each made from the one before.
 
-    `sizes` maps a name to the long edge in pixels. Orientation is applied
-    and colours are converted to sRGB.
+    `sizes` maps a name to the long edge in pixels. Orientation is applied, then `turn`
+    (degrees clockwise: the owner's), and colours are converted to sRGB.
     """
     ordered = sorted(sizes.items(), key=lambda item: -item[1])
     with _refusing_damage(limits):
         cost = _affordable(_open(fileobj, limits), fileobj, limits, ordered[0][1])
     with _budget(limits).reserve(cost.derive):
-        return _derived(fileobj, ordered, limits)
+        return _derived(fileobj, ordered, limits, turn)
 
 
 def _derived(
-    fileobj: IO[bytes], ordered: list[tuple[str, int]], limits: Limits
+    fileobj: IO[bytes], ordered: list[tuple[str, int]], limits: Limits, turn: int
 ) -> list[Derivative]:
     """The derivatives, the image opened and decoded in this frame: its pixels are freed
     when it returns, before the budget they were counted in."""
@@ -157,16 +167,20 @@ def _derived(
             # Shrink-on-load: libjpeg decodes at 1/2, 1/4 or 1/8 scale for free.
             image.draft("RGB", costs.fit(image.size, ordered[0][1]))
         elif pngbands.can_shrink_in_bands(fileobj):
-            return _derive_from_bands(fileobj, image, ordered, limits)
+            return _derive_from_bands(fileobj, image, ordered, limits, turn)
         image.load()
         # After the load: a PNG's EXIF may follow its pixels, and Pillow decodes them
         # all to find it.
         orientation = _orientation(image)
-    return _derive(image, orientation, ordered)
+    return _derive(image, orientation, ordered, turn)
 
 
 def _derive_from_bands(
-    fileobj: IO[bytes], image: Image.Image, ordered: list[tuple[str, int]], limits: Limits
+    fileobj: IO[bytes],
+    image: Image.Image,
+    ordered: list[tuple[str, int]],
+    limits: Limits,
+    turn: int,
 ) -> list[Derivative]:
     """A big PNG, reduced a band at a time (`costs.band_factor`: resize() whole reduces
     to twice the largest derivative anyway), then derived."""
@@ -176,7 +190,7 @@ def _derive_from_bands(
         orientation = int(_exif_from(raw_exif).get(ExifTags.Base.Orientation, 1) or 1)
     if "icc_profile" in image.info:
         reduced.info["icc_profile"] = image.info["icc_profile"]
-    return _derive(reduced, orientation, ordered)
+    return _derive(reduced, orientation, ordered, turn)
 
 
 def _budget(limits: Limits) -> DecodeBudget:
@@ -200,14 +214,18 @@ def _affordable(
 
 
 def derivatives_of(
-    image: Image.Image, *, orientation: int = 1, sizes: dict[str, int] = DERIVATIVE_SIZES
+    image: Image.Image,
+    *,
+    orientation: int = 1,
+    sizes: dict[str, int] = DERIVATIVE_SIZES,
+    turn: int = 0,
 ) -> list[Derivative]:
     """WebP derivatives of an image already decoded (a video's frame), largest first."""
-    return _derive(image, orientation, sorted(sizes.items(), key=lambda item: -item[1]))
+    return _derive(image, orientation, sorted(sizes.items(), key=lambda item: -item[1]), turn)
 
 
 def _derive(
-    image: Image.Image, orientation: int, ordered: list[tuple[str, int]]
+    image: Image.Image, orientation: int, ordered: list[tuple[str, int]], turn: int = 0
 ) -> list[Derivative]:
     if image.mode not in _RESIZABLE_MODES:
         image = image.convert("RGBA" if image.has_transparency_data else "RGB")
@@ -218,6 +236,8 @@ def _derive(
             # Orientation and colour on the shrunk image: far fewer pixels to touch.
             if orientation in _TRANSPOSE:
                 image = image.transpose(_TRANSPOSE[orientation])
+            if turn % 360:
+                image = image.transpose(_TURNS[turn % 360])
             image = _to_srgb(image)
         out = io.BytesIO()
         image.save(out, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)

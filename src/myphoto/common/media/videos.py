@@ -98,7 +98,7 @@ def analyze(fileobj: IO[bytes], *, limits: Limits) -> VideoFacts:
         )
 
 
-def poster(fileobj: IO[bytes], *, limits: Limits) -> list[Derivative]:
+def poster(fileobj: IO[bytes], *, limits: Limits, turn: int = 0) -> list[Derivative]:
     """The sm and md posters: the frame at `poster_time`, upright, as WebP derivatives."""
     demuxer = demuxer_of(fileobj)
     with (
@@ -106,7 +106,7 @@ def poster(fileobj: IO[bytes], *, limits: Limits) -> list[Derivative]:
         _poster_frame(container, limits) as (_, _, frame),
     ):
         image = frame.to_image()  # type: ignore[no-untyped-call]
-        return images.derivatives_of(image, orientation=orientation_of(frame))
+        return images.derivatives_of(image, orientation=orientation_of(frame), turn=turn)
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import albums, errors, photos, shared, shares, tokens, trash, uploads
+from . import albums, edits, errors, photos, places, shared, shares, tokens, trash, uploads
 from .auth import BearerTokenAuth, SessionAuth, for_users_only
 
 api = NinjaAPI(
@@ -28,6 +28,8 @@ api = NinjaAPI(
 errors.register(api)
 # One router per path: operations sharing a path must share a router.
 api.add_router("", photos.router)
+api.add_router("", edits.router)
+api.add_router("", places.router)
 api.add_router("", trash.router)
 api.add_router("", uploads.router)
 api.add_router("", tokens.router)

@@ -18,6 +18,7 @@ from ..search import InvalidSearch
 from ..selectors import InvalidCursor, InvalidPeriod, NotAllowed
 from ..services.albums import CannotBeMember, NotInAlbum
 from ..services.direct_upload import DirectUploadNotFound, DirectUploadUnavailable
+from ..services.edits import InvalidEdit
 from ..services.multipart import (
     ChecksumMismatch,
     InvalidPart,
@@ -54,6 +55,7 @@ _DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     InvalidCursor: (400, "invalid_cursor"),
     InvalidSearch: (400, "invalid"),
     InvalidPeriod: (400, "invalid"),
+    InvalidEdit: (400, "invalid"),
     NotInAlbum: (400, "invalid"),
     CannotBeMember: (400, "invalid"),
     NotAllowed: (403, "forbidden"),

@@ -17,9 +17,10 @@ from .. import responses, search, selectors
 from ..links import photo_path
 from ..models import Kind, Photo, ShareLink
 from ..requests import ApiRequest
-from ..services import trash, upload
+from ..services import edits, trash, upload
 from .errors import ApiError
 from .schemas.common import IdsIn, errors
+from .schemas.edits import PhotoEditIn
 from .schemas.photos import (
     BucketsOut,
     DownloadUrlsIn,
@@ -59,12 +60,15 @@ def photos_list(
     album: UUID | None = None,
     kind: Kind | None = None,
     q: SearchWords = None,
+    favorite: bool | None = None,
+    archived: bool | None = None,
 ) -> dict[str, Any]:
-    """The timeline: newest taken first, trash excluded, paged by `next_cursor`.
+    """The timeline: newest taken first, trash and archive excluded, paged by `next_cursor`.
 
     `taken_after` (inclusive) and `taken_before` (exclusive) narrow it to a period,
     `album` to one of my albums (another's: 404), `kind` to photos or videos, `q` to the
-    photos whose file name, camera, place or month and year match every word.
+    photos whose file name, camera, place or month and year match every word (archived
+    ones too, as in albums), `favorite=true` to favorites, `archived=true` to the archive.
     """
     page = selectors.timeline_page(
         user=request.auth,
@@ -75,6 +79,7 @@ def photos_list(
         album=(selectors.album_get_for_user(user=request.auth, album_id=album) if album else None),
         kind=kind,
         search=search.parse(q),
+        shelf=selectors.Shelf(favorite=favorite, archived=archived),
     )
     return page_out(page)
 
@@ -83,12 +88,17 @@ def photos_list(
     "/timeline/buckets", response={200: BucketsOut, **errors(404)}, url_name="timeline-buckets"
 )
 def timeline_buckets(
-    request: ApiRequest, album: UUID | None = None, kind: Kind | None = None, q: SearchWords = None
+    request: ApiRequest,
+    album: UUID | None = None,
+    kind: Kind | None = None,
+    q: SearchWords = None,
+    favorite: bool | None = None,
+    archived: bool | None = None,
 ) -> dict[str, Any]:
     """How many photos each month holds, newest first, in the library's time zone.
 
     `album` counts one of my albums (another's: 404), `kind` only photos or videos, `q`
-    only the photos a search finds.
+    only the photos a search finds, `favorite` and `archived` as in `GET /photos`.
     To jump to a month, ask `GET /photos?taken_before=` the first instant of the next.
     """
     buckets = selectors.timeline_buckets(
@@ -96,6 +106,7 @@ def timeline_buckets(
         album=selectors.album_get_for_user(user=request.auth, album_id=album) if album else None,
         kind=kind,
         search=search.parse(q),
+        shelf=selectors.Shelf(favorite=favorite, archived=archived),
     )
     return {"buckets": [{"month": f"{b.month:%Y-%m}", "count": b.count} for b in buckets]}
 
@@ -143,6 +154,19 @@ def photos_download_urls(request: ApiRequest, body: DownloadUrlsIn) -> dict[str,
 )
 def photo_detail(request: ApiRequest, photo_id: UUID) -> dict[str, Any]:
     return photo_out(selectors.photo_get_for_viewer(user=request.auth, photo_id=photo_id))
+
+
+@router.patch(
+    "/photos/{anyuuid:photo_id}",
+    response={200: PhotoOut, **errors(400, 404)},
+    url_name="photo-edit",
+)
+def photo_edit(request: ApiRequest, photo_id: UUID, body: PhotoEditIn) -> dict[str, Any]:
+    """Change one of my photos: favorite, archived, description, `taken_at` (with its
+    offset), `location` (`null` clears it), `rotate` (90, -90, 180 degrees further). The
+    original's bytes never change."""
+    edits.photo_edit(owner=request.auth, photo_id=photo_id, edit=body.as_edit())
+    return photo_out(selectors.photo_get_for_user(user=request.auth, photo_id=photo_id))
 
 
 @router.delete(

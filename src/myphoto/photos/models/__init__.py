@@ -3,8 +3,18 @@ services do that. Imported from here (`from myphoto.photos.models import Photo`)
 Django's own apps are."""
 
 from .albums import Album, AlbumMember, AlbumPhoto, AlbumRole
+from .edits import EditUndo
 from .integrity import IntegrityReport
-from .photos import Kind, MonthCount, Photo, PhotoManager, PhotoQuerySet, TakenAtSource, camera_name
+from .photos import (
+    ROTATIONS,
+    Kind,
+    MonthCount,
+    Photo,
+    PhotoManager,
+    PhotoQuerySet,
+    TakenAtSource,
+    camera_name,
+)
 from .places import Place
 from .shares import ShareLink
 from .tokens import ApiToken
@@ -12,11 +22,13 @@ from .uploads import MultipartUpload
 from .users import User
 
 __all__ = [
+    "ROTATIONS",
     "Album",
     "AlbumMember",
     "AlbumPhoto",
     "AlbumRole",
     "ApiToken",
+    "EditUndo",
     "IntegrityReport",
     "Kind",
     "MonthCount",

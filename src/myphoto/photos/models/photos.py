@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -48,7 +49,12 @@ class TakenAtSource(models.TextChoices):
     EXIF = "exif", "EXIF DateTimeOriginal"
     # QuickTime's creation date (with its offset) or the container's creation time.
     VIDEO = "video", "the video's creation date"
+    # Set by hand (a camera whose clock was wrong, a scan): no rescan or import overrides it.
+    EDITED = "edited", "set by hand"
     UPLOAD = "upload", "upload time"
+
+
+ROTATIONS = (0, 90, 180, 270)
 
 
 class Kind(models.TextChoices):
@@ -78,10 +84,16 @@ class Photo(models.Model):
     height = models.PositiveIntegerField()
     taken_at = models.DateTimeField()
     taken_at_source = models.CharField(max_length=10, choices=TakenAtSource.choices)
+    # The offset from UTC the photo was taken at, in minutes (EXIF's OffsetTimeOriginal, a
+    # video's ISO 6709 date, or an edit): shown as the camera's clock showed it. None when
+    # the file does not say; then the library's time zone.
+    taken_at_offset = models.SmallIntegerField(null=True, blank=True)
     camera_make = models.CharField(max_length=100, blank=True)
     camera_model = models.CharField(max_length=100, blank=True)
     gps_lat = models.FloatField(null=True, blank=True)
     gps_lon = models.FloatField(null=True, blank=True)
+    # The GPS was set (or cleared) by hand: no rescan or import overrides it.
+    location_edited = models.BooleanField(default=False, db_default=False)
     # The town the GPS is in or near; None without GPS, or far from any town.
     place = models.ForeignKey(
         Place, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -98,6 +110,16 @@ class Photo(models.Model):
         db_persist=True,
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The owner's own: a heart, a photo kept off the timeline (still in albums, search and
+    # share links), words about it (searched), and a turn on top of the file's orientation
+    # (degrees clockwise; the derivatives are made turned, the original never changes).
+    favorite = models.BooleanField(default=False, db_default=False)
+    archived = models.BooleanField(default=False, db_default=False)
+    description = models.TextField(blank=True, default="", db_default="")
+    rotation = models.PositiveSmallIntegerField(default=0, db_default=0)
+    # What the photo looks like (a 64-bit perceptual hash of its sm derivative, as a signed
+    # integer), for finding look-alikes; None until its derivatives are made.
+    perceptual_hash = models.BigIntegerField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     derivatives_ready = models.BooleanField(default=False)
     # Why the derivatives could not be made; the photo stays, with a placeholder.
@@ -145,6 +167,9 @@ class Photo(models.Model):
                 name="photo_unique_content_per_owner",
             ),
             models.CheckConstraint(condition=Q(size__gte=0), name="photo_size_not_negative"),
+            models.CheckConstraint(
+                condition=Q(rotation__in=ROTATIONS), name="photo_rotation_quarter_turns"
+            ),
         ]
         # Each timeline-shaped read seeks in one of these and reads rows in its
         # order: partial, because PostgreSQL cannot order by an index that has
@@ -159,6 +184,17 @@ class Photo(models.Model):
                 fields=["owner", "-taken_at", "-id"],
                 condition=Q(deleted_at__isnull=False),
                 name="photo_trash",
+            ),
+            # The Favorites and Archive pages: few rows each, in timeline order.
+            models.Index(
+                fields=["owner", "-taken_at", "-id"],
+                condition=Q(deleted_at__isnull=True, favorite=True),
+                name="photo_favorites",
+            ),
+            models.Index(
+                fields=["owner", "-taken_at", "-id"],
+                condition=Q(deleted_at__isnull=True, archived=True),
+                name="photo_archive",
             ),
             # The retention job: what has been in the trash longest, of every owner.
             models.Index(
@@ -228,9 +264,25 @@ class Photo(models.Model):
         return with_extension(self.original_name, self.content_type)
 
     @property
+    def shown_size(self) -> tuple[int, int]:
+        """Width and height as shown: after the file's orientation and the owner's turn."""
+        if self.rotation in (90, 270):
+            return self.height, self.width
+        return self.width, self.height
+
+    @property
     def aspect_ratio(self) -> float:
-        """Width over height as shown (after orientation), for laying out the grid."""
-        return self.width / self.height if self.width and self.height else 1.0
+        """Width over height as shown, for laying out the grid."""
+        width, height = self.shown_size
+        return width / height if width and height else 1.0
+
+    @property
+    def taken_at_local(self) -> datetime:
+        """The capture time as the camera's clock showed it (its offset), else in the
+        library's time zone."""
+        if self.taken_at_offset is None:
+            return timezone.localtime(self.taken_at)
+        return self.taken_at.astimezone(dt_timezone(timedelta(minutes=self.taken_at_offset)))
 
     @property
     def is_video(self) -> bool:
@@ -247,17 +299,22 @@ class Photo(models.Model):
         """Whether browsers play the original itself (else a copy made for them, once made)."""
         return bool(self.playback_key) and self.playback_key == self.storage_key
 
+    def derivative_query(self, size: str) -> str:
+        """The query of a derivative's URL: a turned photo's URLs are new ones, so that no
+        browser shows what it cached before the turn."""
+        return f"?size={size}&turn={self.rotation}" if self.rotation else f"?size={size}"
+
     def derivative_key(self, size: str) -> str:
         return {"sm": self.thumbnail_key, "md": self.preview_key}[size]
 
 
 class MonthCount(models.Model):
-    """How many of a user's photos, out of the trash, were taken in one month.
+    """How many of a user's photos, out of the trash and the archive, were taken in one month.
 
-    Months are those of the library's time zone (MYPHOTO_TIME_ZONE). Kept in
-    the same transaction as each change that adds a photo to the timeline or
-    takes one out (upload, trash, restore), so that the "N photos" header and
-    the scrubber's months never count rows; `services.counts` can rebuild them.
+    Months are those of the library's time zone (MYPHOTO_TIME_ZONE). Kept in the same
+    transaction as each change that adds a photo to the timeline or takes one out (upload,
+    trash, restore, archive, a changed date), so that the "N photos" header and the
+    scrubber's months never count rows; `services.counts` can rebuild them.
     """
 
     owner = models.ForeignKey(

@@ -46,7 +46,9 @@ from .places import (
 from .search import SEARCH_WALK
 from .shares import share_get_for_user, shares_for_user
 from .timeline import (
+    EVERYTHING,
     MonthBucket,
+    Shelf,
     album_page,
     month_after,
     month_start,
@@ -102,6 +104,8 @@ __all__ = [
     "places_for_user",
     "share_get_for_user",
     "shares_for_user",
+    "EVERYTHING",
+    "Shelf",
     "timeline_buckets",
     "timeline_count",
     "timeline_has_newer",

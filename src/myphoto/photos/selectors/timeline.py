@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -16,19 +17,47 @@ from .keyset import Fetch, Page, Rows, has_newer, in_order, keyset_page, usable_
 from .search import photo_condition, searching
 
 
+@dataclass(frozen=True)
+class Shelf:
+    """Favorites or the archive: `favorite` and `archived` narrow to photos that are (True)
+    or are not (False) so. Left as None, `archived` shows the library's timeline without its
+    archive, and all of it where a search, a place, an album or favorites look."""
+
+    favorite: bool | None = None
+    archived: bool | None = None
+
+    def narrow(self, rows: QuerySet[Any], *, whole: bool, prefix: str = "") -> QuerySet[Any]:
+        archived = self.archived
+        if archived is None and not (whole or self.favorite):
+            archived = False
+        if self.favorite is not None:
+            rows = rows.filter(**{f"{prefix}favorite": self.favorite})
+        if archived is not None:
+            rows = rows.filter(**{f"{prefix}archived": archived})
+        return rows
+
+
+EVERYTHING = Shelf()
+
+
 def _rows(
     user: User,
     album: Album | None,
     kind: Kind | None = None,
     search: Search | None = None,
     place: Place | None = None,
+    shelf: Shelf = EVERYTHING,
+    *,
+    searched: bool = False,
 ) -> tuple[Rows, str]:
     """The rows of the user's timeline, or of the album; only photos or videos if `kind`,
-    only those the search finds if `search`, only those taken at `place` if it is given.
+    only those the search finds if `search`, only those taken at `place` if it is given,
+    favorites or the archive by `shelf`; `searched` if a search will narrow them after.
     With the name of the photo's id on those rows."""
     if album is None:
         # A Live Photo's motion is part of its still's item, never one of its own.
-        photos = Photo.objects.visible().filter(owner=user, live_of__isnull=True)
+        library = Photo.objects.visible().filter(owner=user, live_of__isnull=True)
+        photos = shelf.narrow(library, whole=bool(searched or search or place))
         if kind:
             photos = photos.filter(kind=kind)
         if place is not None:
@@ -36,7 +65,9 @@ def _rows(
         if search:
             photos = photos.filter(photo_condition(search))
         return photos.select_related("place"), "id"
-    entries = AlbumPhoto.objects.filter(album=album, photo_in_trash=False)
+    entries = shelf.narrow(
+        AlbumPhoto.objects.filter(album=album, photo_in_trash=False), whole=True, prefix="photo__"
+    )
     if kind:
         entries = entries.filter(photo__kind=kind)
     if search:
@@ -53,14 +84,15 @@ def _timeline(
     kind: Kind | None,
     search: Search | None,
     place: Place | None,
+    shelf: Shelf,
 ) -> tuple[Rows, str, Fetch]:
     """The rows of a timeline, the name of their photo id, and how a page of them is read:
     a search of the whole timeline in two steps (`search.searching`); an album's or a
     place's rows are few enough to check each as they are read."""
     if search and album is None and place is None:
-        rows, id_field = _rows(user, None, kind)
+        rows, id_field = _rows(user, None, kind, shelf=shelf, searched=True)
         return rows, id_field, searching(search)
-    rows, id_field = _rows(user, album, kind, search, place)
+    rows, id_field = _rows(user, album, kind, search, place, shelf)
     return rows, id_field, in_order
 
 
@@ -75,14 +107,16 @@ def timeline_page(
     kind: Kind | None = None,
     search: Search | None = None,
     place: Place | None = None,
+    shelf: Shelf = EVERYTHING,
 ) -> Page:
     """Return one page of the user's timeline (trash excluded), newest taken first.
 
     With `album` (one the user may see: album_get_for_user), that album's photos;
     with `kind`, only photos or only videos; with `search`, those it finds; with `place`,
-    those taken there.
+    those taken there; with `shelf`, favorites or the archive (without, the library's
+    timeline leaves the archive out).
     """
-    rows, id_field, fetch = _timeline(user, album, kind, search, place)
+    rows, id_field, fetch = _timeline(user, album, kind, search, place, shelf)
     if taken_after is not None:
         rows = rows.filter(taken_at__gte=usable_time(taken_after))
     if taken_before is not None:
@@ -106,12 +140,13 @@ def timeline_newer_page(
     kind: Kind | None = None,
     search: Search | None = None,
     place: Place | None = None,
+    shelf: Shelf = EVERYTHING,
 ) -> Page:
     """The `limit` photos just newer than the cursor, newest first (scrolling up after a jump).
 
     `newer_cursor` leads to the photos newer still, or is None at the top.
     """
-    rows, id_field, fetch = _timeline(user, album, kind, search, place)
+    rows, id_field, fetch = _timeline(user, album, kind, search, place, shelf)
     return keyset_page(rows, id_field, limit=limit, cursor=cursor, newer=True, fetch=fetch)
 
 
@@ -123,10 +158,11 @@ def timeline_has_newer(
     kind: Kind | None = None,
     search: Search | None = None,
     place: Place | None = None,
+    shelf: Shelf = EVERYTHING,
 ) -> bool:
     """Whether the timeline (or album) holds photos newer than this one (a jump landed
     below the top)."""
-    rows, id_field, fetch = _timeline(user, album, kind, search, place)
+    rows, id_field, fetch = _timeline(user, album, kind, search, place, shelf)
     return has_newer(rows, photo, id_field, fetch)
 
 
@@ -164,15 +200,17 @@ def timeline_buckets(
     kind: Kind | None = None,
     search: Search | None = None,
     place: Place | None = None,
+    shelf: Shelf = EVERYTHING,
 ) -> list[MonthBucket]:
     """How many photos each month of the timeline (or of the album) holds, newest first.
 
     The whole timeline's come from the kept counts; an album's, only photos' or videos'
-    (by an index of their own for videos), a search's or a place's are counted from the
-    rows.
+    (by an index of their own for videos), a search's, a place's, favorites' or the
+    archive's are counted from the rows.
     """
-    if album is not None or kind is not None or search or place is not None:
-        return _buckets_of(_rows(user, album, kind, search, place)[0])
+    narrowed = album is not None or kind is not None or search or place is not None
+    if narrowed or shelf != EVERYTHING:
+        return _buckets_of(_rows(user, album, kind, search, place, shelf)[0])
     counts = (
         MonthCount.objects.filter(owner=user, count__gt=0)
         .order_by("-month")

@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 # is taken to belong to a run that died. A run converting a video renews it.
 CLAIM_LEASE = timedelta(minutes=10)
 _RENEW_EVERY_SECONDS = 60.0
+# Turns of a photo while its derivatives are being made that the run follows (each a
+# remake); past that the photo waits for `myphoto derivatives --missing`.
+_TURNS_FOLLOWED = 3
 # What is left to make: derivatives, or a video's playback copy (its posters made).
 WORK_LEFT = Q(derivatives_ready=False) | Q(kind=Kind.VIDEO, playback_key="")
 
@@ -114,29 +117,42 @@ def photo_make_derivatives(*, photo_id: UUID | str) -> bool:
 
 def _make_images(photo: Photo, original: IO[bytes], run: str, written: list[str]) -> bool:
     """The sm and md images (a video's posters), stored and recorded while the run holds
-    the claim (kept: a video's conversion follows)."""
+    the claim (kept: a video's conversion follows). Made again if the photo was turned
+    meanwhile: the turn's own job found the photo claimed by this run."""
     storage = get_storage()
-    made = {}
-    for derivative in media.make_derivatives(original, video=photo.is_video):
-        key = keys.derivative_key(
-            owner_id=photo.owner_id, photo_id=photo.pk, size=derivative.size, run=run
+    # Those made before a turn stay shown until these replace them.
+    replaced = [key for key in (photo.thumbnail_key, photo.preview_key) if key]
+    for _ in range(_TURNS_FOLLOWED):
+        made = {}
+        original.seek(0)
+        turned = media.make_derivatives(original, video=photo.is_video, turn=photo.rotation)
+        for derivative in turned:
+            key = keys.derivative_key(
+                owner_id=photo.owner_id, photo_id=photo.pk, size=derivative.size, run=run
+            )
+            written.append(key)
+            storage.put(key, io.BytesIO(derivative.webp), size=len(derivative.webp))
+            made[derivative.size] = key
+        mine = Photo.objects.filter(pk=photo.pk, derivatives_claim=run)
+        recorded = bool(
+            mine.filter(rotation=photo.rotation).update(
+                thumbnail_key=made["sm"],
+                preview_key=made["md"],
+                derivatives_ready=True,
+                derivatives_error="",
+            )
         )
-        written.append(key)
-        storage.put(key, io.BytesIO(derivative.webp), size=len(derivative.webp))
-        made[derivative.size] = key
-    recorded = bool(
-        Photo.objects.filter(pk=photo.pk, derivatives_claim=run).update(
-            thumbnail_key=made["sm"],
-            preview_key=made["md"],
-            derivatives_ready=True,
-            derivatives_error="",
-        )
-    )
-    if recorded:
-        written.clear()  # the row owns them now
-        photo.derivatives_ready = True
-        logger.info("made derivatives of photo %s (run %s)", photo.pk, run)
-    return recorded
+        if recorded:
+            written.clear()  # the row owns them now
+            _delete_quietly([key for key in replaced if key not in made.values()])
+            photo.derivatives_ready = True
+            logger.info("made derivatives of photo %s (run %s)", photo.pk, run)
+            return True
+        turn = mine.values_list("rotation", flat=True).first()
+        if turn is None:
+            return False  # purged, or the claim expired and another run took over
+        photo.rotation = turn
+    return False
 
 
 def _make_playback_copy(photo: Photo, original: IO[bytes], run: str, written: list[str]) -> bool:

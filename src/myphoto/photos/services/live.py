@@ -78,7 +78,7 @@ def _attach(*, motion: Photo, still: Photo, counted: bool) -> None:
     month counts, and its albums (and covers) hold the still instead."""
     motion.live_of = still
     motion.save(update_fields=["live_of"])
-    if counted:
+    if counted and not motion.archived:  # the archive is not counted
         month_counts_change(owner_id=motion.owner_id, taken=[motion.taken_at], by=-1)
     for entry in AlbumPhoto.objects.filter(photo=motion):
         if AlbumPhoto.objects.filter(album_id=entry.album_id, photo=still).exists():

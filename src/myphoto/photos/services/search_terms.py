@@ -26,10 +26,10 @@ def search_fields(
 
 
 def photos_terms_rewrite(*, advance: Callable[[int], None] = lambda n: None) -> None:
-    """Write every photo's name, camera and month terms again (their months are the
+    """Write every photo's name, camera, month and description terms again (their months are the
     library's time zone's)."""
     photos = Photo.objects.only(
-        "pk", "original_name", "camera_make", "camera_model", "taken_at", "search_text"
+        "pk", "original_name", "camera_make", "camera_model", "taken_at", "description"
     )
     for batch in photos_in_batches(photos, BATCH):
         for photo in batch:
@@ -37,6 +37,7 @@ def photos_terms_rewrite(*, advance: Callable[[int], None] = lambda n: None) -> 
                 name=photo.original_name,
                 camera=camera_name(photo.camera_make, photo.camera_model),
                 taken_at=photo.taken_at,
+                description=photo.description,
             )
         with transaction.atomic():
             Photo.objects.bulk_update(batch, ["search_text"])

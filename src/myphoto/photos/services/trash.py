@@ -32,20 +32,20 @@ def _move(*, owner: User, photo_ids: Iterable[UUID], to_trash: bool) -> int:
             rows = list(
                 source.select_for_update()
                 .filter(owner=owner, id__in=batch, live_of__isnull=True)
-                .values_list("pk", "taken_at")
+                .values_list("pk", "taken_at", "archived")
             )
             if not rows:
                 continue
-            moving = [pk for pk, _ in rows]
+            moving = [pk for pk, _, _ in rows]
             deleted_at = timezone.now() if to_trash else None
             Photo.objects.filter(pk__in=moving).update(deleted_at=deleted_at)
             # Live Photos' motions go with their stills (they are not counted: no item).
             Photo.objects.filter(live_of__in=moving).update(deleted_at=deleted_at)
             # Every album view leaves out the trash by this copy of the state.
             AlbumPhoto.objects.filter(photo_id__in=moving).update(photo_in_trash=to_trash)
-            month_counts_change(
-                owner_id=owner.pk, taken=(taken for _, taken in rows), by=-1 if to_trash else 1
-            )
+            # The archive is not counted, in the trash or out of it.
+            counted = (taken for _, taken, archived in rows if not archived)
+            month_counts_change(owner_id=owner.pk, taken=counted, by=-1 if to_trash else 1)
             moved += len(rows)
     return moved
 

@@ -7,6 +7,8 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from functools import partial
 
 from django.core.files import File
@@ -256,6 +258,7 @@ def _store(
                 height=facts.height,
                 taken_at=taken_at,
                 taken_at_source=_taken_at_source(facts),
+                taken_at_offset=offset_minutes(facts.taken_at),
                 camera_make=facts.camera_make,
                 camera_model=facts.camera_model,
                 gps_lat=facts.gps_lat,
@@ -292,6 +295,15 @@ def _store(
         "stored photo %s (%s, %d bytes) for %s", photo.pk, checked.name, checked.size, owner
     )
     return UploadResult(photo, duplicate=False)
+
+
+def offset_minutes(moment: datetime | None) -> int | None:
+    """The offset a file gave its capture time, in minutes; None where it gave none (the
+    library's zone was assumed) or gave UTC, which is how containers say "unknown"."""
+    if moment is None or not isinstance(moment.tzinfo, dt_timezone):
+        return None
+    offset = moment.utcoffset()
+    return int(offset.total_seconds() // 60) if offset else None
 
 
 def _taken_at_source(facts: ImageFacts) -> TakenAtSource:

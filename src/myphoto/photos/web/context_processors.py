@@ -16,6 +16,9 @@ _PAGE_API = {
     "delete": "api:photos-delete",
     "restore": "api:photos-restore",
     "multipart": "api:uploads-multipart-start",
+    "edit": "api:photos-edit",
+    "undoEdit": "api:photos-edit-undo",
+    "towns": "api:places-towns",
 }
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import responses, selectors
 from ..limits import max_single_upload_bytes
 from ..requests import AuthenticatedRequest
-from ..services import trash, upload
+from ..services import edits, trash, upload
 from .forms import UploadForm
 from .selection import back_to, ticked_photos
 
@@ -90,6 +90,31 @@ def photos_delete(request: AuthenticatedRequest) -> HttpResponse:
         )
         request.session["undo_ids"] = [str(i) for i in ids]
     return redirect("timeline")
+
+
+# The selection bar's marks, for pages without JavaScript: the edit and what it did.
+_MARKS = {
+    "favorite": (edits.Edit(favorite=True), "Added {n} to favorites."),
+    "unfavorite": (edits.Edit(favorite=False), "Took {n} out of favorites."),
+    "archive": (edits.Edit(archived=True), "Archived {n}: they are off the timeline."),
+    "unarchive": (edits.Edit(archived=False), "Put {n} back on the timeline."),
+}
+
+
+@login_required
+@require_POST
+def photos_mark(request: AuthenticatedRequest) -> HttpResponse:
+    """Favorite or archive the ticked photos, or take them out (the selection bar's buttons
+    without JavaScript), and go back to the page."""
+    ids = ticked_photos(request)
+    mark = _MARKS.get(request.POST.get("mark", ""))
+    if ids is not None and mark is None:
+        messages.error(request, "Choose favorite or archive.")
+    elif ids is not None and mark is not None:
+        edit, done = mark
+        updated, _ = edits.photos_edit(owner=request.user, photo_ids=ids, edit=edit)
+        messages.success(request, done.format(n=f"{updated} photo{pluralize(updated)}"))
+    return back_to(request, request.POST.get("next"))
 
 
 @login_required

@@ -22,13 +22,16 @@ from ..selectors import MonthBucket, live_motion_of
 @dataclass(frozen=True)
 class Tile:
     photo: Photo
-    taken: str  # "Wednesday 11 October 2023, 14:15", in the library's time zone
+    taken: str  # "Wednesday 11 October 2023, 14:15", as the camera's clock showed it
+    taken_iso: str  # "2023-10-11T14:15:16+09:00", for editing it
     size: str  # "2.9 MB"
     thumbnail: str
     preview: str
     download: str
     detail: str
     refresh: str  # the tile itself, polled while its thumbnail is being made ("": not polled)
+    # The photo in the API, for the owner's edits ("": not the viewer's to edit).
+    api: str = ""
     lat: float | None = None  # where it was taken, when the page may show it
     lon: float | None = None
     place: str = ""  # "Arezzo, Tuscany, Italy", when the page may show it
@@ -71,13 +74,14 @@ class Day:
 def _tile(photo: Photo, *, thumbnail: str, playback: str, located: bool, **links: str) -> Tile:
     """A tile whose thumbnails are at `thumbnail`, and whose video or Live Photo plays from
     `playback`; where it was taken only if `located`."""
-    taken = timezone.localtime(photo.taken_at)
+    taken = photo.taken_at_local
     return Tile(
         photo=photo,
         taken=f"{taken:%A} {taken.day} {taken:%B %Y, %H:%M}",
+        taken_iso=taken.isoformat(timespec="seconds"),
         size=str(filesizeformat(photo.size)),
-        thumbnail=f"{thumbnail}?size=sm",
-        preview=f"{thumbnail}?size=md",
+        thumbnail=f"{thumbnail}{photo.derivative_query('sm')}",
+        preview=f"{thumbnail}{photo.derivative_query('md')}",
         lat=photo.gps_lat if located else None,
         lon=photo.gps_lon if located else None,
         place=str(photo.place.name) if located and photo.place else "",
@@ -87,8 +91,9 @@ def _tile(photo: Photo, *, thumbnail: str, playback: str, located: bool, **links
     )
 
 
-def tile_for(photo: Photo) -> Tile:
-    """A tile of the owner's (or a member's) pages."""
+def tile_for(photo: Photo, *, owner_id: int | None = None) -> Tile:
+    """A tile of the owner's (or a member's) pages; `owner_id` is whose page it is (the
+    owner edits their photo from it, a member does not)."""
     return _tile(
         photo,
         thumbnail=photo_path("api:photo-thumbnail", photo.pk),
@@ -97,6 +102,7 @@ def tile_for(photo: Photo) -> Tile:
         download=photo_path("photo-download", photo.pk),
         detail=photo_path("photo-detail", photo.pk),
         refresh=photo_path("photo-tile", photo.pk),
+        api=photo_path("api:photo-detail", photo.pk) if photo.owner_id == owner_id else "",
     )
 
 
@@ -111,17 +117,22 @@ def shared_tile_for(photo: Photo, share: ShareLink) -> Tile:
         playback=share_photo_path("api:shared-photo-playback", share.key, photo.pk),
         located=share.show_location,
         download=download if share.allow_download else "",
-        detail=f"{thumbnail}?size=md",
+        detail=f"{thumbnail}{photo.derivative_query('md')}",
         refresh="",
     )
 
 
-def tiles_by_day(photos: Iterable[Photo], share: ShareLink | None = None) -> list[Day]:
+def tiles_by_day(
+    photos: Iterable[Photo], share: ShareLink | None = None, *, owner_id: int | None = None
+) -> list[Day]:
     """Tiles of photos (newest first), split into days of the library's time zone; with
-    `share`, as that link shows them."""
+    `share`, as that link shows them; `owner_id`: whose page it is."""
     days: list[Day] = []
     for photo in photos:
-        tile = shared_tile_for(photo, share) if share is not None else tile_for(photo)
+        if share is not None:
+            tile = shared_tile_for(photo, share)
+        else:
+            tile = tile_for(photo, owner_id=owner_id)
         day = timezone.localtime(photo.taken_at).date()
         if not days or days[-1].date != day:
             days.append(Day(day))

@@ -20,7 +20,7 @@ from .. import selectors
 from ..models import Album, Kind, Place
 from ..requests import AuthenticatedRequest
 from ..search import Search
-from ..selectors import encode_cursor, month_after, month_start
+from ..selectors import EVERYTHING, Shelf, encode_cursor, month_after, month_start
 from .tiles import scrubber_for, tile_for, tiles_by_day
 
 # Photos a page shows, and each scroll loads more of (share links' pages too).
@@ -34,6 +34,7 @@ class Narrowed(TypedDict):
     kind: Kind | None
     search: Search | None
     place: Place | None
+    shelf: Shelf
 
 
 def _month(value: str | None) -> date | None:
@@ -59,6 +60,7 @@ def timeline_response(
     album: Album | None = None,
     search: Search | None = None,
     place: Place | None = None,
+    shelf: Shelf = EVERYTHING,
     context: dict[str, object] | None = None,
 ) -> HttpResponse:
     """A timeline page (the library's, an album's, a search's or a place's), or for htmx
@@ -73,7 +75,7 @@ def timeline_response(
     user = request.user
     # `?kind=video` (or photo) narrows the timeline; anything else shows all.
     kind = Kind(request.GET["kind"]) if request.GET.get("kind") in Kind.values else None
-    narrowed = Narrowed(album=album, kind=kind, search=search, place=place)
+    narrowed = Narrowed(album=album, kind=kind, search=search, place=place, shelf=shelf)
     try:
         month = _month(request.GET.get("month"))
         if newer:
@@ -103,7 +105,7 @@ def timeline_response(
     fragment = bool(request.htmx) and not request.htmx.boosted
     context = {
         **(context or {}),
-        "days": tiles_by_day(page.items),
+        "days": tiles_by_day(page.items, owner_id=user.pk),
         "more_url": request.path,
         "kind": kind or "",
         # What narrows the timeline, for the links to its pages and months.
@@ -113,6 +115,9 @@ def timeline_response(
             if value
         ),
         "count_noun": "video" if kind == Kind.VIDEO else "photo",
+        # Which photos leave the page when archived or brought back (the scripts' Undo).
+        "shelf_name": _shelf_name(narrowed),
+        "archive_page": shelf.archived is True,
         # A fragment leads on only on the side it was asked for; a page on both.
         "older": page.next_cursor if not (fragment and newer) else None,
         "newer": page.newer_cursor if not (fragment and cursor) else None,
@@ -130,12 +135,34 @@ def timeline_response(
     return render(request, template, context)
 
 
+def _shelf_name(narrowed: Narrowed) -> str:
+    if narrowed["shelf"].archived:
+        return "archive"
+    whole = narrowed["album"] or narrowed["search"] or narrowed["place"]
+    return "" if whole or narrowed["shelf"].favorite else "timeline"
+
+
+@login_required
+@require_GET
+def favorites(request: AuthenticatedRequest) -> HttpResponse:
+    """The photos with a heart, archived ones too."""
+    return timeline_response(request, template="photos/favorites.html", shelf=Shelf(favorite=True))
+
+
+@login_required
+@require_GET
+def archive(request: AuthenticatedRequest) -> HttpResponse:
+    """The photos kept off the timeline."""
+    return timeline_response(request, template="photos/archive.html", shelf=Shelf(archived=True))
+
+
 @login_required
 @require_GET
 def photo_tile(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
     """One tile: polled by a tile whose thumbnail is still being made."""
     photo = selectors.photo_get_for_viewer(user=request.user, photo_id=photo_id)
-    return render(request, "photos/_tile.html", {"tile": tile_for(photo)})
+    tile = tile_for(photo, owner_id=request.user.pk)
+    return render(request, "photos/_tile.html", {"tile": tile})
 
 
 @login_required
@@ -144,4 +171,5 @@ def photo_detail(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
     """A photo with its details: what the viewer shows, as a page of its own."""
     photo = selectors.photo_get_for_viewer(user=request.user, photo_id=photo_id)
     live = selectors.live_motion_of(photo) is not None
-    return render(request, "photos/detail.html", {"photo": photo, "live": live})
+    context = {"photo": photo, "live": live, "photo_md_query": photo.derivative_query("md")}
+    return render(request, "photos/detail.html", context)

@@ -53,6 +53,11 @@ class PhotoOut(Schema):
     playback_url: str | None
     live: bool = False
     duplicate: bool = False
+    favorite: bool = False
+    archived: bool = False
+    description: str = ""
+    # Degrees clockwise, on top of the file's own orientation: 0, 90, 180, 270.
+    rotation: int = 0
 
 
 class TrashedPhotoOut(PhotoOut):
@@ -128,7 +133,7 @@ def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
         "sha256": photo.sha256,
         "width": photo.width,
         "height": photo.height,
-        "taken_at": photo.taken_at,
+        "taken_at": photo.taken_at_local,
         "taken_at_source": photo.taken_at_source,
         "uploaded_at": photo.uploaded_at,
         "camera": photo.camera,
@@ -138,14 +143,18 @@ def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
         "place": place_out(photo),
         "derivatives_ready": photo.derivatives_ready,
         "derivatives_error": photo.derivatives_error,
-        "thumbnail_url": f"{thumbnail}?size=sm",
-        "preview_url": f"{thumbnail}?size=md",
+        "thumbnail_url": f"{thumbnail}{photo.derivative_query('sm')}",
+        "preview_url": f"{thumbnail}{photo.derivative_query('md')}",
         "download_url": photo_path("api:photo-download", photo.pk),
         "kind": photo.kind,
         "duration": photo.duration,
         "playback_url": photo_path("api:photo-playback", photo.pk) if plays(photo) else None,
         "live": live_motion_of(photo) is not None,
         "duplicate": duplicate,
+        "favorite": photo.favorite,
+        "archived": photo.archived,
+        "description": photo.description,
+        "rotation": photo.rotation,
     }
     if photo.in_trash:
         data.update(deleted_at=photo.deleted_at, purge_after=photo.purge_after)

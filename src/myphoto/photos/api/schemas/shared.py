@@ -83,8 +83,8 @@ def shared_photo_out(photo: Photo, share: ShareLink, *, duplicate: bool = False)
         "gps": {"lat": photo.gps_lat, "lon": photo.gps_lon} if located else None,
         "place": place_out(photo) if share.show_location else None,
         "derivatives_ready": photo.derivatives_ready,
-        "thumbnail_url": f"{thumbnail}?size=sm",
-        "preview_url": f"{thumbnail}?size=md",
+        "thumbnail_url": f"{thumbnail}{photo.derivative_query('sm')}",
+        "preview_url": f"{thumbnail}{photo.derivative_query('md')}",
         "download_url": (
             share_photo_path("api:shared-photo-download", share.key, photo.pk)
             if share.allow_download

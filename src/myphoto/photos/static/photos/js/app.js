@@ -3,6 +3,7 @@
 
 import { clearSelection, form, selectedIds, setUpSelection } from "./selection.js";
 import { setUpLivePhotos } from "./live.js";
+import { setUpOrganise } from "./organise.js";
 import { setUpScrubber } from "./scrubber.js";
 import { setUpSearch } from "./search.js";
 import { deletePhotos, setUpTimeline } from "./timeline.js";
@@ -25,6 +26,7 @@ setUpViewer();
 setUpLivePhotos();
 setUpScrubber({ viewerOpen });
 setUpSearch();
+setUpOrganise();
 
 // Forms that ask first (emptying the trash): the browser's dialog, then the form says so.
 // Without JavaScript the server asks on a page of its own.

@@ -15,6 +15,7 @@ export function refreshSelection() {
   const counter = form.querySelector(".selected-count");
   if (counter) counter.textContent = `${n} selected`;
   form.classList.toggle("selecting", n > 0);
+  document.dispatchEvent(new CustomEvent("selection:changed", { detail: { count: n } }));
   form.querySelectorAll(".day").forEach((day) => {
     const dayBoxes = Array.from(day.querySelectorAll("input.check"));
     const all = dayBoxes.length > 0 && dayBoxes.every((box) => box.checked);

@@ -7,6 +7,7 @@ let shown = null;
 
 function showInViewer(tile) {
   shown = tile;
+  viewer.querySelector(".viewer-image").style.transform = "";
   const data = tile.dataset;
   const image = viewer.querySelector(".viewer-image");
   const video = viewer.querySelector(".viewer-video");
@@ -57,10 +58,30 @@ function showInViewer(tile) {
     download.hidden = !data.download;
     download.href = data.download || "#";
   }
+  const description = viewer.querySelector(".viewer-description");
+  description.textContent = data.description || "";
+  description.hidden = !data.description;
+  viewer.querySelector(".viewer-description-label").hidden = !data.description;
   const tiles = timelineTiles();
   const index = tiles.indexOf(tile);
   viewer.querySelector(".viewer-prev").hidden = index <= 0;
   viewer.querySelector(".viewer-next").hidden = index >= tiles.length - 1;
+  // What the owner can do with it (organise.js): their photos only.
+  viewer.dispatchEvent(new CustomEvent("viewer:shown", { detail: { tile } }));
+}
+
+export const shownTile = () => (viewer?.open ? shown : null);
+
+// Show `tile` in the open viewer (after an edit replaced the tile it showed).
+export function showTile(tile) {
+  if (viewer?.open && tile) showInViewer(tile);
+}
+
+// Leave the shown tile for its neighbour (it left the page: deleted, archived).
+export function stepAway() {
+  const tiles = timelineTiles();
+  const after = tiles[tiles.indexOf(shown) + 1] || tiles[tiles.indexOf(shown) - 1];
+  if (after) showInViewer(after); else viewer.close();
 }
 
 // Stop and unload a video the viewer leaves (its download stops with it).
@@ -149,10 +170,13 @@ export function setUpViewer() {
     shown?.querySelector("a.open")?.focus();
   });
   viewer.querySelector(".viewer-delete")?.addEventListener("click", () => {
-    const tiles = timelineTiles();
     const doomed = shown;
-    const after = tiles[tiles.indexOf(doomed) + 1] || tiles[tiles.indexOf(doomed) - 1];
+    stepAway();
     deletePhotos([doomed.dataset.id]);
-    if (after) showInViewer(after); else viewer.close();
+  });
+  // A tile made again (its turned thumbnail is ready): the viewer shows the new one.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    const tile = event.detail.elt?.id ? document.getElementById(event.detail.elt.id) : null;
+    if (viewer.open && shown && tile && tile !== shown && tile.id === shown.id) showInViewer(tile);
   });
 }
