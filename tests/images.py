@@ -6,6 +6,7 @@ import io
 import random
 import struct
 
+import numpy as np
 from PIL import ExifTags, Image
 
 
@@ -191,3 +192,29 @@ def decoded(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
     return image.convert("RGB")
+
+
+def scene(seed: int, size: tuple[int, int] = (1600, 1200)) -> Image.Image:
+    """A photo-like picture: broad shapes of colour, and grain."""
+    rng = np.random.default_rng(seed)
+    shapes = Image.fromarray(rng.integers(0, 256, size=(6, 8, 3), dtype=np.uint8))
+    smooth = np.asarray(shapes.resize(size, Image.Resampling.BICUBIC)).astype(int)
+    grain = rng.integers(-20, 20, size=smooth.shape)
+    return Image.fromarray(np.clip(smooth + grain, 0, 255).astype(np.uint8))
+
+
+def jpeg_of(image: Image.Image, quality: int = 92) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def look_alikes(seed: int) -> dict[str, bytes]:
+    original = scene(seed)
+    width, height = original.size
+    return {
+        "original.jpg": jpeg_of(original, 95),
+        "messenger.jpg": jpeg_of(original, 70),
+        "small.jpg": jpeg_of(original.resize((width // 2, height // 2))),
+        "cropped.jpg": jpeg_of(original.crop((16, 12, width - 16, height - 12))),
+    }

@@ -104,9 +104,18 @@ def valid_body(operation: dict, components: dict, ids: list[str]) -> str | None:
             values[name] = [1]  # part numbers
         if "enum" in field:
             values[name] = field["enum"][0]
-    if "ids" in schema.get("properties", {}):
-        values["ids"] = ids
+    for name in id_lists(schema):
+        values[name] = ids
     return json.dumps(values)
+
+
+def id_lists(schema: dict) -> list[str]:
+    """The body's lists of ids (`ids`, or `keep` and `trash` of a clean-up)."""
+    return [
+        name
+        for name, field in schema.get("properties", {}).items()
+        if field.get("type") == "array" and field.get("items", {}).get("format") == "uuid"
+    ]
 
 
 def untouched(things: dict[str, UUID | str]) -> None:
@@ -215,8 +224,7 @@ def test_every_api_route_that_takes_ids_in_its_body_leaves_another_users_alone(
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
             if not body:
                 continue
-            properties = body_schema(body, components).get("properties", {})
-            if "ids" not in properties or "{" in template:
+            if not id_lists(body_schema(body, components)) or "{" in template:
                 continue  # with an id in the path, the test above calls it
             answer = getattr(api, method)(
                 template, valid_body(operation, components, theirs), content_type="application/json"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from images import look_alikes
 from playwright.sync_api import expect
 
 from myphoto.photos.models import Photo
@@ -145,3 +146,25 @@ def test_date_and_place_for_the_ticked_photos_with_undo(open_page, make_photo):
     for photo in Photo.objects.all():
         assert photo.taken_at == before[photo.pk]
         assert photo.place is None
+
+
+def test_the_duplicates_page_keeps_the_best(open_page, make_photo):
+    for name, data in look_alikes(11).items():
+        make_photo(name, data=data)
+    make_photo("another.jpg")
+    page = open_page()
+
+    page.get_by_role("link", name="Duplicates").click()
+    group = page.get_by_role("group", name="4 look-alikes")
+    expect(group).to_be_visible()
+    expect(group.get_by_label("original.jpg")).to_be_checked()
+    screenshot(page, "duplicates")
+    group.get_by_role("button", name="Keep the chosen one, trash the others").click()
+
+    expect(page.get_by_text("Kept one; moved 3 look-alikes to the trash.")).to_be_visible()
+    expect(page.get_by_text("No look-alikes")).to_be_visible()
+    accessible(page, "the Duplicates page, empty")
+    assert [p.original_name for p in Photo.objects.visible().order_by("original_name")] == [
+        "another.jpg",
+        "original.jpg",
+    ]

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .web import account, albums, health, photos, places, search, shared, timeline, trash
+from .web import (
+    account,
+    albums,
+    duplicates,
+    health,
+    photos,
+    places,
+    search,
+    shared,
+    timeline,
+    trash,
+)
 
 urlpatterns = [
     path("", timeline.timeline, name="timeline"),
@@ -16,6 +27,8 @@ urlpatterns = [
     path("photos/mark", photos.photos_mark, name="photos-mark"),
     path("favorites/", timeline.favorites, name="favorites"),
     path("archive/", timeline.archive, name="archive"),
+    path("duplicates/", duplicates.duplicates, name="duplicates"),
+    path("duplicates/keep", duplicates.duplicates_keep, name="duplicates-keep"),
     path("trash/", trash.trash_list, name="trash"),
     path("trash/restore", trash.trash_restore, name="trash-restore"),
     path("trash/empty", trash.trash_empty, name="trash-empty"),

@@ -13,7 +13,19 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import albums, edits, errors, photos, places, shared, shares, tokens, trash, uploads
+from . import (
+    albums,
+    duplicates,
+    edits,
+    errors,
+    photos,
+    places,
+    shared,
+    shares,
+    tokens,
+    trash,
+    uploads,
+)
 from .auth import BearerTokenAuth, SessionAuth, for_users_only
 
 api = NinjaAPI(
@@ -30,6 +42,7 @@ errors.register(api)
 api.add_router("", photos.router)
 api.add_router("", edits.router)
 api.add_router("", places.router)
+api.add_router("", duplicates.router)
 api.add_router("", trash.router)
 api.add_router("", uploads.router)
 api.add_router("", tokens.router)

@@ -16,8 +16,10 @@ from ..limits import UploadTooLarge
 from ..responses import RangeNotSatisfiable, TooManyForOneZip
 from ..search import InvalidSearch
 from ..selectors import InvalidCursor, InvalidPeriod, NotAllowed
+from ..selectors.duplicates import InvalidDuplicatesCursor
 from ..services.albums import CannotBeMember, NotInAlbum
 from ..services.direct_upload import DirectUploadNotFound, DirectUploadUnavailable
+from ..services.duplicates import NothingKept
 from ..services.edits import InvalidEdit
 from ..services.multipart import (
     ChecksumMismatch,
@@ -56,6 +58,8 @@ _DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     InvalidSearch: (400, "invalid"),
     InvalidPeriod: (400, "invalid"),
     InvalidEdit: (400, "invalid"),
+    InvalidDuplicatesCursor: (400, "invalid_cursor"),
+    NothingKept: (400, "invalid"),
     NotInAlbum: (400, "invalid"),
     CannotBeMember: (400, "invalid"),
     NotAllowed: (403, "forbidden"),

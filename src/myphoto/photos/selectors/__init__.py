@@ -32,6 +32,7 @@ from .photos import (
     photo_get_for_viewer,
     photos_get_for_user,
     photos_missing_derivatives,
+    photos_missing_looks,
 )
 from .places import (
     CameraView,
@@ -99,6 +100,7 @@ __all__ = [
     "photos_get_for_user",
     "photos_in_batches",
     "photos_missing_derivatives",
+    "photos_missing_looks",
     "photos_to_locate",
     "place_get_for_user",
     "places_for_user",

@@ -67,3 +67,10 @@ def photos_missing_derivatives() -> QuerySet[Photo]:
         Q(derivatives_ready=False) | Q(kind=Kind.VIDEO, playback_key=""), derivatives_error=""
     )
     return missing.order_by("uploaded_at")
+
+
+def photos_missing_looks() -> QuerySet[Photo]:
+    """Photos and videos with thumbnails but no perceptual hash (made before hashes were)."""
+    return Photo.objects.filter(derivatives_ready=True, perceptual_hash__isnull=True).order_by(
+        "uploaded_at"
+    )

@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ...common.media.facts import UnsupportedImage
+from ...common.media.looks import perceptual_hash_of
 from .. import keys, media
 from ..models import Kind, Photo
 from ..storage import ObjectMissing, StorageUnavailable, get_storage
@@ -126,6 +127,7 @@ def _make_images(photo: Photo, original: IO[bytes], run: str, written: list[str]
         made = {}
         original.seek(0)
         turned = media.make_derivatives(original, video=photo.is_video, turn=photo.rotation)
+        looks = perceptual_hash_of(next(d.webp for d in turned if d.size == "sm"))
         for derivative in turned:
             key = keys.derivative_key(
                 owner_id=photo.owner_id, photo_id=photo.pk, size=derivative.size, run=run
@@ -140,6 +142,7 @@ def _make_images(photo: Photo, original: IO[bytes], run: str, written: list[str]
                 preview_key=made["md"],
                 derivatives_ready=True,
                 derivatives_error="",
+                perceptual_hash=looks,
             )
         )
         if recorded:
@@ -208,6 +211,22 @@ def photo_make_derivatives_or_record_failure(*, photo_id: UUID | str) -> bool:
             photo_id=photo_id, reason="The original is missing from storage."
         )
     return False
+
+
+def photo_hash_looks(*, photo_id: UUID | str) -> bool:
+    """The perceptual hash of a photo whose thumbnails were made before hashes were (from
+    its sm thumbnail); False if it has none to read."""
+    photo = Photo.objects.filter(pk=photo_id, derivatives_ready=True).first()
+    if photo is None or not photo.thumbnail_key:
+        return False
+    try:
+        looks = perceptual_hash_of(get_storage().read_bytes(photo.thumbnail_key))
+    except ObjectMissing:
+        return False
+    Photo.objects.filter(pk=photo.pk, thumbnail_key=photo.thumbnail_key).update(
+        perceptual_hash=looks
+    )
+    return True
 
 
 def photo_record_derivatives_failure(*, photo_id: UUID | str, reason: str) -> None:

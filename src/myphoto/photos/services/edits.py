@@ -30,11 +30,10 @@ from ..tasks import enqueue_derivatives
 from .counts import month_counts_change, month_of
 from .edit_values import MAX_DESCRIPTION, Edit, InvalidEdit, Location, check_date, validated
 from .places import place_for
+from .row_values import photos_write
 
 # An edit of many can be undone for this long (the page's Undo is shown for seconds).
 UNDO_KEPT = timedelta(days=1)
-# Rows written per statement when each photo gets values of its own (search terms, undo).
-WRITE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -258,31 +257,27 @@ def _write(
         _write_each(pairs, columns)
     # Only where the words change: a clock an hour off moves few photos to another month.
     renamed = [(new.pk, terms) for old, new in pairs if (terms := new.terms()) != old.search_text]
-    for batch in _batches(renamed, WRITE_BATCH):
-        Photo.objects.bulk_update(
-            [Photo(pk=pk, search_text=terms) for pk, terms in batch], ["search_text"]
-        )
+    photos_write(["search_text"], renamed)
 
 
 def _write_each(pairs: list[tuple[_State, _State]], columns: list[str]) -> None:
     changed = [new for old, new in pairs if old != new]
-    written = [("place" if column == "place_id" else column) for column in columns]
-    if "place_id" in columns:
-        written.append("place_text")
     place_names = {
         place.pk: search.place_terms(place.name)
         for place in Place.objects.filter(pk__in={new.place_id for new in changed} - {None})
     }
-    for batch in _batches(changed, WRITE_BATCH):
-        rows = [
-            Photo(
-                **{column: getattr(new, column) for column in columns},
-                pk=new.pk,
-                place_text=place_names.get(new.place_id, "") if new.place_id else "",
+    written = [*columns, "place_text"] if "place_id" in columns else list(columns)
+    photos_write(
+        written,
+        [
+            (
+                new.pk,
+                *(getattr(new, column) for column in columns),
+                *([place_names.get(new.place_id or 0, "")] if "place_id" in columns else []),
             )
-            for new in batch
-        ]
-        Photo.objects.bulk_update(rows, written)
+            for new in changed
+        ],
+    )
     if "taken_at" in columns:
         # By how far each date moved: an undone shift moves them all alike.
         moves: dict[timedelta, list[UUID]] = {}

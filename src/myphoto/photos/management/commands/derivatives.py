@@ -4,15 +4,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import Progress
 
 from myphoto.photos.models import Photo
-from myphoto.photos.selectors import photos_missing_derivatives
-from myphoto.photos.services.derivatives import photo_make_derivatives_or_record_failure
+from myphoto.photos.selectors import photos_missing_derivatives, photos_missing_looks
+from myphoto.photos.services.derivatives import (
+    photo_hash_looks,
+    photo_make_derivatives_or_record_failure,
+)
 from myphoto.photos.storage import StorageUnavailable
 
 
 class Command(BaseCommand):
     help = (
         "Make the thumbnails (sm, md), video posters and video playback copies that are "
-        "missing, here and now, with a progress bar."
+        "missing, and the look-alike hashes of photos made before them, here and now, with "
+        "progress bars."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,3 +40,15 @@ class Command(BaseCommand):
             f"Made thumbnails (and playback copies) for {made} photos and videos; "
             f"{failed} could not be made."
         )
+        unhashed = list(photos_missing_looks().values_list("pk", flat=True))
+        hashed = 0
+        with Progress(disable=not unhashed) as progress:
+            bar = progress.add_task("Hashing looks for Duplicates", total=len(unhashed))
+            for photo_id in unhashed:
+                try:
+                    hashed += photo_hash_looks(photo_id=photo_id)
+                except StorageUnavailable as err:
+                    raise CommandError(f"Storage is unavailable: {err}. Run again later.") from err
+                progress.advance(bar)
+        if unhashed:
+            self.stdout.write(f"Hashed the looks of {hashed} photos and videos made before.")
