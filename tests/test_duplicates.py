@@ -102,18 +102,21 @@ def test_the_banded_lookup_finds_what_comparing_every_pair_finds():
     rng = np.random.default_rng(7)
     hashes = rng.integers(-(2**63), 2**63 - 1, size=20_000, dtype=np.int64)
     near = []
-    for distance in range(8):  # every pair within 7 bits is found, whatever its bits
-        for _ in range(25):
+    for distance in range(9):
+        for _ in range(40):
             value = int(rng.choice(hashes)) & (2**64 - 1)
             for bit in rng.choice(64, size=distance, replace=False):
                 value ^= 1 << int(bit)
             near.append(value - 2**64 if value >= 2**63 else value)
     hashes = np.concatenate([hashes, np.array(near, dtype=np.int64), hashes[:3]])  # and twins
 
-    banded = {tuple(pair) for pair in looks.similar_pairs(hashes, max_distance=7).tolist()}
-    every = {tuple(pair) for pair in looks.all_pairs(hashes, max_distance=7).tolist()}
+    banded = {tuple(pair) for pair in looks.similar_pairs(hashes).tolist()}
+    every = {tuple(pair) for pair in looks.all_pairs(hashes).tolist()}
 
-    assert banded == every and len(every) >= 203
+    assert banded <= every  # nothing farther than 8 bits
+    close = {pair for pair in every if looks.distance(*(int(hashes[i]) for i in pair)) <= 3}
+    assert close <= banded  # within 3 bits, a band is always equal
+    assert len(banded) >= 0.9 * len(every) and len(every) >= 360
 
 
 def test_derivatives_missing_hashes_photos_made_before_hashes_were(api, after_commit):

@@ -11,7 +11,7 @@ date, a Live Photo's motion. A date or place set by hand says so (`taken_at_sour
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -68,6 +68,7 @@ class _State:
         )
 
 
+_STATE_FIELDS = {f.name for f in fields(_State)}
 # The fields an edit of each kind writes, and that its undo puts back.
 _FIELDS = {
     "favorite": ("favorite",),
@@ -247,17 +248,40 @@ def _write(
         owner_id=owner.pk, taken=(new.taken_at for _, new in moved if new.counted), by=1
     )
     dates = "taken_at" in columns
-    if uniform is not None:
-        for batch in _batches([old.pk for old, _ in pairs]):
-            if uniform:
-                Photo.objects.filter(pk__in=batch).update(**uniform)
-            if dates:
-                _dates_follow(batch, uniform["taken_at"])
-    else:
+    # Only where the words change (a photo's month or description): a clock an hour off
+    # moves few photos to another month.
+    renamed = {
+        new.pk: terms
+        for old, new in pairs
+        if (old.description != new.description or month_of(old.taken_at) != month_of(new.taken_at))
+        and (terms := new.terms()) != old.search_text
+    }
+    if uniform is None:
         _write_each(pairs, columns)
-    # Only where the words change: a clock an hour off moves few photos to another month.
-    renamed = [(new.pk, terms) for old, new in pairs if (terms := new.terms()) != old.search_text]
-    photos_write(["search_text"], renamed)
+        photos_write(["search_text"], list(renamed.items()))
+        return
+    # A photo whose words change gets its new values and words in one statement (one new
+    # version of its row, not two); the others one UPDATE a batch.
+    keys = list(uniform)
+    photos_write(
+        [*keys, "search_text"],
+        [
+            (new.pk, *(_value(new, key, uniform) for key in keys), renamed[new.pk])
+            for _, new in pairs
+            if new.pk in renamed
+        ],
+    )
+    for batch in _batches([old.pk for old, _ in pairs if old.pk not in renamed]):
+        if uniform:
+            Photo.objects.filter(pk__in=batch).update(**uniform)
+    if dates:
+        for batch in _batches([old.pk for old, _ in pairs]):
+            _dates_follow(batch, uniform["taken_at"])
+
+
+def _value(state: _State, key: str, uniform: dict[str, Any]) -> Any:
+    """A column's new value for one photo: its own (a shifted date), else the edit's."""
+    return getattr(state, key) if key in _STATE_FIELDS else uniform[key]
 
 
 def _write_each(pairs: list[tuple[_State, _State]], columns: list[str]) -> None:
