@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -23,6 +24,33 @@ def database_url(kind: str, size: int, data_dir: str) -> str:
     subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
     subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
     return admin.rsplit("/", 1)[0] + f"/{name}"
+
+
+def library_environment(kind: str, size: int, purpose: str) -> dict[str, str]:
+    """The environment of a bench's server and seeding: a fresh data folder and database
+    (`kind` postgres or sqlite), logs kept quiet, no job worker, photos on local disk."""
+    data_dir = tempfile.mkdtemp(prefix=f"myphoto-bench-{purpose}-")
+    return {
+        **os.environ,
+        "MYPHOTO_DATA_DIR": data_dir,
+        "DATABASE_URL": database_url(kind, size, data_dir),
+        "MYPHOTO_LOG_LEVEL": "WARNING",
+        "MYPHOTO_WORKER_IN_SERVE": "0",
+        "MYPHOTO_S3_BUCKET": "",
+        "DJANGO_SETTINGS_MODULE": "myphoto.settings",
+    }
+
+
+def django_in(env: dict[str, str]) -> None:
+    """Set up Django in this process on that environment, its database migrated. Django is
+    set up once a process: each library is measured in a process of its own."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
 
 
 # Where the photos were taken, a few days' run of photos at a time: a home town for over

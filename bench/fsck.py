@@ -27,7 +27,6 @@ import random
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -248,20 +247,13 @@ def seed_rows(size: int, data_dir: str, *, thumbnails: bool) -> None:
 
 
 def bench_rows(sizes: list[int], *, thumbnails: bool) -> None:
-    from _library import database_url
+    from _library import library_environment
 
     table = []
     for size in sizes:
         print(f"== {size:,} rows on PostgreSQL: seeding rows and files", flush=True)
-        data_dir = tempfile.mkdtemp(prefix="myphoto-bench-fsck-")
-        env = {
-            **os.environ,
-            "MYPHOTO_DATA_DIR": data_dir,
-            "DATABASE_URL": database_url("postgres", size, data_dir),
-            "MYPHOTO_LOG_LEVEL": "WARNING",
-            "MYPHOTO_S3_BUCKET": "",
-            "DJANGO_SETTINGS_MODULE": "myphoto.settings",
-        }
+        env = library_environment("postgres", size, "fsck")
+        data_dir = env["MYPHOTO_DATA_DIR"]
         try:
             started = time.perf_counter()
             seeding = [sys.executable, __file__, "--seed", str(size)]

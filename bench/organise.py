@@ -23,10 +23,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,30 +33,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _harness import print_table, serve  # noqa: E402
-from _library import database_url, seed  # noqa: E402
+from _library import django_in, library_environment, seed  # noqa: E402
 
 SHIFTED = 10_000
 PLANTED = 2_000
 
 
 def setup(size: int) -> dict[str, str]:
-    data_dir = tempfile.mkdtemp(prefix="myphoto-bench-organise-")
-    env = {
-        **os.environ,
-        "MYPHOTO_DATA_DIR": data_dir,
-        "DATABASE_URL": database_url("postgres", size, data_dir),
-        "MYPHOTO_LOG_LEVEL": "WARNING",
-        "MYPHOTO_WORKER_IN_SERVE": "0",
-        "MYPHOTO_S3_BUCKET": "",
-    }
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "myphoto.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    env = library_environment("postgres", size, "organise")
+    django_in(env)
     return env
 
 

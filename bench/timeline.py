@@ -22,19 +22,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from _harness import serve
-from _library import database_url, seed, write_thumbnails
+from _library import django_in, library_environment, seed, write_thumbnails
 
 SAMPLES = 200
 
@@ -200,24 +198,9 @@ def python_load(base: str, path: str, token: str, clients: int, seconds: int) ->
 def run(kind: str, size: int, args: argparse.Namespace) -> Result:
     label = f"{'PostgreSQL' if kind == 'postgres' else 'SQLite'} {size:,}"
     print(f"\n== {label}: seeding", flush=True)
-    data_dir = tempfile.mkdtemp(prefix="myphoto-bench-timeline-")
-    env = {
-        **os.environ,
-        "MYPHOTO_DATA_DIR": data_dir,
-        "DATABASE_URL": database_url(kind, size, data_dir),
-        "MYPHOTO_LOG_LEVEL": "WARNING",
-        "MYPHOTO_WORKER_IN_SERVE": "0",
-        "MYPHOTO_S3_BUCKET": "",
-    }
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "myphoto.settings")
-    import django
-
-    # Django is set up once a process: each library is measured in a process of its own.
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    env = library_environment(kind, size, "timeline")
+    data_dir = env["MYPHOTO_DATA_DIR"]
+    django_in(env)
     started = time.perf_counter()
     token, user_name = seed(size)
     print(f"   seeded in {time.perf_counter() - started:.0f} s", flush=True)

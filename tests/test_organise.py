@@ -344,3 +344,15 @@ def test_without_javascript_the_selection_bar_favorites_and_archives(client, mak
     assert f"tile-{photo.pk}" in client.get("/favorites/").content.decode()
     assert client.post("/photos/mark", {"ids": [str(photo.pk)], "mark": "x"}).status_code == 302
     assert Photo.objects.get(pk=photo.pk).favorite
+
+
+def test_a_video_is_not_turned(api, three):
+    import videos
+
+    (video,) = upload(api, ("clip.mp4", videos.phone_video(seconds=1.0)))
+
+    answer = patch(api, video, {"rotate": 90})
+
+    assert answer.status_code == 400 and "Videos cannot be turned" in answer.json()["detail"]
+    assert Photo.objects.get(pk=video).rotation == 0
+    assert patch(api, video, {"favorite": True}).json()["favorite"] is True

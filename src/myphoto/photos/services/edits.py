@@ -23,7 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from .. import search
-from ..models import AlbumPhoto, EditUndo, Photo, Place, TakenAtSource, User
+from ..models import AlbumPhoto, EditUndo, Kind, Photo, Place, TakenAtSource, User
 from ..models import camera_name as camera_of
 from ..selectors import in_batches
 from ..tasks import enqueue_derivatives
@@ -52,6 +52,7 @@ class _State:
     place_id: int | None
     location_edited: bool
     rotation: int
+    kind: str = field(compare=False)
     name: str = field(compare=False)
     camera: str | None = field(compare=False)
     search_text: str = field(compare=False)
@@ -91,6 +92,7 @@ _LOADED = (
     "place_id",
     "location_edited",
     "rotation",
+    "kind",
     "original_name",
     "camera_make",
     "camera_model",
@@ -220,6 +222,9 @@ def _apply(owner: User, states: list[_State], edit: Edit) -> None:
         after = [replace(state, taken_at=state.taken_at + edit.shift) for state in after]
         uniform["taken_at"] = F("taken_at") + edit.shift
     if edit.rotate is not None:
+        if any(state.kind == Kind.VIDEO for state in states):
+            # Its poster could be turned, but not what browsers play.
+            raise InvalidEdit("Videos cannot be turned yet; photos can.")
         after = [replace(state, rotation=(state.rotation + edit.rotate) % 360) for state in after]
         uniform["rotation"] = after[0].rotation  # one photo at a time
     _write(owner, list(zip(states, after, strict=True)), _edited_fields(edit), uniform=uniform)
