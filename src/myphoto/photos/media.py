@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from ..common.media import files, images, transcode
+from ..common.media import files, heap, images, transcode
 from ..common.media.facts import Derivative, ImageFacts
 from ..common.media.limits import Limits
 
@@ -25,8 +25,10 @@ def limits() -> Limits:
 
 
 def configure() -> None:
-    """Register the extra decoders and Pillow's pixel limit (once, at startup)."""
+    """Register the extra decoders and Pillow's pixel limit, and have freed images go back
+    to the system (once, at startup)."""
     images.register_decoders(max_image_pixels=settings.MYPHOTO_MAX_IMAGE_PIXELS)
+    heap.return_big_buffers()
 
 
 def analyze(fileobj: IO[bytes]) -> ImageFacts:
