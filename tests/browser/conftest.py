@@ -50,6 +50,7 @@ def open_page(chromium, live_server, user):
     """Open a logged-in page at a viewport size; screenshots go to test-artifacts/."""
     contexts = []
     refused = []  # what the Content-Security-Policy blocked, on any page of the test
+    thrown = []  # what the page's scripts threw and nobody caught
 
     def open_(viewport=DESKTOP):
         context = chromium.new_context(viewport=viewport, accept_downloads=True)
@@ -62,6 +63,7 @@ def open_page(chromium, live_server, user):
                 "Content Security Policy" in message.text and refused.append(message.text)
             ),
         )
+        page.on("pageerror", lambda error: thrown.append(str(error)))
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill("alice")
         page.get_by_label("Password").fill("correct horse battery")
@@ -74,3 +76,4 @@ def open_page(chromium, live_server, user):
     for context in contexts:
         context.close()
     assert refused == []
+    assert thrown == []

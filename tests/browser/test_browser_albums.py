@@ -55,6 +55,8 @@ def test_an_album_from_the_selection_shared_by_a_locked_link_then_downloaded_and
 
     visitor_context = chromium.new_context(viewport=PHONE, accept_downloads=True)
     visitor = visitor_context.new_page()
+    thrown = []  # a visitor's page throws nothing either (it has no editor, no heart)
+    visitor.on("pageerror", lambda error: thrown.append(str(error)))
     visitor.goto(link)
     expect(visitor.get_by_role("heading", name="This album is protected")).to_be_visible()
     accessible(visitor, "the share password page")
@@ -100,6 +102,7 @@ def test_an_album_from_the_selection_shared_by_a_locked_link_then_downloaded_and
     ).exists()
     accessible(visitor, "the shared album after an upload")
     visitor_context.close()
+    assert thrown == []
 
 
 def test_the_albums_page_and_a_members_view(open_page, make_photo, user, django_user_model):

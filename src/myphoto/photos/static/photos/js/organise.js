@@ -190,10 +190,11 @@ async function markSelection(mark) {
 }
 
 function setUpViewerEdits() {
-  if (!viewer) return;
+  // A share link's viewer has neither the heart nor the editor: a visitor edits nothing.
+  const editor = viewer?.querySelector(".edit-form");
+  if (!editor) return;
   const favorite = viewer.querySelector(".viewer-favorite");
   const details = viewer.querySelector(".viewer-edit");
-  const editor = viewer.querySelector(".edit-form");
   const status = editor.querySelector(".edit-status");
   const archive = editor.querySelector(".viewer-archive");
   fillOffsets(editor.querySelector("[data-offsets]"));
