@@ -331,6 +331,11 @@ MYPHOTO_MAX_VIDEO_PIXELS = env_int("MYPHOTO_MAX_VIDEO_PIXELS", 40_000_000)
 # all of it is refused at upload. A 48-megapixel iPhone HEIC needs about 410 MB.
 MYPHOTO_DECODE_BUDGET_MB = env_int("MYPHOTO_DECODE_BUDGET_MB", 448)
 MYPHOTO_TRASH_DAYS = env_int("MYPHOTO_TRASH_DAYS", 30)
+# Folders under which libraries may be adopted in place (read, never written), separated
+# by ":" as PATH is; none by default: a folder is adopted only where the admin allows.
+MYPHOTO_LIBRARY_ROOTS = [
+    root for root in os.environ.get("MYPHOTO_LIBRARY_ROOTS", "").split(os.pathsep) if root
+]
 MYPHOTO_DOWNLOAD_MODE = os.environ.get("MYPHOTO_DOWNLOAD_MODE", "proxy")
 if MYPHOTO_DOWNLOAD_MODE not in {"proxy", "redirect"}:
     raise ImproperlyConfigured("MYPHOTO_DOWNLOAD_MODE must be 'proxy' or 'redirect'")
