@@ -224,3 +224,22 @@ def test_infinite_scroll_loads_the_next_pages(open_page, make_photo, monkeypatch
     assert names == [f"photo {n}.jpg" for n in range(9, -1, -1)]
     # One heading per day even when a day spans three pages.
     expect(page.locator("#timeline .day")).to_have_count(1)
+
+
+def test_ticks_and_a_shift_click_survive_the_grid_being_fetched_again(open_page, make_photo):
+    photos = library(make_photo, 3)
+    page = open_page()
+    newest, oldest = page.locator(f"#tile-{photos[2].pk}"), page.locator(f"#tile-{photos[0].pk}")
+    newest.hover()
+    newest.locator(".check").click()
+
+    # What an upload's end does: the first page of the grid fetched again and swapped in.
+    page.evaluate(
+        """() => new Promise((done) => {
+            document.body.addEventListener("htmx:afterSettle", () => done(), { once: true });
+            window.htmx.ajax("GET", "/", { target: "#timeline", swap: "innerHTML" });
+        })"""
+    )
+    oldest.locator(".check").click(modifiers=["Shift"])
+
+    expect(page.get_by_text("3 selected")).to_be_visible()

@@ -2,6 +2,8 @@
 // The form around the grid posts the ticked ids when there is no JavaScript.
 
 export const form = document.getElementById("selection");
+// The id of the photo ticked last (the start of a shift-click's range): its box may be
+// a new one by then, the grid having been fetched again (after an upload).
 let lastPicked = null;
 
 export const boxes = () => (form ? Array.from(form.querySelectorAll('input.check[name="ids"]')) : []);
@@ -24,14 +26,33 @@ export function refreshSelection() {
 }
 
 export function pick(box, checked, shiftKey) {
-  if (shiftKey && lastPicked && lastPicked !== box && document.contains(lastPicked)) {
-    const all = boxes();
-    const [from, to] = [all.indexOf(lastPicked), all.indexOf(box)].sort((a, b) => a - b);
+  const all = boxes();
+  const anchor = all.findIndex((other) => other.value === lastPicked);
+  if (shiftKey && anchor >= 0 && lastPicked !== box.value) {
+    const [from, to] = [anchor, all.indexOf(box)].sort((a, b) => a - b);
     all.slice(from, to + 1).forEach((other) => { other.checked = checked; });
   }
   box.checked = checked;
-  lastPicked = box;
+  lastPicked = box.value;
   refreshSelection();
+}
+
+// The ticks survive the grid, or a tile, being fetched again (new photos arriving after an
+// upload, a thumbnail made).
+export function keepTicksAcrossSwaps() {
+  let ticked = null;
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    if (target?.id === "timeline" || target?.classList?.contains("tile")) {
+      ticked = new Set(selectedIds());
+    }
+  });
+  document.body.addEventListener("htmx:afterSettle", () => {
+    if (!ticked) return;
+    boxes().forEach((box) => { if (ticked.has(box.value)) box.checked = true; });
+    ticked = null;
+    refreshSelection();
+  });
 }
 
 export function clearSelection() {
@@ -66,6 +87,7 @@ export function setUpSelection({ openTile }) {
     }
   });
   form.querySelector("[data-clear]")?.addEventListener("click", clearSelection);
+  keepTicksAcrossSwaps();
   document.querySelector("[data-select-all]")?.addEventListener("click", () => {
     boxes().forEach((box) => { box.checked = true; });
     refreshSelection();
