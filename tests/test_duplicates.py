@@ -94,8 +94,11 @@ def test_the_page_keeps_the_chosen_one_with_undo(client, api, after_commit):
     answer = client.post("/duplicates/keep", {"ids": list(ids.values()), "keep": ids["small.jpg"]})
     assert answer.status_code == 302
     assert Photo.objects.visible().get().pk == Photo.objects.get(pk=ids["small.jpg"]).pk
-    client.post("/photos/undo-delete")
+    undone = client.post("/photos/undo-delete", {"next": "/duplicates/"})
+    assert undone.status_code == 302 and undone["Location"] == "/duplicates/"
     assert Photo.objects.visible().count() == 4
+    elsewhere = client.post("/photos/undo-delete", {"next": "https://example.com/"})
+    assert elsewhere["Location"] == "/"  # never off the site
 
 
 def test_the_banded_lookup_finds_what_comparing_every_pair_finds():

@@ -123,4 +123,5 @@ def photos_undo_delete(request: AuthenticatedRequest) -> HttpResponse:
     ids = request.session.pop("undo_ids", [])
     restored = trash.photos_restore(owner=request.user, photo_ids=ids)
     messages.success(request, f"Restored {restored} photo{pluralize(restored)}.")
-    return redirect("timeline")
+    # Back to the page it was undone on (the Duplicates page, an album), else the timeline.
+    return back_to(request, request.POST.get("next"))
