@@ -10,7 +10,7 @@ date, a Live Photo's motion. A date or place set by hand says so (`taken_at_sour
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -241,11 +241,9 @@ def _write(
 ) -> None:
     """Write each photo's new state: in one UPDATE a batch where every photo gets the same
     values (`uniform`), else photo by photo; then what follows from it."""
-    moved = [
-        (old, new)
-        for old, new in pairs
-        if old.counted != new.counted or month_of(old.taken_at) != month_of(new.taken_at)
-    ]
+    # Photos taken in another month now: their counts move, and their words change.
+    remonthed = {new.pk for old, new in pairs if month_of(old.taken_at) != month_of(new.taken_at)}
+    moved = [(old, new) for old, new in pairs if old.counted != new.counted or old.pk in remonthed]
     month_counts_change(
         owner_id=owner.pk, taken=(old.taken_at for old, _ in moved if old.counted), by=-1
     )
@@ -258,7 +256,7 @@ def _write(
     renamed = {
         new.pk: terms
         for old, new in pairs
-        if (old.description != new.description or month_of(old.taken_at) != month_of(new.taken_at))
+        if (old.description != new.description or old.pk in remonthed)
         and (terms := new.terms()) != old.search_text
     }
     if uniform is None:
@@ -276,11 +274,10 @@ def _write(
             if new.pk in renamed
         ],
     )
-    for batch in _batches([old.pk for old, _ in pairs if old.pk not in renamed]):
-        if uniform:
-            Photo.objects.filter(pk__in=batch).update(**uniform)
+    for batch in in_batches(old.pk for old, _ in pairs if old.pk not in renamed):
+        Photo.objects.filter(pk__in=batch).update(**uniform)
     if dates:
-        for batch in _batches([old.pk for old, _ in pairs]):
+        for batch in in_batches(old.pk for old, _ in pairs):
             _dates_follow(batch, uniform["taken_at"])
 
 
@@ -314,7 +311,7 @@ def _write_each(pairs: list[tuple[_State, _State]], columns: list[str]) -> None:
             if old.taken_at != new.taken_at:
                 moves.setdefault(new.taken_at - old.taken_at, []).append(new.pk)
         for delta, ids in moves.items():
-            for batch_ids in _batches(ids):
+            for batch_ids in in_batches(ids):
                 _dates_follow(batch_ids, F("taken_at") + delta)
 
 
@@ -330,11 +327,6 @@ def _turn(turned: list[_State]) -> None:
     Photo.objects.filter(pk__in=ids).update(derivatives_ready=False, derivatives_error="")
     for pk in ids:
         transaction.on_commit(partial(enqueue_derivatives, str(pk)), robust=True)
-
-
-def _batches(items: list[Any], size: int = 2000) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 __all__ = [

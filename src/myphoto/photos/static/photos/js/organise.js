@@ -4,7 +4,8 @@
 // bar's Favorite and Archive post a form.
 
 import { api, plural, urls } from "./api.js";
-import { clearSelection, form, refreshSelection, selectedIds } from "./selection.js";
+import { clearSelection, form, selectedIds } from "./selection.js";
+import { detachTiles } from "./timeline.js";
 import { showToast } from "./toast.js";
 import { showTile, shownTile, stepAway } from "./viewer.js";
 
@@ -116,30 +117,7 @@ async function toggleFavorite(tile) {
   showToast(favorite ? "Added to favorites." : "Taken out of favorites.");
 }
 
-// Tiles that leave this page (archived off the timeline, unarchived off the archive), with
-// a way to put them back where they were.
-function detachTiles(ids) {
-  const removed = [];
-  const detach = (node) => { removed.push({ node, parent: node.parentNode, next: node.nextSibling }); node.remove(); };
-  ids.forEach((id) => { const tile = document.getElementById(`tile-${id}`); if (tile) detach(tile); });
-  document.querySelectorAll("#timeline .day").forEach((day) => { if (!day.querySelector(".tile")) detach(day); });
-  const counter = document.getElementById("photo-count");
-  const count = (delta) => {
-    if (!counter) return;
-    const n = Math.max(0, (parseInt(counter.textContent, 10) || 0) + delta);
-    counter.textContent = plural(n, "photo");
-    const empty = document.querySelector("[data-empty-state]");
-    if (empty) empty.hidden = n > 0;
-  };
-  count(-ids.length);
-  refreshSelection();
-  return () => {
-    removed.reverse().forEach(({ node, parent, next }) => parent.insertBefore(node, next));
-    count(ids.length);
-    refreshSelection();
-  };
-}
-
+// Archived photos leave the timeline; unarchived ones leave the archive.
 const leavesPage = (archived) => (shelf === "timeline" && archived) || (shelf === "archive" && !archived);
 
 async function undoEdit(undo, putBack) {

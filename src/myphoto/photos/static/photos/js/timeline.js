@@ -25,12 +25,7 @@ export async function deletePhotos(ids) {
     return;
   }
   clearSelection(); // before the tiles leave the page, so that Undo brings them back unticked
-  const removed = [];
-  const detach = (node) => { removed.push({ node, parent: node.parentNode, next: node.nextSibling }); node.remove(); };
-  ids.forEach((id) => { const tile = document.getElementById(`tile-${id}`); if (tile) detach(tile); });
-  document.querySelectorAll("#timeline .day").forEach((day) => { if (!day.querySelector(".tile")) detach(day); });
-  adjustCount(-ids.length);
-  refreshSelection();
+  const putBack = detachTiles(ids);
   showToast(`Moved ${plural(ids.length, "photo")} to the trash.`, async () => {
     try {
       await api("POST", urls.restore, { ids });
@@ -38,11 +33,25 @@ export async function deletePhotos(ids) {
       showToast(`Could not undo: ${error.message} The photos are in the trash.`);
       return;
     }
+    putBack();
+    showToast(`Restored ${plural(ids.length, "photo")}.`);
+  });
+}
+
+// Take the photos' tiles (and days left empty) off the page, the count with them; returns
+// what puts them back where they were (an Undo: of a delete, of an archive).
+export function detachTiles(ids) {
+  const removed = [];
+  const detach = (node) => { removed.push({ node, parent: node.parentNode, next: node.nextSibling }); node.remove(); };
+  ids.forEach((id) => { const tile = document.getElementById(`tile-${id}`); if (tile) detach(tile); });
+  document.querySelectorAll("#timeline .day").forEach((day) => { if (!day.querySelector(".tile")) detach(day); });
+  adjustCount(-ids.length);
+  refreshSelection();
+  return () => {
     removed.reverse().forEach(({ node, parent, next }) => parent.insertBefore(node, next));
     adjustCount(ids.length);
     refreshSelection();
-    showToast(`Restored ${plural(ids.length, "photo")}.`);
-  });
+  };
 }
 
 // A page of the infinite scroll may begin with the day the previous one ended with.
