@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run test test-postgres lint typecheck format bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads bench-fsck bench-organise clean
+.PHONY: install install-test run test test-postgres lint typecheck format bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads bench-fsck bench-organise bench-adopt clean
 
 # What the server needs; the test tools (Playwright, SeaweedFS, mypy) only for `make test`.
 $(BIN)/.installed: pyproject.toml
@@ -75,3 +75,6 @@ bench-fsck: install-test
 
 bench-organise: install-test
 	$(BIN)/python bench/organise.py
+
+bench-adopt: install-test
+	$(BIN)/python bench/adopt.py

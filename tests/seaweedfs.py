@@ -24,6 +24,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 ACCESS_KEY = "myphoto-test"
 SECRET_KEY = "myphoto-test-secret"  # noqa: S105  a throwaway local server's key
+# A key that may list and read but never write: an adopted library's, read-only at the
+# storage level.
+READER_ACCESS_KEY = "myphoto-reader"
+READER_SECRET_KEY = "myphoto-reader-secret"  # noqa: S105  a throwaway local server's key
 REGION = "us-east-1"
 
 
@@ -137,7 +141,12 @@ def _start(timeout: float) -> SeaweedFS:
         "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
         "actions": ["Admin", "Read", "Write", "List", "Tagging"],
     }
-    config_path.write_text(json.dumps({"identities": [identity]}))
+    reader = {
+        "name": "reader",
+        "credentials": [{"accessKey": READER_ACCESS_KEY, "secretKey": READER_SECRET_KEY}],
+        "actions": ["Read", "List"],
+    }
+    config_path.write_text(json.dumps({"identities": [identity, reader]}))
     args = [
         _weed_binary(),
         "server",

@@ -17,7 +17,8 @@ Server commands (run where the server runs; they read its environment):
   createuser    add a user
   deleteuser    delete a user and all their photos, files included
   token         create, list or revoke API tokens
-  import        add a folder of photos to a user's library
+  import        add a folder of photos to a user's library (copied in)
+  library       adopt a folder or S3 prefix in place: add, scan, list, remove
   worker        run background jobs (thumbnails) and the daily library check
   fsck          check the database against storage (--verify, --repair, --json)
   derivatives   make missing thumbnails now

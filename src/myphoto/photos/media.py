@@ -36,6 +36,11 @@ def analyze(fileobj: IO[bytes]) -> ImageFacts:
     return files.analyze(fileobj, limits=limits())
 
 
+def describe(fileobj: IO[bytes]) -> ImageFacts:
+    """A photo's facts from its header, a video's as `analyze` finds them."""
+    return files.describe(fileobj, limits=limits())
+
+
 def make_derivatives(fileobj: IO[bytes], *, video: bool, turn: int = 0) -> list[Derivative]:
     """The sm and md images of a photo, or a video's posters; turned `turn` degrees
     clockwise."""

@@ -26,6 +26,7 @@ from zipstream import ZipStream
 from ..common.filenames import UniqueNames, portable_name
 from .disposition import content_disposition
 from .models import Photo, ShareLink
+from .originals import Original, original_of, originals_of
 from .selectors import live_motion_of, live_motions
 from .storage import ObjectMissing, get_storage
 
@@ -130,20 +131,24 @@ def playback_response(
         return None
     blanked: tuple[tuple[int, int], ...] = ()
     if photo.plays_original:
+        played = original_of(photo)
         content_type = photo.content_type
         content_type = "video/mp4" if content_type in _PLAYED_AS_MP4 else content_type
-        etag = f'"{photo.sha256}-play"'
+        # An adopted video's bytes are hashed by its first derivatives job.
+        tag = photo.sha256 or photo.pk.hex
+        etag = f'"{tag}-play"'
         if hide_location and photo.location_spans:
             blanked = tuple((int(start), int(end)) for start, end in photo.location_spans)
-            etag = f'"{photo.sha256}-play-unplaced"'
+            etag = f'"{tag}-play-unplaced"'
     else:
+        size = photo.playback_size if photo.playback_size is not None else photo.size
+        played = Original(get_storage(), photo.playback_key, size)
         content_type = "video/mp4"
         etag = f'"{photo.sha256[:32]}-{photo.playback_key.rsplit("-", 1)[-1]}"'
     return _object_response(
         request,
         _Served(
-            key=photo.playback_key,
-            size=photo.playback_size if photo.playback_size is not None else photo.size,
+            bytes=played,
             content_type=content_type,
             etag=etag,
             modified=int(photo.uploaded_at.timestamp()),
@@ -158,8 +163,7 @@ def playback_response(
 class _Served:
     """One object as a response serves it."""
 
-    key: str
-    size: int
+    bytes: Original
     content_type: str
     etag: str
     modified: int
@@ -170,13 +174,13 @@ class _Served:
     through_link: bool = False
 
 
-def _original(photo: Photo) -> _Served:
+def _original(photo: Photo, original: Original | None = None) -> _Served:
     """A photo's original, as its download serves it."""
     return _Served(
-        key=photo.storage_key,
-        size=photo.size,
+        bytes=original or original_of(photo),
         content_type=photo.content_type,
-        etag=f'"{photo.sha256}"',
+        # An adopted photo's bytes are hashed by its first derivatives job.
+        etag=f'"{photo.sha256 or photo.pk.hex}"',
         modified=int(photo.uploaded_at.timestamp()),
         disposition=content_disposition(photo.download_name),
     )
@@ -184,9 +188,13 @@ def _original(photo: Photo) -> _Served:
 
 def _presigned(served: _Served) -> str | None:
     """A short-lived storage URL for the object, served as it would be from here; None
-    where the storage hands out none (local disk)."""
-    return get_storage().presigned_get_url(
-        served.key,
+    where the storage hands out none (local disk) or the bytes are an adopted library's
+    (its endpoint may be none a browser reaches, and its keys are not handed out)."""
+    storage = get_storage()
+    if served.bytes.store is not storage:
+        return None
+    return storage.presigned_get_url(
+        served.bytes.key,
         content_disposition=served.disposition,
         content_type=served.content_type,
         expires_in=(
@@ -214,22 +222,22 @@ def _object_response(request: HttpRequest, served: _Served) -> HttpResponseBase:
     if_range = request.headers.get("If-Range")
     # If-Range with a date is not supported: anything but our ETag means "send it all".
     if range_header and (if_range is None or if_range.strip() == served.etag):
-        byte_range = parse_range(range_header, served.size)
+        byte_range = parse_range(range_header, served.bytes.size)
 
-    storage = get_storage()
+    size = served.bytes.size
     if byte_range is None:
-        chunks = _blanked(storage.stream(served.key), 0, served.blanked)
+        chunks = _blanked(served.bytes.whole(), 0, served.blanked)
         response = StreamingHttpResponse(chunks, content_type=served.content_type)
-        response["Content-Length"] = str(served.size)
+        response["Content-Length"] = str(size)
     else:
         chunks = _blanked(
-            storage.stream(served.key, start=byte_range.start, end=byte_range.end),
+            served.bytes.stream(start=byte_range.start, end=byte_range.end),
             byte_range.start,
             served.blanked,
         )
         response = StreamingHttpResponse(chunks, content_type=served.content_type, status=206)
         response["Content-Length"] = str(byte_range.length)
-        response["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{served.size}"
+        response["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{size}"
     response["Content-Disposition"] = served.disposition
     response["ETag"] = served.etag
     response["Last-Modified"] = http_date(served.modified)
@@ -266,7 +274,8 @@ def presigned_urls(photos: Sequence[Photo]) -> list[str | None]:
     """
     if settings.MYPHOTO_DOWNLOAD_MODE != "redirect":
         return [None] * len(photos)
-    return [_presigned(_original(photo)) for photo in photos]
+    originals = originals_of(photos)
+    return [_presigned(_original(photo, originals[photo.pk])) for photo in photos]
 
 
 def derivative_response(
@@ -297,9 +306,9 @@ def zip_filename(name: str = "") -> str:
     return timezone.localtime().strftime("myphoto-%Y%m%d-%H%M%S.zip")
 
 
-def _object_chunks(key: str) -> Iterator[bytes]:
+def _object_chunks(original: Original) -> Iterator[bytes]:
     # A generator: the object is opened only when the zip reaches this entry.
-    yield from get_storage().stream(key)
+    yield from original.whole()
 
 
 def _folder(photo: Photo, layout: str) -> str:
@@ -314,13 +323,14 @@ def build_zip(photos: Sequence[Photo], *, layout: str = "flat") -> ZipStream:
     archive = ZipStream(sized=True)
     names = UniqueNames()
     motions = live_motions(photos)
+    originals = originals_of([*photos, *motions.values()])
     for photo in photos:
         for original in (photo, motions.get(photo.pk)):
             if original is None:
                 continue
             # Extracted on Windows too: names it would refuse are made portable first.
             arcname = names.claim(_folder(photo, layout), portable_name(original.download_name))
-            archive.add(_object_chunks(original.storage_key), arcname, size=original.size)
+            archive.add(_object_chunks(originals[original.pk]), arcname, size=original.size)
     return archive
 
 

@@ -5,6 +5,7 @@ from .web import (
     albums,
     duplicates,
     health,
+    libraries,
     photos,
     places,
     search,
@@ -51,6 +52,10 @@ urlpatterns = [
     path("places/<str:country_code>/", places.country, name="country"),
     path("places/<str:country_code>/<int:place_id>/", places.place_timeline, name="place"),
     path("library-health/", health.library_health, name="library-health"),
+    path("libraries/", libraries.libraries, name="libraries"),
+    path("libraries/status", libraries.libraries_status, name="libraries-status"),
+    path("libraries/<int:library_id>/scan", libraries.library_scan, name="library-scan"),
+    path("libraries/<int:library_id>/remove", libraries.library_forget, name="library-forget"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

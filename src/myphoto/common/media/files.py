@@ -20,6 +20,15 @@ def analyze(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
         return videos.analyze(fileobj, limits=limits)
 
 
+def describe(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
+    """The facts of a photo from its header alone, or of a video (its header, one frame's
+    packets and its last second): what a scan reads of a file kept elsewhere."""
+    try:
+        return images.describe(fileobj, limits=limits)
+    except NotAnImage:
+        return videos.analyze(fileobj, limits=limits)
+
+
 def make_derivatives(
     fileobj: IO[bytes], *, video: bool, limits: Limits, turn: int = 0
 ) -> list[Derivative]:

@@ -131,6 +131,21 @@ def analyze(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
     return facts
 
 
+def describe(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
+    """The facts of an image from what its header says, reading no pixels: a JPEG's
+    markers up to its scan (its EXIF is there), a TIFF's directories. For a file of an
+    adopted library, read by ranges; its derivatives job checks the whole of it later.
+
+    Raises NotAnImage for no image, UnsupportedImage for a header that is damaged.
+    """
+    with _refusing_damage(limits):
+        image = _open(fileobj, limits)
+        if image.format == "PNG":
+            # Pillow decodes a PNG to look for an eXIf chunk after its pixels.
+            return _facts(image, limits, _exif_from(image.info.get("exif")))
+        return _facts(image, limits)
+
+
 def _decode_whole(fileobj: IO[bytes], limits: Limits) -> None:
     """Decode every pixel (all that checks an image whose structure says too little), and
     let them go: opened in a frame of its own, they are freed before the budget is."""

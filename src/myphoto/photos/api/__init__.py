@@ -7,6 +7,7 @@ schemas/    what goes in and out, by domain (common, photos, uploads, tokens, al
 photos.py, trash.py, uploads.py, tokens.py, albums.py, shares.py   the endpoints, each with
             a url_name
 shared.py   what anyone with a share link reaches (no account: the key and its password)
+libraries.py  libraries adopted in place (staff only)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import (
     duplicates,
     edits,
     errors,
+    libraries,
     photos,
     places,
     shared,
@@ -49,3 +51,4 @@ api.add_router("", tokens.router)
 api.add_router("", albums.router)
 api.add_router("", shares.router)
 api.add_router("", shared.router)
+api.add_router("", libraries.router)

@@ -19,7 +19,7 @@ from ..storage import StorageUnavailable, get_storage
 from .findings import Finding, Problem, Report
 from .objects import ObjectCheck, Options, OutOfOrder
 from .progress import Progress, Silent
-from .rows import check_album_entries, check_month_counts
+from .rows import check_album_entries, check_month_counts, check_offline
 from .verify import Verifier
 
 __all__ = ["Finding", "Problem", "Report", "check", "latest_reports"]
@@ -59,6 +59,7 @@ def check(
         ObjectCheck(storage, report, options, progress).run()
         check_month_counts(report, repair=repair, progress=progress)
         check_album_entries(report, repair=repair, progress=progress)
+        check_offline(report, progress=progress)
         if verify:
             resume_after = _resume_point(before=record)
             save_position = _saver(record)

@@ -25,6 +25,7 @@ class Problem(StrEnum):
     STALE_UPLOAD = "stale_upload"
     WRONG_COUNT = "wrong_count"
     ALBUM_ENTRY = "album_entry"
+    OFFLINE = "offline"
 
     @property
     def heading(self) -> str:
@@ -61,6 +62,12 @@ _TITLES = {
     Problem.ALBUM_ENTRY: (
         "Album entries out of step with their photo",
         "--repair copies the photo's date and trash state again.",
+    ),
+    Problem.OFFLINE: (
+        "Photos offline: their files are gone from an adopted library",
+        "Put the file back where it was and the library's next scan brings the photo back "
+        "(the same photo, its albums and edits with it); or trash it in MyPhoto to let it go. "
+        "Nothing is ever written to a library's source, by --repair or otherwise.",
     ),
 }
 

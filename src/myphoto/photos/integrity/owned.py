@@ -43,7 +43,9 @@ def original_keys() -> Iterator[OwnedOriginal]:
     """Every photo's original key, and the key each open multipart upload is building."""
     photos, uploads = Photo._meta.db_table, MultipartUpload._meta.db_table
     sql = (
+        # An adopted photo's original is a file of its library's source, not an object here.
         f"SELECT k, s FROM (SELECT storage_key AS k, size AS s FROM {photos} "  # noqa: S608  table names are ours
+        "WHERE library_id IS NULL "
         f"UNION ALL SELECT storage_key, NULL FROM {uploads}) AS owned "
         f"ORDER BY {_byte_order('k')}"
     )

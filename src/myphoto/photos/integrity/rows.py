@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import TruncMonth
 
-from ..models import AlbumPhoto, MonthCount, Photo, User
+from ..models import AlbumPhoto, LibraryFile, MonthCount, Photo, User
 from ..services.counts import month_counts_rebuild
 from .findings import Finding, Problem, Report
 from .progress import Progress
@@ -81,9 +81,11 @@ def check_month_counts(report: Report, *, repair: bool, progress: Progress) -> N
 def check_album_entries(report: Report, *, repair: bool, progress: Progress) -> None:
     """Album entries whose copy of the photo's capture time or trash state differs."""
     progress.phase("Albums", None)
+    # Hidden in albums: a photo in the trash, or offline (its adopted file gone).
     out_of_step = AlbumPhoto.objects.filter(
-        Q(photo_in_trash=True, photo__deleted_at__isnull=True)
+        Q(photo_in_trash=True, photo__deleted_at__isnull=True, photo__offline=False)
         | Q(photo_in_trash=False, photo__deleted_at__isnull=False)
+        | Q(photo_in_trash=False, photo__offline=True)
         | ~Q(taken_at=F("photo__taken_at"))
     ).select_related("album", "photo", "album__owner")
     report.checked["album entries"] += AlbumPhoto.objects.count()
@@ -99,7 +101,32 @@ def check_album_entries(report: Report, *, repair: bool, progress: Progress) -> 
         )
         if repair:
             AlbumPhoto.objects.filter(pk=entry.pk).update(
-                taken_at=photo.taken_at, photo_in_trash=photo.deleted_at is not None
+                taken_at=photo.taken_at,
+                photo_in_trash=photo.deleted_at is not None or photo.offline,
             )
             finding.repaired = True
         report.add(finding)
+
+
+def check_offline(report: Report, *, progress: Progress) -> None:
+    """Adopted photos whose files are gone from their library's source: offline, never
+    "restore from backup", and nothing is repaired into a source."""
+    progress.phase("Adopted libraries", None)
+    report.checked["adopted photos"] += Photo.objects.filter(library__isnull=False).count()
+    offline = (
+        LibraryFile.objects.filter(photo__offline=True)
+        .select_related("library", "photo", "photo__owner")
+        .order_by("pk")
+    )
+    for entry in offline.iterator(chunk_size=500):
+        photo = entry.photo
+        if photo is None:
+            continue  # purged since the query began
+        report.add(
+            Finding.of_photo(
+                Problem.OFFLINE,
+                photo,
+                subject=f"{entry.library.source}{entry.path}",
+                detail=entry.reason or f"gone from {entry.library.name}",
+            )
+        )

@@ -72,7 +72,8 @@ class Verifier:
         return where the next pass goes on ("" once this one reached the end)."""
         started = time.monotonic()
         deadline = None if budget is None else started + budget.total_seconds()
-        originals = Photo.objects.order_by("pk")
+        # An adopted photo's file is read by its scans, never verified into or out of here.
+        originals = Photo.objects.filter(library__isnull=True).order_by("pk")
         if resume_after:
             originals = originals.filter(pk__gt=UUID(resume_after))
         remaining = originals.aggregate(count=Count("pk"), bytes=Sum("size"))

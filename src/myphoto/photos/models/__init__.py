@@ -5,6 +5,7 @@ Django's own apps are."""
 from .albums import Album, AlbumMember, AlbumPhoto, AlbumRole
 from .edits import EditUndo
 from .integrity import IntegrityReport
+from .libraries import FileState, Library, LibraryFile, LibraryStatus
 from .photos import (
     ROTATIONS,
     Kind,
@@ -29,8 +30,12 @@ __all__ = [
     "AlbumRole",
     "ApiToken",
     "EditUndo",
+    "FileState",
     "IntegrityReport",
     "Kind",
+    "Library",
+    "LibraryFile",
+    "LibraryStatus",
     "MonthCount",
     "MultipartUpload",
     "Photo",

@@ -27,9 +27,22 @@ class Album(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Made from a folder of an adopted library (`albums_from_folders`) and kept in step
+    # with it by its scans; albums made by hand have none and scans never touch them.
+    library = models.ForeignKey(
+        "Library", null=True, blank=True, on_delete=models.CASCADE, related_name="albums"
+    )
+    library_folder = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         indexes = [models.Index(fields=["owner", "-created_at"], name="album_by_owner")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["library", "library_folder"],
+                condition=Q(library__isnull=False),
+                name="album_one_per_library_folder",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

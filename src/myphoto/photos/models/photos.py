@@ -39,7 +39,9 @@ class PhotoManager(models.Manager["Photo"]):
 
 class PhotoQuerySet(models.QuerySet["Photo"]):
     def visible(self) -> PhotoQuerySet:
-        return self.filter(deleted_at__isnull=True)
+        # An adopted photo whose file is gone from its source is offline: out of every
+        # view until the file comes back (the same row, the same id).
+        return self.filter(deleted_at__isnull=True, offline=False)
 
     def trashed(self) -> PhotoQuerySet:
         return self.filter(deleted_at__isnull=False)
@@ -52,6 +54,8 @@ class TakenAtSource(models.TextChoices):
     # Set by hand (a camera whose clock was wrong, a scan): no rescan or import overrides it.
     EDITED = "edited", "set by hand"
     UPLOAD = "upload", "upload time"
+    # A file of an adopted library that says nothing: its modification time.
+    FILE = "file", "the file's modification time"
 
 
 ROTATIONS = (0, 90, 180, 270)
@@ -154,6 +158,12 @@ class Photo(models.Model):
     live_of = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="live_motion"
     )
+    # Adopted in place: the original is a file of this library's source (its path is the
+    # LibraryFile's), read there and never written; `storage_key` names no object then.
+    library = models.ForeignKey(
+        "Library", null=True, blank=True, on_delete=models.PROTECT, related_name="photos"
+    )
+    offline = models.BooleanField(default=False, db_default=False)
 
     objects = PhotoManager()
 
@@ -161,9 +171,10 @@ class Photo(models.Model):
         constraints = [
             # The owner's own copies only: a visitor's contribution of the same bytes is
             # kept apart (`by_guest`), revealing nothing of what the owner has.
+            # An adopted photo's bytes are hashed by its derivatives job: "" until then.
             models.UniqueConstraint(
                 fields=["owner", "sha256"],
-                condition=Q(by_guest=False),
+                condition=Q(by_guest=False) & ~Q(sha256=""),
                 name="photo_unique_content_per_owner",
             ),
             models.CheckConstraint(condition=Q(size__gte=0), name="photo_size_not_negative"),
@@ -233,6 +244,12 @@ class Photo(models.Model):
                 condition=Q(deleted_at__isnull=True, live_of__isnull=True),
                 name="photo_cameras",
             ),
+            # A library's photos (its counts, its offline ones, forgetting it).
+            models.Index(
+                fields=["library", "offline"],
+                condition=Q(library__isnull=False),
+                name="photo_adopted",
+            ),
             # `myphoto derivatives --missing`: the few photos still waiting.
             models.Index(
                 fields=["uploaded_at"],
@@ -289,9 +306,17 @@ class Photo(models.Model):
         return self.kind == Kind.VIDEO
 
     @property
+    def is_adopted(self) -> bool:
+        return self.library_id is not None
+
+    @property
     def storage_keys(self) -> list[str]:
-        """Every object this photo owns in storage: the original and its derivatives."""
-        keys = (self.storage_key, self.thumbnail_key, self.preview_key, self.playback_key)
+        """Every object this photo owns in storage: the original (unless it is a file of
+        an adopted library's source) and its derivatives."""
+        keys = [self.storage_key, self.thumbnail_key, self.preview_key, self.playback_key]
+        if self.is_adopted:
+            # Its playback may be the original too (a video browsers play as it is).
+            keys = [key for key in keys if key != self.storage_key]
         return list(dict.fromkeys(key for key in keys if key))
 
     @property

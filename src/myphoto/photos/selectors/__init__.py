@@ -9,6 +9,7 @@ search     the condition a search puts on photos, and the two-step read of a lib
 places     places, countries and cameras with their counts
 shares     the owner's share links;  tokens  API tokens;  uploads  multipart uploads
 live       Live Photos' motions;  batches  reading many ids a query's worth at a time
+libraries  adopted libraries, for staff, with their counts
 """
 
 from .albums import (
@@ -25,6 +26,14 @@ from .albums import (
 )
 from .batches import ID_BATCH, in_batches, photos_in_batches
 from .keyset import InvalidCursor, InvalidPeriod, Page, encode_cursor, usable_time
+from .libraries import (
+    LibraryView,
+    libraries_for_staff,
+    library_get_by_name,
+    library_get_for_staff,
+    library_name,
+    library_view,
+)
 from .live import live_motion_of, live_motions
 from .photos import (
     photo_get_by_hash,
@@ -64,6 +73,12 @@ from .tokens import tokens_get_for_user
 from .uploads import multipart_upload_get_for_user, photo_completed_from_upload
 
 __all__ = [
+    "LibraryView",
+    "libraries_for_staff",
+    "library_get_by_name",
+    "library_get_for_staff",
+    "library_name",
+    "library_view",
     "ID_BATCH",
     "SEARCH_WALK",
     "AlbumView",

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import keys
-from ..models import Photo, User
+from ..models import Library, Photo, User
 from ..storage import get_storage
+from .libraries import library_remove
 from .multipart import multipart_uploads_abort_all
 from .trash import trash_purge
 
@@ -46,8 +47,12 @@ def user_delete(*, user: User) -> int:
     never completed, leftovers of jobs), then the user, tokens and counts. If the
     storage fails half-way, the user stays, with what is left: run it again.
     """
+    # Their adopted libraries are forgotten first (the files stay in their sources).
+    forgotten = sum(
+        library_remove(library=library) for library in Library.objects.filter(owner=user)
+    )
     Photo.objects.filter(owner=user, deleted_at__isnull=True).update(deleted_at=timezone.now())
-    purged = trash_purge(owner=user)
+    purged = forgotten + trash_purge(owner=user)
     multipart_uploads_abort_all(owner=user)
     storage = get_storage()
     for prefix in keys.owner_prefixes(owner_id=user.pk):

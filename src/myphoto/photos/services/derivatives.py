@@ -29,7 +29,9 @@ from ...common.media.facts import UnsupportedImage
 from ...common.media.looks import perceptual_hash_of
 from .. import keys, media
 from ..models import Kind, Photo
+from ..originals import original_of
 from ..storage import ObjectMissing, StorageUnavailable, get_storage
+from .adopted import adopted_settle
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +90,6 @@ def photo_make_derivatives(*, photo_id: UUID | str) -> bool:
     run = _claim(photo_id)
     if run is None:
         return False
-    storage = get_storage()
     written: list[str] = []
     recorded = False
     try:
@@ -97,8 +98,14 @@ def photo_make_derivatives(*, photo_id: UUID | str) -> bool:
             return False
         # A video is read where it lies, by ranges: its posters need a few frames, and
         # its conversion reads it once from start to end. A photo is decoded whole.
-        opened = storage.open_reader if photo.is_video else storage.local_copy
-        with opened(photo.storage_key) as original:
+        where = original_of(photo)
+        with where.open_reader() if photo.is_video else where.local_copy() as original:
+            if (
+                photo.is_adopted
+                and not photo.sha256
+                and not adopted_settle(photo=photo, original=original)
+            ):
+                return False
             if not photo.derivatives_ready:
                 recorded = _make_images(photo, original, run, written)
                 if not recorded:
@@ -207,6 +214,11 @@ def photo_make_derivatives_or_record_failure(*, photo_id: UUID | str) -> bool:
     except UnsupportedImage as err:
         photo_record_derivatives_failure(photo_id=photo_id, reason=str(err))
     except ObjectMissing:
+        if Photo.objects.filter(pk=photo_id, library__isnull=False).exists():
+            # A file gone from its library's source: its next scan makes the photo offline,
+            # and its derivatives are made when the file is back.
+            logger.info("the file of adopted photo %s is gone; left to its scan", photo_id)
+            return False
         photo_record_derivatives_failure(
             photo_id=photo_id, reason="The original is missing from storage."
         )

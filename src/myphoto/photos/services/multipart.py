@@ -27,10 +27,11 @@ from django.utils import timezone
 
 from ...common.filenames import display_name
 from .. import keys
+from ..digests import digest_of
 from ..limits import UploadTooLarge, check_size, part_size_for
 from ..models import MultipartUpload, Photo, User
 from ..storage import ObjectMissing, PartsChanged, PhotoStorage, Readable, get_storage
-from .upload import UploadRejected, UploadResult, digest_of, photo_upload_placed
+from .upload import UploadRejected, UploadResult, photo_upload_placed
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import AlbumPhoto, Photo, PhotoQuerySet, User
+from ..models import AlbumPhoto, FileState, LibraryFile, Photo, PhotoQuerySet, User
 from ..selectors import in_batches
 from ..storage import get_storage
 from .counts import month_counts_change
@@ -101,6 +101,10 @@ def trash_purge(*, owner: User | None = None, deleted_before: datetime | None = 
                 .exclude(pk__in=[photo.pk for photo in photos])
             )
             get_storage().delete_many(key for photo in photos for key in photo.storage_keys)
+            # An adopted photo's file stays in its source, forgotten: no scan adds it again.
+            LibraryFile.objects.filter(photo__in=photos).update(
+                state=FileState.FORGOTTEN, photo=None
+            )
             Photo.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
         # Items, as the trash showed them: a Live Photo is one.
         purged += sum(1 for photo in photos if photo.live_of_id is None)

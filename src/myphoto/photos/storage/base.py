@@ -204,17 +204,31 @@ class PhotoStorage(ABC):
 
     def local_copy(self, key: str) -> tempfile.SpooledTemporaryFile[bytes]:
         """Return a temporary file holding the object, at its start; the caller closes it."""
-        copy: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115  the caller closes it
-            max_size=_SPOOL_BYTES
-        )
-        try:
-            for chunk in self.stream(key):
-                copy.write(chunk)
-        except BaseException:
-            copy.close()
-            raise
-        copy.seek(0)
-        return copy
+        return spooled(self.stream(key))
+
+
+def spooled(chunks: Iterator[bytes]) -> tempfile.SpooledTemporaryFile[bytes]:
+    """A temporary file holding the chunks (in memory up to 64 MiB), at its start; the
+    caller closes it."""
+    copy: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile(  # noqa: SIM115  the caller closes it
+        max_size=_SPOOL_BYTES
+    )
+    try:
+        for chunk in chunks:
+            copy.write(chunk)
+    except BaseException:
+        copy.close()
+        raise
+    copy.seek(0)
+    return copy
+
+
+class Streams(Protocol):
+    """What reads ranges of objects: a photo storage, or an adopted library's source."""
+
+    def stream(
+        self, key: str, *, start: int = 0, end: int | None = None, chunk_size: int = CHUNK_SIZE
+    ) -> Iterator[bytes]: ...
 
 
 class RangeReader(io.RawIOBase):
@@ -223,9 +237,11 @@ class RangeReader(io.RawIOBase):
 
     block = 4 * 1024 * 1024
 
-    def __init__(self, storage: PhotoStorage, key: str, size: int) -> None:
+    def __init__(self, storage: Streams, key: str, size: int, *, block: int = 0) -> None:
         super().__init__()
         self._storage, self._key, self._size = storage, key, size
+        if block:
+            self.block = block
         self._position = 0
         self._blocks: dict[int, bytes] = {}
         #: Bytes fetched from the storage so far.

@@ -13,7 +13,7 @@ import hashlib
 import mimetypes
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -77,8 +77,9 @@ class Endpoint:
 
     url: str | None
     region: str
-    access_key: str | None
-    secret_key: str | None
+    # Never in a repr: an adopted library's keys must not reach a log.
+    access_key: str | None = field(repr=False)
+    secret_key: str | None = field(repr=False)
     config: Config
 
 

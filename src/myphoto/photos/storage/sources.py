@@ -11,18 +11,20 @@ resolve inside it.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .base import ObjectMissing
+from .base import CHUNK_SIZE, ObjectMissing, RangeReader, StorageUnavailable
 from .s3 import Endpoint, shared_client
 
 # Folders that NAS systems and desktops fill with their own thumbnails and indexes.
@@ -39,7 +41,7 @@ class SourceNotAllowed(ValueError):
     """A source, or a path in one, that MyPhoto may not read (outside the roots, `..`)."""
 
 
-class SourceUnreachable(Exception):
+class SourceUnreachable(StorageUnavailable):
     """A source that cannot be listed or read now (a missing bucket, refused keys, no
     answer); the sentence says which."""
 
@@ -49,6 +51,7 @@ class SourceFile:
     path: str  # relative to the source, with "/" between folders: "Trips/2019 Jeju/a.jpg"
     size: int
     version: str  # changes when the file does: an ETag, or "mtime_ns:size"
+    modified: datetime | None = None
 
 
 class Source(Protocol):
@@ -63,6 +66,33 @@ class Source(Protocol):
     def read(self, path: str, start: int, length: int) -> bytes: ...
 
     def open(self, path: str) -> IO[bytes]: ...
+
+    def stream(
+        self, key: str, *, start: int = 0, end: int | None = None, chunk_size: int = CHUNK_SIZE
+    ) -> Iterator[bytes]: ...
+
+
+# A scan reads a file's head in blocks this big: a JPEG's EXIF is in its first 64 KiB.
+HEAD_BLOCK = 64 * 1024
+
+
+def open_reader(source: Source, path: str, size: int, *, block: int = 0) -> IO[bytes]:
+    """A seekable file over a source's file that reads only the ranges asked for (a
+    video's `moov` at its end, a JPEG's head); `fetched` on its `raw` counts the bytes."""
+    return io.BufferedReader(RangeReader(source, path, size, block=block), buffer_size=8192)
+
+
+def _chunks(handle: IO[bytes], start: int, end: int | None, chunk_size: int) -> Iterator[bytes]:
+    with handle:
+        handle.seek(start)
+        remaining = None if end is None else end - start + 1
+        while remaining is None or remaining > 0:
+            block = handle.read(chunk_size if remaining is None else min(chunk_size, remaining))
+            if not block:
+                break
+            if remaining is not None:
+                remaining -= len(block)
+            yield block
 
 
 def relative_path(path: str) -> PurePosixPath:
@@ -117,8 +147,14 @@ class FolderSource:
                 try:
                     target = Path(entry.path).resolve(strict=True)
                     found = target.stat()
-                except (OSError, RuntimeError):
-                    continue  # a broken link, or one gone meanwhile
+                except (OSError, RuntimeError) as err:
+                    if not os.path.isdir(folder):
+                        # The share went away, not the file: an outage must not read as
+                        # every file after this one gone.
+                        raise SourceUnreachable(
+                            f"The folder {folder} cannot be read: it is gone."
+                        ) from err
+                    continue  # a broken link, or a file deleted meanwhile
                 if not target.is_relative_to(self.root):
                     continue  # a link out of the library
                 if stat.S_ISDIR(found.st_mode):
@@ -129,8 +165,10 @@ class FolderSource:
                         Path(entry.path).relative_to(self.root).as_posix(),
                         found.st_size,
                         f"{found.st_mtime_ns}:{found.st_size}",
+                        datetime.fromtimestamp(found.st_mtime, tz=UTC),
                     )
             pending.extend(reversed(inner))
+        self.check()  # still there at the end: the listing was whole
 
     def _file(self, path: str) -> Path:
         try:
@@ -147,7 +185,17 @@ class FolderSource:
             return opened.read(length)
 
     def open(self, path: str) -> IO[bytes]:
-        return self._file(path).open("rb")
+        try:
+            return self._file(path).open("rb")
+        except FileNotFoundError as err:
+            raise ObjectMissing(path) from err
+        except OSError as err:
+            raise SourceUnreachable(f"{path} cannot be read: {err.strerror}.") from err
+
+    def stream(
+        self, key: str, *, start: int = 0, end: int | None = None, chunk_size: int = CHUNK_SIZE
+    ) -> Iterator[bytes]:
+        return _chunks(self.open(key), start, end, chunk_size)
 
 
 class S3Source:
@@ -189,7 +237,9 @@ class S3Source:
                     path = item["Key"][len(self.prefix) :]
                     if not path or path.endswith("/"):
                         continue  # the prefix itself, or a folder's marker
-                    yield SourceFile(path, item["Size"], item["ETag"].strip('"'))
+                    yield SourceFile(
+                        path, item["Size"], item["ETag"].strip('"'), item.get("LastModified")
+                    )
         except (ClientError, BotoCoreError) as err:
             raise self._unreachable(err) from err
 
@@ -226,6 +276,32 @@ class S3Source:
             raise self._unreachable(err) from err
         body: IO[bytes] = answer["Body"]
         return body
+
+    def stream(
+        self, key: str, *, start: int = 0, end: int | None = None, chunk_size: int = CHUNK_SIZE
+    ) -> Iterator[bytes]:
+        """Bytes start..end (inclusive) of the file, by one ranged GET opened before this
+        returns (a missing file raises here, not half-way through a response)."""
+        span = f"bytes={start}-{'' if end is None else end}"
+        try:
+            answer = self._client.get_object(Bucket=self.bucket, Key=self._key(key), Range=span)
+        except ClientError as err:
+            code = err.response.get("Error", {}).get("Code", "")
+            if code in ("NoSuchKey", "404"):
+                raise ObjectMissing(key) from err
+            if code == "InvalidRange":
+                return iter(())
+            raise self._unreachable(err) from err
+        except BotoCoreError as err:
+            raise self._unreachable(err) from err
+        return self._body(answer["Body"], chunk_size)
+
+    def _body(self, body: Any, chunk_size: int) -> Iterator[bytes]:
+        try:
+            with body:
+                yield from body.iter_chunks(chunk_size)
+        except (ClientError, BotoCoreError) as err:
+            raise self._unreachable(err) from err
 
 
 @dataclass(frozen=True)

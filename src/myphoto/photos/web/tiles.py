@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ..links import photo_path, share_photo_path
 from ..models import Photo, ShareLink
-from ..selectors import MonthBucket, live_motion_of
+from ..selectors import MonthBucket, library_name, live_motion_of
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Tile:
     place: str = ""  # "Arezzo, Tuscany, Italy", when the page may show it
     playback: str = ""  # a video's, as browsers play it
     motion: str = ""  # a Live Photo's motion, played while the still is hovered or pressed
+    library: str = ""  # the adopted library its file is kept in, on its owner's pages
 
     @property
     def duration(self) -> str:
@@ -103,6 +104,9 @@ def tile_for(photo: Photo, *, owner_id: int | None = None) -> Tile:
         detail=photo_path("photo-detail", photo.pk),
         refresh=photo_path("photo-tile", photo.pk),
         api=photo_path("api:photo-detail", photo.pk) if photo.owner_id == owner_id else "",
+        library=library_name(photo.library_id)
+        if photo.library_id and photo.owner_id == owner_id
+        else "",
     )
 
 

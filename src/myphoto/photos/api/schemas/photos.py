@@ -12,7 +12,7 @@ from pydantic import Field
 
 from ...links import photo_path
 from ...models import Photo
-from ...selectors import Page, live_motion_of
+from ...selectors import Page, library_name, live_motion_of
 
 MAX_DOWNLOAD_URLS = 1000
 
@@ -27,6 +27,11 @@ class PlaceOut(Schema):
     state: str
     country: str
     country_code: str
+
+
+class LibraryRefOut(Schema):
+    id: int
+    name: str
 
 
 class PhotoOut(Schema):
@@ -58,6 +63,9 @@ class PhotoOut(Schema):
     description: str = ""
     # Degrees clockwise, on top of the file's own orientation: 0, 90, 180, 270.
     rotation: int = 0
+    # The adopted library whose file it is (read in place), or null for an upload.
+    library: LibraryRefOut | None = None
+    offline: bool = False
 
 
 class TrashedPhotoOut(PhotoOut):
@@ -155,6 +163,12 @@ def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
         "archived": photo.archived,
         "description": photo.description,
         "rotation": photo.rotation,
+        "library": (
+            {"id": photo.library_id, "name": library_name(photo.library_id)}
+            if photo.library_id
+            else None
+        ),
+        "offline": photo.offline,
     }
     if photo.in_trash:
         data.update(deleted_at=photo.deleted_at, purge_after=photo.purge_after)

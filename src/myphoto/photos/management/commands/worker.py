@@ -5,13 +5,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from myphoto.photos.integrity.schedule import DailyCheck
+from myphoto.photos.schedules import EveryMinute, library_scans
 
 
 class Command(BaseCommand):
     help = (
         "Run a background job worker (the database queue, or Redis with MYPHOTO_REDIS_URL); "
         "run several, on any machine that shares the database and storage, for more throughput. "
-        "It also runs the daily library check (MYPHOTO_FSCK_HOUR)."
+        "It also runs the daily library check (MYPHOTO_FSCK_HOUR) and queues adopted "
+        "libraries' scans when their interval has passed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -19,14 +21,14 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="run what is queued, then exit")
 
     def handle(self, *args: Any, interval: float, batch: bool, **options: Any) -> None:
-        daily_check = None if batch else DailyCheck()
-        if daily_check is not None:
-            daily_check.start()
+        looking: list[DailyCheck | EveryMinute] = [] if batch else [DailyCheck(), library_scans()]
+        for thread in looking:
+            thread.start()
         try:
             self._work(interval=interval, batch=batch)
         finally:
-            if daily_check is not None:
-                daily_check.stop()
+            for thread in looking:
+                thread.stop()
 
     def _work(self, *, interval: float, batch: bool) -> None:
         if settings.MYPHOTO_REDIS_URL:

@@ -37,6 +37,11 @@ function showInViewer(tile) {
   viewer.querySelector(".viewer-taken").textContent =
     data.taken + (data.takenSource === "upload" ? " (upload time)" : "");
   viewer.querySelector(".viewer-camera").textContent = data.camera || "—";
+  // A photo of an adopted library: its file stays there, read in place.
+  for (const part of viewer.querySelectorAll(".viewer-library, .viewer-library-label")) {
+    part.hidden = !data.library;
+  }
+  viewer.querySelector(".viewer-library").textContent = data.library ? `In ${data.library}` : "";
   viewer.querySelector(".viewer-dimensions").textContent = data.dimensions;
   viewer.querySelector(".viewer-size").textContent = data.size;
   const place = viewer.querySelector(".viewer-place");

@@ -1,0 +1,539 @@
+"""Scans of adopted libraries: list the source page by page, compare each file (path,
+size, version) with its row, read the heads of new and changed files by range requests,
+and queue their derivatives. Files gone from the source make their photos offline, never
+deleted; nothing is ever written to the source.
+
+One scan per library at a time, across processes and machines: a scan holds a lease on
+the library's row, renewed at each page; a second scan started meanwhile does nothing,
+and one whose lease was taken (the library forgotten) stops at its next page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from itertools import islice
+from pathlib import PurePosixPath
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ...common.filenames import display_name
+from ...common.media.facts import ImageFacts, UnsupportedImage, VideoFacts
+from .. import geocoding, media, search
+from ..library_sources import source_of
+from ..models import (
+    Album,
+    AlbumPhoto,
+    FileState,
+    Library,
+    LibraryFile,
+    LibraryStatus,
+    Photo,
+    Place,
+    TakenAtSource,
+    camera_name,
+)
+from ..placenames import PlaceName
+from ..secrets import SecretUnreadable
+from ..storage import ObjectMissing
+from ..storage.sources import (
+    HEAD_BLOCK,
+    Source,
+    SourceFile,
+    SourceNotAllowed,
+    SourceUnreachable,
+    open_reader,
+)
+from ..tasks import enqueue_derivatives
+from .counts import month_counts_change
+from .places import place_for, place_get_or_create
+from .search_terms import search_fields
+from .upload import offset_minutes, video_fields
+
+logger = logging.getLogger(__name__)
+
+PAGE = 500
+# Range requests in flight at once: a scan waits on the source, not on the CPU.
+READERS = 8
+LEASE = timedelta(minutes=5)
+_MISSING_BATCH = 2000
+# How many refused files a library lists (the rest are counted).
+FAILED_SHOWN = 100
+
+
+class ScanStopped(Exception):
+    """The scan's lease was taken (the library is being forgotten)."""
+
+
+@dataclass
+class ScanCounts:
+    """What a scan did, as the Libraries page and `myphoto library scan` show it."""
+
+    listed: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    returned: int = 0
+    failed: int = 0
+    bytes_read: int = 0
+    started_at: str = field(default_factory=lambda: timezone.now().isoformat())
+    finished_at: str | None = None
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What a file's head said: its facts, or why it is refused."""
+
+    file: SourceFile
+    facts: ImageFacts | None
+    reason: str
+    fetched: int
+
+
+def library_scan(
+    *,
+    library_id: int,
+    full: bool = False,
+    progress: Callable[[ScanCounts], None] | None = None,
+) -> ScanCounts | None:
+    """Scan the library; None if a scan of it is running already (or it is gone).
+
+    A source that cannot be read ends the scan with status "error" and the reason; what
+    was recorded before stays, and nothing goes offline because of an outage.
+    """
+    run = _claim(library_id)
+    if run is None:
+        return None
+    library = Library.objects.get(pk=library_id)
+    counts = ScanCounts()
+    status, error = LibraryStatus.IDLE, ""
+    try:
+        source = source_of(library)
+        source.check()
+        _Scan(library, source, run, full=full, counts=counts, progress=progress).run()
+    except (SourceUnreachable, SourceNotAllowed, SecretUnreadable) as err:
+        status, error = LibraryStatus.ERROR, str(err)
+        logger.warning("scan of library %s stopped: %s", library.name, err)
+    except ScanStopped:
+        logger.info("scan of library %s stopped: the library is being forgotten", library.name)
+        return counts
+    except Exception as err:
+        status, error = LibraryStatus.ERROR, f"The scan stopped on an error: {err}"
+        logger.exception("scan of library %s failed", library.name)
+    counts.failed = LibraryFile.objects.filter(
+        library_id=library_id, state=FileState.FAILED
+    ).count()
+    counts.finished_at = timezone.now().isoformat()
+    Library.objects.filter(pk=library_id, scan_claim=run).update(
+        status=status,
+        error=error,
+        scan_claim="",
+        scan_claimed_until=None,
+        last_scan=asdict(counts),
+        next_scan_at=timezone.now() + timedelta(minutes=library.scan_interval_minutes),
+    )
+    logger.info("scan of library %s: %s", library.name, asdict(counts))
+    return counts
+
+
+def _claim(library_id: int) -> str | None:
+    run = uuid.uuid4().hex[:12]
+    now = timezone.now()
+    claimed = (
+        Library.objects.filter(pk=library_id)
+        .filter(Q(scan_claimed_until__isnull=True) | Q(scan_claimed_until__lt=now))
+        .update(
+            scan_claim=run,
+            scan_claimed_until=now + LEASE,
+            status=LibraryStatus.SCANNING,
+            error="",
+        )
+    )
+    return run if claimed else None
+
+
+def _path_hash(path: str) -> int:
+    """Eight bytes of the path's digest: a scan remembers what it listed in 8 bytes a file
+    (a million files, 8 MB), not in a set of strings."""
+    digest = hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _pages(files: Iterable[SourceFile]) -> Iterator[list[SourceFile]]:
+    listed = iter(files)
+    while page := list(islice(listed, PAGE)):
+        yield page
+
+
+class _Scan:
+    def __init__(
+        self,
+        library: Library,
+        source: Source,
+        run: str,
+        *,
+        full: bool,
+        counts: ScanCounts,
+        progress: Callable[[ScanCounts], None] | None,
+    ) -> None:
+        self.library, self.source, self.run_id, self.full = library, source, run, full
+        self.counts, self.progress = counts, progress
+        self.seen = array("q")
+        self.albums = _FolderAlbums(library) if library.albums_from_folders else None
+
+    def run(self) -> None:
+        with ThreadPoolExecutor(READERS, thread_name_prefix="scan") as readers:
+            for page in _pages(self.source.files()):
+                self._renew()
+                self._page(page, readers)
+                if self.progress is not None:
+                    self.progress(self.counts)
+        # Only after a whole listing: an outage half-way must not make photos offline.
+        self._renew()
+        self._gone()
+        if self.albums is not None:
+            self.albums.drop_empty()
+        if self.progress is not None:
+            self.progress(self.counts)
+
+    def _renew(self) -> None:
+        renewed = Library.objects.filter(pk=self.library.pk, scan_claim=self.run_id).update(
+            scan_claimed_until=timezone.now() + LEASE, last_scan=asdict(self.counts)
+        )
+        if not renewed:
+            raise ScanStopped
+
+    def _page(self, page: list[SourceFile], readers: ThreadPoolExecutor) -> None:
+        self.counts.listed += len(page)
+        rows = {
+            row.path: row
+            for row in LibraryFile.objects.filter(
+                library=self.library, path__in=[file.path for file in page]
+            )
+        }
+        to_read: list[tuple[SourceFile, LibraryFile | None]] = []
+        back: list[LibraryFile] = []
+        for file in page:
+            self.seen.append(_path_hash(file.path))
+            row = rows.get(file.path)
+            unchanged = row is not None and row.version == file.version and row.size == file.size
+            if row is None:
+                to_read.append((file, None))
+            elif row.state == FileState.FORGOTTEN:
+                if not unchanged or row.missing:
+                    # Purged from MyPhoto: never added again, whatever becomes of the file.
+                    LibraryFile.objects.filter(pk=row.pk).update(
+                        size=file.size, version=file.version, missing=False
+                    )
+            elif not unchanged or (self.full and row.state != FileState.DUPLICATE):
+                to_read.append((file, row))
+            elif row.missing:
+                back.append(row)
+        reads = list(readers.map(self._read, [file for file, _ in to_read]))
+        found = [
+            (file, row, read) for (file, row), read in zip(to_read, reads, strict=True) if read
+        ]
+        # Gone between the listing and the read are left out: the next scan sees.
+        self.counts.bytes_read += sum(read.fetched for _, _, read in found)
+        made: list[UUID] = []
+        with transaction.atomic():
+            made += self._add([(file, read) for file, row, read in found if row is None])
+            for file, row, read in found:
+                if row is not None:
+                    photo_id = self._record(file, row, read)
+                    if photo_id is not None:
+                        made.append(photo_id)
+            if back:
+                LibraryFile.objects.filter(pk__in=[row.pk for row in back]).update(missing=False)
+                returning = [row.photo_id for row in back if row.photo_id]
+                self.counts.returned += photos_set_offline(returning, offline=False)
+                if self.albums is not None:
+                    self.albums.add(returning)
+                # Those whose derivatives were not made while the file was away.
+                made += Photo.objects.filter(pk__in=returning, derivatives_ready=False).values_list(
+                    "pk", flat=True
+                )
+            if self.albums is not None:
+                self.albums.add(made)
+            for photo_id in made:
+                transaction.on_commit(partial(enqueue_derivatives, str(photo_id)), robust=True)
+
+    def _add(self, new: list[tuple[SourceFile, _Read]]) -> list[UUID]:
+        """Rows for the files first seen, a page's in a few statements: their photos (those
+        that read as one), their files, their months' counts."""
+        places = _Places()
+        photos = [self._new_photo(file, read.facts, places) for file, read in new if read.facts]
+        Photo.objects.bulk_create(photos)
+        made = iter(photos)
+        LibraryFile.objects.bulk_create(
+            LibraryFile(
+                library=self.library,
+                path=file.path,
+                size=file.size,
+                version=file.version,
+                state=FileState.PHOTO if read.facts else FileState.FAILED,
+                reason=read.reason[:500],
+                photo=next(made) if read.facts else None,
+            )
+            for file, read in new
+        )
+        month_counts_change(
+            owner_id=self.library.owner_id, taken=[photo.taken_at for photo in photos], by=1
+        )
+        self.counts.added += len(photos)
+        return [photo.pk for photo in photos]
+
+    def _read(self, file: SourceFile) -> _Read | None:
+        reader = open_reader(self.source, file.path, file.size, block=HEAD_BLOCK)
+        try:
+            return _Read(file, media.describe(reader), "", reader.raw.fetched)  # type: ignore[attr-defined]
+        except UnsupportedImage as err:
+            return _Read(file, None, str(err), reader.raw.fetched)  # type: ignore[attr-defined]
+        except ObjectMissing:
+            return None
+        finally:
+            reader.close()
+
+    def _record(self, file: SourceFile, row: LibraryFile, read: _Read) -> UUID | None:
+        """Keep what the head of a changed file said; return the photo whose derivatives
+        are to be made."""
+        if row.state != FileState.FAILED or read.facts is not None:
+            self.counts.changed += 1
+        row.size, row.version, row.missing = file.size, file.version, False
+        if read.facts is None:
+            row.state, row.reason = FileState.FAILED, read.reason[:500]
+            if row.photo_id:
+                # Kept (and its edits with it), offline until the file reads again.
+                photos_set_offline([row.photo_id], offline=True)
+            row.save()
+            return None
+        row.state, row.reason = FileState.PHOTO, ""
+        photo = Photo.objects.filter(pk=row.photo_id).first() if row.photo_id else None
+        if photo is None:
+            photo = self._new_photo(file, read.facts, _Places())
+            photo.save(force_insert=True)
+            month_counts_change(owner_id=photo.owner_id, taken=[photo.taken_at], by=1)
+            row.photo = photo
+        else:
+            _photo_changed(photo, file, read.facts)
+        row.save()
+        return photo.pk
+
+    def _new_photo(self, file: SourceFile, facts: ImageFacts, places: _Places) -> Photo:
+        """A photo of the file, not saved yet."""
+        photo_id = uuid.uuid4()
+        key = f"adopted/{self.library.pk}/{photo_id}"
+        name = display_name(PurePosixPath(file.path).name)
+        taken_at = facts.taken_at or file.modified or timezone.now()
+        place = places.of(facts.gps_lat, facts.gps_lon)
+        return Photo(
+            id=photo_id,
+            owner_id=self.library.owner_id,
+            library=self.library,
+            original_name=name,
+            storage_key=key,
+            content_type=facts.content_type,
+            size=file.size,
+            sha256="",  # hashed by its derivatives job, which reads the file whole
+            crc32=0,
+            width=facts.width,
+            height=facts.height,
+            taken_at=taken_at,
+            taken_at_source=_taken_at_source(facts),
+            taken_at_offset=offset_minutes(facts.taken_at),
+            camera_make=facts.camera_make,
+            camera_model=facts.camera_model,
+            gps_lat=facts.gps_lat,
+            gps_lon=facts.gps_lon,
+            place=place,
+            **search_fields(
+                name=name,
+                camera=camera_name(facts.camera_make, facts.camera_model),
+                taken_at=taken_at,
+                place=place,
+            ),
+            **video_fields(facts, key=key, size=file.size),
+        )
+
+    def _gone(self) -> None:
+        """Files of the rows that this listing did not find: their photos go offline."""
+        seen = array("q", sorted(self.seen))
+        after = 0
+        while True:
+            rows = list(
+                LibraryFile.objects.filter(library=self.library, pk__gt=after, missing=False)
+                .order_by("pk")
+                .values_list("pk", "path", "photo_id")[:_MISSING_BATCH]
+            )
+            if not rows:
+                return
+            after = rows[-1][0]
+            gone = [(pk, photo) for pk, path, photo in rows if not _listed(seen, path)]
+            if not gone:
+                continue
+            with transaction.atomic():
+                LibraryFile.objects.filter(pk__in=[pk for pk, _ in gone]).update(missing=True)
+                photos = [photo for _, photo in gone if photo]
+                photos_set_offline(photos, offline=True)
+                if self.albums is not None:
+                    self.albums.remove(photos)
+            self.counts.removed += len(gone)
+
+
+class _Places:
+    """Places named for a page of photos, each town's row fetched once."""
+
+    def __init__(self) -> None:
+        self._rows: dict[PlaceName, Place | None] = {}
+
+    def of(self, lat: float | None, lon: float | None) -> Place | None:
+        name = geocoding.place_of(lat, lon)
+        if name is None:
+            return None
+        if name not in self._rows:
+            self._rows[name] = place_get_or_create(name)
+        return self._rows[name]
+
+
+def _listed(seen: array[int], path: str) -> bool:
+    wanted = _path_hash(path)
+    at = bisect_left(seen, wanted)
+    return at < len(seen) and seen[at] == wanted
+
+
+def _taken_at_source(facts: ImageFacts) -> TakenAtSource:
+    if facts.taken_at is None:
+        return TakenAtSource.FILE
+    return TakenAtSource.VIDEO if isinstance(facts, VideoFacts) else TakenAtSource.EXIF
+
+
+def _photo_changed(photo: Photo, file: SourceFile, facts: ImageFacts) -> None:
+    """New bytes under the same path: the file's facts again, except what was edited by
+    hand; new derivatives and a new hash from its job."""
+    counted_before = photo.deleted_at is None and not photo.offline and not photo.archived
+    before = photo.taken_at
+    photo.size, photo.content_type = file.size, facts.content_type
+    photo.width, photo.height = facts.width, facts.height
+    photo.camera_make, photo.camera_model = facts.camera_make, facts.camera_model
+    if photo.taken_at_source != TakenAtSource.EDITED:
+        photo.taken_at = facts.taken_at or file.modified or photo.taken_at
+        photo.taken_at_source = _taken_at_source(facts)
+        photo.taken_at_offset = offset_minutes(facts.taken_at)
+    if not photo.location_edited:
+        photo.gps_lat, photo.gps_lon = facts.gps_lat, facts.gps_lon
+        photo.place = place_for(facts.gps_lat, facts.gps_lon)
+    for name, value in video_fields(facts, key=photo.storage_key, size=file.size).items():
+        setattr(photo, name, value)
+    photo.sha256, photo.crc32 = "", 0
+    photo.derivatives_ready, photo.derivatives_error = False, ""
+    if photo.offline:
+        photo.offline = False
+        AlbumPhoto.objects.filter(photo=photo).update(photo_in_trash=photo.deleted_at is not None)
+    photo.search_text = search.photo_terms(
+        name=photo.original_name,
+        camera=photo.camera,
+        taken_at=photo.taken_at,
+        description=photo.description,
+    )
+    photo.place_text = search.place_terms(photo.place.name if photo.place else None)
+    photo.save()
+    AlbumPhoto.objects.filter(photo=photo).update(taken_at=photo.taken_at)
+    counted_after = photo.deleted_at is None and not photo.archived
+    if counted_before:
+        month_counts_change(owner_id=photo.owner_id, taken=[before], by=-1)
+    if counted_after:
+        month_counts_change(owner_id=photo.owner_id, taken=[photo.taken_at], by=1)
+
+
+def photos_set_offline(photo_ids: list[UUID], *, offline: bool) -> int:
+    """Take adopted photos out of every view while their files are gone (or bring them
+    back), their months' counts and album entries with them; call inside a transaction.
+    Returns how many changed."""
+    if not photo_ids:
+        return 0
+    rows = list(
+        Photo.objects.select_for_update()
+        .filter(pk__in=photo_ids, offline=not offline)
+        .values_list("pk", "owner_id", "taken_at", "archived", "deleted_at", "live_of_id")
+    )
+    if not rows:
+        return 0
+    changing = [row[0] for row in rows]
+    Photo.objects.filter(pk__in=changing).update(offline=offline)
+    # Album views leave out what is hidden by this copy of its state.
+    AlbumPhoto.objects.filter(photo_id__in=changing, photo__deleted_at__isnull=True).update(
+        photo_in_trash=offline
+    )
+    by_owner: dict[int, list[datetime]] = {}
+    for _, owner_id, taken_at, archived, deleted_at, live_of in rows:
+        if not archived and deleted_at is None and live_of is None:
+            by_owner.setdefault(owner_id, []).append(taken_at)
+    for owner_id, taken in by_owner.items():
+        month_counts_change(owner_id=owner_id, taken=taken, by=-1 if offline else 1)
+    return len(rows)
+
+
+class _FolderAlbums:
+    """Albums made from a library's folders ("Trips/2019 Jeju/" → "2019 Jeju"), kept in
+    step with them: files found join, files gone leave. Albums made by hand are never
+    touched (they have no library)."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.by_folder: dict[str, Album] = {}
+
+    def _album(self, folder: str) -> Album:
+        if folder not in self.by_folder:
+            title = PurePosixPath(folder).name[:200]
+            self.by_folder[folder], _ = Album.objects.get_or_create(
+                library=self.library,
+                library_folder=folder,
+                defaults={"owner_id": self.library.owner_id, "title": title},
+            )
+        return self.by_folder[folder]
+
+    def add(self, photo_ids: list[UUID]) -> None:
+        if not photo_ids:
+            return
+        found = LibraryFile.objects.filter(photo_id__in=photo_ids).values_list(
+            "photo_id", "path", "photo__taken_at", "photo__deleted_at"
+        )
+        entries = []
+        for photo_id, path, taken_at, deleted_at in found:
+            folder = path.rpartition("/")[0]
+            if not folder:
+                continue  # files at the top of the source are in no album
+            entries.append(
+                AlbumPhoto(
+                    album=self._album(folder),
+                    photo_id=photo_id,
+                    taken_at=taken_at,
+                    photo_in_trash=deleted_at is not None,
+                )
+            )
+        AlbumPhoto.objects.bulk_create(entries, ignore_conflicts=True)
+
+    def remove(self, photo_ids: list[UUID]) -> None:
+        if photo_ids:
+            AlbumPhoto.objects.filter(album__library=self.library, photo_id__in=photo_ids).delete()
+
+    def drop_empty(self) -> None:
+        """A folder left with no photo (all gone, or none readable) has no album."""
+        folder_albums_drop_empty(library_id=self.library.pk)
+
+
+def folder_albums_drop_empty(*, library_id: int) -> None:
+    Album.objects.filter(library_id=library_id).exclude(
+        pk__in=AlbumPhoto.objects.filter(album__library_id=library_id).values("album_id")
+    ).delete()
