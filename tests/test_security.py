@@ -20,8 +20,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from myphoto.photos.models import Album, AlbumRole, ApiToken, MultipartUpload, Photo, ShareLink
+from myphoto.photos.models import (
+    Album,
+    AlbumRole,
+    ApiToken,
+    Library,
+    MultipartUpload,
+    Photo,
+    ShareLink,
+)
 from myphoto.photos.services.albums import album_create, album_member_set
+from myphoto.photos.services.libraries import library_add
 from myphoto.photos.services.multipart import multipart_received, multipart_start
 from myphoto.photos.services.shares import share_create, share_revoke
 from myphoto.photos.services.tokens import token_create
@@ -43,12 +52,16 @@ THINGS = {
     # Places are shared names (a town); what is another's is having photos there.
     "country_code": ("their trip's country",),
     "place_id": ("their trip's town",),
+    # Libraries are the staff's: to anyone else every one is not there.
+    "library_id": ("library",),
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
 @pytest.fixture
-def victims_things(other_user, make_photo, django_user_model) -> dict[str, UUID | str]:
+def victims_things(
+    other_user, make_photo, django_user_model, settings, tmp_path
+) -> dict[str, UUID | str]:
     photo, _ = make_photo("theirs.jpg", owner=other_user)
     trashed, _ = make_photo("their trash.jpg", owner=other_user)
     Photo.objects.filter(pk=trashed.pk).update(deleted_at=timezone.now())
@@ -64,7 +77,13 @@ def victims_things(other_user, make_photo, django_user_model) -> dict[str, UUID 
     upload = multipart_start(owner=other_user, filename="their.mov", size=10 * 1024 * 1024)
     in_arezzo = images.jpeg_from(gps=(43.4633, 11.8797), seed=77)
     trip, _ = make_photo("their trip.jpg", owner=other_user, data=in_arezzo)
+    (tmp_path / "nas" / "theirs").mkdir(parents=True)
+    settings.MYPHOTO_LIBRARY_ROOTS = [str(tmp_path / "nas")]
+    library = library_add(
+        name="Their NAS", source=str(tmp_path / "nas" / "theirs"), owner=other_user
+    )
     return {
+        "library": library.pk,
         "their trip's country": trip.place.country_code,
         "their trip's town": trip.place_id,
         "multipart upload": upload.pk,
@@ -129,6 +148,7 @@ def untouched(things: dict[str, UUID | str]) -> None:
     assert (share.views, share.downloads, share.allow_upload) == (0, 0, False)
     upload = MultipartUpload.objects.get(pk=things["multipart upload"])
     assert multipart_received(upload=upload) == [] and upload.completing_since is None
+    assert Library.objects.filter(pk=things["library"], name="Their NAS").exists()
 
 
 def page_routes(

@@ -32,13 +32,5 @@ def make_derivatives(photo_id: str, attempt: int = 1) -> None:
         )
 
 
-@task()
-def scan_library(library_id: int, full: bool = False) -> None:
-    """Scan an adopted library (one scan of it at a time: a second does nothing)."""
-    from .services.scan import library_scan
-
-    library_scan(library_id=library_id, full=full)
-
-
 def enqueue_derivatives(photo_id: str) -> None:
     make_derivatives.enqueue(photo_id)

@@ -16,6 +16,7 @@ from ..digests import digest_of
 from ..models import AlbumPhoto, FileState, LibraryFile, Photo
 from ..storage import CHUNK_SIZE, get_storage
 from .counts import month_counts_change
+from .folder_albums import folder_albums_drop_empty
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +48,6 @@ def adopted_settle(*, photo: Photo, original: IO[bytes]) -> bool:
         photo, state=FileState.DUPLICATE, reason=f"The same as {same.original_name}.", kept=same
     )
     return False
-
-
-def _drop_empty_folder_albums(library_id: int) -> None:
-    from .scan import folder_albums_drop_empty
-
-    folder_albums_drop_empty(library_id=library_id)
 
 
 def _same_bytes(photo: Photo, sha256: str) -> Photo | None:
@@ -90,5 +85,5 @@ def _let_go(photo: Photo, *, state: FileState, reason: str, kept: Photo | None =
         get_storage().delete_many(row.storage_keys)
         row.delete()
         if row.library_id is not None:
-            _drop_empty_folder_albums(row.library_id)
+            folder_albums_drop_empty(library_id=row.library_id)
     logger.info("adopted photo %s let go (%s): %s", photo.pk, state, reason)

@@ -86,7 +86,7 @@ def library_add(
 
 
 def _enqueue_scan(library_id: int, full: bool) -> None:
-    from ..tasks import scan_library
+    from ..scan_tasks import scan_library  # it stands above the services
 
     scan_library.enqueue(library_id, full)
 

@@ -34,6 +34,21 @@ def place_for(lat: float | None, lon: float | None) -> Place | None:
     return place_get_or_create(geocoding.place_of(lat, lon))
 
 
+class PlacesOnce:
+    """Places named for many photos (a page of a scan), each town's row fetched once."""
+
+    def __init__(self) -> None:
+        self._rows: dict[PlaceName, Place | None] = {}
+
+    def of(self, lat: float | None, lon: float | None) -> Place | None:
+        name = geocoding.place_of(lat, lon)
+        if name is None:
+            return None
+        if name not in self._rows:
+            self._rows[name] = place_get_or_create(name)
+        return self._rows[name]
+
+
 @dataclass
 class Located:
     looked_up: int = 0

@@ -18,7 +18,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from itertools import islice
 from pathlib import PurePosixPath
@@ -29,22 +29,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ...common.filenames import display_name
-from ...common.media.facts import ImageFacts, UnsupportedImage, VideoFacts
-from .. import geocoding, media, search
+from ...common.media.facts import ImageFacts, UnsupportedImage
+from .. import media
 from ..library_sources import source_of
 from ..models import (
-    Album,
-    AlbumPhoto,
     FileState,
     Library,
     LibraryFile,
     LibraryStatus,
     Photo,
-    Place,
     TakenAtSource,
-    camera_name,
 )
-from ..placenames import PlaceName
 from ..secrets import SecretUnreadable
 from ..storage import ObjectMissing
 from ..storage.sources import (
@@ -57,9 +52,11 @@ from ..storage.sources import (
 )
 from ..tasks import enqueue_derivatives
 from .counts import month_counts_change
-from .places import place_for, place_get_or_create
-from .search_terms import search_fields
-from .upload import offset_minutes, video_fields
+from .folder_albums import FolderAlbums
+from .offline import photos_set_offline
+from .places import PlacesOnce
+from .reread import photo_reread
+from .upload import described_fields
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +187,7 @@ class _Scan:
         self.library, self.source, self.run_id, self.full = library, source, run, full
         self.counts, self.progress = counts, progress
         self.seen = array("q")
-        self.albums = _FolderAlbums(library) if library.albums_from_folders else None
+        self.albums = FolderAlbums(library) if library.albums_from_folders else None
 
     def run(self) -> None:
         with ThreadPoolExecutor(READERS, thread_name_prefix="scan") as readers:
@@ -272,7 +269,7 @@ class _Scan:
     def _add(self, new: list[tuple[SourceFile, _Read]]) -> list[UUID]:
         """Rows for the files first seen, a page's in a few statements: their photos (those
         that read as one), their files, their months' counts."""
-        places = _Places()
+        places = PlacesOnce()
         photos = [self._new_photo(file, read.facts, places) for file, read in new if read.facts]
         Photo.objects.bulk_create(photos)
         made = iter(photos)
@@ -306,9 +303,10 @@ class _Scan:
             reader.close()
 
     def _record(self, file: SourceFile, row: LibraryFile, read: _Read) -> UUID | None:
-        """Keep what the head of a changed file said; return the photo whose derivatives
-        are to be made."""
-        if row.state != FileState.FAILED or read.facts is not None:
+        """Keep what the head of a known file said (changed in place, or read again by a
+        full scan); return the photo whose derivatives are to be made."""
+        new_bytes = row.version != file.version or row.size != file.size
+        if new_bytes and (row.state != FileState.FAILED or read.facts is not None):
             self.counts.changed += 1
         row.size, row.version, row.missing = file.size, file.version, False
         if read.facts is None:
@@ -321,16 +319,19 @@ class _Scan:
         row.state, row.reason = FileState.PHOTO, ""
         photo = Photo.objects.filter(pk=row.photo_id).first() if row.photo_id else None
         if photo is None:
-            photo = self._new_photo(file, read.facts, _Places())
+            photo = self._new_photo(file, read.facts, PlacesOnce())
             photo.save(force_insert=True)
             month_counts_change(owner_id=photo.owner_id, taken=[photo.taken_at], by=1)
             row.photo = photo
         else:
-            _photo_changed(photo, file, read.facts)
+            photo_reread(photo, file, read.facts, new_bytes=new_bytes)
+            if not new_bytes and photo.derivatives_ready:
+                row.save()
+                return None
         row.save()
         return photo.pk
 
-    def _new_photo(self, file: SourceFile, facts: ImageFacts, places: _Places) -> Photo:
+    def _new_photo(self, file: SourceFile, facts: ImageFacts, places: PlacesOnce) -> Photo:
         """A photo of the file, not saved yet."""
         photo_id = uuid.uuid4()
         key = f"adopted/{self.library.pk}/{photo_id}"
@@ -343,27 +344,18 @@ class _Scan:
             library=self.library,
             original_name=name,
             storage_key=key,
-            content_type=facts.content_type,
             size=file.size,
             sha256="",  # hashed by its derivatives job, which reads the file whole
             crc32=0,
-            width=facts.width,
-            height=facts.height,
-            taken_at=taken_at,
-            taken_at_source=_taken_at_source(facts),
-            taken_at_offset=offset_minutes(facts.taken_at),
-            camera_make=facts.camera_make,
-            camera_model=facts.camera_model,
-            gps_lat=facts.gps_lat,
-            gps_lon=facts.gps_lon,
-            place=place,
-            **search_fields(
+            **described_fields(
+                facts,
                 name=name,
-                camera=camera_name(facts.camera_make, facts.camera_model),
+                key=key,
+                size=file.size,
                 taken_at=taken_at,
                 place=place,
+                undated=TakenAtSource.FILE,
             ),
-            **video_fields(facts, key=key, size=file.size),
         )
 
     def _gone(self) -> None:
@@ -391,149 +383,7 @@ class _Scan:
             self.counts.removed += len(gone)
 
 
-class _Places:
-    """Places named for a page of photos, each town's row fetched once."""
-
-    def __init__(self) -> None:
-        self._rows: dict[PlaceName, Place | None] = {}
-
-    def of(self, lat: float | None, lon: float | None) -> Place | None:
-        name = geocoding.place_of(lat, lon)
-        if name is None:
-            return None
-        if name not in self._rows:
-            self._rows[name] = place_get_or_create(name)
-        return self._rows[name]
-
-
 def _listed(seen: array[int], path: str) -> bool:
     wanted = _path_hash(path)
     at = bisect_left(seen, wanted)
     return at < len(seen) and seen[at] == wanted
-
-
-def _taken_at_source(facts: ImageFacts) -> TakenAtSource:
-    if facts.taken_at is None:
-        return TakenAtSource.FILE
-    return TakenAtSource.VIDEO if isinstance(facts, VideoFacts) else TakenAtSource.EXIF
-
-
-def _photo_changed(photo: Photo, file: SourceFile, facts: ImageFacts) -> None:
-    """New bytes under the same path: the file's facts again, except what was edited by
-    hand; new derivatives and a new hash from its job."""
-    counted_before = photo.deleted_at is None and not photo.offline and not photo.archived
-    before = photo.taken_at
-    photo.size, photo.content_type = file.size, facts.content_type
-    photo.width, photo.height = facts.width, facts.height
-    photo.camera_make, photo.camera_model = facts.camera_make, facts.camera_model
-    if photo.taken_at_source != TakenAtSource.EDITED:
-        photo.taken_at = facts.taken_at or file.modified or photo.taken_at
-        photo.taken_at_source = _taken_at_source(facts)
-        photo.taken_at_offset = offset_minutes(facts.taken_at)
-    if not photo.location_edited:
-        photo.gps_lat, photo.gps_lon = facts.gps_lat, facts.gps_lon
-        photo.place = place_for(facts.gps_lat, facts.gps_lon)
-    for name, value in video_fields(facts, key=photo.storage_key, size=file.size).items():
-        setattr(photo, name, value)
-    photo.sha256, photo.crc32 = "", 0
-    photo.derivatives_ready, photo.derivatives_error = False, ""
-    if photo.offline:
-        photo.offline = False
-        AlbumPhoto.objects.filter(photo=photo).update(photo_in_trash=photo.deleted_at is not None)
-    photo.search_text = search.photo_terms(
-        name=photo.original_name,
-        camera=photo.camera,
-        taken_at=photo.taken_at,
-        description=photo.description,
-    )
-    photo.place_text = search.place_terms(photo.place.name if photo.place else None)
-    photo.save()
-    AlbumPhoto.objects.filter(photo=photo).update(taken_at=photo.taken_at)
-    counted_after = photo.deleted_at is None and not photo.archived
-    if counted_before:
-        month_counts_change(owner_id=photo.owner_id, taken=[before], by=-1)
-    if counted_after:
-        month_counts_change(owner_id=photo.owner_id, taken=[photo.taken_at], by=1)
-
-
-def photos_set_offline(photo_ids: list[UUID], *, offline: bool) -> int:
-    """Take adopted photos out of every view while their files are gone (or bring them
-    back), their months' counts and album entries with them; call inside a transaction.
-    Returns how many changed."""
-    if not photo_ids:
-        return 0
-    rows = list(
-        Photo.objects.select_for_update()
-        .filter(pk__in=photo_ids, offline=not offline)
-        .values_list("pk", "owner_id", "taken_at", "archived", "deleted_at", "live_of_id")
-    )
-    if not rows:
-        return 0
-    changing = [row[0] for row in rows]
-    Photo.objects.filter(pk__in=changing).update(offline=offline)
-    # Album views leave out what is hidden by this copy of its state.
-    AlbumPhoto.objects.filter(photo_id__in=changing, photo__deleted_at__isnull=True).update(
-        photo_in_trash=offline
-    )
-    by_owner: dict[int, list[datetime]] = {}
-    for _, owner_id, taken_at, archived, deleted_at, live_of in rows:
-        if not archived and deleted_at is None and live_of is None:
-            by_owner.setdefault(owner_id, []).append(taken_at)
-    for owner_id, taken in by_owner.items():
-        month_counts_change(owner_id=owner_id, taken=taken, by=-1 if offline else 1)
-    return len(rows)
-
-
-class _FolderAlbums:
-    """Albums made from a library's folders ("Trips/2019 Jeju/" → "2019 Jeju"), kept in
-    step with them: files found join, files gone leave. Albums made by hand are never
-    touched (they have no library)."""
-
-    def __init__(self, library: Library) -> None:
-        self.library = library
-        self.by_folder: dict[str, Album] = {}
-
-    def _album(self, folder: str) -> Album:
-        if folder not in self.by_folder:
-            title = PurePosixPath(folder).name[:200]
-            self.by_folder[folder], _ = Album.objects.get_or_create(
-                library=self.library,
-                library_folder=folder,
-                defaults={"owner_id": self.library.owner_id, "title": title},
-            )
-        return self.by_folder[folder]
-
-    def add(self, photo_ids: list[UUID]) -> None:
-        if not photo_ids:
-            return
-        found = LibraryFile.objects.filter(photo_id__in=photo_ids).values_list(
-            "photo_id", "path", "photo__taken_at", "photo__deleted_at"
-        )
-        entries = []
-        for photo_id, path, taken_at, deleted_at in found:
-            folder = path.rpartition("/")[0]
-            if not folder:
-                continue  # files at the top of the source are in no album
-            entries.append(
-                AlbumPhoto(
-                    album=self._album(folder),
-                    photo_id=photo_id,
-                    taken_at=taken_at,
-                    photo_in_trash=deleted_at is not None,
-                )
-            )
-        AlbumPhoto.objects.bulk_create(entries, ignore_conflicts=True)
-
-    def remove(self, photo_ids: list[UUID]) -> None:
-        if photo_ids:
-            AlbumPhoto.objects.filter(album__library=self.library, photo_id__in=photo_ids).delete()
-
-    def drop_empty(self) -> None:
-        """A folder left with no photo (all gone, or none readable) has no album."""
-        folder_albums_drop_empty(library_id=self.library.pk)
-
-
-def folder_albums_drop_empty(*, library_id: int) -> None:
-    Album.objects.filter(library_id=library_id).exclude(
-        pk__in=AlbumPhoto.objects.filter(album__library_id=library_id).values("album_id")
-    ).delete()

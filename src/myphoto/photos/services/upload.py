@@ -20,7 +20,7 @@ from ...common.media.videos import plays_in_browsers
 from .. import keys, media
 from ..digests import digest_of
 from ..limits import UploadTooLarge, check_size
-from ..models import Album, AlbumPhoto, Kind, Photo, TakenAtSource, User, camera_name
+from ..models import Album, AlbumPhoto, Kind, Photo, Place, TakenAtSource, User, camera_name
 from ..storage import CHUNK_SIZE, get_storage
 from ..tasks import enqueue_derivatives
 from .counts import month_counts_change
@@ -236,29 +236,20 @@ def _store(
                 owner=owner,
                 original_name=checked.name,
                 storage_key=key,
-                content_type=facts.content_type,
                 size=checked.size,
                 sha256=checked.sha256,
                 crc32=checked.crc32,
-                width=facts.width,
-                height=facts.height,
-                taken_at=taken_at,
-                taken_at_source=_taken_at_source(facts),
-                taken_at_offset=offset_minutes(facts.taken_at),
-                camera_make=facts.camera_make,
-                camera_model=facts.camera_model,
-                gps_lat=facts.gps_lat,
-                gps_lon=facts.gps_lon,
-                place=place,
-                **search_fields(
+                **described_fields(
+                    facts,
                     name=checked.name,
-                    camera=camera_name(facts.camera_make, facts.camera_model),
+                    key=key,
+                    size=checked.size,
                     taken_at=taken_at,
                     place=place,
+                    undated=TakenAtSource.UPLOAD,
                 ),
                 content_identifier=facts.content_identifier,
                 by_guest=guest_album is not None,
-                **video_fields(facts, key=key, size=checked.size),
             )
             if live_photo_pair(photo=photo, counted=False):
                 month_counts_change(owner_id=owner.pk, taken=[photo.taken_at], by=1)
@@ -292,10 +283,44 @@ def offset_minutes(moment: datetime | None) -> int | None:
     return int(offset.total_seconds() // 60) if offset else None
 
 
-def _taken_at_source(facts: ImageFacts) -> TakenAtSource:
+def taken_at_source(facts: ImageFacts, *, undated: TakenAtSource) -> TakenAtSource:
+    """Where the capture time came from; `undated` where the file gave none."""
     if facts.taken_at is None:
-        return TakenAtSource.UPLOAD
+        return undated
     return TakenAtSource.VIDEO if isinstance(facts, VideoFacts) else TakenAtSource.EXIF
+
+
+def described_fields(
+    facts: ImageFacts,
+    *,
+    name: str,
+    key: str,
+    size: int,
+    taken_at: datetime,
+    place: Place | None,
+    undated: TakenAtSource,
+) -> dict[str, object]:
+    """A new photo's columns from what its file says (an upload's, an adopted file's)."""
+    return {
+        "content_type": facts.content_type,
+        "width": facts.width,
+        "height": facts.height,
+        "taken_at": taken_at,
+        "taken_at_source": taken_at_source(facts, undated=undated),
+        "taken_at_offset": offset_minutes(facts.taken_at),
+        "camera_make": facts.camera_make,
+        "camera_model": facts.camera_model,
+        "gps_lat": facts.gps_lat,
+        "gps_lon": facts.gps_lon,
+        "place": place,
+        **search_fields(
+            name=name,
+            camera=camera_name(facts.camera_make, facts.camera_model),
+            taken_at=taken_at,
+            place=place,
+        ),
+        **video_fields(facts, key=key, size=size),
+    }
 
 
 def video_fields(facts: ImageFacts, *, key: str, size: int) -> dict[str, object]:

@@ -207,6 +207,20 @@ class PhotoStorage(ABC):
         return spooled(self.stream(key))
 
 
+def file_chunks(handle: IO[bytes], start: int, end: int | None, chunk_size: int) -> Iterator[bytes]:
+    """Bytes start..end (inclusive; None: to the end) of an open file, closed after."""
+    with handle:
+        handle.seek(start)
+        remaining = None if end is None else end - start + 1
+        while remaining is None or remaining > 0:
+            block = handle.read(chunk_size if remaining is None else min(chunk_size, remaining))
+            if not block:
+                break
+            if remaining is not None:
+                remaining -= len(block)
+            yield block
+
+
 def spooled(chunks: Iterator[bytes]) -> tempfile.SpooledTemporaryFile[bytes]:
     """A temporary file holding the chunks (in memory up to 64 MiB), at its start; the
     caller closes it."""

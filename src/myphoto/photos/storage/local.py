@@ -28,6 +28,7 @@ from .base import (
     StorageUnavailable,
     StoredObject,
     UploadedPart,
+    file_chunks,
 )
 
 # Half-written files carry this mark until they are renamed into place.
@@ -89,16 +90,8 @@ class LocalPhotoStorage(PhotoStorage):
     def _chunks(
         handle: IO[bytes], key: str, start: int, end: int | None, chunk_size: int
     ) -> Iterator[bytes]:
-        with handle, _translated(key, "read"):
-            handle.seek(start)
-            remaining = None if end is None else end - start + 1
-            while remaining is None or remaining > 0:
-                block = handle.read(chunk_size if remaining is None else min(chunk_size, remaining))
-                if not block:
-                    break
-                if remaining is not None:
-                    remaining -= len(block)
-                yield block
+        with _translated(key, "read"):
+            yield from file_chunks(handle, start, end, chunk_size)
 
     def size(self, key: str) -> int:
         with _translated(key, "stat"):

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .base import CHUNK_SIZE, ObjectMissing, RangeReader, StorageUnavailable
+from .base import CHUNK_SIZE, ObjectMissing, RangeReader, StorageUnavailable, file_chunks
 from .s3 import Endpoint, shared_client
 
 # Folders that NAS systems and desktops fill with their own thumbnails and indexes.
@@ -80,19 +80,6 @@ def open_reader(source: Source, path: str, size: int, *, block: int = 0) -> IO[b
     """A seekable file over a source's file that reads only the ranges asked for (a
     video's `moov` at its end, a JPEG's head); `fetched` on its `raw` counts the bytes."""
     return io.BufferedReader(RangeReader(source, path, size, block=block), buffer_size=8192)
-
-
-def _chunks(handle: IO[bytes], start: int, end: int | None, chunk_size: int) -> Iterator[bytes]:
-    with handle:
-        handle.seek(start)
-        remaining = None if end is None else end - start + 1
-        while remaining is None or remaining > 0:
-            block = handle.read(chunk_size if remaining is None else min(chunk_size, remaining))
-            if not block:
-                break
-            if remaining is not None:
-                remaining -= len(block)
-            yield block
 
 
 def relative_path(path: str) -> PurePosixPath:
@@ -195,7 +182,14 @@ class FolderSource:
     def stream(
         self, key: str, *, start: int = 0, end: int | None = None, chunk_size: int = CHUNK_SIZE
     ) -> Iterator[bytes]:
-        return _chunks(self.open(key), start, end, chunk_size)
+        return self._guarded(key, file_chunks(self.open(key), start, end, chunk_size))
+
+    @staticmethod
+    def _guarded(path: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        try:
+            yield from chunks
+        except OSError as err:  # the share went away mid-read
+            raise SourceUnreachable(f"{path} cannot be read: {err.strerror}.") from err
 
 
 class S3Source:

@@ -1,4 +1,4 @@
-import os
+import sys
 from getpass import getpass
 from typing import Any
 
@@ -11,8 +11,6 @@ from myphoto.photos.selectors import library_get_by_name, library_view
 from myphoto.photos.services.libraries import LibraryInvalid, library_add, library_remove
 from myphoto.photos.services.scan import ScanCounts, library_scan
 from myphoto.photos.storage.sources import S3Access, SourceNotAllowed, SourceUnreachable
-
-SECRET_VARIABLE = "MYPHOTO_LIBRARY_SECRET_ACCESS_KEY"  # noqa: S105  a variable's name
 
 
 class Command(BaseCommand):
@@ -35,7 +33,8 @@ class Command(BaseCommand):
         add.add_argument(
             "--access-key-id",
             default="",
-            help=f"S3 key id; the secret is read from {SECRET_VARIABLE} or asked for",
+            help="S3 key id; its secret is asked for, or read from standard input when it is "
+            "not a terminal (never an argument: it would stay in the shell's history)",
         )
         scan = actions.add_parser("scan", help="scan a library now")
         scan.add_argument("name")
@@ -60,7 +59,11 @@ class Command(BaseCommand):
         if source.startswith("s3://"):
             secret = ""
             if options["access_key_id"]:
-                secret = os.environ.get(SECRET_VARIABLE) or getpass("Secret access key: ")
+                secret = (
+                    getpass("Secret access key: ")
+                    if sys.stdin.isatty()
+                    else sys.stdin.readline().strip()
+                )
             access = S3Access(
                 options["endpoint_url"] or None,
                 options["region"],
