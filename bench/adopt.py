@@ -6,7 +6,7 @@
 On SeaweedFS, a prefix of `--photos` camera JPEGs made here (800×600 with a sensor's
 grain, about 150 KB; EXIF with a capture time, camera, GPS and a 16 KB maker note as
 cameras write, so that the head a scan reads is a camera's, not a toy's), each with its
-own capture time, and `--videos` MP4s whose `moov` is at the end (as cameras write them).
+own capture time, and `--videos` 10-second MP4s (10 MB) whose `moov` is at the end.
 MyPhoto on PostgreSQL adopts the prefix (`library_add` + `library_scan`, as `myphoto
 library add` runs it), read with a key that may only list and read. Figures:
 
@@ -33,8 +33,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
 
-import seaweedfs  # noqa: E402  (tests/, put on the path by _harness)
+import seaweedfs  # noqa: E402  (the tests' throwaway SeaweedFS)
 from _harness import MiB, RssSampler, print_table, rss_bytes  # noqa: E402
 from _library import django_in, library_environment  # noqa: E402
 
@@ -79,10 +80,27 @@ def dated(base: bytes, number: int) -> bytes:
 
 
 def camera_video() -> bytes:
-    """Ten seconds of 640×360 H.264 with AAC, its `moov` written last."""
-    import videos
+    """Ten seconds of 640×360 H.264 at about 8 Mbit/s (a gradient under a sensor's grain,
+    so that it is a camera's size, not a toy's), its `moov` written last as cameras do."""
+    from fractions import Fraction
 
-    data = videos.encode_video(width=640, height=360, seconds=10, rate=30)
+    import av
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    ramp = (np.arange(640)[None, :, None] * 255 // 640).repeat(360, 0).repeat(3, 2)
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as output:
+        video = output.add_stream("libx264", rate=30, options={"crf": "20", "preset": "ultrafast"})
+        video.width, video.height, video.pix_fmt = 640, 360, "yuv420p"
+        for index in range(300):
+            grain = rng.integers(-12, 12, (360, 640, 3))
+            pixels = np.clip(ramp + grain, 0, 255).astype(np.uint8)
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
+            frame.pts, frame.time_base = index, Fraction(1, 30)
+            output.mux(video.encode(frame))
+        output.mux(video.encode(None))
+    data = out.getvalue()
     assert data[4:8] == b"ftyp" and b"moov" not in data[: 64 * 1024]
     return data
 
@@ -120,7 +138,7 @@ def fill(client, bucket: str, photos: int, video_count: int) -> tuple[int, int]:
 
 def anchor(client, bucket: str) -> tuple[float, int, int]:
     """The listing plus a whole GET of every object: seconds, objects, bytes."""
-    from myphoto.photos.services.scan import READERS
+    from myphoto.photos.services import scan
 
     def get(key: str) -> int:
         return len(client.get_object(Bucket=bucket, Key=key)["Body"].read())
@@ -128,7 +146,7 @@ def anchor(client, bucket: str) -> tuple[float, int, int]:
     started = time.monotonic()
     count = read = 0
     pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=PREFIX)
-    with ThreadPoolExecutor(READERS) as pool:
+    with ThreadPoolExecutor(scan.READERS) as pool:
         for page in pages:
             keys = [item["Key"] for item in page.get("Contents", ())]
             read += sum(pool.map(get, keys))
@@ -141,6 +159,7 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=100_000)
     parser.add_argument("--videos", type=int, default=1_000)
     parser.add_argument("--thumbnails", type=int, default=2_000)
+    parser.add_argument("--readers", type=int, default=0, help="range reads in flight (scan's)")
     args = parser.parse_args()
 
     server = seaweedfs.start()
@@ -163,8 +182,12 @@ def run(server, args) -> None:
     from django.db import connection
 
     from myphoto.photos.models import Photo, User
+    from myphoto.photos.services import scan
     from myphoto.photos.services.libraries import library_add
-    from myphoto.photos.services.scan import READERS, library_scan
+
+    if args.readers:
+        scan.READERS = args.readers
+    READERS, library_scan = scan.READERS, scan.library_scan
     from myphoto.photos.storage.sources import S3Access
 
     owner = User.objects.create_user(username="bench")
@@ -182,15 +205,15 @@ def run(server, args) -> None:
         queue_scan=False,
     )
 
-    # 1. The first scan, its RSS sampled; and at a tenth of the listing.
+    # 1. The first scan, its RSS sampled; and its growth at each tenth of the listing (the
+    # videos come last: FFmpeg's libraries are loaded then).
     pid = os.getpid()
-    at_tenth: list[int] = []
+    tenths: list[str] = []
     base_rss = rss_bytes(pid)
 
     def progress(counts) -> None:
-        if not at_tenth and counts.listed >= objects // 10:
-            at_tenth.append(rss_bytes(pid) - base_rss)
-        if counts.listed % 10000 < 500:
+        if counts.listed >= (len(tenths) + 1) * objects / 10:
+            tenths.append(f"{(rss_bytes(pid) - base_rss) / MiB:.0f}")
             print(f"  scanned {counts.listed}", flush=True)
 
     print("First scan…", flush=True)
@@ -245,8 +268,8 @@ def run(server, args) -> None:
         f"{Photo.objects.filter(library=library).count()}"
     )
     print(
-        f"peak RSS growth of the scanning process: {sampler.growth / MiB:.1f} MiB "
-        f"(at a tenth of the listing: {at_tenth[0] / MiB:.1f} MiB)"
+        f"peak RSS growth of the scanning process: {sampler.growth / MiB:.1f} MiB; "
+        f"at each tenth of the listing (MiB): {', '.join(tenths)}"
     )
     print(f"database: {connection.vendor}")
 
@@ -266,6 +289,8 @@ def thumbnails(library, owner, owner_client, bucket: str, count: int) -> None:
         .order_by("pk")
         .values_list("photo_id", "path")[:count]
     )
+    if not files:
+        return
     print(f"\nThumbnails of {len(files)} photos…", flush=True)
     started = time.monotonic()
     for photo_id, _ in files:

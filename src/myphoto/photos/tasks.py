@@ -32,5 +32,24 @@ def make_derivatives(photo_id: str, attempt: int = 1) -> None:
         )
 
 
+@task()
+def make_derivatives_of(photo_ids: list[str]) -> None:
+    """Several photos' derivatives, one after another (each retried alone, as
+    `make_derivatives`): a scan finds photos by the thousand, and a job for every one would
+    cost the scan a queue insert each."""
+    for photo_id in photo_ids:
+        make_derivatives.call(photo_id)
+
+
+# Photos a `make_derivatives_of` job takes: few enough that several workers share a scan's.
+DERIVATIVES_PER_JOB = 20
+
+
 def enqueue_derivatives(photo_id: str) -> None:
     make_derivatives.enqueue(photo_id)
+
+
+def enqueue_derivatives_of(photo_ids: list[str]) -> None:
+    """Queue the derivatives of many photos, DERIVATIVES_PER_JOB to a job."""
+    for start in range(0, len(photo_ids), DERIVATIVES_PER_JOB):
+        make_derivatives_of.enqueue(photo_ids[start : start + DERIVATIVES_PER_JOB])

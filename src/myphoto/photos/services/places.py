@@ -34,19 +34,12 @@ def place_for(lat: float | None, lon: float | None) -> Place | None:
     return place_get_or_create(geocoding.place_of(lat, lon))
 
 
-class PlacesOnce:
-    """Places named for many photos (a page of a scan), each town's row fetched once."""
-
-    def __init__(self) -> None:
-        self._rows: dict[PlaceName, Place | None] = {}
-
-    def of(self, lat: float | None, lon: float | None) -> Place | None:
-        name = geocoding.place_of(lat, lon)
-        if name is None:
-            return None
-        if name not in self._rows:
-            self._rows[name] = place_get_or_create(name)
-        return self._rows[name]
+def places_for(points: list[tuple[float | None, float | None]]) -> list[Place | None]:
+    """The places of many points (a page of a scan's photos): looked up together, each
+    town's row fetched once."""
+    names = geocoding.places_of(points)
+    rows = {name: place_get_or_create(name) for name in set(names) if name is not None}
+    return [rows[name] if name is not None else None for name in names]
 
 
 @dataclass
@@ -68,12 +61,10 @@ def photos_locate(
 
 
 def _locate_batch(photos: list[Photo], located: Located) -> None:
-    names = geocoding.places_of([(photo.gps_lat, photo.gps_lon) for photo in photos])
-    rows = {name: place_get_or_create(name) for name in set(names) if name is not None}
-    for photo, name in zip(photos, names, strict=True):
-        place = rows[name] if name is not None else None
+    places = places_for([(photo.gps_lat, photo.gps_lon) for photo in photos])
+    for photo, place in zip(photos, places, strict=True):
         photo.place = place
-        photo.place_text = search.place_terms(name)
+        photo.place_text = search.place_terms(place.name if place else None)
         located.placed += place is not None
     with transaction.atomic():
         Photo.objects.bulk_update(photos, ["place", "place_text"])

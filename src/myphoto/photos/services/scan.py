@@ -16,7 +16,7 @@ import uuid
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -38,6 +38,7 @@ from ..models import (
     LibraryFile,
     LibraryStatus,
     Photo,
+    Place,
     TakenAtSource,
 )
 from ..secrets import SecretUnreadable
@@ -50,11 +51,11 @@ from ..storage.sources import (
     SourceUnreachable,
     open_reader,
 )
-from ..tasks import enqueue_derivatives
+from ..tasks import enqueue_derivatives_of
 from .counts import month_counts_change
 from .folder_albums import FolderAlbums
 from .offline import photos_set_offline
-from .places import PlacesOnce
+from .places import places_for
 from .reread import photo_reread
 from .upload import described_fields
 
@@ -86,6 +87,15 @@ class ScanCounts:
     bytes_read: int = 0
     started_at: str = field(default_factory=lambda: timezone.now().isoformat())
     finished_at: str | None = None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A page compared with its rows, its heads being read."""
+
+    to_read: list[tuple[SourceFile, LibraryFile | None]]
+    back: list[LibraryFile]
+    futures: list[Future[_Read | None]]
 
 
 @dataclass(frozen=True)
@@ -191,11 +201,19 @@ class _Scan:
 
     def run(self) -> None:
         with ThreadPoolExecutor(READERS, thread_name_prefix="scan") as readers:
+            # A page's heads are read while the page before is written: the readers wait
+            # on the source, the writes on the database.
+            reading: _Reading | None = None
             for page in _pages(self.source.files()):
                 self._renew()
-                self._page(page, readers)
+                following = self._compare(page, readers)
+                if reading is not None:
+                    self._write(reading)
+                reading = following
                 if self.progress is not None:
                     self.progress(self.counts)
+            if reading is not None:
+                self._write(reading)
         # Only after a whole listing: an outage half-way must not make photos offline.
         self._renew()
         self._gone()
@@ -211,7 +229,8 @@ class _Scan:
         if not renewed:
             raise ScanStopped
 
-    def _page(self, page: list[SourceFile], readers: ThreadPoolExecutor) -> None:
+    def _compare(self, page: list[SourceFile], readers: ThreadPoolExecutor) -> _Reading:
+        """Compare a page with its rows; start reading the heads of what is new or changed."""
         self.counts.listed += len(page)
         rows = {
             row.path: row
@@ -237,9 +256,16 @@ class _Scan:
                 to_read.append((file, row))
             elif row.missing:
                 back.append(row)
-        reads = list(readers.map(self._read, [file for file, _ in to_read]))
+        return _Reading(to_read, back, [readers.submit(self._read, file) for file, _ in to_read])
+
+    def _write(self, reading: _Reading) -> None:
+        """Record what a page's heads said, in one transaction."""
+        back = reading.back
+        reads = [future.result() for future in reading.futures]
         found = [
-            (file, row, read) for (file, row), read in zip(to_read, reads, strict=True) if read
+            (file, row, read)
+            for (file, row), read in zip(reading.to_read, reads, strict=True)
+            if read
         ]
         # Gone between the listing and the read are left out: the next scan sees.
         self.counts.bytes_read += sum(read.fetched for _, _, read in found)
@@ -263,14 +289,19 @@ class _Scan:
                 )
             if self.albums is not None:
                 self.albums.add(made)
-            for photo_id in made:
-                transaction.on_commit(partial(enqueue_derivatives, str(photo_id)), robust=True)
+            if made:
+                ids = [str(photo_id) for photo_id in dict.fromkeys(made)]
+                transaction.on_commit(partial(enqueue_derivatives_of, ids), robust=True)
 
     def _add(self, new: list[tuple[SourceFile, _Read]]) -> list[UUID]:
         """Rows for the files first seen, a page's in a few statements: their photos (those
         that read as one), their files, their months' counts."""
-        places = PlacesOnce()
-        photos = [self._new_photo(file, read.facts, places) for file, read in new if read.facts]
+        described = [(file, read.facts) for file, read in new if read.facts]
+        places = places_for([(facts.gps_lat, facts.gps_lon) for _, facts in described])
+        photos = [
+            self._new_photo(file, facts, place)
+            for (file, facts), place in zip(described, places, strict=True)
+        ]
         Photo.objects.bulk_create(photos)
         made = iter(photos)
         LibraryFile.objects.bulk_create(
@@ -319,7 +350,9 @@ class _Scan:
         row.state, row.reason = FileState.PHOTO, ""
         photo = Photo.objects.filter(pk=row.photo_id).first() if row.photo_id else None
         if photo is None:
-            photo = self._new_photo(file, read.facts, PlacesOnce())
+            photo = self._new_photo(
+                file, read.facts, places_for([(read.facts.gps_lat, read.facts.gps_lon)])[0]
+            )
             photo.save(force_insert=True)
             month_counts_change(owner_id=photo.owner_id, taken=[photo.taken_at], by=1)
             row.photo = photo
@@ -331,13 +364,12 @@ class _Scan:
         row.save()
         return photo.pk
 
-    def _new_photo(self, file: SourceFile, facts: ImageFacts, places: PlacesOnce) -> Photo:
+    def _new_photo(self, file: SourceFile, facts: ImageFacts, place: Place | None) -> Photo:
         """A photo of the file, not saved yet."""
         photo_id = uuid.uuid4()
         key = f"adopted/{self.library.pk}/{photo_id}"
         name = display_name(PurePosixPath(file.path).name)
         taken_at = facts.taken_at or file.modified or timezone.now()
-        place = places.of(facts.gps_lat, facts.gps_lon)
         return Photo(
             id=photo_id,
             owner_id=self.library.owner_id,
