@@ -10,17 +10,13 @@ and one whose lease was taken (the library forgotten) stops at its next page.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
-from array import array
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from functools import partial
-from itertools import islice
 from pathlib import PurePosixPath
 from uuid import UUID
 
@@ -54,6 +50,7 @@ from ..storage.sources import (
 from ..tasks import enqueue_derivatives_of
 from .counts import month_counts_change
 from .folder_albums import FolderAlbums
+from .listed import Listed, pages
 from .offline import photos_set_offline
 from .places import places_for
 from .reread import photo_reread
@@ -170,19 +167,6 @@ def _claim(library_id: int) -> str | None:
     return run if claimed else None
 
 
-def _path_hash(path: str) -> int:
-    """Eight bytes of the path's digest: a scan remembers what it listed in 8 bytes a file
-    (a million files, 8 MB), not in a set of strings."""
-    digest = hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-def _pages(files: Iterable[SourceFile]) -> Iterator[list[SourceFile]]:
-    listed = iter(files)
-    while page := list(islice(listed, PAGE)):
-        yield page
-
-
 class _Scan:
     def __init__(
         self,
@@ -196,7 +180,7 @@ class _Scan:
     ) -> None:
         self.library, self.source, self.run_id, self.full = library, source, run, full
         self.counts, self.progress = counts, progress
-        self.seen = array("q")
+        self.seen = Listed()
         self.albums = FolderAlbums(library) if library.albums_from_folders else None
 
     def run(self) -> None:
@@ -204,7 +188,7 @@ class _Scan:
             # A page's heads are read while the page before is written: the readers wait
             # on the source, the writes on the database.
             reading: _Reading | None = None
-            for page in _pages(self.source.files()):
+            for page in pages(self.source.files(), PAGE):
                 self._renew()
                 following = self._compare(page, readers)
                 if reading is not None:
@@ -241,7 +225,7 @@ class _Scan:
         to_read: list[tuple[SourceFile, LibraryFile | None]] = []
         back: list[LibraryFile] = []
         for file in page:
-            self.seen.append(_path_hash(file.path))
+            self.seen.add(file.path)
             row = rows.get(file.path)
             unchanged = row is not None and row.version == file.version and row.size == file.size
             if row is None:
@@ -392,7 +376,7 @@ class _Scan:
 
     def _gone(self) -> None:
         """Files of the rows that this listing did not find: their photos go offline."""
-        seen = array("q", sorted(self.seen))
+        self.seen.close()
         after = 0
         while True:
             rows = list(
@@ -403,7 +387,7 @@ class _Scan:
             if not rows:
                 return
             after = rows[-1][0]
-            gone = [(pk, photo) for pk, path, photo in rows if not _listed(seen, path)]
+            gone = [(pk, photo) for pk, path, photo in rows if path not in self.seen]
             if not gone:
                 continue
             with transaction.atomic():
@@ -413,9 +397,3 @@ class _Scan:
                 if self.albums is not None:
                     self.albums.remove(photos)
             self.counts.removed += len(gone)
-
-
-def _listed(seen: array[int], path: str) -> bool:
-    wanted = _path_hash(path)
-    at = bisect_left(seen, wanted)
-    return at < len(seen) and seen[at] == wanted
