@@ -320,6 +320,8 @@ def test_odd_names_videos_and_an_empty_folder(user, client, source, after_commit
         assert b"".join(answer.streaming_content) == data, path
     clip = photo_at(library, "Videos/MVI_0001.MP4")
     assert clip.is_video and clip.duration and clip.camera == "Apple iPhone 15 Pro"
+    # The scan read its container only; its job's full read gave the size as shown (upright).
+    assert (clip.width, clip.height) == (240, 320)
     played = client.get(f"/api/v1/photos/{clip.pk}/playback", headers={"range": "bytes=0-99"})
     assert played.status_code == 206 and b"".join(played.streaming_content) == video[:100]
 

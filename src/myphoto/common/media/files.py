@@ -21,12 +21,12 @@ def analyze(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
 
 
 def describe(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
-    """The facts of a photo from its header alone, or of a video (its header, one frame's
-    packets and its last second): what a scan reads of a file kept elsewhere."""
+    """The facts of a photo or a video from its header alone (a video's container, no
+    frame decoded): what a scan reads of a file kept elsewhere."""
     try:
         return images.describe(fileobj, limits=limits)
     except NotAnImage:
-        return videos.analyze(fileobj, limits=limits)
+        return videos.describe(fileobj, limits=limits)
 
 
 def make_derivatives(

@@ -52,6 +52,18 @@ def analyze(fileobj: IO[bytes], *, limits: Limits) -> VideoFacts:
     that is no video at all. Reads the header, one frame's worth of packets and the
     last second: never the whole file.
     """
+    return _facts(fileobj, limits, decode=True)
+
+
+def describe(fileobj: IO[bytes], *, limits: Limits) -> VideoFacts:
+    """A video's facts from its container alone (its boxes and `moov`, read by ranges from
+    a file kept elsewhere): no frame decoded, so the size is the coded one, before the
+    display matrix turns it; `analyze`, run by the file's derivatives job, checks the rest
+    and gives the size as shown."""
+    return _facts(fileobj, limits, decode=False)
+
+
+def _facts(fileobj: IO[bytes], limits: Limits, *, decode: bool) -> VideoFacts:
     fileobj.seek(0)
     demuxer = sniff_video(fileobj.read(512))
     if demuxer is None:
@@ -65,12 +77,18 @@ def analyze(fileobj: IO[bytes], *, limits: Limits) -> VideoFacts:
         except Damaged as err:
             raise UnsupportedVideo(f"The video is damaged or incomplete ({err.why}).") from err
     with _opened(fileobj, demuxer, limits) as container:
-        with _poster_frame(container, limits) as (stream, duration, frame):
-            # As shown: the display matrix may turn the frames a quarter.
-            width, height = frame.width, frame.height
-            if orientation_of(frame) in {6, 8}:
-                width, height = height, width
-        _check_tail(container, duration)
+        if decode:
+            with _poster_frame(container, limits) as (stream, duration, frame):
+                # As shown: the display matrix may turn the frames a quarter.
+                width, height = frame.width, frame.height
+                if orientation_of(frame) in {6, 8}:
+                    width, height = height, width
+            _check_tail(container, duration)
+        else:
+            stream = video_stream(container)
+            width, height = stream.codec_context.width, stream.codec_context.height
+            _check_pixels(width, height, limits)
+            duration = _duration(container, stream)
         content_type, extension = _content_type(demuxer, container, stream)
         tags = video_tags.tags_of(container)
         make, model = video_tags.camera(tags)

@@ -25,13 +25,17 @@ def adopted_settle(*, photo: Photo, original: IO[bytes]) -> bool:
     """Hash and check the adopted photo's bytes; False if the photo was let go."""
     original.seek(0)
     sha256, crc32 = digest_of(iter(lambda: original.read(CHUNK_SIZE), b""))
-    if not photo.is_video:
-        original.seek(0)
-        try:
-            media.analyze(original)
-        except UnsupportedImage as err:
-            _let_go(photo, state=FileState.FAILED, reason=str(err))
-            return False
+    original.seek(0)
+    try:
+        # The whole check an upload gets; a video's also gives its size as shown (the scan
+        # read its container only, before the display matrix turns it).
+        facts = media.analyze(original)
+    except UnsupportedImage as err:
+        _let_go(photo, state=FileState.FAILED, reason=str(err))
+        return False
+    if photo.is_video and (facts.width, facts.height) != (photo.width, photo.height):
+        Photo.objects.filter(pk=photo.pk).update(width=facts.width, height=facts.height)
+        photo.width, photo.height = facts.width, facts.height
     original.seek(0)
     same = _same_bytes(photo, sha256)
     if same is None:
