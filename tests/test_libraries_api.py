@@ -162,3 +162,25 @@ def test_everyone_but_staff_is_answered_404(user, client, other_user, bucket, af
     assert Library.objects.filter(pk=library.pk).exists()
     # The owner of a library's photos sees them as theirs, not the library's settings.
     assert Photo.objects.filter(library=library).count() == 2
+
+
+def test_keys_sealed_under_another_secret_key_say_so(
+    staff, client, api, bucket, after_commit, settings
+):
+    with after_commit():
+        answer = client.post(
+            "/api/v1/libraries", adopt_body(bucket), content_type="application/json"
+        )
+    library = answer.json()
+    photo = Photo.objects.filter(library_id=library["id"]).first()
+    settings.SECRET_KEY = "another secret key entirely, after a careless restore"
+
+    # (A bearer token: the change logs sessions out.)
+    download = api.get(f"/api/v1/photos/{photo.pk}/download")
+    with after_commit():
+        api.post(f"/api/v1/libraries/{library['id']}/scan", {}, content_type="application/json")
+    shown = api.get(f"/api/v1/libraries/{library['id']}").json()
+
+    assert download.status_code == 503 and download.json()["code"] == "storage_unavailable"
+    assert shown["status"] == "error" and "SECRET_KEY" in shown["error"]
+    assert shown["photo_count"] == 2 and shown["offline_count"] == 0

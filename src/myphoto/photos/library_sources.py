@@ -8,28 +8,39 @@ from functools import lru_cache
 from django.conf import settings
 
 from .models import Library
-from .secrets import unseal
-from .storage.sources import S3Access, Source, source_for
+from .secrets import SecretUnreadable, unseal
+from .storage.sources import S3Access, Source, SourceUnreachable, source_for
 
 
 def source_of(library: Library) -> Source:
     """The library's source. SourceNotAllowed / SourceUnreachable when it cannot be built
-    (a folder no longer under the roots, or gone)."""
-    return _built(
-        library.source,
-        library.s3_endpoint_url,
-        library.s3_region,
-        library.s3_keys,
-        tuple(str(root) for root in settings.MYPHOTO_LIBRARY_ROOTS),
-    )
+    (a folder no longer under the roots, or gone; keys sealed under another SECRET_KEY)."""
+    try:
+        return _built(
+            library.source,
+            library.s3_endpoint_url,
+            library.s3_region,
+            library.s3_keys,
+            tuple(str(root) for root in settings.MYPHOTO_LIBRARY_ROOTS),
+            settings.SECRET_KEY,
+        )
+    except SecretUnreadable as err:
+        # As a source that cannot be read: a scan says why, a download is a 503.
+        raise SourceUnreachable(f"{library.source} cannot be read: {err}") from err
 
 
 @lru_cache(maxsize=64)
 def _built(
-    location: str, endpoint_url: str, region: str, sealed: str, roots: tuple[str, ...]
+    location: str,
+    endpoint_url: str,
+    region: str,
+    sealed: str,
+    roots: tuple[str, ...],
+    secret_key: str,
 ) -> Source:
-    # Keyed by everything it is built from: a library whose keys change gets a new client.
-    keys = unseal(sealed)
+    # Keyed by everything it is built from (the server's SECRET_KEY unseals the keys): a
+    # library whose keys change gets a new client.
+    keys = unseal(sealed, secret_key=secret_key)
     access = S3Access(
         endpoint_url or None,
         region or "us-east-1",

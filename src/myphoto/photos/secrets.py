@@ -32,12 +32,13 @@ def seal(values: dict[str, str]) -> str:
     return _fernet(settings.SECRET_KEY).encrypt(json.dumps(values).encode()).decode()
 
 
-def unseal(token: str) -> dict[str, str]:
-    """The values a token holds; {} for no token."""
+def unseal(token: str, *, secret_key: str | None = None) -> dict[str, str]:
+    """The values a token holds (sealed under `secret_key`, by default the server's);
+    {} for no token."""
     if not token:
         return {}
     try:
-        values = json.loads(_fernet(settings.SECRET_KEY).decrypt(token.encode()))
+        values = json.loads(_fernet(secret_key or settings.SECRET_KEY).decrypt(token.encode()))
     except InvalidToken as err:
         raise SecretUnreadable(
             "The stored keys cannot be read with this server's SECRET_KEY; give them again."
