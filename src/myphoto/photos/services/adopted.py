@@ -1,7 +1,8 @@
 """An adopted photo's first full read, by its derivatives job: the scan read only the
-file's head, so here its bytes are hashed and (a photo's) checked whole. A file that
-fails the check, or holds the same bytes as a photo the owner has, is let go: its row
-goes and the library's file says why (shown once, as the photo the owner had)."""
+file's head (a video's container), so here its bytes are hashed and checked whole, as an
+upload's are. A file that fails the check, or holds the same bytes as a photo the owner
+has, is let go: its row goes and the library's file says why (shown once, as the photo
+the owner had)."""
 
 from __future__ import annotations
 
