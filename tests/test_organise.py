@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import images
 import pytest
@@ -133,6 +133,31 @@ def test_a_date_set_by_hand_keeps_its_offset_and_moves_everything_that_follows(
     assert AlbumPhoto.objects.get(photo_id=nov).taken_at == datetime(2019, 7, 14, 0, 30, tzinfo=UTC)
     assert api.get(f"/api/v1/albums/{album}").json()["taken_from"].startswith("2019-07-14")
     assert get_storage().read_bytes(original.storage_key) == before
+
+
+def test_a_date_from_an_import_says_so_and_keeps_the_offset_the_photo_shows(api, user):
+    """Google and iCloud know an instant, not the zone it was taken in."""
+    taken = datetime(2023, 10, 5, 12, tzinfo=timezone(timedelta(hours=9)))
+    (seoul,) = upload(api, ("seoul.jpg", images.jpeg_taken(taken, seed=4)))
+    (undated,) = upload(api, ("scan.jpg", images.jpeg(seed=5)))
+
+    moved = patch(api, seoul, {"taken_at": "2019-07-14T00:30:00Z", "taken_at_source": "sidecar"})
+    dated = edit(
+        api, {"ids": [undated], "taken_at": "2001-02-03T04:05:06Z", "taken_at_source": "sidecar"}
+    )
+
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["taken_at"] == "2019-07-14T09:30:00+09:00"
+    assert moved.json()["taken_at_source"] == "sidecar"
+    assert dated.status_code == 200, dated.content
+    photo = Photo.objects.get(pk=undated)
+    assert (photo.taken_at, photo.taken_at_offset) == (datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC), None)
+    assert photo.taken_at_source == "sidecar"
+    assert kept_counts(user) == recounted(user)
+    alone = patch(api, seoul, {"taken_at_source": "sidecar", "favorite": True})
+    assert alone.status_code == 400
+    assert alone.json()["detail"] == "taken_at_source goes with a new date."
+    assert not Photo.objects.get(pk=seoul).favorite
 
 
 def test_a_place_is_set_by_town_coordinates_and_cleared(api, three):

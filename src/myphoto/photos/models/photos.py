@@ -53,6 +53,9 @@ class TakenAtSource(models.TextChoices):
     VIDEO = "video", "the video's creation date"
     # Set by hand (a camera whose clock was wrong, a scan): no rescan or import overrides it.
     EDITED = "edited", "set by hand"
+    # What the service the photo came from said (an import of Google Photos or iCloud):
+    # an instant without a zone; like an edit, no rescan or later import overrides it.
+    SIDECAR = "sidecar", "the service it was imported from"
     UPLOAD = "upload", "upload time"
     # A file of an adopted library that says nothing: its modification time.
     FILE = "file", "the file's modification time"

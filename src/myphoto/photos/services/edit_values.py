@@ -42,6 +42,9 @@ class Edit:
     location: Location | None = None
     clear_location: bool = False
     rotate: int | None = None
+    # Who says the new date: a person ("edited"), or an import ("sidecar": the service
+    # the photo came from knew the instant, not the zone, so the offset shown stays).
+    date_source: str | None = None
 
     @property
     def dates(self) -> bool:
@@ -53,13 +56,15 @@ class Edit:
 
     def __bool__(self) -> bool:
         changes = [f.name for f in fields(self) if getattr(self, f.name) is not None]
-        return self.clear_location or changes != ["clear_location"]
+        return bool(set(changes) - {"clear_location", "date_source"}) or self.clear_location
 
 
 def validated(edit: Edit, *, many: bool) -> Edit:
     """The edit, or InvalidEdit saying what is wrong with it."""
     if not edit:
         raise InvalidEdit("Say what to change.")
+    if edit.date_source is not None and not edit.dates:
+        raise InvalidEdit("taken_at_source goes with a new date.")
     if edit.taken_at is not None and edit.shift is not None:
         raise InvalidEdit("Set the date or shift it, not both.")
     if edit.location is not None and edit.clear_location:

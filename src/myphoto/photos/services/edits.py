@@ -198,12 +198,16 @@ def _apply(owner: User, states: list[_State], edit: Edit) -> None:
     for name in ("favorite", "archived", "description"):
         if getattr(edit, name) is not None:
             changes[name] = uniform[name] = getattr(edit, name)
+    sidecar = edit.date_source == TakenAtSource.SIDECAR
     if edit.taken_at is not None:
         offset = edit.taken_at.utcoffset() or timedelta()
         changes["taken_at"] = uniform["taken_at"] = edit.taken_at.astimezone(UTC)
-        changes["taken_at_offset"] = uniform["taken_at_offset"] = int(offset.total_seconds() // 60)
+        if not sidecar:
+            minutes = int(offset.total_seconds() // 60)
+            changes["taken_at_offset"] = uniform["taken_at_offset"] = minutes
     if edit.dates:
-        changes["taken_at_source"] = uniform["taken_at_source"] = TakenAtSource.EDITED
+        source = TakenAtSource.SIDECAR if sidecar else TakenAtSource.EDITED
+        changes["taken_at_source"] = uniform["taken_at_source"] = source
     if edit.places:
         point = edit.location
         place = place_for(point.lat, point.lon) if point else None

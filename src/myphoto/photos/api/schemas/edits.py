@@ -29,6 +29,9 @@ class _EditIn(Schema):
     taken_at: datetime | None = None
     # {"lat", "lon"} sets the place; null clears it; absent leaves it.
     location: LocationIn | None = None
+    # Who says the date: a person (the default), or an import from the service the photo
+    # came from ("sidecar": an instant; the offset shown stays as it was).
+    taken_at_source: Literal["edited", "sidecar"] | None = None
 
     def edit(self, **more: object) -> Edit:
         location = self.location
@@ -39,6 +42,7 @@ class _EditIn(Schema):
             taken_at=self.taken_at,
             location=Location(location.lat, location.lon) if location else None,
             clear_location="location" in self.model_fields_set and location is None,
+            date_source=self.taken_at_source,
             **more,  # type: ignore[arg-type]
         )
 
