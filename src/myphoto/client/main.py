@@ -1,4 +1,5 @@
-"""`myphoto login|logout|upload|download|ls|rm|restore`: the client side of the command.
+"""`myphoto login|logout|upload|download|ls|rm|restore|import-google|import-icloud`: the
+client side of the command.
 
 Exit status: 0 done, 1 some files failed or the server refused, 2 usage or not
 logged in, 3 bad token, 4 server unreachable, 5 disk full, 130 stopped by Ctrl-C.
@@ -19,9 +20,20 @@ from rich.table import Table
 
 from . import config, download, upload
 from .http import ApiError, ClientError, Server
+from .imports import command as imports
 from .progress import Report
 
-COMMANDS = ("login", "logout", "upload", "download", "ls", "rm", "restore")
+COMMANDS = (
+    "login",
+    "logout",
+    "upload",
+    "download",
+    "ls",
+    "rm",
+    "restore",
+    "import-google",
+    "import-icloud",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=text)
         command.add_argument("ids", nargs="+", metavar="ID")
         command.add_argument("--json", action="store_true", help="print the result as JSON")
+    imports.add_parsers(sub)
     return parser
 
 
@@ -205,6 +218,8 @@ def main(argv: list[str]) -> int:
                     server, args.dest, since=args.since, album_id=album, jobs=args.jobs
                 )
             return _summary(report, "downloaded", out)
+        if args.command in imports.SERVICES:
+            return imports.run(args, _server, out)
         return {"ls": _ls, "rm": _rm, "restore": _restore}[args.command](args, out)
     except config.NotLoggedIn as error:
         err.print(str(error), highlight=False)
