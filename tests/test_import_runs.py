@@ -35,6 +35,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SEOUL = timezone(timedelta(hours=9))
 YEAR = f"{ROOT}Photos from 2019/"
 JEJU = f"{ROOT}Trip to Jeju/"
+PIXEL = "PXL_20190815_101010123.MP"
+MOTION = videos.phone_video(seconds=1.0)
 LONG = "Screenshot_2019-08-02-10-11-12_abb9c8060a0a12c5ac89e934e52a2f4f.jpg"
 
 
@@ -65,6 +67,10 @@ def takeout(tmp_path: Path) -> list[Path]:
         f"{JEJU}IMG_0001.jpg": camera,
         f"{JEJU}IMG_0001.jpg.supplemental-metadata.json": sidecar("IMG_0001.jpg"),
         f"{JEJU}IMG_0002-edited.jpg": edited,
+        # A Pixel's motion photo: nothing in the two files says they go together.
+        f"{YEAR}{PIXEL}.jpg": images.jpeg(seed=8),
+        f"{YEAR}{PIXEL}.jpg.supplemental-metadata.json": sidecar(f"{PIXEL}.jpg"),
+        f"{YEAR}{PIXEL}": MOTION,
     }
     second = {
         f"{YEAR}IMG(1).jpg": images.jpeg(seed=5),
@@ -108,11 +114,13 @@ def test_a_takeout_comes_over_with_dates_places_albums_and_a_second_run_changes_
     assert myphoto(["import-google", *parts]) == 0
 
     output = capsys.readouterr().out
-    assert summary(output)["brought over"] == "6"
+    assert summary(output)["brought over"] == "8"
     photos = {p.original_name: p for p in Photo.objects.filter(owner=user)}
     assert sorted(photos) == sorted(
         ["scan.jpg", "IMG_0001.jpg", "IMG_0002.jpg", "IMG_0002-edited.jpg", "IMG(1).jpg", LONG]
+        + [f"{PIXEL}.jpg", PIXEL]
     )
+    assert photos[PIXEL].live_of == photos[f"{PIXEL}.jpg"]
     scan = photos["scan.jpg"]
     assert (scan.taken_at, scan.taken_at_source) == (
         datetime(1987, 5, 3, 9, 30, tzinfo=UTC),
@@ -140,7 +148,7 @@ def test_a_takeout_comes_over_with_dates_places_albums_and_a_second_run_changes_
     before = rows(user)
     assert myphoto(["import-google", *parts]) == 0
     again = summary(capsys.readouterr().out)
-    assert (again["brought over"], again["already there"], again["sent"]) == ("0", "6", "0.0 MB")
+    assert (again["brought over"], again["already there"], again["sent"]) == ("0", "8", "0.0 MB")
     assert again["given the service's facts"] == "0"
     assert rows(user) == before
 
@@ -180,8 +188,9 @@ def test_a_dry_run_says_what_would_happen_and_sends_nothing(logged_in, tmp_path,
     facts = summary(output)
     assert facts["photos and videos to bring"].endswith("GB)")
     assert facts["copies in several folders, sent once"] == "2"
-    assert facts["sidecars matched"] == "7"
-    assert facts["files without a sidecar"] == "0"  # an edited copy shares its original's
+    assert facts["sidecars matched"] == "8"
+    # The Pixel's video; an edited copy shares its original's.
+    assert facts["files without a sidecar"] == "1"
     assert facts["left out: in the trash (--include-trashed)"] == "1"
     assert "Google: 제주도 여행 2019" in output
     assert not Photo.objects.exists()

@@ -275,3 +275,35 @@ def test_recounting_counts_a_live_photo_once(client, user, photo_storage, after_
     assert client.get("/api/v1/timeline/buckets").json()["buckets"] == [
         {"month": "2023-10", "count": 1}
     ]
+
+
+def test_a_motion_photo_whose_files_say_nothing_is_paired_by_hand(
+    client, user, other_user, after_commit, make_photo
+):
+    """A Pixel's motion photo and its video, as a Takeout gives them: one item once paired."""
+    still, clip = upload(
+        client,
+        after_commit,
+        ("PXL_20230815_101010123.MP.jpg", images.jpeg(seed=1)),
+        ("PXL_20230815_101010123.MP", videos.phone_video(seconds=1.0)),
+    )
+    assert len(timeline(client)) == 2
+    foreign, _ = make_photo("theirs.jpg", owner=other_user)
+
+    def pair(photo_id: str, video_id: str):
+        return client.post(
+            f"/api/v1/photos/{photo_id}/motion",
+            {"video": video_id},
+            content_type="application/json",
+        )
+
+    assert pair(still["id"], str(foreign.pk)).status_code == 404
+    wrong_way = pair(clip["id"], still["id"])
+    assert (wrong_way.status_code, wrong_way.json()["code"]) == (400, "not_a_pair")
+    answer = pair(still["id"], clip["id"])
+
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["live"] is True
+    assert [item["id"] for item in timeline(client)] == [still["id"]]
+    assert timeline_count(user=user) == 1
+    assert pair(still["id"], clip["id"]).status_code == 200  # again: nothing changes

@@ -123,6 +123,8 @@ def valid_body(operation: dict, components: dict, ids: list[str]) -> str | None:
             values[name] = [1]  # part numbers
         if "enum" in field:
             values[name] = field["enum"][0]
+        if field.get("format") == "uuid":
+            values[name] = ids[0]  # one photo of mine (a Live Photo's motion)
     for name in id_lists(schema):
         values[name] = ids
     return json.dumps(values)

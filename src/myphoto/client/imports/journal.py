@@ -24,6 +24,7 @@ class Journal:
         self.albums: dict[str, str] = {}
         # The photos each album was given (one taken out by hand is not given again).
         self.added: dict[str, set[str]] = {}
+        self.pairs: set[str] = set()
         self._lock = threading.Lock()
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
@@ -37,6 +38,8 @@ class Journal:
             if isinstance(fact, dict) and isinstance(fact.get("id"), str):
                 if isinstance(fact.get("item"), str):
                     self.items[fact["item"]] = fact["id"]
+                elif isinstance(fact.get("pair"), str):
+                    self.pairs.add(fact["pair"])
                 elif isinstance(fact.get("album"), str):
                     self.albums[fact["album"]] = fact["id"]
                     photos = fact.get("photos")
@@ -55,6 +58,10 @@ class Journal:
     def album_made(self, key: str, album_id: str) -> None:
         self._append({"album": key, "id": album_id})
         self.albums[key] = album_id
+
+    def pair_made(self, key: str, still_id: str) -> None:
+        self._append({"pair": key, "id": still_id})
+        self.pairs.add(key)
 
     def album_filled(self, key: str, album_id: str, photo_ids: list[str]) -> None:
         self._append({"album": key, "id": album_id, "photos": photo_ids})

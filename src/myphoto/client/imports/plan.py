@@ -63,6 +63,8 @@ class Album:
 class Plan:
     items: list[Item] = field(default_factory=list)
     albums: dict[str, Album] = field(default_factory=dict)
+    # A motion photo's still and its video, whose files may not say they go together.
+    pairs: list[tuple[str, str]] = field(default_factory=list)
     sidecars_matched: int = 0
     without_sidecar: list[str] = field(default_factory=list)
     sidecars_alone: list[str] = field(default_factory=list)

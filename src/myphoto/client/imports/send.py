@@ -31,7 +31,7 @@ from .facts import changes
 from .journal import Journal
 from .plan import Album, Item, Plan
 
-IN_FLIGHT = 96 * 1024 * 1024
+IN_FLIGHT = 32 * 1024 * 1024
 
 
 @dataclass
@@ -114,6 +114,7 @@ class Importer:
             pool.shutdown(wait=True, cancel_futures=True)
             parts_sender.close()
         if not report.interrupted:
+            self._pair(plan)
             self._fill_albums(plan)
         return report
 
@@ -239,6 +240,22 @@ class Importer:
         self.journal.item_done(item.key, photo_id)
         with self.report.lock:
             self.photo_of[item.key] = photo_id
+
+    def _pair(self, plan: Plan) -> None:
+        """Motion photos made one item, each pair once (a pair undone by hand stays so)."""
+        for still, video in plan.pairs:
+            still_id, video_id = self.photo_of.get(still), self.photo_of.get(video)
+            if still_id is None or video_id is None or f"{still} {video}" in self.journal.pairs:
+                continue
+            try:
+                self.server.json("POST", f"/photos/{still_id}/motion", json={"video": video_id})
+            except ApiError as err:
+                if err.status not in (400, 404):
+                    raise
+                if err.status == 400:
+                    where = next(i.entry.where for i in plan.items if i.key == video)
+                    self.report.failed.append((where, f"not paired: {err.detail}"))
+            self.journal.pair_made(f"{still} {video}", still_id)
 
     def _fill_albums(self, plan: Plan) -> None:
         """Each album made once and given the photos not given before: an album deleted

@@ -192,6 +192,7 @@ def _build(
             plan.left_out.append(Problem(item.entry.where, "in the trash (--include-trashed)"))
             continue
         plan.items.append(item)
+    plan.pairs = _motion_pairs(by_place, {item.key for item in plan.items})
     plan.sidecars_matched = len(used)
     for folder, sidecars in folders.items():
         for sidecar in sidecars:
@@ -200,6 +201,32 @@ def _build(
             elif sidecar.meta is not None and (folder, sidecar.name) not in used:
                 plan.sidecars_alone.append(f"{folder}/{sidecar.name}".lstrip("/"))
     _keep_albums_in_use(plan)
+
+
+STILLS = ("jpg", "jpeg", "heic", "heif")
+MOTIONS = ("mp", "mv", "mp4", "mov")
+
+
+def _motion_pairs(by_place: dict[tuple[str, str], Item], kept: set[str]) -> list[tuple[str, str]]:
+    """Stills and videos of one shot, by name in one folder: a Pixel's `X.MP.jpg` with
+    `X.MP` (or `X.MP.mp4`), an iPhone's `IMG_1234.HEIC` with `IMG_1234.MOV`."""
+    stills: dict[tuple[str, str], Item] = {}
+    for (folder, name), item in by_place.items():
+        stem, _, extension = name.rpartition(".")
+        if stem and extension.lower() in STILLS:
+            stills[(folder, stem.casefold())] = item
+    pairs = []
+    for (folder, name), video in by_place.items():
+        stem, _, extension = name.rpartition(".")
+        if not stem or extension.lower() not in MOTIONS:
+            continue
+        if extension.lower() == "mp4" and stem.rpartition(".")[2].lower() in ("mp", "mv"):
+            still = stills.get((folder, stem.casefold()))  # X.MP.mp4 goes with X.MP.jpg
+        else:
+            still = stills.get((folder, name.casefold())) or stills.get((folder, stem.casefold()))
+        if still is not None and {still.key, video.key} <= kept:
+            pairs.append((still.key, video.key))
+    return sorted(set(pairs))
 
 
 def _keep_albums_in_use(plan: Plan) -> None:

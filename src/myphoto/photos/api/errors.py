@@ -21,6 +21,7 @@ from ..services.albums import CannotBeMember, NotInAlbum
 from ..services.direct_upload import DirectUploadNotFound, DirectUploadUnavailable
 from ..services.duplicates import NothingKept
 from ..services.edits import InvalidEdit
+from ..services.live import NotAPair
 from ..services.multipart import (
     ChecksumMismatch,
     InvalidPart,
@@ -58,6 +59,7 @@ _DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     InvalidSearch: (400, "invalid"),
     InvalidPeriod: (400, "invalid"),
     InvalidEdit: (400, "invalid"),
+    NotAPair: (400, "not_a_pair"),
     InvalidDuplicatesCursor: (400, "invalid_cursor"),
     NothingKept: (400, "invalid"),
     NotInAlbum: (400, "invalid"),

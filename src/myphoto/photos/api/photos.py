@@ -17,10 +17,10 @@ from .. import responses, search, selectors
 from ..links import photo_path
 from ..models import Kind, Photo, ShareLink
 from ..requests import ApiRequest
-from ..services import edits, trash, upload
+from ..services import edits, live, trash, upload
 from .errors import ApiError
 from .schemas.common import IdsIn, errors
-from .schemas.edits import PhotoEditIn
+from .schemas.edits import MotionIn, PhotoEditIn
 from .schemas.photos import (
     BucketsOut,
     DownloadUrlsIn,
@@ -166,6 +166,18 @@ def photo_edit(request: ApiRequest, photo_id: UUID, body: PhotoEditIn) -> dict[s
     offset), `location` (`null` clears it), `rotate` (90, -90, 180 degrees further). The
     original's bytes never change."""
     edits.photo_edit(owner=request.auth, photo_id=photo_id, edit=body.as_edit())
+    return photo_out(selectors.photo_get_for_user(user=request.auth, photo_id=photo_id))
+
+
+@router.post(
+    "/photos/{anyuuid:photo_id}/motion",
+    response={200: PhotoOut, **errors(400, 404)},
+    url_name="photo-motion",
+)
+def photo_motion(request: ApiRequest, photo_id: UUID, body: MotionIn) -> dict[str, Any]:
+    """Make one of my videos the motion of this photo (a motion photo whose files do not
+    say they go together, as a Pixel's in a Takeout): one Live Photo from then on."""
+    live.motion_pair(owner=request.auth, still_id=photo_id, video_id=body.video)
     return photo_out(selectors.photo_get_for_user(user=request.auth, photo_id=photo_id))
 
 

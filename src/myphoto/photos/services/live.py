@@ -15,7 +15,8 @@ from uuid import UUID
 
 from django.db import transaction
 
-from ..models import Album, AlbumPhoto, Kind, Photo
+from ..models import Album, AlbumPhoto, Kind, Photo, User
+from ..selectors.photos import photo_get_for_user
 from .counts import month_counts_change
 
 logger = logging.getLogger(__name__)
@@ -87,3 +88,29 @@ def _attach(*, motion: Photo, still: Photo, counted: bool) -> None:
             AlbumPhoto.objects.filter(pk=entry.pk).update(photo=still, taken_at=still.taken_at)
     Album.objects.filter(cover=motion).update(cover=still)
     logger.info("video %s is the motion of Live Photo %s", motion.pk, still.pk)
+
+
+class NotAPair(ValueError):
+    """The two cannot be one Live Photo (not a photo and a video, or parts of others)."""
+
+
+def motion_pair(*, owner: User, still_id: UUID, video_id: UUID) -> None:
+    """Make `video` the motion of `still` when no identifier in the files says so: a
+    Pixel's motion photo and its video, brought over by an import that knows they go
+    together. Both get one content identifier, so that they then behave as any pair."""
+    with transaction.atomic():
+        still = photo_get_for_user(user=owner, photo_id=still_id)
+        video = photo_get_for_user(user=owner, photo_id=video_id)
+        if still.kind != Kind.PHOTO or video.kind != Kind.VIDEO:
+            raise NotAPair("A motion is a video given to a photo.")
+        if video.live_of_id == still.pk:
+            return
+        if video.live_of_id or Photo.objects.filter(live_of=still).exists():
+            raise NotAPair("One of them is already part of a Live Photo.")
+        identifiers = {still.content_identifier, video.content_identifier} - {""}
+        if len(identifiers) > 1 or still.by_guest != video.by_guest:
+            raise NotAPair("The files say they belong to different Live Photos.")
+        identifier = identifiers.pop() if identifiers else f"motion:{still.pk}"
+        Photo.objects.filter(pk__in=[still.pk, video.pk]).update(content_identifier=identifier)
+        video.content_identifier = identifier
+        live_photo_pair(photo=video, counted=True)

@@ -67,6 +67,10 @@ class PhotosEditIn(_EditIn):
         return self.edit(shift=timedelta(seconds=shift) if shift is not None else None)
 
 
+class MotionIn(Schema):
+    video: UUID
+
+
 class EditedOut(Schema):
     updated: int
     # `POST /photos/edit/undo` with it puts back what changed (for a day).
@@ -81,4 +85,12 @@ class UndoneOut(Schema):
     restored: int
 
 
-__all__ = ["EditedOut", "LocationIn", "PhotoEditIn", "PhotosEditIn", "UndoIn", "UndoneOut"]
+__all__ = [
+    "EditedOut",
+    "LocationIn",
+    "MotionIn",
+    "PhotoEditIn",
+    "PhotosEditIn",
+    "UndoIn",
+    "UndoneOut",
+]
