@@ -51,8 +51,10 @@ def unique(body: bytes, n: int) -> bytes:
     return body[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + body[2:]
 
 
-def sidecar(title: str, n: int) -> bytes:
+def sidecar(title: str, n: int, *, facts: bool = True) -> bytes:
     taken = 1_262_304_000 + n * 3600
+    if not facts:  # what a photo already has: nothing for the import to apply
+        return json.dumps({"title": title, "imageViews": "1"}).encode()
     return json.dumps(
         {
             "title": title,
@@ -94,14 +96,16 @@ def make_takeout(work: Path, args: argparse.Namespace) -> tuple[list[Path], Path
         part.writestr(year + name, data)
         # A photo's sidecar often sits in another part than the photo.
         zips[(n + 1) % args.parts].writestr(
-            f"{year}{name}.supplemental-metadata.json", sidecar(name, n)
+            f"{year}{name}.supplemental-metadata.json", sidecar(name, n, facts=args.facts)
         )
         (unpacked / name).write_bytes(data)
         count, total = count + 1, total + len(data)
         if n % 10 == 0:
             album = f"{ROOT}Album {n % 50:02d}/"
             part.writestr(album + name, data)
-            part.writestr(f"{album}{name}.supplemental-metadata.json", sidecar(name, n))
+            part.writestr(
+                f"{album}{name}.supplemental-metadata.json", sidecar(name, n, facts=args.facts)
+            )
         if n % 50 == 0 and not is_video:
             edited = unique(body, 10_000_000 + n)
             part.writestr(f"{year}IMG_{n:05d}-edited.jpg", edited)
@@ -157,6 +161,12 @@ def main() -> None:
     parser.add_argument("--video-share", type=float, default=0.02)
     parser.add_argument("--video-mb", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=4)
+    parser.add_argument(
+        "--no-facts",
+        dest="facts",
+        action="store_false",
+        help="sidecars with nothing to apply (what the PATCH of each photo costs)",
+    )
     args = parser.parse_args()
     with Environment() as env:
         parts, unpacked, count, total = make_takeout(env.work, args)

@@ -40,6 +40,12 @@ MOTION = videos.phone_video(seconds=1.0)
 LONG = "Screenshot_2019-08-02-10-11-12_abb9c8060a0a12c5ac89e934e52a2f4f.jpg"
 
 
+@pytest.fixture(autouse=True)
+def _reports_in_tmp(tmp_path, monkeypatch):
+    """Each run writes its report where it is started: here, the test's own folder."""
+    monkeypatch.chdir(tmp_path)
+
+
 def takeout(tmp_path: Path) -> list[Path]:
     """Two parts as Google splits a library: a zip and a tgz, a photo's JSON in the other."""
     scan, camera, original, edited = (images.jpeg(seed=n) for n in (1, 2, 3, 4))
@@ -106,9 +112,8 @@ def members(album: Album) -> list[str]:
 
 
 def test_a_takeout_comes_over_with_dates_places_albums_and_a_second_run_changes_nothing(
-    logged_in, user, api, tmp_path, capsys, monkeypatch
+    logged_in, user, api, tmp_path, capsys
 ):
-    monkeypatch.chdir(tmp_path)
     parts = [str(path) for path in takeout(tmp_path)]
 
     assert myphoto(["import-google", *parts]) == 0
@@ -301,3 +306,22 @@ def test_ctrl_c_stops_an_import_and_the_next_run_goes_on(logged_in, user, tmp_pa
     assert photos.count() == 30
     assert all(p.favorite for p in photos)
     assert len({p.sha256 for p in photos}) == 30
+
+
+def test_two_accounts_on_one_server_each_bring_their_own(
+    logged_in, user, other_user, tmp_path, monkeypatch
+):
+    from myphoto.photos.services.tokens import token_create
+
+    files = {f"{YEAR}{n}.jpg": images.jpeg(seed=n) for n in range(3)}
+    files[f"{ROOT}Family/metadata.json"] = album_metadata("Family")
+    files[f"{ROOT}Family/0.jpg"] = files[f"{YEAR}0.jpg"]
+    part = str(write_zip(tmp_path / "shared-takeout.zip", files))
+    assert myphoto(["import-google", part]) == 0
+
+    monkeypatch.setenv("MYPHOTO_TOKEN", token_create(user=other_user, name="bob")[1])
+    assert myphoto(["import-google", part]) == 0
+
+    for owner in (user, other_user):
+        assert Photo.objects.filter(owner=owner).count() == 3
+        assert members(Album.objects.get(owner=owner)) == ["0.jpg"]

@@ -47,6 +47,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def run(args: argparse.Namespace, server: Callable[[int], Server], out: Console) -> int:
+    """Plan the import from the parts' listings and sidecars, then (unless a dry run)
+    carry it out on the server the client is logged in to."""
     _, planner = SERVICES[args.command]
     parts = parts_of(args.parts)
     with out.status("Reading the export's listing and sidecars…"):
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace, server: Callable[[int], Server], out: Console)
         return 0
     with server(args.jobs * 2) as connection:
         connection.check()
-        importer = Importer(connection, Journal.for_server(connection.url), jobs=args.jobs)
+        importer = Importer(connection, Journal.of(config.load()), jobs=args.jobs)
         report = importer.run(plan, parts)
     path = _write_report(args, plan, report)
     return _summary(plan, report, path, out)
@@ -104,7 +106,7 @@ def _folded(plan: Plan) -> int:
 
 def _journal_if_logged_in() -> Journal | None:
     try:
-        return Journal.for_server(config.load().url)
+        return Journal.of(config.load())
     except config.NotLoggedIn:
         return None
 
