@@ -309,7 +309,7 @@ def test_ctrl_c_stops_an_import_and_the_next_run_goes_on(logged_in, user, tmp_pa
 
 
 def test_two_accounts_on_one_server_each_bring_their_own(
-    logged_in, user, other_user, tmp_path, monkeypatch
+    logged_in, api, user, other_user, tmp_path, monkeypatch, capsys
 ):
     from myphoto.photos.services.tokens import token_create
 
@@ -325,3 +325,10 @@ def test_two_accounts_on_one_server_each_bring_their_own(
     for owner in (user, other_user):
         assert Photo.objects.filter(owner=owner).count() == 3
         assert members(Album.objects.get(owner=owner)) == ["0.jpg"]
+    # Logged in anew (another token), alice's earlier run is still known: nothing is read.
+    assert api.get("/api/v1/me").json() == {"username": "alice", "is_staff": False}
+    monkeypatch.setenv("MYPHOTO_TOKEN", token_create(user=user, name="again")[1])
+    capsys.readouterr()
+    assert myphoto(["import-google", part]) == 0
+    again = summary(capsys.readouterr().out)
+    assert (again["already there"], again["sent"]) == ("3", "0.0 MB")

@@ -11,7 +11,6 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from .. import config
 from ..http import Server
 from .archives import Part, parts_of
 from .icloud import plan_icloud
@@ -58,19 +57,16 @@ def run(args: argparse.Namespace, server: Callable[[int], Server], out: Console)
         return 0
     with server(args.jobs * 2) as connection:
         connection.check()
-        importer = Importer(connection, Journal.of(config.load()), jobs=args.jobs)
+        username = str(connection.json("GET", "/me")["username"])
+        importer = Importer(connection, Journal.of(connection.url, username), jobs=args.jobs)
         report = importer.run(plan, parts)
     path = _write_report(args, plan, report)
     return _summary(plan, report, path, out)
 
 
 def _dry_run(plan: Plan, out: Console) -> None:
-    journal = _journal_if_logged_in()
-    done = sum(1 for item in plan.items if journal and item.key in journal.items)
     table = Table(show_header=False, box=None)
     table.add_row("photos and videos to bring", f"{len(plan.items)} ({plan.size / 1e9:.2f} GB)")
-    if done:
-        table.add_row("brought by an earlier run", str(done))
     table.add_row("copies in several folders, sent once", str(_folded(plan)))
     table.add_row("sidecars matched", str(plan.sidecars_matched))
     table.add_row("files without a sidecar", str(len(plan.without_sidecar)))
@@ -102,13 +98,6 @@ def _listed(out: Console, title: str, lines: list[str]) -> None:
 
 def _folded(plan: Plan) -> int:
     return sum(item.copies - 1 for item in plan.items)
-
-
-def _journal_if_logged_in() -> Journal | None:
-    try:
-        return Journal.of(config.load())
-    except config.NotLoggedIn:
-        return None
 
 
 def _write_report(args: argparse.Namespace, plan: Plan, report: ImportReport) -> Path | None:

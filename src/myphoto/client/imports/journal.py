@@ -47,11 +47,10 @@ class Journal:
                         self.added.setdefault(fact["album"], set()).update(map(str, photos))
 
     @classmethod
-    def of(cls, credentials: config.Credentials) -> Journal:
-        """The journal of imports into one account: the server, and the token that says
-        whose account (two accounts on one server each have their own)."""
-        who = f"{credentials.url}\n{credentials.token}".encode()
-        name = hashlib.sha256(who).hexdigest()[:16]
+    def of(cls, url: str, username: str) -> Journal:
+        """The journal of imports into one account of one server (another account on the
+        same server has its own; a new login to the same one keeps it)."""
+        name = hashlib.sha256(f"{url}\n{username}".encode()).hexdigest()[:16]
         return cls(config.config_dir() / "imports" / f"{name}.jsonl")
 
     def item_done(self, key: str, photo_id: str) -> None:

@@ -1,4 +1,5 @@
-"""API tokens of the caller: list, create (the secret is shown once), revoke."""
+"""The caller: who they are (`GET /me`), and their API tokens: list, create (the secret
+is shown once), revoke."""
 
 from __future__ import annotations
 
@@ -12,9 +13,15 @@ from .. import selectors
 from ..requests import ApiRequest
 from ..services import tokens
 from .schemas.common import errors
-from .schemas.tokens import TokenCreatedOut, TokenIn, TokenOut, token_out
+from .schemas.tokens import MeOut, TokenCreatedOut, TokenIn, TokenOut, token_out
 
 router = Router(tags=["tokens"])
+
+
+@router.get("/me", response={200: MeOut, **errors()}, url_name="me")
+def me(request: ApiRequest) -> dict[str, Any]:
+    """Who the token or session belongs to (a client keeps what it did per account)."""
+    return {"username": request.auth.get_username(), "is_staff": request.auth.is_staff}
 
 
 @router.get("/tokens", response={200: list[TokenOut], **errors()}, url_name="tokens-list")

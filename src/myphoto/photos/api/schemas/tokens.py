@@ -13,6 +13,11 @@ from ...models import ApiToken
 from .common import Text
 
 
+class MeOut(Schema):
+    username: str
+    is_staff: bool
+
+
 class TokenIn(Schema):
     name: Text = Field(default="", max_length=100)
 
