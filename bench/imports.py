@@ -128,8 +128,8 @@ def folder_bytes(folder: Path) -> int:
     return total
 
 
-def timed(args: list[str], env: dict[str, str], spool: Path) -> tuple[float, int, int, str]:
-    """Seconds, the client's peak RSS, the peak bytes of its copies aside, its output."""
+def timed(args: list[str], env: dict[str, str], spool: Path) -> tuple[float, int, int, float]:
+    """Seconds, the client's peak RSS, the peak bytes of its copies aside, its CPU seconds."""
     peak_disk = 0
     stop = threading.Event()
 
@@ -142,15 +142,19 @@ def timed(args: list[str], env: dict[str, str], spool: Path) -> tuple[float, int
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     started = time.perf_counter()
+    before = os.times()
+    cpu_before = before.children_user + before.children_system
     process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     with RssSampler([process.pid]) as rss:
         output, _ = process.communicate()
     seconds = time.perf_counter() - started
+    used = os.times()
+    cpu = used.children_user + used.children_system - cpu_before
     stop.set()
     watcher.join()
     if process.returncode:
         raise SystemExit(f"{args[3]} failed ({process.returncode}):\n{output.decode()}")
-    return seconds, rss.peak[process.pid], peak_disk, output.decode()
+    return seconds, rss.peak[process.pid], peak_disk, cpu
 
 
 def main() -> None:
@@ -187,17 +191,27 @@ def main() -> None:
             client_env = {**env.env, "MYPHOTO_URL": url, "MYPHOTO_TOKEN": token,
                           "MYPHOTO_CONFIG_DIR": str(env.work / f"config-{username}")}  # fmt: skip
             os.sync()
-            seconds, rss, disk, _ = timed(command, client_env, spool)
+            seconds, rss, disk, cpu = timed(command, client_env, spool)
             anchor = anchor or seconds
             speed = f"{total / MiB / seconds:.0f} MB/s"
             rows.append(
                 [label, f"{seconds:.1f} s", f"{count / seconds:.0f}", speed,
-                 f"{anchor / seconds:.2f}×", f"{rss / MiB:.0f} MiB", f"{disk / MiB:.0f} MiB"]
+                 f"{anchor / seconds:.2f}×", f"{cpu * 1000 / count:.0f} ms",
+                 f"{rss / MiB:.0f} MiB", f"{disk / MiB:.0f} MiB"]
             )  # fmt: skip
         print_table(
             f"{count} photos and videos, {total / 1e9:.2f} GB in {len(parts)} zips "
             f"(+ album copies and sidecars), --jobs {args.jobs}",
-            ["way", "time", "files/s", "throughput", "vs upload", "client peak RSS", "disk aside"],
+            [
+                "way",
+                "time",
+                "files/s",
+                "throughput",
+                "vs upload",
+                "client CPU/file",
+                "client peak RSS",
+                "disk aside",
+            ],
             rows,
         )
 

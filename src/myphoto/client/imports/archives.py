@@ -8,6 +8,7 @@ start, entry by entry, up to the damage; what could not be read is a `Problem`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tarfile
 import unicodedata
@@ -15,7 +16,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import stream_unzip
 
@@ -64,16 +65,20 @@ class Limited:
     """An entry's bytes, never more than it declares."""
 
     def __init__(self, source: IO[bytes] | Iterator[bytes], size: int, where: str) -> None:
-        self._source, self._left, self._where = source, size, where
+        self._left, self._where = size, where
         self._pending = b""
+        # A file is iterable too, by lines (of which a photo has none): its read() it is.
+        if hasattr(source, "read"):
+            self._chunk: Callable[[int], bytes] = cast(IO[bytes], source).read
+        else:
+            self._chunks = source
+            self._chunk = self._from_chunks
 
-    def _chunk(self, size: int) -> bytes:
-        if isinstance(self._source, Iterator):
-            if not self._pending:
-                self._pending = next(self._source, b"")
-            data, self._pending = self._pending[:size], self._pending[size:]
-            return data
-        return self._source.read(size)
+    def _from_chunks(self, size: int) -> bytes:
+        if not self._pending:
+            self._pending = next(self._chunks, b"")
+        data, self._pending = self._pending[:size], self._pending[size:]
+        return data
 
     def read(self, size: int = -1) -> bytes:
         wanted = self._left if size < 0 else min(size, self._left)
@@ -100,6 +105,9 @@ Walked = Iterator[tuple[Entry, Limited | None]]
 class Part:
     """One part of an export as given on the command line."""
 
+    # Whether an entry can be read on its own, out of the walk's order (`open`).
+    random_access = False
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self.label = str(path)
@@ -107,6 +115,9 @@ class Part:
 
     def walk(self, wanted: Wanted) -> Walked:
         """Every entry, with a reader for those `wanted` (valid until the next entry)."""
+        raise NotImplementedError
+
+    def open(self, entry: Entry) -> contextlib.AbstractContextManager[Limited]:
         raise NotImplementedError
 
     def _refuse(self, where: str, reason: str) -> None:
@@ -142,11 +153,22 @@ class FolderPart(Part):
 
 
 class ZipPart(Part):
+    random_access = True
+
+    @contextlib.contextmanager
+    def open(self, entry: Entry) -> Iterator[Limited]:
+        try:
+            with zipfile.ZipFile(self.path) as archive, archive.open(entry.ref) as source:
+                yield Limited(source, entry.size, entry.where)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as err:
+            raise EntryDamaged(f"{entry.where}: {_why(err)}") from err
+
     def walk(self, wanted: Wanted) -> Walked:
         try:
             archive = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError, ValueError) as err:
             # No directory at the end (a cut download): what its start holds, in order.
+            self.random_access = False
             self._refuse("", f"{_why(err)}: reading it from the start, up to the damage")
             yield from self._stream(wanted)
             return

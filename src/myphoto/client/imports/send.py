@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import queue
 import shutil
 import tempfile
 import threading
@@ -82,17 +83,29 @@ class Importer:
         parts_sender = PartSender(self.server, jobs=self.jobs, stop=self.stop)
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="import")
         pending: set[Future[None]] = set()
+        later: queue.Queue[tuple[Item, Part] | None] = queue.Queue()
+        big_ones: threading.Thread | None = None
         try:
             with progress_bar(self.console) as progress:
                 tracker = Tracker(
                     progress, "Importing", [i.entry.size for i in todo.values()], report
                 )
+                big_ones = threading.Thread(
+                    target=self._send_later, args=(later, parts_sender, tracker), daemon=True
+                )
+                big_ones.start()
                 for part in parts:
                     if not todo:
                         break
-                    wanted = lambda entry: (entry.part, entry.path) in todo  # noqa: E731
+
+                    def wanted(entry: Entry, part: Part = part) -> bool:
+                        item = todo.get((entry.part, entry.path))
+                        return item is not None and not _later(item, part)
+
                     for entry, reader in part.walk(wanted):
                         item = todo.pop((entry.part, entry.path), None)
+                        if item is not None and _later(item, part):
+                            later.put((item, part))  # read on its own, beside the rest
                         if item is None or reader is None:
                             continue
                         send = self._read(item, entry, reader, parts_sender, tracker)
@@ -101,6 +114,8 @@ class Importer:
                         pending = {f for f in pending if not _finished(f)}
                         if self.stop.is_set():
                             break
+                later.put(None)
+                big_ones.join()
                 for future in pending:
                     future.result()
                 for item in todo.values():  # in no part's readable entries (a cut part)
@@ -110,13 +125,34 @@ class Importer:
             report.interrupted = True
             for future in pending:
                 future.cancel()
+            later.put(None)
         finally:
+            if big_ones is not None:
+                big_ones.join()
             pool.shutdown(wait=True, cancel_futures=True)
             parts_sender.close()
         if not report.interrupted:
             self._pair(plan)
             self._fill_albums(plan)
         return report
+
+    def _send_later(
+        self, later: queue.Queue[tuple[Item, Part] | None], parts: PartSender, tracker: Tracker
+    ) -> None:
+        """Big files of zips, one at a time: each read from its part anew and copied
+        aside while the walk goes on with the small ones, then sent in parts."""
+        while (next_one := later.get()) is not None:
+            if self.stop.is_set():
+                continue
+            item, part = next_one
+            try:
+                with part.open(item.entry) as reader:
+                    send = self._read(item, item.entry, reader, parts, tracker)
+            except (EntryDamaged, OSError) as err:
+                tracker.finish(self.report.failed, (item.entry.where, str(err)), item.entry.size)
+                continue
+            if send is not None:
+                send()
 
     def _read(
         self, item: Item, entry: Entry, reader: Limited, parts: PartSender, tracker: Tracker
@@ -293,6 +329,11 @@ class Importer:
         """My albums by title (the newest of a title), to join instead of doubling."""
         albums = self.server.json("GET", "/albums")["items"]
         return {a["title"]: str(a["id"]) for a in reversed(albums) if a.get("role") == "owner"}
+
+
+def _later(item: Item, part: Part) -> bool:
+    """A big file in a part that can be read out of order: it waits for its turn apart."""
+    return item.entry.size > PARTS_ABOVE and item.entry.on_disk is None and part.random_access
 
 
 def _finished(future: Future[None]) -> bool:
