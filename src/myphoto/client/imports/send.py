@@ -27,12 +27,12 @@ from rich.console import Console
 from ..http import ApiError, Server, TransientError
 from ..multipart import PARTS_ABOVE, Interrupted, PartSender
 from ..progress import Counting, FileProgress, Report, Tracker, progress_bar, with_retries
-from .archives import Entry, EntryDamaged, Limited, Part
+from .archives import CHUNK, Entry, EntryDamaged, Limited, Part
 from .facts import changes
 from .journal import Journal
 from .plan import Album, Item, Plan
 
-IN_FLIGHT = 32 * 1024 * 1024
+IN_FLIGHT = 24 * 1024 * 1024
 
 
 @dataclass
@@ -252,7 +252,7 @@ class Importer:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         copy = folder / entry.name
         with copy.open("wb") as out:
-            while chunk := reader.read(8 * 1024 * 1024):
+            while chunk := reader.read(CHUNK):
                 out.write(chunk)
         os.utime(copy, ns=(0, entry.crc or 0))
         return copy
