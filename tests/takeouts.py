@@ -119,3 +119,20 @@ def icloud_details(rows: list[dict[str, str]]) -> bytes:
 
 def icloud_album(names: list[str]) -> bytes:
     return ("Images\n" + "\n".join(names) + "\n").encode()
+
+
+def icloud_photos(root: str, *, listed_only: list[str] = ()) -> dict[str, bytes]:
+    """An iCloud part's `Photos/`: a favorite with its date (the file has none), a hidden
+    photo and a deleted one, their `Photo Details.csv`, and rows for `listed_only` names
+    whose files are not there."""
+    import images
+
+    rows = [
+        {"name": "IMG_0100.JPG", "favorite": "yes", "date": "Saturday January 15,2022 7:31 PM GMT"},
+        {"name": "IMG_0101.JPG", "hidden": "yes"},
+        {"name": "IMG_0102.JPG", "deleted": "yes"},
+    ]
+    files = {f"{root}/Photos/{row['name']}": images.jpeg(seed=n) for n, row in enumerate(rows)}
+    rows += [{"name": name} for name in listed_only]
+    files[f"{root}/Photos/Photo Details.csv"] = icloud_details(rows)
+    return files

@@ -15,6 +15,7 @@ import seaweedfs
 import videos
 from django.core.management import call_command
 from folders import phone_dump, sha256
+from terminal import interruptible
 
 from myphoto.client.main import main as myphoto
 from myphoto.photos.models import MultipartUpload, Photo
@@ -224,22 +225,6 @@ def test_import_a_folder_server_side(user, tmp_path, capsys):
     assert "Imported 0 photos for alice; 30 were already there" in capsys.readouterr().out
     assert Photo.objects.filter(owner=user).count() == 30
     assert os.path.exists(tmp_path / "dump" / "scan")  # originals are left where they are
-
-
-def interruptible(run: list[str]):
-    """The command started as from a terminal, to be stopped with Ctrl-C (SIGINT): a test
-    run started in the background (`cmd &`) has SIGINT ignored, and Python then never
-    raises KeyboardInterrupt."""
-    import signal
-    import subprocess
-
-    return subprocess.Popen(
-        run,
-        env=os.environ,
-        stdout=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
 
 
 def test_ctrl_c_stops_the_upload_and_the_next_run_goes_on(logged_in, tmp_path):

@@ -20,12 +20,13 @@ from takeouts import (
     ROOT,
     album_metadata,
     icloud_album,
-    icloud_details,
+    icloud_photos,
     sidecar,
     write_folder,
     write_tgz,
     write_zip,
 )
+from terminal import interruptible
 
 from myphoto.client.main import main as myphoto
 from myphoto.photos.models import Album, Photo
@@ -245,19 +246,7 @@ def test_a_big_video_in_a_zip_goes_in_parts_from_one_copy_aside(
 
 def test_an_icloud_export_brings_dates_favorites_hidden_and_albums(logged_in, user, tmp_path):
     root = "iCloud Photos Part 1 of 2"
-    first = {
-        f"{root}/Photos/IMG_0100.JPG": images.jpeg(seed=1),
-        f"{root}/Photos/IMG_0101.JPG": images.jpeg(seed=2),
-        f"{root}/Photos/IMG_0102.JPG": images.jpeg(seed=3),
-        f"{root}/Photos/Photo Details.csv": icloud_details(
-            [
-                {"name": "IMG_0100.JPG", "favorite": "yes",
-                 "date": "Saturday January 15,2022 7:31 PM GMT"},
-                {"name": "IMG_0101.JPG", "hidden": "yes"},
-                {"name": "IMG_0102.JPG", "deleted": "yes"},
-            ]
-        ),
-    }  # fmt: skip
+    first = icloud_photos(root)
     second = {
         "iCloud Photos Part 2 of 2/Albums/Family.csv": icloud_album(
             ["IMG_0100.JPG", "IMG_0101.JPG"]
@@ -280,14 +269,7 @@ def test_ctrl_c_stops_an_import_and_the_next_run_goes_on(logged_in, user, tmp_pa
     files |= {f"{YEAR}{n:02d}.png.json": sidecar(f"{n:02d}.png", favorited=True) for n in range(30)}
     part = write_zip(tmp_path / "takeout-001.zip", files)
     run = [sys.executable, "-m", "myphoto", "import-google", str(part), "--jobs", "1"]
-    client = subprocess.Popen(
-        run,
-        env=os.environ,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    client = interruptible(run, cwd=tmp_path)
     deadline = time.monotonic() + 30
     while Photo.objects.count() < 3:
         assert time.monotonic() < deadline and client.poll() is None

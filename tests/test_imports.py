@@ -224,25 +224,11 @@ def test_tgz_parts_folders_and_names_of_every_script(tmp_path):
 
 
 def test_icloud_details_albums_and_memories(tmp_path):
-    from takeouts import icloud_album, icloud_details
+    from takeouts import icloud_album, icloud_photos
 
     part = "iCloud Photos Part 1 of 1"
     files = {
-        f"{part}/Photos/IMG_0100.JPG": images.jpeg(seed=1),
-        f"{part}/Photos/IMG_0101.JPG": images.jpeg(seed=2),
-        f"{part}/Photos/IMG_0102.JPG": images.jpeg(seed=3),
-        f"{part}/Photos/Photo Details.csv": icloud_details(
-            [
-                {
-                    "name": "IMG_0100.JPG",
-                    "favorite": "yes",
-                    "date": "Saturday January 15,2022 7:31 PM GMT",
-                },
-                {"name": "IMG_0101.JPG", "hidden": "yes"},
-                {"name": "IMG_0102.JPG", "deleted": "yes"},
-                {"name": "IMG_0999.JPG"},
-            ]
-        ),
+        **icloud_photos(part, listed_only=["IMG_0999.JPG"]),
         f"{part}/Albums/Family.csv": icloud_album(["IMG_0100.JPG", "IMG_0101.JPG"]),
         f"{part}/Memories/Summer 2022.csv": icloud_album(["IMG_0101.JPG"]),
     }

@@ -1,5 +1,6 @@
-"""Carry out a plan: send each file (read from its part, never unpacked), give its photo
-what the service knew, and fill the albums.
+"""Carry out a plan: send each file (read from its part, never unpacked) with what the
+service knew (a new photo takes it as it is stored; one the library had gets a `PATCH`),
+then pair motion photos and fill the albums.
 
 One thread walks the parts in their order and reads the files; `jobs` threads send
 them. A file up to `PARTS_ABOVE` goes from memory (at most `IN_FLIGHT` bytes read and
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import queue
 import shutil
@@ -28,7 +30,7 @@ from ..http import ApiError, Server, TransientError
 from ..multipart import PARTS_ABOVE, Interrupted, PartSender
 from ..progress import Counting, FileProgress, Report, Tracker, progress_bar, with_retries
 from .archives import CHUNK, Entry, EntryDamaged, Limited, Part
-from .facts import changes
+from .facts import patch_body, service_facts, upload_field
 from .journal import Journal
 from .plan import Album, Item, Plan
 
@@ -170,7 +172,7 @@ class Importer:
                     raise
 
                 def small() -> dict[str, Any]:
-                    return self._send_bytes(entry.name, data, moved)
+                    return self._send_bytes(item, data, moved)
 
                 return self._work(item, small, moved, lambda: self._budget.give(entry.size))
             if entry.on_disk is not None:
@@ -224,7 +226,9 @@ class Importer:
 
         return work
 
-    def _send_bytes(self, name: str, data: bytes, moved: FileProgress) -> dict[str, Any]:
+    def _send_bytes(self, item: Item, data: bytes, moved: FileProgress) -> dict[str, Any]:
+        """Send a file from memory, unless the server has it; a new photo is stored with
+        what the service knew (one request, one write)."""
         digest = hashlib.sha256(data).hexdigest()
         try:
             known = self.server.json("GET", f"/photos/by-hash/{digest}")
@@ -232,8 +236,12 @@ class Importer:
         except ApiError as err:
             if err.status != 404:
                 raise
+        facts = upload_field(service_facts(item.meta, behind=item.behind))
         answer = self.server.json(
-            "POST", "/photos", files={"file": (name, Counting(io.BytesIO(data), moved.advance))}
+            "POST",
+            "/photos",
+            files={"file": (item.entry.name, Counting(io.BytesIO(data), moved.advance))},
+            data={"facts": json.dumps(facts)} if facts else None,
         )
         with self.report.lock:
             self.report.bytes_sent += len(data)
@@ -260,7 +268,7 @@ class Importer:
     def _apply(self, item: Item, photo: dict[str, Any], *, new: bool) -> None:
         """Give the photo what the service knew, then write it down as done."""
         photo_id = str(photo["id"])
-        body = changes(photo, item.meta, behind=item.behind)
+        body = patch_body(photo, service_facts(item.meta, behind=item.behind))
         if body:
             try:
                 self.server.json("PATCH", f"/photos/{photo_id}", json=body)

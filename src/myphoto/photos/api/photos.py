@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -11,8 +12,10 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from ninja import P, QueryEx, Router, Status
 from ninja.files import UploadedFile
-from ninja.params import File
+from ninja.params import File, Form
+from pydantic import ValidationError
 
+from ...common.service_facts import ServiceFacts
 from .. import responses, search, selectors
 from ..links import photo_path
 from ..models import Kind, Photo, ShareLink
@@ -20,7 +23,7 @@ from ..requests import ApiRequest
 from ..services import edits, live, trash, upload
 from .errors import ApiError
 from .schemas.common import IdsIn, errors
-from .schemas.edits import MotionIn, PhotoEditIn
+from .schemas.edits import MotionIn, PhotoEditIn, ServiceFactsIn
 from .schemas.photos import (
     BucketsOut,
     DownloadUrlsIn,
@@ -44,10 +47,32 @@ SearchWords = QueryEx[str | None, P(max_length=200)]
 def photos_upload(
     request: ApiRequest,
     file: File[list[UploadedFile]],
+    facts: Form[str | None] = None,
 ) -> Status[dict[str, Any]]:
-    """Upload one or more `file` fields; a bad file fails the request and stores nothing."""
-    results = upload.photos_upload(owner=request.auth, files=file)
+    """Upload one or more `file` fields; a bad file fails the request and stores nothing.
+    `facts` (JSON, with one file): what the service it is imported from knew, which a new
+    photo takes where its file says nothing or the service says it was changed."""
+    service = _service_facts(facts, files=len(file)) if facts is not None else None
+    results = upload.photos_upload(owner=request.auth, files=file, service=service)
     return Status(201, {"items": [photo_out(r.photo, duplicate=r.duplicate) for r in results]})
+
+
+def _service_facts(facts: str, *, files: int) -> ServiceFacts:
+    if files != 1:
+        raise ApiError(400, "invalid", "facts go with one file at a time.")
+    try:
+        document = json.loads(facts)
+    except ValueError:
+        raise ApiError(400, "invalid", "facts: not JSON.") from None
+    if not isinstance(document, dict):
+        raise ApiError(400, "invalid", "facts: a JSON object, please.")
+    try:
+        parsed = ServiceFactsIn.model_validate(document)
+    except ValidationError as err:
+        problem = err.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"]) or "facts"
+        raise ApiError(400, "invalid", f"facts: {where}: {problem['msg']}") from None
+    return parsed.as_facts()
 
 
 @router.get("/photos", response={200: PhotoListOut, **errors(400, 404)}, url_name="photos-list")

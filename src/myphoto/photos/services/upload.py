@@ -17,6 +17,7 @@ from django.utils import timezone
 from ...common.filenames import display_name
 from ...common.media.facts import ImageFacts, UnsupportedImage, VideoFacts
 from ...common.media.videos import plays_in_browsers
+from ...common.service_facts import ServiceFacts
 from .. import keys, media
 from ..digests import digest_of
 from ..limits import UploadTooLarge, check_size
@@ -24,6 +25,7 @@ from ..models import Album, AlbumPhoto, Kind, Photo, Place, TakenAtSource, User,
 from ..storage import CHUNK_SIZE, get_storage
 from ..tasks import enqueue_derivatives
 from .counts import month_counts_change
+from .imported import imported_fields
 from .live import live_photo_pair, live_photo_pair_committed
 from .places import place_for
 from .search_terms import search_fields
@@ -118,7 +120,11 @@ def _described(
 
 
 def photos_upload(
-    *, owner: User, files: Sequence[File[bytes]], guest_album: Album | None = None
+    *,
+    owner: User,
+    files: Sequence[File[bytes]],
+    guest_album: Album | None = None,
+    service: ServiceFacts | None = None,
 ) -> list[UploadResult]:
     """Check every file (files of one request: at most MYPHOTO_MAX_SINGLE_UPLOAD_MB each),
     then store them; one bad file stores nothing of the batch.
@@ -126,10 +132,15 @@ def photos_upload(
     `guest_album`: a share link's visitor uploads into it. Only that album's photos are
     theirs to be told about (a duplicate is one of those); anything else is stored as
     the visitor's own copy (`by_guest`), whatever the owner has, in the trash or not.
+    `service`: what the service a file is imported from knew, for a new photo to take
+    (`services.imported`); a duplicate is answered as it is.
     """
     guest = guest_album is not None
     checked = [_check(owner, file, file.name, guest=guest, one_request=True) for file in files]
-    return [_store(owner=owner, checked=item, guest_album=guest_album) for item in checked]
+    return [
+        _store(owner=owner, checked=item, guest_album=guest_album, service=service)
+        for item in checked
+    ]
 
 
 def photo_upload(
@@ -191,6 +202,7 @@ def _store(
     write: Callable[[str], None] | None = None,
     placed: tuple[uuid.UUID, str] | None = None,
     guest_album: Album | None = None,
+    service: ServiceFacts | None = None,
 ) -> UploadResult:
     """Write the object (with `write(key)`, else from the checked file), then the row.
 
@@ -230,6 +242,18 @@ def _store(
             else:
                 write(key)
         written.append(key)
+        fields = described_fields(
+            facts,
+            name=checked.name,
+            key=key,
+            size=checked.size,
+            taken_at=taken_at,
+            place=place,
+            undated=TakenAtSource.UPLOAD,
+        )
+        if service is not None:
+            camera = camera_name(facts.camera_make, facts.camera_model)
+            fields |= imported_fields(fields, service, name=checked.name, camera=camera)
         with transaction.atomic():
             photo = Photo.objects.create(
                 id=photo_id,
@@ -239,19 +263,12 @@ def _store(
                 size=checked.size,
                 sha256=checked.sha256,
                 crc32=checked.crc32,
-                **described_fields(
-                    facts,
-                    name=checked.name,
-                    key=key,
-                    size=checked.size,
-                    taken_at=taken_at,
-                    place=place,
-                    undated=TakenAtSource.UPLOAD,
-                ),
+                **fields,
                 content_identifier=facts.content_identifier,
                 by_guest=guest_album is not None,
             )
-            if live_photo_pair(photo=photo, counted=False):
+            # The archive is not counted in the months.
+            if live_photo_pair(photo=photo, counted=False) and not photo.archived:
                 month_counts_change(owner_id=owner.pk, taken=[photo.taken_at], by=1)
             if photo.content_identifier:
                 transaction.on_commit(partial(live_photo_pair_committed, photo.pk), robust=True)

@@ -9,6 +9,8 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field, Strict
 
+from ....common.service_facts import ServiceFacts
+from ...services.edit_values import validated
 from ...services.edits import MAX_DESCRIPTION, Edit, Location
 from .common import MAX_IDS_PER_REQUEST, Flag, Text
 
@@ -67,6 +69,36 @@ class PhotosEditIn(_EditIn):
         return self.edit(shift=timedelta(seconds=shift) if shift is not None else None)
 
 
+class ServiceFactsIn(Schema):
+    """What the service a photo is imported from knew (the `facts` of `POST /photos`)."""
+
+    taken_at: datetime | None = None
+    precision_seconds: Annotated[int, Strict()] = Field(1, ge=0, le=3600)
+    location: LocationIn | None = None
+    file_location: LocationIn | None = None
+    description: Text = Field("", max_length=MAX_DESCRIPTION)
+    favorite: Flag = False
+    archived: Flag = False
+
+    def as_facts(self) -> ServiceFacts:
+        """The facts, or InvalidEdit for a date or place no photo can have."""
+        points = [(p.lat, p.lon) if p else None for p in (self.location, self.file_location)]
+        for point in points:
+            if point is not None:
+                validated(Edit(location=Location(*point)), many=False)
+        if self.taken_at is not None:
+            validated(Edit(taken_at=self.taken_at), many=False)
+        return ServiceFacts(
+            taken_at=self.taken_at,
+            precision=timedelta(seconds=self.precision_seconds),
+            location=points[0],
+            file_location=points[1],
+            description=self.description,
+            favorite=self.favorite,
+            archived=self.archived,
+        )
+
+
 class MotionIn(Schema):
     video: UUID
 
@@ -91,6 +123,7 @@ __all__ = [
     "MotionIn",
     "PhotoEditIn",
     "PhotosEditIn",
+    "ServiceFactsIn",
     "UndoIn",
     "UndoneOut",
 ]
