@@ -15,7 +15,7 @@ import seaweedfs
 import videos
 from django.core.management import call_command
 from folders import phone_dump, sha256
-from terminal import interruptible
+from terminal import stopped_with_ctrl_c
 
 from myphoto.client.main import main as myphoto
 from myphoto.photos.models import MultipartUpload, Photo
@@ -228,10 +228,8 @@ def test_import_a_folder_server_side(user, tmp_path, capsys):
 
 
 def test_ctrl_c_stops_the_upload_and_the_next_run_goes_on(logged_in, tmp_path):
-    import signal
     import subprocess
     import sys
-    import time
 
     files = 40
     folder = tmp_path / "many"
@@ -239,17 +237,8 @@ def test_ctrl_c_stops_the_upload_and_the_next_run_goes_on(logged_in, tmp_path):
     for n in range(files):
         (folder / f"{n:02d}.png").write_bytes(images.noise_png(300, 300, seed=n))
     run = [sys.executable, "-m", "myphoto", "upload", str(folder), "--jobs", "1"]
-    client = interruptible(run)
-    deadline = time.monotonic() + 30
-    while Photo.objects.count() < 3:
-        assert time.monotonic() < deadline and client.poll() is None
-        time.sleep(0.05)
+    stopped_with_ctrl_c(run, lambda: Photo.objects.count() >= 3)
 
-    client.send_signal(signal.SIGINT)
-    output, _ = client.communicate(timeout=30)
-
-    assert client.returncode == 130
-    assert "Stopped. Run the same command again to go on where it stopped." in output
     stored = Photo.objects.count()
     assert 3 <= stored < files
 
@@ -299,10 +288,8 @@ def test_a_big_video_goes_up_in_parallel_parts(
 def test_ctrl_c_in_the_middle_of_a_big_file_and_the_next_run_sends_only_the_rest(
     logged_in, settings, tmp_path
 ):
-    import signal
     import subprocess
     import sys
-    import time
 
     from myphoto.photos.models import MultipartUpload
     from myphoto.photos.services.multipart import multipart_received
@@ -312,18 +299,11 @@ def test_ctrl_c_in_the_middle_of_a_big_file_and_the_next_run_sends_only_the_rest
     path = tmp_path / "long.mp4"
     path.write_bytes(videos.padded_video(60 * part + 12345, seed=6))
     run = [sys.executable, "-m", "myphoto", "upload", str(path), "--jobs", "1"]
-    client = interruptible(run)
     parts_folder = Path(settings.STORAGES["default"]["OPTIONS"]["location"]) / "multipart"
-    deadline = time.monotonic() + 60
-    while len(list(parts_folder.glob("*/0*"))) < 20:
-        assert time.monotonic() < deadline and client.poll() is None
-        time.sleep(0.01)
+    stopped_with_ctrl_c(
+        run, lambda: len(list(parts_folder.glob("*/0*"))) >= 20, within=60, poll=0.01
+    )
 
-    client.send_signal(signal.SIGINT)
-    output, _ = client.communicate(timeout=30)
-
-    assert client.returncode == 130, output
-    assert "Stopped. Run the same command again" in output
     upload = MultipartUpload.objects.get()
     received = multipart_received(upload=upload)
     assert 20 <= len(received) < 61 and not Photo.objects.exists()

@@ -9,7 +9,6 @@ start, entry by entry, up to the damage; what could not be read is a `Problem`.
 from __future__ import annotations
 
 import contextlib
-import os
 import tarfile
 import unicodedata
 import zipfile
@@ -19,6 +18,8 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, cast
 
 import stream_unzip
+
+from ...common.folders import walk
 
 CHUNK = 1024 * 1024
 # A photo or video compresses a little; a ratio past this is a bomb, not a photo.
@@ -126,30 +127,25 @@ class Part:
 
 class FolderPart(Part):
     def walk(self, wanted: Wanted) -> Walked:
-        for folder, subfolders, files in os.walk(self.path):
-            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-            for name in sorted(files):
-                path = Path(folder) / name
-                if name.startswith("."):
-                    continue
-                relative = path.relative_to(self.path).as_posix()
-                if path.is_symlink():
-                    self._refuse(relative, "a link, not followed")
-                    continue
-                try:
-                    size = path.stat().st_size
-                except OSError as err:
-                    self._refuse(relative, err.strerror or str(err))
-                    continue
-                entry = Entry(self.label, _nfc(relative), size, on_disk=path)
-                if not wanted(entry):
-                    yield entry, None
-                    continue
-                try:
-                    with path.open("rb") as source:
-                        yield entry, Limited(source, size, entry.where)
-                except OSError as err:
-                    self._refuse(relative, err.strerror or str(err))
+        for path in walk([self.path]):
+            relative = path.relative_to(self.path).as_posix()
+            if path.is_symlink():
+                self._refuse(relative, "a link, not followed")
+                continue
+            try:
+                size = path.stat().st_size
+            except OSError as err:
+                self._refuse(relative, err.strerror or str(err))
+                continue
+            entry = Entry(self.label, _nfc(relative), size, on_disk=path)
+            if not wanted(entry):
+                yield entry, None
+                continue
+            try:
+                with path.open("rb") as source:
+                    yield entry, Limited(source, size, entry.where)
+            except OSError as err:
+                self._refuse(relative, err.strerror or str(err))
 
 
 class ZipPart(Part):

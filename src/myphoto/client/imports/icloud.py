@@ -73,8 +73,7 @@ def plan_icloud(
             continue
         plan.items.append(item)
     plan.sidecars_alone = sorted(set(details) - set(media))
-    used = {key for item in plan.items for key in item.albums}
-    plan.albums = {key: album for key, album in plan.albums.items() if key in used}
+    plan.drop_unused_albums()
     return plan
 
 

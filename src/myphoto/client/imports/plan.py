@@ -77,6 +77,11 @@ class Plan:
     def size(self) -> int:
         return sum(item.entry.size for item in self.items)
 
+    def drop_unused_albums(self) -> None:
+        """Albums none of the files to bring are in (all in the trash, say) are not made."""
+        used = {key for item in self.items for key in item.albums}
+        self.albums = {key: album for key, album in self.albums.items() if key in used}
+
     def album_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(self.albums, 0)
         for item in self.items:

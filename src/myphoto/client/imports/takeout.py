@@ -200,7 +200,7 @@ def _build(
                 plan.problems.append(Problem(f"{folder}/{sidecar.name}", sidecar.error))
             elif sidecar.meta is not None and (folder, sidecar.name) not in used:
                 plan.sidecars_alone.append(f"{folder}/{sidecar.name}".lstrip("/"))
-    _keep_albums_in_use(plan)
+    plan.drop_unused_albums()
 
 
 STILLS = ("jpg", "jpeg", "heic", "heif")
@@ -227,11 +227,6 @@ def _motion_pairs(by_place: dict[tuple[str, str], Item], kept: set[str]) -> list
         if still is not None and {still.key, video.key} <= kept:
             pairs.append((still.key, video.key))
     return sorted(set(pairs))
-
-
-def _keep_albums_in_use(plan: Plan) -> None:
-    used = {key for item in plan.items for key in item.albums}
-    plan.albums = {key: album for key, album in plan.albums.items() if key in used}
 
 
 __all__ = ["Folder", "Meta", "folder_role", "plan_google", "relative"]
