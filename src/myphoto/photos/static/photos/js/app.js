@@ -2,6 +2,8 @@
 // the forms and links still work: the buttons post forms, a photo opens its own page.
 
 import { clearSelection, form, selectedIds, setUpSelection } from "./selection.js";
+import { setUpGridKeys } from "./gridkeys.js";
+import { setUpLayout } from "./layout.js";
 import { setUpLivePhotos } from "./live.js";
 import { setUpOrganise } from "./organise.js";
 import { setUpScrubber } from "./scrubber.js";
@@ -20,6 +22,8 @@ form?.querySelector("[data-delete]")?.addEventListener("click", (event) => {
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && !viewerOpen()) clearSelection();
 });
+setUpLayout();
+setUpGridKeys({ viewerOpen });
 setUpTimeline();
 setUpUploads();
 setUpViewer();

@@ -2,6 +2,8 @@
 // the photos. Hover shows a month; a click, a drag or the keyboard jumps there at once,
 // loading that month's page directly; the URL keeps the place for back, forward and reload.
 
+import { layOutAll } from "./layout.js";
+import { firstTileBelow } from "./timeline.js";
 import { showToast } from "./toast.js";
 
 const nav = document.querySelector("[data-scrubber]");
@@ -76,6 +78,7 @@ export async function jumpTo(index, { remember = true } = {}) {
     const html = await response.text();
     if (jump !== jumps) return; // a later jump is under way
     window.htmx.swap(timeline, html, { swapStyle: "innerHTML" });
+    layOutAll();
     showFirstDay();
     lastShown = month;
   } catch (error) {
@@ -102,7 +105,7 @@ let lastShown = null;
 function follow() {
   if (dragging || landing) return;
   const line = topBarHeight() + 8;
-  const day = Array.from(timeline.querySelectorAll(".day")).find((section) => section.getBoundingClientRect().bottom > line);
+  const day = firstTileBelow(line)?.closest(".day");
   if (!day) return;
   const month = day.dataset.day.slice(0, 7);
   const index = indexOf.get(month);
@@ -115,6 +118,18 @@ function follow() {
   }
 }
 
+// Years whose share of the height is too small for their label lose it (the bubble still
+// names every month): labels never overlap, at any library span or window height.
+function thinYearLabels() {
+  let free = -Infinity;
+  nav.querySelectorAll(".scrubber-years li").forEach((year) => {
+    const label = year.querySelector("a");
+    const fits = year.offsetTop >= free;
+    label.classList.toggle("crowded", !fits);
+    if (fits) free = year.offsetTop + label.offsetHeight;
+  });
+}
+
 const typing = (target) => target.closest?.("input, textarea, select, [contenteditable]");
 
 export function setUpScrubber({ viewerOpen }) {
@@ -122,7 +137,7 @@ export function setUpScrubber({ viewerOpen }) {
   handle.hidden = false;
   nav.classList.add("enhanced");
   // Just below the top bar, whose height depends on the width (its links wrap on a phone).
-  const belowTopBar = () => { nav.style.top = `${Math.ceil(topBarHeight()) + 12}px`; };
+  const belowTopBar = () => { nav.style.top = `${Math.ceil(topBarHeight()) + 12}px`; thinYearLabels(); };
   belowTopBar();
   window.addEventListener("resize", belowTopBar);
   // The slider is the keyboard's way in now; one tab stop, not one per year.

@@ -1,6 +1,7 @@
 // The timeline: its count, infinite scroll by htmx pages, deleting tiles with Undo.
 
 import { api, plural, urls } from "./api.js";
+import { layOutAll } from "./layout.js";
 import { clearSelection, refreshSelection } from "./selection.js";
 import { showToast } from "./toast.js";
 
@@ -91,12 +92,20 @@ export function refreshTimeline() {
 // the anchor has left the page meanwhile (a jump replaced everything), nothing moves.
 let anchor = null;
 
-function tileInView() {
-  const line = document.querySelector(".topbar")?.getBoundingClientRect().bottom || 0;
-  return Array.from(document.querySelectorAll("#timeline .tile")).find(
-    (tile) => tile.getBoundingClientRect().bottom > line,
-  );
+// The first tile whose bottom is below `line` (px from the top of the view). Tiles go
+// down the page in their order, so a binary search: thousands of tiles after a long scroll.
+export function firstTileBelow(line) {
+  const tiles = document.querySelectorAll("#timeline .tile");
+  let [low, high] = [0, tiles.length];
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (tiles[middle].getBoundingClientRect().bottom > line) high = middle;
+    else low = middle + 1;
+  }
+  return tiles[low];
 }
+
+const tileInView = () => firstTileBelow(document.querySelector(".topbar")?.getBoundingClientRect().bottom || 0);
 
 export function setUpTimeline() {
   document.body.addEventListener("htmx:beforeSwap", (event) => {
@@ -106,6 +115,7 @@ export function setUpTimeline() {
   });
   document.body.addEventListener("htmx:afterSettle", () => {
     mergeDays();
+    layOutAll();
     if (anchor && document.contains(anchor.tile)) {
       window.scrollBy(0, anchor.tile.getBoundingClientRect().top - anchor.top);
     }
