@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import httpx
 import images
@@ -103,3 +104,41 @@ def test_serve_migrates_makes_first_user_and_serves(tmp_path):
         server.terminate()
         server.wait(timeout=30)
     assert (tmp_path / "data" / "myphoto.sqlite3").exists()
+
+
+def _myphoto(args: list[str], cwd, **env_changes) -> subprocess.CompletedProcess:
+    env = {**os.environ, **env_changes}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "myphoto", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_server_commands_find_one_data_folder_wherever_they_run(tmp_path):
+    from myphoto import settings
+
+    # The default is absolute: the checkout's own data/, not the folder a command runs in.
+    default = settings._default_data_dir()
+    assert default.is_absolute() and default == Path(settings.__file__).parents[2] / "data"
+
+    # A folder it cannot use: one sentence naming the variable, no traceback, nothing made.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    refused = _myphoto(["fsck"], elsewhere, MYPHOTO_DATA_DIR="/proc/myphoto-data")
+    assert refused.returncode == 2
+    assert "Traceback" not in refused.stderr
+    assert "cannot use /proc/myphoto-data as its data folder" in refused.stderr
+    assert "Set MYPHOTO_DATA_DIR" in refused.stderr
+
+    # A data folder never served (no tables yet): what to run, not 67 lines.
+    fresh = _myphoto(["recount"], elsewhere, MYPHOTO_DATA_DIR=str(tmp_path / "new"))
+    assert fresh.returncode == 1
+    assert "Traceback" not in fresh.stderr
+    assert "is not ready" in fresh.stderr and "Run `myphoto migrate`" in fresh.stderr
+    assert list(elsewhere.iterdir()) == []  # no ./data left where it ran

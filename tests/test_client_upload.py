@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import images
@@ -315,3 +316,49 @@ def test_ctrl_c_in_the_middle_of_a_big_file_and_the_next_run_sends_only_the_rest
     assert sent_megabytes(again.stdout) == round(left / 1e6, 1)
     photo = Photo.objects.get()
     assert photo.sha256 == sha256(path) and not MultipartUpload.objects.exists()
+
+
+def test_ls_prints_whole_ids_in_80_columns_and_commands_take_a_prefix(
+    logged_in, make_photo, user, monkeypatch, capsys
+):
+    from uuid import UUID
+
+    from bulk import bulk_photos
+
+    from myphoto.photos.services.counts import month_counts_rebuild
+
+    monkeypatch.setenv("COLUMNS", "80")
+    photo, _ = make_photo("a rather long file name from a phone camera roll.jpg")
+    assert myphoto(["ls"]) == 0
+    printed = capsys.readouterr().out
+    assert str(photo.pk) in printed  # whole, not cut by the terminal's width
+    assert max(len(line) for line in printed.splitlines()) <= 80
+
+    # Two photos whose ids share their first 10 characters.
+    bulk_photos(user, 2, start=datetime(2020, 1, 1, tzinfo=UTC), every=timedelta(days=1))
+    twins = list(
+        Photo.objects.filter(original_name__startswith="IMG_").values_list("pk", flat=True)
+    )
+    for n, twin in enumerate(twins):
+        Photo.objects.filter(pk=twin).update(id=UUID(f"abcdef0123{n}" + twin.hex[11:]))
+    month_counts_rebuild(owner=user)
+    assert myphoto(["ls", "--short"]) == 0
+    printed = capsys.readouterr().out
+    assert "abcdef01-230 " in printed and "abcdef01-231 " in printed  # told apart
+    assert f"{str(photo.pk)[:12]} " in printed  # as short as the others' need
+
+    assert myphoto(["rm", "abcdef0123"]) == 1
+    assert "More than one photo in your library" in capsys.readouterr().err
+    assert myphoto(["rm", "0000ffff"]) == 1
+    assert (
+        "No photo in your library has an id beginning with '0000ffff'." in capsys.readouterr().err
+    )
+    assert myphoto(["rm", "zz"]) == 1
+    assert "'zz' is not a photo id" in capsys.readouterr().err
+    assert Photo.objects.filter(deleted_at__isnull=False).count() == 0  # nothing done
+
+    assert myphoto(["rm", str(photo.pk)[:8], "abcdef01-231"]) == 0
+    assert "Moved 2 photo(s) to the trash." in capsys.readouterr().out
+    assert myphoto(["restore", "ABCDEF01231"]) == 0
+    assert Photo.objects.get(pk=photo.pk).deleted_at is not None
+    assert Photo.objects.filter(deleted_at__isnull=False).count() == 1

@@ -39,9 +39,32 @@ def main(argv: list[str] | None = None) -> None:
         _print_help()
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "myphoto.settings")
-    from django.core.management import execute_from_command_line
+    sys.exit(_server_command(args))
 
-    execute_from_command_line(["myphoto", *args])
+
+def _server_command(args: list[str]) -> int:
+    """A management command; a server that is not set up yet is one sentence, not a traceback."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
+
+    try:
+        execute_from_command_line(["myphoto", *args])
+    except ImproperlyConfigured as error:
+        sys.stderr.write(f"myphoto: {error}\n")
+        return 2
+    except DatabaseError as error:
+        from django.conf import settings
+
+        database = settings.DATABASES["default"]["NAME"]
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        sys.stderr.write(
+            f"myphoto: the database ({database}) is not ready: {reason}.\n"
+            "Run `myphoto migrate` (`myphoto serve` migrates first), with the same "
+            "MYPHOTO_DATA_DIR or DATABASE_URL as the server.\n"
+        )
+        return 1
+    return 0
 
 
 def _print_help() -> None:

@@ -1,8 +1,9 @@
 """MyPhoto settings: every knob comes from the environment, with safe defaults.
 
 The embedded default needs nothing: SQLite and photos on local disk under
-MYPHOTO_DATA_DIR (./data). Set DATABASE_URL for PostgreSQL and MYPHOTO_S3_BUCKET
-(with the other MYPHOTO_S3_* variables) for S3-compatible object storage.
+MYPHOTO_DATA_DIR (the checkout's data/, or ~/.local/share/myphoto). Set DATABASE_URL
+for PostgreSQL and MYPHOTO_S3_BUCKET (with the other MYPHOTO_S3_* variables) for
+S3-compatible object storage.
 """
 
 from __future__ import annotations
@@ -39,8 +40,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()] if value else default
 
 
-DATA_DIR = Path(os.environ.get("MYPHOTO_DATA_DIR", "data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+def _default_data_dir() -> Path:
+    """Where the library lives when MYPHOTO_DATA_DIR is not set: the same folder wherever a
+    command runs from. A source checkout (what `make run` serves) keeps it in its own
+    `data/`; an installed package in the user's data folder (XDG)."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "src" / "myphoto").is_dir():
+        return checkout / "data"
+    shared = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(shared) / "myphoto"
+
+
+DATA_DIR = Path(os.environ.get("MYPHOTO_DATA_DIR") or _default_data_dir()).expanduser().resolve()
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as _error:
+    raise ImproperlyConfigured(
+        f"MyPhoto cannot use {DATA_DIR} as its data folder ({_error.strerror}). "
+        "Set MYPHOTO_DATA_DIR to a folder it may write."
+    ) from None
 
 
 def _secret_key() -> str:

@@ -50,7 +50,9 @@ def days_of_photos(make_photo, per_day: list[int]) -> list[Photo]:
     for day, count in enumerate(per_day):
         for n in range(count):
             width, height = SHAPES[(day + n) % len(SHAPES)]
-            photo, _ = make_photo(f"d{day} n{n}.jpg", data=images.jpeg(width, height, seed=day * 50 + n))
+            photo, _ = make_photo(
+                f"d{day} n{n}.jpg", data=images.jpeg(width, height, seed=day * 50 + n)
+            )
             retake(Photo.objects.filter(pk=photo.pk), start - timedelta(days=day, minutes=n))
             photos.append(photo)
     return photos
@@ -70,7 +72,10 @@ def check_justified(page, *, days: bool = True) -> list[list[dict]]:
     for row in rows:
         for tile in row:
             # Its own shape: rounding to whole pixels only.
-            assert abs(tile["width"] / tile["height"] - tile["ar"]) < 0.03 * tile["ar"] + 1 / tile["height"]
+            assert (
+                abs(tile["width"] / tile["height"] - tile["ar"])
+                < 0.03 * tile["ar"] + 1 / tile["height"]
+            )
             assert len({round(t["height"]) for t in row}) == 1
         for before, after in zip(row, row[1:], strict=False):
             assert after["left"] >= before["right"]  # nothing overlaps
@@ -164,7 +169,8 @@ def test_the_grid_from_the_keyboard(open_page, make_photo):
     assert toast.evaluate(
         """(toast) => {
             const box = toast.getBoundingClientRect();
-            return toast.contains(document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2));
+            const middle = [box.left + box.width / 2, box.top + box.height / 2];
+            return toast.contains(document.elementFromPoint(...middle));
         }"""
     )
     toast.get_by_role("button", name="Undo").click()
@@ -189,7 +195,10 @@ def test_scrubber_labels_never_overlap(open_page, user):
         labels = page.evaluate(
             """() => [...document.querySelectorAll('.scrubber-years a')]
                 .filter((label) => getComputedStyle(label).visibility === 'visible')
-                .map((label) => { const b = label.getBoundingClientRect(); return [b.top, b.bottom, label.textContent]; })"""
+                .map((label) => {
+                    const box = label.getBoundingClientRect();
+                    return [box.top, box.bottom, label.textContent];
+                })"""
         )
         assert len(labels) >= 2
         for (_, bottom, _), (top, _, _) in zip(labels, labels[1:], strict=False):

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from . import config, download, upload
 from .http import ApiError, ClientError, Server
+from .ids import ids_shortened, resolve_ids
 from .imports import command as imports
 from .progress import Report
 
@@ -69,10 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("ls", help="list photos, newest first")
     ls.add_argument("--limit", type=int, default=50, help="how many (0: all; default 50)")
     ls.add_argument("--json", action="store_true", help="one JSON array, for scripts")
+    ls.add_argument(
+        "--short", action="store_true", help="ids cut to the shortest prefix that tells them apart"
+    )
 
     for name, text in (("rm", "move photos to the trash"), ("restore", "bring photos back")):
         command = sub.add_parser(name, help=text)
-        command.add_argument("ids", nargs="+", metavar="ID")
+        command.add_argument(
+            "ids", nargs="+", metavar="ID", help="a photo's id, or its first characters"
+        )
         command.add_argument("--json", action="store_true", help="print the result as JSON")
     imports.add_parsers(sub)
     return parser
@@ -156,16 +162,24 @@ def _ls(args: argparse.Namespace, out: Console) -> int:
     if args.json:
         _emit(json.dumps(photos, ensure_ascii=False, indent=1))
         return 0
-    table = Table("id", "taken", "size", "name")
-    for photo in photos:
-        table.add_row(photo["id"], photo["taken_at"][:16], str(photo["size"]), photo["filename"])
+    ids = [photo["id"] for photo in photos]
+    shown = ids_shortened(ids) if args.short else ids
+    # Whole ids, never cut by a narrow terminal: the name column gives way instead.
+    table = Table(show_edge=False)
+    table.add_column("id", no_wrap=True, min_width=max(map(len, shown), default=2))
+    table.add_column("taken", no_wrap=True)
+    table.add_column("size", justify="right", no_wrap=True)
+    table.add_column("name", overflow="fold")
+    for short_id, photo in zip(shown, photos, strict=True):
+        table.add_row(short_id, photo["taken_at"][:16], str(photo["size"]), photo["filename"])
     out.print(table)
     return 0
 
 
 def _rm(args: argparse.Namespace, out: Console) -> int:
     with _server() as server:
-        answer = server.json("POST", "/photos/delete", json={"ids": args.ids})
+        ids = resolve_ids(server, args.ids)
+        answer = server.json("POST", "/photos/delete", json={"ids": ids})
     if args.json:
         _emit(json.dumps(answer))
     else:
@@ -176,7 +190,7 @@ def _rm(args: argparse.Namespace, out: Console) -> int:
 def _restore(args: argparse.Namespace, out: Console) -> int:
     restored, failed = [], []
     with _server() as server:
-        for photo_id in args.ids:
+        for photo_id in resolve_ids(server, args.ids, in_trash=True):
             try:
                 restored.append(server.json("POST", f"/photos/{photo_id}/restore")["id"])
             except ApiError as err:

@@ -28,6 +28,7 @@ from .schemas.photos import (
     BucketsOut,
     DownloadUrlsIn,
     DownloadUrlsOut,
+    IdsOut,
     PhotoListOut,
     PhotoOut,
     UploadOut,
@@ -134,6 +135,21 @@ def timeline_buckets(
         shelf=selectors.Shelf(favorite=favorite, archived=archived),
     )
     return {"buckets": [{"month": f"{b.month:%Y-%m}", "count": b.count} for b in buckets]}
+
+
+@router.get("/photos/ids", response={200: IdsOut, **errors(400)}, url_name="photo-ids")
+def photo_ids(
+    request: ApiRequest,
+    prefix: QueryEx[str, P(pattern=r"^[0-9a-fA-F-]{4,36}$")],
+    trash: bool = False,
+) -> dict[str, Any]:
+    """Which of my photos (in the trash with `trash=true`) have an id that begins with
+    `prefix`: at most two, enough for a command line to know it is one and which."""
+    if len(prefix.replace("-", "")) > 32:
+        raise ApiError(400, "invalid", "prefix: an id has 32 hexadecimal digits at most.")
+    return {
+        "ids": selectors.photo_ids_with_prefix(user=request.auth, prefix=prefix, in_trash=trash)
+    }
 
 
 @router.get(

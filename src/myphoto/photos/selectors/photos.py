@@ -50,6 +50,20 @@ def photos_get_for_user(*, user: User, photo_ids: Iterable[UUID | str]) -> list[
     return [found[photo_id] for photo_id in wanted]
 
 
+def photo_ids_with_prefix(*, user: User, prefix: str, in_trash: bool = False) -> list[UUID]:
+    """Up to two of the user's photos whose id begins with `prefix` (hex digits, dashes
+    ignored): one is the photo a command line meant, two say the prefix is too short.
+
+    The ids between the prefix padded with 0s and with fs: a range of the primary key's
+    index, on PostgreSQL's uuid and on SQLite's hex text alike.
+    """
+    digits = prefix.replace("-", "").lower()
+    low, high = UUID(digits.ljust(32, "0")), UUID(digits.ljust(32, "f"))
+    photos = Photo.objects.trashed() if in_trash else Photo.objects.visible()
+    found = photos.filter(owner=user, pk__gte=low, pk__lte=high).order_by("pk")
+    return list(found.values_list("pk", flat=True)[:2])
+
+
 def photo_get_by_hash(*, user: User, sha256: str) -> Photo:
     """Return the user's visible photo with this content, or raise Http404."""
     # Their own before a copy a share link's visitor added (kept apart: `by_guest`).

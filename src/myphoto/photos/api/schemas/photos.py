@@ -110,6 +110,10 @@ class DownloadUrlsOut(Schema):
     expires_in: int
 
 
+class IdsOut(Schema):
+    ids: list[UUID]
+
+
 class CountDeleted(Schema):
     deleted: int
 
