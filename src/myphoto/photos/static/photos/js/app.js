@@ -2,6 +2,8 @@
 // the forms and links still work: the buttons post forms, a photo opens its own page.
 
 import { clearSelection, form, selectedIds, setUpSelection } from "./selection.js";
+import { setUpConfirm } from "./confirm.js";
+import { setUpCopyButtons } from "./copy.js";
 import { setUpGridKeys } from "./gridkeys.js";
 import { setUpLayout } from "./layout.js";
 import { setUpLivePhotos } from "./live.js";
@@ -31,17 +33,5 @@ setUpLivePhotos();
 setUpScrubber({ viewerOpen });
 setUpSearch();
 setUpOrganise();
-
-// Forms that ask first (emptying the trash): the browser's dialog, then the form says so.
-// Without JavaScript the server asks on a page of its own.
-document.querySelectorAll("form[data-confirm]").forEach((confirming) => {
-  confirming.addEventListener("submit", (event) => {
-    if (!window.confirm(confirming.dataset.confirm)) {
-      event.preventDefault();
-      return;
-    }
-    const confirmed = document.createElement("input");
-    Object.assign(confirmed, { type: "hidden", name: "confirmed", value: "yes" });
-    confirming.append(confirmed);
-  });
-});
+setUpConfirm();
+setUpCopyButtons();

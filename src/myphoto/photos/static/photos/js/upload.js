@@ -8,7 +8,7 @@ import { refreshTimeline } from "./timeline.js";
 const PARALLEL_UPLOADS = 3;
 const megabytes = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const panel = document.getElementById("upload-panel");
-const uploads = { queue: [], active: 0, total: 0, finished: 0, stored: 0, duplicates: 0, failed: 0 };
+const uploads = { queue: [], active: 0, total: 0, finished: 0, stored: 0, videos: 0, duplicates: 0, failed: 0 };
 
 // POST a form with the file, showing its progress; resolves with the status and the answer's text.
 function send(url, fields, file, item, headers = {}) {
@@ -232,10 +232,19 @@ async function sendInParts(file, item, fresh = false) {
   }
 }
 
+// "3 photos and 1 video": videos are not called photos.
+function storedText() {
+  const photos = uploads.stored - uploads.videos;
+  const parts = [];
+  if (photos || !uploads.videos) parts.push(plural(photos, "photo"));
+  if (uploads.videos) parts.push(plural(uploads.videos, "video"));
+  return parts.join(" and ");
+}
+
 function summarize() {
   const text = uploads.finished < uploads.total
     ? `Uploading ${uploads.finished + 1} of ${uploads.total}`
-    : `${plural(uploads.stored, "photo")} uploaded` +
+    : `${storedText()} uploaded` +
       (uploads.duplicates ? `, ${uploads.duplicates} already there` : "") +
       (uploads.failed ? `, ${uploads.failed} failed` : "");
   panel.querySelector(".upload-summary").textContent = text;
@@ -257,6 +266,7 @@ async function upload({ file, item }) {
     if (done.items[0].duplicate) {
       settle(item, "duplicate", "Already in your library");
     } else {
+      if (done.items[0].kind === "video") uploads.videos += 1;
       settle(item, "done", "Uploaded");
       refreshTimeline();
     }
@@ -330,7 +340,7 @@ export function setUpUploads() {
     panel.hidden = true;
     if (uploads.finished === uploads.total) {
       panel.querySelector(".upload-list").replaceChildren();
-      Object.assign(uploads, { total: 0, finished: 0, stored: 0, duplicates: 0, failed: 0 });
+      Object.assign(uploads, { total: 0, finished: 0, stored: 0, videos: 0, duplicates: 0, failed: 0 });
     }
   });
   [fileInput, folderInput].forEach((input) => input.addEventListener("change", () => {
