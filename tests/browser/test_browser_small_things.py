@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from myphoto.photos.models import Album, Photo
 
-from .pages import accessible, drop_files, library
+from .pages import PHONE, accessible, drop_files, library
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,3 +87,86 @@ def test_the_upload_summary_counts_photos_and_videos_apart(open_page):
     )
     panel = page.get_by_role("region", name="Uploads")
     expect(panel.get_by_text("2 photos and 1 video uploaded")).to_be_visible()
+
+
+# A finger on the page: pointer events as a touch screen sends them.
+TOUCH = """([type, id, x, y]) => {
+    const target = document.elementFromPoint(x, y);
+    target.dispatchEvent(new PointerEvent(type, {
+        pointerId: id, pointerType: 'touch', isPrimary: id === 1,
+        clientX: x, clientY: y, bubbles: true, cancelable: true,
+    }));
+}"""
+
+
+def touch(page, *steps):
+    for step in steps:
+        page.evaluate(TOUCH, list(step))
+
+
+def test_a_phone_swipes_pinches_and_holds_in_the_viewer_and_grid(open_page, make_photo):
+    photos = library(make_photo, 4)
+    page = open_page(PHONE)
+    tiles = page.locator("#timeline .tile")
+
+    # Hold a tile: selecting starts, the photo does not open; a tap then adds another.
+    box = tiles.nth(0).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    touch(page, ("pointerdown", 1, x, y))
+    page.wait_for_timeout(700)
+    touch(page, ("pointerup", 1, x, y))
+    tiles.nth(0).locator("a.open").dispatch_event("click")
+    expect(page.locator(".selected-count")).to_have_text("1 selected")
+    expect(page.locator("#viewer")).to_be_hidden()
+    tiles.nth(1).locator("a.open").click()
+    expect(page.locator(".selected-count")).to_have_text("2 selected")
+    page.get_by_role("button", name="Clear the selection (Esc)").click()
+
+    tiles.nth(0).locator("a.open").click()
+    viewer = page.locator("#viewer")
+    name = viewer.locator(".viewer-name")
+    expect(name).to_have_text(photos[3].original_name)
+    stage = viewer.locator(".viewer-stage").bounding_box()
+    mid_x, mid_y = stage["x"] + stage["width"] / 2, stage["y"] + stage["height"] / 2
+    # Swipe left: the next photo; right: back.
+    touch(page, ("pointerdown", 1, mid_x + 100, mid_y), ("pointerup", 1, mid_x - 100, mid_y))
+    expect(name).to_have_text(photos[2].original_name)
+    touch(page, ("pointerdown", 1, mid_x - 100, mid_y), ("pointerup", 1, mid_x + 100, mid_y))
+    expect(name).to_have_text(photos[3].original_name)
+
+    # Two fingers apart: the photo grows, and a swipe then moves it instead of stepping.
+    touch(
+        page,
+        ("pointerdown", 1, mid_x - 20, mid_y),
+        ("pointerdown", 2, mid_x + 20, mid_y),
+        ("pointermove", 2, mid_x + 100, mid_y),
+        ("pointerup", 1, mid_x - 20, mid_y),
+        ("pointerup", 2, mid_x + 100, mid_y),
+    )
+    zoom = float(viewer.locator(".viewer-image").evaluate("(image) => image.style.scale"))
+    assert 2.5 < zoom <= 3.5
+    touch(page, ("pointerdown", 1, mid_x, mid_y), ("pointermove", 1, mid_x - 80, mid_y))
+    touch(page, ("pointerup", 1, mid_x - 80, mid_y))
+    expect(name).to_have_text(photos[3].original_name)
+    # The next photo is shown whole again; a swipe down closes the viewer.
+    page.keyboard.press("ArrowRight")
+    expect(name).to_have_text(photos[2].original_name)
+    assert viewer.locator(".viewer-image").evaluate("(image) => image.style.scale") == ""
+    touch(page, ("pointerdown", 1, mid_x, mid_y - 100), ("pointerup", 1, mid_x, mid_y + 100))
+    expect(viewer).to_be_hidden()
+
+
+def test_a_slideshow_from_the_viewer(open_page, make_photo):
+    photos = library(make_photo, 3)
+    page = open_page()
+    page.locator("#timeline .tile a.open").first.click()
+    viewer = page.locator("#viewer")
+    viewer.evaluate("(viewer) => { viewer.dataset.slideSeconds = '1.5'; }")
+    show = viewer.get_by_role("button", name="Slideshow")
+    show.click()
+    expect(show).to_have_attribute("aria-pressed", "true")
+    name = viewer.locator(".viewer-name")
+    expect(name).to_have_text(photos[1].original_name)
+    expect(name).to_have_text(photos[0].original_name)
+    expect(show).to_have_attribute("aria-pressed", "false")  # the last photo ends it
+    accessible(page, "the viewer after a slideshow")

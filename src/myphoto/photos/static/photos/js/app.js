@@ -4,6 +4,7 @@
 import { clearSelection, form, selectedIds, setUpSelection } from "./selection.js";
 import { setUpConfirm } from "./confirm.js";
 import { setUpCopyButtons } from "./copy.js";
+import { setUpLongPress } from "./gestures.js";
 import { setUpGridKeys } from "./gridkeys.js";
 import { setUpLayout } from "./layout.js";
 import { setUpLivePhotos } from "./live.js";
@@ -26,6 +27,7 @@ document.addEventListener("keydown", (event) => {
 });
 setUpLayout();
 setUpGridKeys({ viewerOpen });
+setUpLongPress(document.getElementById("timeline"));
 setUpTimeline();
 setUpUploads();
 setUpViewer();

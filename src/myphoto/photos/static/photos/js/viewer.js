@@ -1,6 +1,8 @@
 // The viewer: a photo large with its details, ← and → for the next one, Esc to close.
 
 import { deletePhotos, timelineTiles } from "./timeline.js";
+import { setUpSlideshow } from "./slideshow.js";
+import { setUpViewerGestures } from "./gestures.js";
 
 const viewer = document.getElementById("viewer");
 let shown = null;
@@ -125,10 +127,12 @@ function stillMotion() {
   viewer.querySelector(".viewer-live").setAttribute("aria-pressed", "false");
 }
 
-function step(delta) {
+// Show the next (1) or previous (-1) photo; false when there is none.
+export function step(delta) {
   const tiles = timelineTiles();
   const next = tiles[tiles.indexOf(shown) + delta];
   if (next) showInViewer(next);
+  return Boolean(next);
 }
 
 export const viewerOpen = () => Boolean(viewer?.open);
@@ -146,6 +150,8 @@ export function setUpViewer() {
   viewer.querySelector(".viewer-prev").addEventListener("click", () => step(-1));
   viewer.querySelector(".viewer-next").addEventListener("click", () => step(1));
   viewer.querySelector(".viewer-close").addEventListener("click", () => viewer.close());
+  setUpViewerGestures(viewer, { step });
+  setUpSlideshow(viewer, { step });
   const live = viewer.querySelector(".viewer-live");
   live.addEventListener("pointerdown", playMotion);
   for (const name of ["pointerup", "pointerleave", "pointercancel"]) {
