@@ -118,9 +118,11 @@ MIDDLEWARE = [
     "myphoto.photos.middleware.ApiJsonErrors",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "myphoto.photos.middleware.PersonsLanguage",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,6 +143,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "myphoto.photos.web.context_processors.page_settings",
@@ -201,7 +204,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "timeline"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-us"
+# English and Korean, complete (DESIGN.md "languages"): the browser's choice, or the one a
+# person makes in Settings. Dates, numbers and sizes follow the language (formats/).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ko", "한국어")]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+FORMAT_MODULE_PATH = ["myphoto.formats"]
 TIME_ZONE = os.environ.get("MYPHOTO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

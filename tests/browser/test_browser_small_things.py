@@ -4,6 +4,7 @@ browser's confirm()), copying a share link, telling photos from videos in a summ
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import images
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 
 from myphoto.photos.models import Album, Photo
 
-from .pages import PHONE, accessible, drop_files, library
+from .pages import ARTIFACTS, PHONE, accessible, drop_files, library
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -170,3 +171,34 @@ def test_a_slideshow_from_the_viewer(open_page, make_photo):
     expect(name).to_have_text(photos[0].original_name)
     expect(show).to_have_attribute("aria-pressed", "false")  # the last photo ends it
     accessible(page, "the viewer after a slideshow")
+
+
+def test_a_phone_has_a_one_line_top_bar_with_search_and_a_menu(open_page, make_photo):
+    library(make_photo, 2)
+    page = open_page(PHONE)
+    bar = page.locator(".topbar")
+    assert bar.bounding_box()["height"] <= 56  # one line
+    for control in (
+        page.get_by_role("button", name="Search"),
+        page.get_by_role("button", name="Menu"),
+    ):
+        box = control.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44
+    expect(page.locator("#search-q")).to_be_hidden()
+    expect(page.get_by_role("link", name="Trash")).to_be_hidden()
+
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#search-q")).to_be_focused()
+    assert bar.bounding_box()["height"] <= 56
+    page.keyboard.press("Escape")
+    expect(page.locator("#search-q")).to_be_hidden()
+
+    page.get_by_role("button", name="Menu").click()
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu.get_by_role("link", name="Trash")).to_be_visible()
+    expect(menu.get_by_role("button", name="Log out alice")).to_be_visible()
+    accessible(page, "the phone's menu, open")
+    page.screenshot(path=str(Path(ARTIFACTS) / "phone-menu.png"))
+    menu.get_by_role("link", name="Trash").click()
+    expect(page.get_by_role("heading", name="Trash")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()

@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 from .storage import get_storage
@@ -129,6 +130,21 @@ def _refusal(request: HttpRequest) -> tuple[int, str, str] | None:
             header = name[5:].replace("_", "-").title()
             return 431, "header_too_large", f"The {header} header is over 8 KB."
     return None
+
+
+class PersonsLanguage:
+    """A language chosen in Settings wins over the browser's (LocaleMiddleware's guess),
+    for pages and API answers alike (a bearer token's person: api.auth, where it is known)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        chosen = getattr(request.user, "language", "") if hasattr(request, "user") else ""
+        if chosen:
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        return self.get_response(request)
 
 
 class ContentSecurityPolicy(CSPMiddleware):

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils import translation
 from ninja.security import APIKeyCookie, HttpBearer
 
 from ..middleware import json_error
@@ -18,7 +19,12 @@ from ..services.tokens import token_authenticate
 
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        return token_authenticate(token)
+        user = token_authenticate(token)
+        if user is not None and user.language:
+            # The person's language for the answer's sentences, as their pages have it.
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return user
 
 
 class SessionAuth(APIKeyCookie):

@@ -10,18 +10,40 @@ from django.http import Http404, HttpResponse
 from ninja import Router, Status
 
 from .. import selectors
+from ..models import User
 from ..requests import ApiRequest
-from ..services import tokens
+from ..services import appearance, tokens
 from .schemas.common import errors
-from .schemas.tokens import MeOut, TokenCreatedOut, TokenIn, TokenOut, token_out
+from .schemas.tokens import MeIn, MeOut, TokenCreatedOut, TokenIn, TokenOut, token_out
 
 router = Router(tags=["tokens"])
+
+
+def _me(user: User) -> dict[str, Any]:
+    return {
+        "username": user.get_username(),
+        "is_staff": user.is_staff,
+        "language": user.language or None,
+        "theme": user.theme or None,
+    }
 
 
 @router.get("/me", response={200: MeOut, **errors()}, url_name="me")
 def me(request: ApiRequest) -> dict[str, Any]:
     """Who the token or session belongs to (a client keeps what it did per account)."""
-    return {"username": request.auth.get_username(), "is_staff": request.auth.is_staff}
+    return _me(request.auth)
+
+
+@router.patch("/me", response={200: MeOut, **errors(400)}, url_name="me-update")
+def me_update(request: ApiRequest, body: MeIn) -> dict[str, Any]:
+    """My language ("en", "ko"; null: the browser's) and theme ("light", "dark"; null:
+    the system's); a field left out stays as it is."""
+    given = body.model_dump(exclude_unset=True)
+    appearance.user_appearance_set(
+        user=request.auth,
+        **{name: value or "" for name, value in given.items()},
+    )
+    return _me(request.auth)
 
 
 @router.get("/tokens", response={200: list[TokenOut], **errors()}, url_name="tokens-list")

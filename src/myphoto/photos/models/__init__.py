@@ -20,7 +20,7 @@ from .places import Place
 from .shares import ShareLink
 from .tokens import ApiToken
 from .uploads import MultipartUpload
-from .users import User
+from .users import Language, Theme, User
 
 __all__ = [
     "ROTATIONS",
@@ -44,6 +44,8 @@ __all__ = [
     "Place",
     "ShareLink",
     "TakenAtSource",
+    "Language",
+    "Theme",
     "User",
     "camera_name",
 ]

@@ -3,7 +3,25 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Language(models.TextChoices):
+    """The languages the pages speak completely; blank: the browser's."""
+
+    ENGLISH = "en", "English"
+    KOREAN = "ko", "한국어"
+
+
+class Theme(models.TextChoices):
+    """Light or dark pages; blank: as the system is set."""
+
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
 
 
 class User(AbstractUser):
     """A person with a photo library. Custom from the first migration."""
+
+    language = models.CharField(max_length=8, choices=Language.choices, blank=True, default="")
+    theme = models.CharField(max_length=8, choices=Theme.choices, blank=True, default="")

@@ -1,4 +1,5 @@
-"""The Settings page (API tokens and the password), and the login page once locked out."""
+"""The Settings page (language and theme, API tokens, the password), and the login page
+once locked out."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..requests import AuthenticatedRequest
-from ..services import tokens
-from .forms import TokenForm
+from ..services import appearance, tokens
+from .forms import AppearanceForm, TokenForm
 
 
 @login_required
@@ -25,6 +26,10 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
     """API tokens (create, revoke) and the password."""
     token_form = TokenForm(prefix="token")
     password_form = PasswordChangeForm(request.user, prefix="password")
+    appearance_form = AppearanceForm(
+        prefix="appearance",
+        initial={"language": request.user.language, "theme": request.user.theme},
+    )
     new_token = None
     if request.method == "POST" and "token-name" in request.POST:
         token_form = TokenForm(request.POST, prefix="token")
@@ -33,6 +38,12 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
             _token, new_token = tokens.token_create(
                 user=request.user, name=token_form.cleaned_data["name"]
             )
+    elif request.method == "POST" and "appearance-theme" in request.POST:
+        appearance_form = AppearanceForm(request.POST, prefix="appearance")
+        if appearance_form.is_valid():
+            appearance.user_appearance_set(user=request.user, **appearance_form.cleaned_data)
+            messages.success(request, "Saved: pages look this way from now on.")
+            return redirect("account")
     elif request.method == "POST" and "password-old_password" in request.POST:
         password_form = PasswordChangeForm(request.user, request.POST, prefix="password")
         if password_form.is_valid():
@@ -46,6 +57,7 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
             "tokens": selectors.tokens_get_for_user(user=request.user),
             "token_form": token_form,
             "password_form": password_form,
+            "appearance_form": appearance_form,
             "new_token": new_token,
         },
     )

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat, pluralize
+from django.utils import formats
 from django.views.decorators.http import require_GET, require_POST
 
 from ..links import photo_path
@@ -41,7 +42,7 @@ def _candidate(photo: Photo) -> Candidate:
         thumbnail=photo_path("api:photo-thumbnail", photo.pk) + photo.derivative_query("sm"),
         facts=(
             f"{width} × {height} · {filesizeformat(photo.size)} · {kind} · "
-            f"{taken.day} {taken:%b %Y, %H:%M}"
+            f"{formats.date_format(taken, 'DATETIME_FORMAT')}"
         ),
     )
 

@@ -9,6 +9,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from ...common.formats import ACCEPTED_FILES
+from ..models import Language, Theme
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -58,6 +59,21 @@ class TokenForm(forms.Form):
         max_length=100,
         label="Name",
         help_text="Where the token will be used, e.g. “laptop backup”.",
+    )
+
+
+class AppearanceForm(forms.Form):
+    """A person's language and theme; empty: the browser's language, the system's theme."""
+
+    language = forms.ChoiceField(
+        label="Language",
+        required=False,
+        choices=[("", "The browser's language"), *Language.choices],
+    )
+    theme = forms.ChoiceField(
+        label="Theme",
+        required=False,
+        choices=[("", "As the system is set"), *Theme.choices],
     )
 
 

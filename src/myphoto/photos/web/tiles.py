@@ -17,6 +17,7 @@ from django.utils import timezone
 from ..links import photo_path, share_photo_path
 from ..models import Photo, ShareLink
 from ..selectors import MonthBucket, library_name, live_motion_of
+from .dates import day_heading, day_spoken, month_label, taken_text
 
 
 @dataclass(frozen=True)
@@ -64,12 +65,12 @@ class Day:
     @property
     def heading(self) -> str:
         """Wed, 11 Oct 2023"""
-        return f"{self.date:%a}, {self.date.day} {self.date:%b %Y}"
+        return day_heading(self.date)
 
     @property
     def spoken(self) -> str:
         """Wednesday 11 October 2023"""
-        return f"{self.date:%A} {self.date.day} {self.date:%B %Y}"
+        return day_spoken(self.date)
 
 
 def _tile(photo: Photo, *, thumbnail: str, playback: str, located: bool, **links: str) -> Tile:
@@ -78,7 +79,7 @@ def _tile(photo: Photo, *, thumbnail: str, playback: str, located: bool, **links
     taken = photo.taken_at_local
     return Tile(
         photo=photo,
-        taken=f"{taken:%A} {taken.day} {taken:%B %Y, %H:%M}",
+        taken=taken_text(taken),
         taken_iso=taken.isoformat(timespec="seconds"),
         size=str(filesizeformat(photo.size)),
         thumbnail=f"{thumbnail}{photo.derivative_query('sm')}",
@@ -165,7 +166,7 @@ def scrubber_for(buckets: Iterable[MonthBucket], *, current: date | None) -> Scr
     years: list[ScrubberYear] = []
     for bucket in buckets:
         month = f"{bucket.month:%Y-%m}"
-        months.append({"month": month, "label": f"{bucket.month:%B %Y}", "count": bucket.count})
+        months.append({"month": month, "label": month_label(bucket.month), "count": bucket.count})
         if years and years[-1].year == bucket.month.year:
             last = years[-1]
             years[-1] = ScrubberYear(last.year, last.count + bucket.count, last.first_month)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Schema
@@ -16,6 +16,15 @@ from .common import Text
 class MeOut(Schema):
     username: str
     is_staff: bool
+    language: Literal["en", "ko"] | None
+    theme: Literal["light", "dark"] | None
+
+
+class MeIn(Schema):
+    """What a person sets of their own: null goes back to the browser's or system's."""
+
+    language: Literal["en", "ko"] | None = None
+    theme: Literal["light", "dark"] | None = None
 
 
 class TokenIn(Schema):

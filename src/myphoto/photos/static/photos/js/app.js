@@ -12,6 +12,7 @@ import { setUpOrganise } from "./organise.js";
 import { setUpScrubber } from "./scrubber.js";
 import { setUpSearch } from "./search.js";
 import { deletePhotos, setUpTimeline } from "./timeline.js";
+import { setUpTopBar } from "./topbar.js";
 import { setUpUploads } from "./upload.js";
 import { openViewer, setUpViewer, viewerOpen } from "./viewer.js";
 
@@ -25,6 +26,7 @@ form?.querySelector("[data-delete]")?.addEventListener("click", (event) => {
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && !viewerOpen()) clearSelection();
 });
+setUpTopBar();
 setUpLayout();
 setUpGridKeys({ viewerOpen });
 setUpLongPress(document.getElementById("timeline"));
