@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Language(models.TextChoices):
     """The languages the pages speak completely; blank: the browser's."""
 
-    ENGLISH = "en", "English"
+    ENGLISH = "en", "English"  # each in its own language, never translated
     KOREAN = "ko", "한국어"
 
 
 class Theme(models.TextChoices):
     """Light or dark pages; blank: as the system is set."""
 
-    LIGHT = "light", "Light"
-    DARK = "dark", "Dark"
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
 
 
 class User(AbstractUser):

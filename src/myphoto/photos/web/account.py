@@ -13,6 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors
@@ -42,13 +43,13 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
         appearance_form = AppearanceForm(request.POST, prefix="appearance")
         if appearance_form.is_valid():
             appearance.user_appearance_set(user=request.user, **appearance_form.cleaned_data)
-            messages.success(request, "Saved: pages look this way from now on.")
+            messages.success(request, _("Saved: pages look this way from now on."))
             return redirect("account")
     elif request.method == "POST" and "password-old_password" in request.POST:
         password_form = PasswordChangeForm(request.user, request.POST, prefix="password")
         if password_form.is_valid():
             update_session_auth_hash(request, password_form.save())
-            messages.success(request, "Your password has been changed.")
+            messages.success(request, _("Your password has been changed."))
             return redirect("account")
     response = render(
         request,
@@ -72,7 +73,7 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
 def token_revoke(request: AuthenticatedRequest, token_id: UUID) -> HttpResponse:
     if not tokens.token_revoke(user=request.user, token_id=token_id):
         raise Http404("No such token.")  # another user's, or none: the same answer
-    messages.success(request, "The token is revoked; scripts using it get 401 from now on.")
+    messages.success(request, _("The token is revoked; scripts using it get 401 from now on."))
     return redirect("account")
 
 

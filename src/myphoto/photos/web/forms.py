@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 from ...common.formats import ACCEPTED_FILES
 from ..models import Language, Theme
@@ -31,7 +32,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    photos = MultipleFileField(label="Photos")
+    photos = MultipleFileField(label=_("Photos"))
 
 
 class PhotoIdsField(forms.Field):
@@ -39,8 +40,8 @@ class PhotoIdsField(forms.Field):
 
     widget = forms.MultipleHiddenInput
     default_error_messages = {
-        "required": "Select at least one photo first.",
-        "invalid": "The selection is not valid; reload the page and try again.",
+        "required": _("Select at least one photo first."),
+        "invalid": _("The selection is not valid; reload the page and try again."),
     }
 
     def to_python(self, value: Any) -> list[uuid.UUID]:
@@ -57,8 +58,8 @@ class SelectionForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(
         max_length=100,
-        label="Name",
-        help_text="Where the token will be used, e.g. “laptop backup”.",
+        label=_("Name"),
+        help_text=_("Where the token will be used, e.g. “laptop backup”."),
     )
 
 
@@ -66,23 +67,23 @@ class AppearanceForm(forms.Form):
     """A person's language and theme; empty: the browser's language, the system's theme."""
 
     language = forms.ChoiceField(
-        label="Language",
+        label=_("Language"),
         required=False,
-        choices=[("", "The browser's language"), *Language.choices],
+        choices=[("", _("The browser's language")), *Language.choices],
     )
     theme = forms.ChoiceField(
-        label="Theme",
+        label=_("Theme"),
         required=False,
-        choices=[("", "As the system is set"), *Theme.choices],
+        choices=[("", _("As the system is set")), *Theme.choices],
     )
 
 
 class AlbumForm(forms.Form):
     """A new album (from the ticked photos, if any), or its new title and description."""
 
-    title = forms.CharField(max_length=200, label="Title")
+    title = forms.CharField(max_length=200, label=_("Title"))
     description = forms.CharField(
-        max_length=10_000, required=False, label="Description", widget=forms.Textarea
+        max_length=10_000, required=False, label=_("Description"), widget=forms.Textarea
     )
     ids = PhotoIdsField(required=False)
 
@@ -92,24 +93,24 @@ class AddToAlbumForm(forms.Form):
 
     ids = PhotoIdsField()
     album = forms.UUIDField(required=False)
-    new_title = forms.CharField(max_length=200, required=False, label="Or a new album")
+    new_title = forms.CharField(max_length=200, required=False, label=_("Or a new album"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.is_bound and not data.get("album") and not data.get("new_title"):
-            raise forms.ValidationError("Choose an album, or give the new one a title.")
+            raise forms.ValidationError(_("Choose an album, or give the new one a title."))
         return data
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(max_length=150, label="Username")
+    username = forms.CharField(max_length=150, label=_("Username"))
     role = forms.ChoiceField(
         choices=[
-            ("viewer", "Viewer: sees the photos"),
-            ("contributor", "Contributor: adds photos too"),
+            ("viewer", _("Viewer: sees the photos")),
+            ("contributor", _("Contributor: adds photos too")),
         ],
         initial="viewer",
-        label="Role",
+        label=_("Role"),
     )
 
 
@@ -118,18 +119,18 @@ class ShareLinkForm(forms.Form):
         min_value=1,
         max_value=36_500,
         required=False,
-        label="Expires after (days)",
-        help_text="Empty: the link works until you revoke it.",
+        label=_("Expires after (days)"),
+        help_text=_("Empty: the link works until you revoke it."),
     )
     password = forms.CharField(
         max_length=128,
         required=False,
-        label="Password",
+        label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="Empty: anyone with the link opens it.",
+        help_text=_("Empty: anyone with the link opens it."),
     )
-    allow_download = forms.BooleanField(required=False, initial=True, label="Allow downloads")
+    allow_download = forms.BooleanField(required=False, initial=True, label=_("Allow downloads"))
     allow_upload = forms.BooleanField(
-        required=False, label="Let visitors add photos (they go into your library)"
+        required=False, label=_("Let visitors add photos (they go into your library)")
     )
-    show_location = forms.BooleanField(required=False, label="Show where photos were taken")
+    show_location = forms.BooleanField(required=False, label=_("Show where photos were taken"))

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..links import photo_path, share_photo_path
 from ..models import Photo, ShareLink
@@ -39,6 +40,37 @@ class Tile:
     playback: str = ""  # a video's, as browsers play it
     motion: str = ""  # a Live Photo's motion, played while the still is hovered or pressed
     library: str = ""  # the adopted library its file is kept in, on its owner's pages
+
+    @property
+    def select_label(self) -> str:
+        return _("Select %(name)s") % {"name": self.photo.original_name}
+
+    @property
+    def favorite_word(self) -> str:
+        return _("Favorite")
+
+    @property
+    def favorite_label(self) -> str:
+        return _("Favorite: %(name)s") % {"name": self.photo.original_name}
+
+    @property
+    def shared_title(self) -> str:
+        """The picture's tooltip on a share link's page: what it is, a heart kept private."""
+        if self.photo.is_video:
+            return _("%(name)s, video, %(length)s") % {
+                "name": self.photo.original_name,
+                "length": self.duration,
+            }
+        if self.motion:
+            return _("%(name)s, Live Photo") % {"name": self.photo.original_name}
+        return self.photo.original_name
+
+    @property
+    def title(self) -> str:
+        """The picture's tooltip on its owner's pages: a favorite says so."""
+        if self.photo.favorite:
+            return _("%(what)s, favorite") % {"what": self.shared_title}
+        return self.shared_title
 
     @property
     def duration(self) -> str:

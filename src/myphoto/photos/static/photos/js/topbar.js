@@ -8,9 +8,11 @@ export function setUpTopBar() {
   if (!menuButton || !searchButton) return;
   bar.classList.add("compact-ready");
 
+  // While the menu is open the page under it rests (inert): a tap outside only closes it.
   const setMenu = (open) => {
     bar.classList.toggle("menu-open", open);
     menuButton.setAttribute("aria-expanded", String(open));
+    document.querySelectorAll("main, .scrubber").forEach((part) => { part.inert = open; });
   };
   const setSearch = (open, { focus = true } = {}) => {
     bar.classList.toggle("searching", open);
