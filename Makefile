@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run test test-postgres lint typecheck format bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads bench-fsck bench-organise bench-adopt bench-imports clean
+.PHONY: install install-test run test test-postgres lint typecheck format messages bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads bench-fsck bench-organise bench-adopt bench-imports clean
 
 # What the server needs; the test tools (Playwright, SeaweedFS, mypy) only for `make test`.
 $(BIN)/.installed: pyproject.toml
@@ -43,6 +43,13 @@ typecheck: install-test
 format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# After changing a page's or a script's words: the catalogues again (needs GNU gettext, which
+# only this step does; the compiled .mo files are committed), then translate the new entries.
+messages: install
+	cd src/myphoto && DJANGO_SETTINGS_MODULE=myphoto.settings ../../$(BIN)/django-admin makemessages -l ko --ignore "static/*" --no-obsolete
+	cd src/myphoto && DJANGO_SETTINGS_MODULE=myphoto.settings ../../$(BIN)/django-admin makemessages -d djangojs -l ko --ignore "vendor/*" --no-obsolete
+	cd src/myphoto && DJANGO_SETTINGS_MODULE=myphoto.settings ../../$(BIN)/django-admin compilemessages -l ko
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,13 +1,14 @@
 // Calls to MyPhoto's API. Its URLs come from the page (the "api-urls" JSON the
 // template writes with Django's url reversing), never from this file.
 
+import { gettext } from "./i18n.js";
+
 export const urls = JSON.parse(document.getElementById("api-urls")?.textContent || "{}");
 
 export function csrfToken() {
   return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
 }
 
-export const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 // A JSON request; resolves with the answer's JSON, rejects with the server's sentence
 // (the error carries the `status` and the JSON `answer`, for callers that look closer).
@@ -21,11 +22,11 @@ export async function api(method, url, body) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (_) {
-    throw new Error("The server could not be reached.");
+    throw new Error(gettext("The server could not be reached."));
   }
   if (!response.ok) {
     const answer = await response.json().catch(() => ({}));
-    const error = new Error(answer.detail || `The server answered ${response.status}.`);
+    const error = new Error(answer.detail || gettext("The server answered %(status)s.", { status: response.status }));
     throw Object.assign(error, { status: response.status, answer });
   }
   return response.status === 204 ? null : response.json();

@@ -1,6 +1,7 @@
 // "Copy link" beside a share link's address: the clipboard where the browser allows it,
 // else the address selected for the reader to copy.
 
+import { gettext } from "./i18n.js";
 import { showToast } from "./toast.js";
 
 export function setUpCopyButtons() {
@@ -11,11 +12,11 @@ export function setUpCopyButtons() {
     button.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(field.value);
-        showToast("Link copied.");
+        showToast(gettext("Link copied."));
       } catch {
         field.focus();
         field.select();
-        showToast("Press Ctrl+C (⌘C) to copy the selected link.");
+        showToast(gettext("Press Ctrl+C (⌘C) to copy the selected link."));
       }
     });
   });

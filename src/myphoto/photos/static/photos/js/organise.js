@@ -3,7 +3,8 @@
 // viewer or of the ticked ones at once, each with Undo. Without JavaScript the selection
 // bar's Favorite and Archive post a form.
 
-import { api, plural, urls } from "./api.js";
+import { api, urls } from "./api.js";
+import { counted, gettext, pgettext } from "./i18n.js";
 import { clearSelection, form, selectedIds } from "./selection.js";
 import { detachTiles } from "./timeline.js";
 import { showToast } from "./toast.js";
@@ -72,7 +73,7 @@ function placeFrom(text) {
   if (numbers) return { lat: Number(numbers[1]), lon: Number(numbers[2]) };
   const town = towns.get(value);
   if (town) return { lat: town.lat, lon: town.lon };
-  throw new Error("Choose a town from the list, or type latitude and longitude.");
+  throw new Error(gettext("Choose a town from the list, or type latitude and longitude."));
 }
 
 // The tile made again by the server, in place of the old one (with its polling, if any).
@@ -111,10 +112,10 @@ async function toggleFavorite(tile) {
     await api("PATCH", tile.dataset.api, { favorite });
   } catch (error) {
     setHeart(tile, !favorite);
-    showToast(`Not changed: ${error.message}`);
+    showToast(gettext("Not changed: %(reason)s", { reason: error.message }));
     return;
   }
-  showToast(favorite ? "Added to favorites." : "Taken out of favorites.");
+  showToast(favorite ? gettext("Added to favorites.") : gettext("Taken out of favorites."));
 }
 
 // Archived photos leave the timeline; unarchived ones leave the archive.
@@ -124,11 +125,11 @@ async function undoEdit(undo, putBack) {
   try {
     await api("POST", urls.undoEdit, { undo });
   } catch (error) {
-    showToast(`Could not undo: ${error.message}`);
+    showToast(gettext("Could not undo: %(reason)s", { reason: error.message }));
     return;
   }
   putBack?.();
-  showToast("Undone.");
+  showToast(gettext("Undone."));
 }
 
 // The ticked photos: ♥ (or un-♥ when all have it), archive or unarchive, date and place.
@@ -146,10 +147,10 @@ async function markSelection(mark) {
   try {
     answer = await api("POST", urls.edit, { ids, ...body });
   } catch (error) {
-    showToast(`Nothing was changed: ${error.message}`);
+    showToast(gettext("Nothing was changed: %(reason)s", { reason: error.message }));
     return;
   }
-  const n = plural(answer.updated, "photo");
+  const n = { photos: counted(answer.updated) };
   let putBack = null;
   if ("favorite" in body) {
     const before = new Map(tiles.map((tile) => [tile, tile.dataset.favorite === "true"]));
@@ -162,8 +163,8 @@ async function markSelection(mark) {
     tiles.forEach((tile) => { tile.dataset.archived = String(body.archived); });
   }
   const said = "favorite" in body
-    ? (body.favorite ? `Added ${n} to favorites.` : `Took ${n} out of favorites.`)
-    : (body.archived ? `Archived ${n}: they are off the timeline.` : `Put ${n} back on the timeline.`);
+    ? (body.favorite ? gettext("Added %(photos)s to favorites.", n) : gettext("Took %(photos)s out of favorites.", n))
+    : (body.archived ? gettext("Archived %(photos)s: they are off the timeline.", n) : gettext("Put %(photos)s back on the timeline.", n));
   showToast(said, () => undoEdit(answer.undo, putBack));
 }
 
@@ -221,13 +222,13 @@ function setUpViewerEdits() {
       editor.elements.place.focus();
       return;
     }
-    if (!Object.keys(body).length) { status.textContent = "Nothing to save."; return; }
-    status.textContent = "Saving…";
+    if (!Object.keys(body).length) { status.textContent = gettext("Nothing to save."); return; }
+    status.textContent = gettext("Saving…");
     try {
       await editOne(tile, body);
-      status.textContent = "Saved.";
+      status.textContent = gettext("Saved.");
     } catch (error) {
-      status.textContent = `Not saved: ${error.message}`;
+      status.textContent = gettext("Not saved: %(reason)s", { reason: error.message });
     }
   });
   editor.querySelectorAll("[data-turn]").forEach((button) => {
@@ -242,11 +243,11 @@ function setUpViewerEdits() {
       image.style.transform = `rotate(${now}deg)`;
       try {
         await api("PATCH", tile.dataset.api, { rotate: turn });
-        status.textContent = "Turned. The thumbnails are being made again.";
+        status.textContent = gettext("Turned. The thumbnails are being made again.");
         await refreshTile(tile);
       } catch (error) {
         image.style.transform = "";
-        status.textContent = `Not turned: ${error.message}`;
+        status.textContent = gettext("Not turned: %(reason)s", { reason: error.message });
       }
     });
   });
@@ -257,7 +258,7 @@ function setUpViewerEdits() {
     try {
       await api("PATCH", tile.dataset.api, { archived });
     } catch (error) {
-      status.textContent = `Not changed: ${error.message}`;
+      status.textContent = gettext("Not changed: %(reason)s", { reason: error.message });
       return;
     }
     const back = { archived: !archived };
@@ -267,13 +268,13 @@ function setUpViewerEdits() {
       putBack = detachTiles([tile.dataset.id]);
     } else {
       tile.dataset.archived = String(archived);
-      archive.textContent = archived ? "Unarchive" : "Archive";
+      archive.textContent = archived ? gettext("Unarchive") : pgettext("verb", "Archive");
     }
-    showToast(archived ? "Archived: it is off the timeline." : "Back on the timeline.", async () => {
+    showToast(archived ? gettext("Archived: it is off the timeline.") : gettext("Back on the timeline."), async () => {
       try {
         await api("PATCH", tile.dataset.api, back);
       } catch (error) {
-        showToast(`Could not undo: ${error.message}`);
+        showToast(gettext("Could not undo: %(reason)s", { reason: error.message }));
         return;
       }
       putBack?.();
@@ -299,7 +300,7 @@ function setUpEditMany() {
   const opener = form.querySelector("[data-edit-many]");
   opener.hidden = false;
   opener.addEventListener("click", () => {
-    editMany.querySelector("[data-edit-count]").textContent = plural(selectedIds().length, "photo");
+    editMany.querySelector("[data-edit-count]").textContent = counted(selectedIds().length);
     status.textContent = "";
     editMany.showModal();
   });
@@ -314,7 +315,7 @@ function setUpEditMany() {
       body.shift_seconds = Number(many.elements.way.value) * minutes * 60;
     } else if (date === "set") {
       body.taken_at = dateFrom(many.elements.taken.value, many.elements.offset.value);
-      if (!body.taken_at) { status.textContent = "Choose a date and time."; return; }
+      if (!body.taken_at) { status.textContent = gettext("Choose a date and time."); return; }
     }
     const placeMode = many.elements["place-mode"].value;
     try {
@@ -324,13 +325,13 @@ function setUpEditMany() {
       status.textContent = error.message;
       return;
     }
-    if (Object.keys(body).length === 1) { status.textContent = "Choose what to change."; return; }
-    status.textContent = "Saving…";
+    if (Object.keys(body).length === 1) { status.textContent = gettext("Choose what to change."); return; }
+    status.textContent = gettext("Saving…");
     let answer;
     try {
       answer = await api("POST", urls.edit, body);
     } catch (error) {
-      status.textContent = `Nothing was changed: ${error.message}`;
+      status.textContent = gettext("Nothing was changed: %(reason)s", { reason: error.message });
       return;
     }
     editMany.close();
@@ -339,7 +340,7 @@ function setUpEditMany() {
       return tile ? refreshTile(tile) : null;
     }));
     await refresh();
-    showToast(`Changed ${plural(answer.updated, "photo")}.`, () => undoEdit(answer.undo, refresh));
+    showToast(gettext("Changed %(photos)s.", { photos: counted(answer.updated) }), () => undoEdit(answer.undo, refresh));
   });
 }
 

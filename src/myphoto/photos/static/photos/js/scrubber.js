@@ -2,6 +2,7 @@
 // the photos. Hover shows a month; a click, a drag or the keyboard jumps there at once,
 // loading that month's page directly; the URL keeps the place for back, forward and reload.
 
+import { gettext } from "./i18n.js";
 import { layOutAll } from "./layout.js";
 import { firstTileBelow } from "./timeline.js";
 import { showToast } from "./toast.js";
@@ -74,7 +75,7 @@ export async function jumpTo(index, { remember = true } = {}) {
       credentials: "same-origin",
       headers: { "HX-Request": "true" },
     });
-    if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+    if (!response.ok) throw new Error(gettext("The server answered %(status)s.", { status: response.status }));
     const html = await response.text();
     if (jump !== jumps) return; // a later jump is under way
     window.htmx.swap(timeline, html, { swapStyle: "innerHTML" });
@@ -82,7 +83,7 @@ export async function jumpTo(index, { remember = true } = {}) {
     showFirstDay();
     lastShown = month;
   } catch (error) {
-    if (jump === jumps) showToast(`Could not open ${months[index].label}: ${error.message}`);
+    if (jump === jumps) showToast(gettext("Could not open %(month)s: %(reason)s", { month: months[index].label, reason: error.message }));
   } finally {
     if (jump === jumps) landing = false;
   }

@@ -1,6 +1,8 @@
 // Ticking photos: click, shift-click for a range, a day's circle for the day, Esc to clear.
 // The form around the grid posts the ticked ids when there is no JavaScript.
 
+import { gettext, number } from "./i18n.js";
+
 export const form = document.getElementById("selection");
 // The id of the photo ticked last (the start of a shift-click's range): its box may be
 // a new one by then, the grid having been fetched again (after an upload).
@@ -15,7 +17,7 @@ export function refreshSelection() {
   const bar = form.querySelector(".selection-bar");
   if (bar) bar.hidden = n === 0;
   const counter = form.querySelector(".selected-count");
-  if (counter) counter.textContent = `${n} selected`;
+  if (counter) counter.textContent = gettext("%(count)s selected", { count: number(n) });
   form.classList.toggle("selecting", n > 0);
   document.dispatchEvent(new CustomEvent("selection:changed", { detail: { count: n } }));
   form.querySelectorAll(".day").forEach((day) => {

@@ -1,6 +1,7 @@
 // The timeline: its count, infinite scroll by htmx pages, deleting tiles with Undo.
 
-import { api, plural, urls } from "./api.js";
+import { api, urls } from "./api.js";
+import { counted, gettext } from "./i18n.js";
 import { layOutAll } from "./layout.js";
 import { clearSelection, refreshSelection } from "./selection.js";
 import { showToast } from "./toast.js";
@@ -11,7 +12,7 @@ function adjustCount(delta) {
   const counter = document.getElementById("photo-count");
   if (!counter) return;
   const n = Math.max(0, (parseInt(counter.textContent, 10) || 0) + delta);
-  counter.textContent = plural(n, "photo");
+  counter.textContent = counted(n, counter.dataset.noun || "photo");
   const empty = document.querySelector("[data-empty-state]");
   if (empty) empty.hidden = n > 0;
 }
@@ -22,20 +23,20 @@ export async function deletePhotos(ids) {
   try {
     await api("POST", urls.delete, { ids });
   } catch (error) {
-    showToast(`Nothing was deleted: ${error.message}`);
+    showToast(gettext("Nothing was deleted: %(reason)s", { reason: error.message }));
     return;
   }
   clearSelection(); // before the tiles leave the page, so that Undo brings them back unticked
   const putBack = detachTiles(ids);
-  showToast(`Moved ${plural(ids.length, "photo")} to the trash.`, async () => {
+  showToast(gettext("Moved %(photos)s to the trash.", { photos: counted(ids.length) }), async () => {
     try {
       await api("POST", urls.restore, { ids });
     } catch (error) {
-      showToast(`Could not undo: ${error.message} The photos are in the trash.`);
+      showToast(gettext("Could not undo: %(reason)s The photos are in the trash.", { reason: error.message }));
       return;
     }
     putBack();
-    showToast(`Restored ${plural(ids.length, "photo")}.`);
+    showToast(gettext("Restored %(photos)s.", { photos: counted(ids.length) }));
   });
 }
 

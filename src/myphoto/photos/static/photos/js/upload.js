@@ -1,7 +1,8 @@
 // Upload: the button, a folder, drag and drop; a panel with one progress bar per file.
 // Small files go to the app in one request; big ones in parts that resume (below).
 
-import { api, csrfToken, plural, urls } from "./api.js";
+import { api, csrfToken, urls } from "./api.js";
+import { counted, gettext } from "./i18n.js";
 import { sha256Of } from "./hashing.js";
 import { refreshTimeline } from "./timeline.js";
 
@@ -44,9 +45,9 @@ async function sendToApp(file, item) {
   try {
     answer = await send(urls.upload, {}, file, item, { "X-CSRFToken": csrfToken() });
   } catch (_) {
-    throw new Error("The server could not be reached.");
+    throw new Error(gettext("The server could not be reached."));
   }
-  if (answer.status !== 201) throw new Error(detailOf(answer) || `The server answered ${answer.status}.`);
+  if (answer.status !== 201) throw new Error(detailOf(answer) || gettext("The server answered %(status)s.", { status: answer.status }));
   return JSON.parse(answer.text);
 }
 
@@ -89,13 +90,13 @@ async function persistently(attempt, status) {
     } catch (error) {
       if (error.status >= 400 && error.status < 500) throw error;
       if (!navigator.onLine) {
-        status.textContent = "Waiting for the network…";
+        status.textContent = gettext("Waiting for the network…");
         await online();
         tries = 0;
       } else if (tries >= 6) {
         throw error;
       } else {
-        status.textContent = "Retrying…";
+        status.textContent = gettext("Retrying…");
         await pause(Math.min(30_000, 1000 * 2 ** (tries - 1)));
       }
     }
@@ -127,9 +128,9 @@ function putPart(url, blob, onProgress) {
       onProgress(event.loaded);
     };
     request.onload = () => end(() => (request.status < 300 ? resolve()
-      : reject(new Error(`The storage answered ${request.status} to a part.`))));
-    request.onerror = () => end(() => reject(new Error("A part could not be sent.")));
-    request.onabort = () => end(() => reject(new Error("A part was cut off.")));
+      : reject(new Error(gettext("The storage answered %(status)s to a part.", { status: request.status })))));
+    request.onerror = () => end(() => reject(new Error(gettext("A part could not be sent."))));
+    request.onabort = () => end(() => reject(new Error(gettext("A part was cut off."))));
     inFlight.add(request);
     request.send(blob);
   });
@@ -208,7 +209,7 @@ async function sendInParts(file, item, fresh = false) {
   const have = new Set(received);
   await sendAll(Array.from({ length: count }, (_, i) => i + 1).filter((n) => !have.has(n)));
   for (;;) {
-    status.textContent = "Checking…";
+    status.textContent = gettext("Checking…");
     const sha256 = await hashing;
     try {
       const body = sha256 ? { sha256 } : {};
@@ -236,17 +237,17 @@ async function sendInParts(file, item, fresh = false) {
 function storedText() {
   const photos = uploads.stored - uploads.videos;
   const parts = [];
-  if (photos || !uploads.videos) parts.push(plural(photos, "photo"));
-  if (uploads.videos) parts.push(plural(uploads.videos, "video"));
-  return parts.join(" and ");
+  if (photos || !uploads.videos) parts.push(counted(photos, "photo"));
+  if (uploads.videos) parts.push(counted(uploads.videos, "video"));
+  return parts.length === 2 ? gettext("%(photos)s and %(videos)s", { photos: parts[0], videos: parts[1] }) : parts[0];
 }
 
 function summarize() {
   const text = uploads.finished < uploads.total
-    ? `Uploading ${uploads.finished + 1} of ${uploads.total}`
-    : `${storedText()} uploaded` +
-      (uploads.duplicates ? `, ${uploads.duplicates} already there` : "") +
-      (uploads.failed ? `, ${uploads.failed} failed` : "");
+    ? gettext("Uploading %(n)s of %(total)s", { n: uploads.finished + 1, total: uploads.total })
+    : gettext("%(stored)s uploaded", { stored: storedText() }) +
+      (uploads.duplicates ? gettext(", %(n)s already there", { n: uploads.duplicates }) : "") +
+      (uploads.failed ? gettext(", %(n)s failed", { n: uploads.failed }) : "");
   panel.querySelector(".upload-summary").textContent = text;
 }
 
@@ -264,10 +265,10 @@ async function upload({ file, item }) {
   try {
     const done = await (inParts && file.size > inParts ? sendInParts : sendToApp)(file, item);
     if (done.items[0].duplicate) {
-      settle(item, "duplicate", "Already in your library");
+      settle(item, "duplicate", gettext("Already in your library"));
     } else {
       if (done.items[0].kind === "video") uploads.videos += 1;
-      settle(item, "done", "Uploaded");
+      settle(item, "done", gettext("Uploaded"));
       refreshTimeline();
     }
   } catch (error) {
@@ -295,7 +296,7 @@ function addFiles(files) {
     list.append(item);
     uploads.total += 1;
     if (maxBytes && file.size > maxBytes) {
-      settle(item, "failed", `Too large (${megabytes(file.size)}); the limit is ${megabytes(maxBytes)}.`);
+      settle(item, "failed", gettext("Too large (%(size)s); the limit is %(limit)s.", { size: megabytes(file.size), limit: megabytes(maxBytes) }));
     } else {
       uploads.queue.push({ file, item });
     }

@@ -1,5 +1,6 @@
 // The viewer: a photo large with its details, ← and → for the next one, Esc to close.
 
+import { gettext } from "./i18n.js";
 import { deletePhotos, timelineTiles } from "./timeline.js";
 import { setUpSlideshow } from "./slideshow.js";
 import { setUpViewerGestures } from "./gestures.js";
@@ -24,7 +25,7 @@ function showInViewer(tile) {
   if (data.playback) {
     video.poster = poster;
     video.src = data.playback;
-    video.setAttribute("aria-label", `${data.name}, video, ${data.duration}`);
+    video.setAttribute("aria-label", gettext("%(name)s, video, %(length)s", { name: data.name, length: data.duration }));
     image.removeAttribute("src");
   } else {
     image.src = poster;
@@ -37,13 +38,13 @@ function showInViewer(tile) {
   viewer.querySelector(".viewer-duration").textContent = data.duration || "";
   viewer.querySelector(".viewer-name").textContent = data.name;
   viewer.querySelector(".viewer-taken").textContent =
-    data.taken + (data.takenSource === "upload" ? " (upload time)" : "");
+    data.taken + (data.takenSource === "upload" ? ` ${gettext("(upload time)")}` : "");
   viewer.querySelector(".viewer-camera").textContent = data.camera || "—";
   // A photo of an adopted library: its file stays there, read in place.
   for (const part of viewer.querySelectorAll(".viewer-library, .viewer-library-label")) {
     part.hidden = !data.library;
   }
-  viewer.querySelector(".viewer-library").textContent = data.library ? `In ${data.library}` : "";
+  viewer.querySelector(".viewer-library").textContent = data.library ? gettext("In %(library)s", { library: data.library }) : "";
   viewer.querySelector(".viewer-dimensions").textContent = data.dimensions;
   viewer.querySelector(".viewer-size").textContent = data.size;
   const place = viewer.querySelector(".viewer-place");
