@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run test test-postgres lint typecheck format messages bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads bench-fsck bench-organise bench-adopt bench-imports clean
+.PHONY: install install-test run test test-postgres lint typecheck format messages bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads bench-fsck bench-organise bench-adopt bench-imports bench-page clean
 
 # What the server needs; the test tools (Playwright, SeaweedFS, mypy) only for `make test`.
 $(BIN)/.installed: pyproject.toml
@@ -88,3 +88,6 @@ bench-adopt: install-test
 
 bench-imports: install-test
 	$(BIN)/python bench/imports.py
+
+bench-page: install-test
+	$(BIN)/python bench/page.py

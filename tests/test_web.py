@@ -47,7 +47,7 @@ def test_upload_page_reports_each_file(client, photo_storage):
 
     html = response.content.decode()
     assert "Uploaded 2 photos." in html
-    assert "1 photo was already in your library." in html
+    assert "Already in your library: 1 photo." in html
     assert "one.jpg" in html and "two.png" in html
     assert Photo.objects.count() == 2
 

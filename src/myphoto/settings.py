@@ -17,6 +17,8 @@ from typing import Any, Literal
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from myphoto.content_security import CONTENT_SECURITY_POLICY_DEFAULT
+
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -41,9 +43,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def _default_data_dir() -> Path:
-    """Where the library lives when MYPHOTO_DATA_DIR is not set: the same folder wherever a
-    command runs from. A source checkout (what `make run` serves) keeps it in its own
-    `data/`; an installed package in the user's data folder (XDG)."""
+    """The same folder wherever a command runs: a checkout's (`make run`'s) own `data/`,
+    else an installed package's in the user's data folder (XDG)."""
     checkout = Path(__file__).resolve().parents[2]
     if (checkout / "pyproject.toml").is_file() and (checkout / "src" / "myphoto").is_dir():
         return checkout / "data"
@@ -381,26 +382,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("MYPHOTO_MAX_FILES_PER_REQUEST", 1000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 100_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
-# No inline script anywhere. Inline style attributes carry each tile's aspect ratio
-# (and each scrubber year's share); <style> elements are refused. Where browsers
-# reach the bucket (direct uploads; downloads in redirect mode) the middleware adds
-# the storage's origins, from the storage configured.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "style-src-attr": ["'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
-        "media-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
-    }
-}
-
+CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY_DEFAULT  # content_security.py says why
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import selectors
@@ -20,6 +20,7 @@ from ..models import Album, AlbumRole
 from ..requests import AuthenticatedRequest
 from ..selectors import NotAllowed
 from ..services import albums, shares
+from ..templatetags.counts import counted_text
 from .forms import AddToAlbumForm, AlbumForm, MemberForm, SelectionForm, ShareLinkForm
 from .selection import album_download_response, ticked_photos
 from .timeline import timeline_response
@@ -51,7 +52,7 @@ def album_create(request: AuthenticatedRequest) -> HttpResponse:
     """A new album, with the ticked photos if any."""
     form = AlbumForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "An album needs a title (at most 200 characters).")
+        messages.error(request, _("An album needs a title (at most 200 characters)."))
         return redirect("albums")
     album = albums.album_create(
         owner=request.user,
@@ -71,7 +72,7 @@ def album_add(request: AuthenticatedRequest) -> HttpResponse:
     if choosing or not form.is_valid():
         selection = SelectionForm(request.POST)
         if not selection.is_valid():
-            messages.error(request, "Select at least one photo first.")
+            messages.error(request, _("Select at least one photo first."))
             return redirect("timeline")
         choices = [
             view
@@ -97,7 +98,11 @@ def album_add(request: AuthenticatedRequest) -> HttpResponse:
             owner=request.user, title=form.cleaned_data["new_title"], photo_ids=ids
         )
         added = len(ids)
-    messages.success(request, f"Added {added} photo{pluralize(added)} to “{album.title}”.")
+    messages.success(
+        request,
+        _("Added %(photos)s to “%(title)s”.")
+        % {"photos": counted_text(added, "photo"), "title": album.title},
+    )
     return redirect("album-detail", album_id=album.pk)
 
 
@@ -125,8 +130,8 @@ def album_remove(request: AuthenticatedRequest, album_id: UUID) -> HttpResponse:
         removed = albums.album_remove_photos(album=album, user=request.user, photo_ids=ids)
         messages.success(
             request,
-            f"Removed {removed} photo{pluralize(removed)} from the album; "
-            f"{pluralize(removed, 'it is,they are')} still in the library.",
+            _("Removed %(photos)s from the album; the library still has them.")
+            % {"photos": counted_text(removed, "photo")},
         )
     return redirect("album-detail", album_id=album.pk)
 
@@ -138,11 +143,11 @@ def album_cover(request: AuthenticatedRequest, album_id: UUID) -> HttpResponse:
     album = _album(request, album_id, AlbumRole.OWNER)
     ids = ticked_photos(request)
     if ids is not None and len(ids) != 1:
-        messages.error(request, "Select one photo to make it the cover.")
+        messages.error(request, _("Select one photo to make it the cover."))
     elif ids is not None:
         try:
             albums.album_update(album=album, cover_photo=ids[0])
-            messages.success(request, "The album has a new cover.")
+            messages.success(request, _("The album has a new cover."))
         except albums.NotInAlbum as err:
             messages.error(request, str(err))
     return redirect("album-detail", album_id=album.pk)
@@ -161,7 +166,7 @@ def album_edit(request: AuthenticatedRequest, album_id: UUID) -> HttpResponse:
             title=form.cleaned_data["title"],
             description=form.cleaned_data["description"],
         )
-        messages.success(request, "The album is saved.")
+        messages.success(request, _("The album is saved."))
         return redirect("album-detail", album_id=album.pk)
     return render(request, "photos/album_edit.html", {"album": album, "form": form})
 
@@ -176,7 +181,10 @@ def album_delete(request: AuthenticatedRequest, album_id: UUID) -> HttpResponse:
         return render(request, "photos/album_delete_confirm.html", {"album": album})
     title = album.title
     albums.album_delete(album=album)
-    messages.success(request, f"Deleted the album “{title}”; its photos are still in the library.")
+    messages.success(
+        request,
+        _("Deleted the album “%(title)s”; its photos are still in the library.") % {"title": title},
+    )
     return redirect("albums")
 
 
@@ -242,12 +250,16 @@ def _sharing_action(
                 member_form.add_error("username", str(err))
             else:
                 messages.success(
-                    request, "Shared with " + member_form.cleaned_data["username"] + "."
+                    request,
+                    _("Shared with %(name)s.") % {"name": member_form.cleaned_data["username"]},
                 )
                 return again
     elif action == "remove-member":
         albums.album_member_remove(album=album, username=request.POST.get("username", ""))
-        messages.success(request, "No longer shared with " + request.POST.get("username", "") + ".")
+        messages.success(
+            request,
+            _("No longer shared with %(name)s.") % {"name": request.POST.get("username", "")},
+        )
         return again
     elif action == "create-link":
         link_form = ShareLinkForm(request.POST, prefix="link")
@@ -261,7 +273,7 @@ def _sharing_action(
                 show_location=data["show_location"],
                 password=data["password"],
             )
-            messages.success(request, "A new link is ready: copy it below.")
+            messages.success(request, _("A new link is ready: copy it below."))
             return again
     elif action == "link-downloads":
         share = selectors.share_get_for_user(
@@ -270,7 +282,8 @@ def _sharing_action(
         allowed = request.POST.get("allow") == "yes"
         shares.share_update(share=share, allow_download=allowed)
         messages.success(
-            request, "Visitors may download." if allowed else "Downloads are off for this link."
+            request,
+            _("Visitors may download.") if allowed else _("Downloads are off for this link."),
         )
         return again
     elif action == "revoke-link":
@@ -278,6 +291,6 @@ def _sharing_action(
             user=request.user, share_id=request.POST.get("share", "")
         )
         shares.share_revoke(share=share)
-        messages.success(request, "The link is revoked: it opens nothing from now on.")
+        messages.success(request, _("The link is revoked: it opens nothing from now on."))
         return again
     return member_form, link_form

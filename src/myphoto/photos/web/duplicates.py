@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat, pluralize
+from django.template.defaultfilters import filesizeformat
 from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ..links import photo_path
@@ -72,7 +74,7 @@ def duplicates_keep(request: AuthenticatedRequest) -> HttpResponse:
     except ValueError:
         keep = None
     if not form.is_valid() or keep is None or keep not in form.cleaned_data["ids"]:
-        messages.error(request, "Choose the photo to keep.")
+        messages.error(request, _("Choose the photo to keep."))
         return redirect("duplicates")
     others = [pk for pk in form.cleaned_data["ids"] if pk != keep]
     if not others:
@@ -80,7 +82,12 @@ def duplicates_keep(request: AuthenticatedRequest) -> HttpResponse:
     trashed = duplicates_resolve(owner=request.user, keep=[keep], trash=others)
     messages.success(
         request,
-        f"Kept one; moved {trashed} look-alike{pluralize(trashed)} to the trash.",
+        ngettext(
+            "Kept one; moved %(n)s look-alike to the trash.",
+            "Kept one; moved %(n)s look-alikes to the trash.",
+            trashed,
+        )
+        % {"n": trashed},
         extra_tags="undo",
     )
     request.session["undo_ids"] = [str(pk) for pk in others]

@@ -9,13 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import responses, selectors
 from ..limits import max_single_upload_bytes
 from ..requests import AuthenticatedRequest
 from ..services import edits, trash, upload
+from ..templatetags.counts import counted_text
 from .forms import UploadForm
 from .selection import back_to, ticked_photos
 
@@ -28,7 +30,7 @@ def upload_photos(request: AuthenticatedRequest) -> HttpResponse:
             # All or nothing, as the API: one refused file stores none of the request's.
             results = upload.photos_upload(owner=request.user, files=form.cleaned_data["photos"])
         except upload.UploadRejected as err:
-            form.add_error("photos", f"Nothing was uploaded. {err}")
+            form.add_error("photos", _("Nothing was uploaded. %(reason)s") % {"reason": err})
             return render(
                 request,
                 "photos/upload.html",
@@ -38,12 +40,14 @@ def upload_photos(request: AuthenticatedRequest) -> HttpResponse:
         duplicates = sum(result.duplicate for result in results)
         stored = len(results) - duplicates
         if stored:
-            messages.success(request, f"Uploaded {stored} photo{pluralize(stored)}.")
+            messages.success(
+                request, _("Uploaded %(photos)s.") % {"photos": counted_text(stored, "photo")}
+            )
         if duplicates:
             messages.info(
                 request,
-                f"{duplicates} photo{pluralize(duplicates)} {pluralize(duplicates, 'was,were')} "
-                "already in your library.",
+                _("Already in your library: %(photos)s.")
+                % {"photos": counted_text(duplicates, "photo")},
             )
         return redirect("timeline")
     return render(
@@ -86,7 +90,9 @@ def photos_delete(request: AuthenticatedRequest) -> HttpResponse:
     if ids is not None:
         moved = trash.photos_trash(owner=request.user, photo_ids=ids)
         messages.success(
-            request, f"Moved {moved} photo{pluralize(moved)} to the trash.", extra_tags="undo"
+            request,
+            _("Moved %(photos)s to the trash.") % {"photos": counted_text(moved, "photo")},
+            extra_tags="undo",
         )
         request.session["undo_ids"] = [str(i) for i in ids]
     return redirect("timeline")
@@ -94,10 +100,13 @@ def photos_delete(request: AuthenticatedRequest) -> HttpResponse:
 
 # The selection bar's marks, for pages without JavaScript: the edit and what it did.
 _MARKS = {
-    "favorite": (edits.Edit(favorite=True), "Added {n} to favorites."),
-    "unfavorite": (edits.Edit(favorite=False), "Took {n} out of favorites."),
-    "archive": (edits.Edit(archived=True), "Archived {n}: they are off the timeline."),
-    "unarchive": (edits.Edit(archived=False), "Put {n} back on the timeline."),
+    "favorite": (edits.Edit(favorite=True), gettext_noop("Added %(photos)s to favorites.")),
+    "unfavorite": (edits.Edit(favorite=False), gettext_noop("Took %(photos)s out of favorites.")),
+    "archive": (
+        edits.Edit(archived=True),
+        gettext_noop("Archived %(photos)s: they are off the timeline."),
+    ),
+    "unarchive": (edits.Edit(archived=False), gettext_noop("Put %(photos)s back on the timeline.")),
 }
 
 
@@ -109,11 +118,11 @@ def photos_mark(request: AuthenticatedRequest) -> HttpResponse:
     ids = ticked_photos(request)
     mark = _MARKS.get(request.POST.get("mark", ""))
     if ids is not None and mark is None:
-        messages.error(request, "Choose favorite or archive.")
+        messages.error(request, _("Choose favorite or archive."))
     elif ids is not None and mark is not None:
         edit, done = mark
-        updated, _ = edits.photos_edit(owner=request.user, photo_ids=ids, edit=edit)
-        messages.success(request, done.format(n=f"{updated} photo{pluralize(updated)}"))
+        updated, _undo = edits.photos_edit(owner=request.user, photo_ids=ids, edit=edit)
+        messages.success(request, _(done) % {"photos": counted_text(updated, "photo")})
     return back_to(request, request.POST.get("next"))
 
 
@@ -122,6 +131,8 @@ def photos_mark(request: AuthenticatedRequest) -> HttpResponse:
 def photos_undo_delete(request: AuthenticatedRequest) -> HttpResponse:
     ids = request.session.pop("undo_ids", [])
     restored = trash.photos_restore(owner=request.user, photo_ids=ids)
-    messages.success(request, f"Restored {restored} photo{pluralize(restored)}.")
+    messages.success(
+        request, _("Restored %(photos)s.") % {"photos": counted_text(restored, "photo")}
+    )
     # Back to the page it was undone on (the Duplicates page, an album), else the timeline.
     return back_to(request, request.POST.get("next"))

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import selectors
@@ -93,7 +94,7 @@ def timeline_response(
     except (selectors.InvalidCursor, ValueError):
         messages.error(
             request,
-            "That link to a place in the timeline is not valid: here are the newest photos.",
+            _("That link to a place in the timeline is not valid: here are the newest photos."),
         )
         return redirect(
             request.path + (f"?{urlencode({'q': search_words})}" if search_words else "")

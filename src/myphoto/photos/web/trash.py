@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import selectors
 from ..requests import AuthenticatedRequest
 from ..services import trash
+from ..templatetags.counts import counted_text
 from .selection import ticked_photos
 from .tiles import tile_for
 from .timeline import PAGE_SIZE
@@ -44,7 +45,9 @@ def trash_restore(request: AuthenticatedRequest) -> HttpResponse:
     ids = ticked_photos(request)
     if ids is not None:
         restored = trash.photos_restore(owner=request.user, photo_ids=ids)
-        messages.success(request, f"Restored {restored} photo{pluralize(restored)}.")
+        messages.success(
+            request, _("Restored %(photos)s.") % {"photos": counted_text(restored, "photo")}
+        )
     return redirect("trash")
 
 
@@ -55,5 +58,7 @@ def trash_empty(request: AuthenticatedRequest) -> HttpResponse:
     if request.POST.get("confirmed") != "yes":
         return render(request, "photos/trash_confirm.html")
     purged = trash.trash_purge(owner=request.user)
-    messages.success(request, f"Deleted {purged} photo{pluralize(purged)} for good.")
+    messages.success(
+        request, _("Deleted %(photos)s for good.") % {"photos": counted_text(purged, "photo")}
+    )
     return redirect("trash")
