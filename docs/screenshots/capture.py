@@ -26,6 +26,7 @@ sys.path.insert(0, str(HERE.parent.parent / "bench"))
 from _harness import serve  # noqa: E402
 
 CUTS = [(None, None), (4, 3), (3, 4), (1, 1), (16, 9), (2, 3)]
+DAY_SIZES = [3, 1, 5, 2, 7, 1, 4, 2, 6, 3, 1, 5, 4]
 SHOTS = [
     # name, viewport, scheme, language
     ("timeline-justified", {"width": 1280, "height": 800}, "light", "en-GB"),
@@ -86,10 +87,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     user = User.objects.create_user("alice", password="correct horse battery")
     start = datetime(2024, 8, 14, 18, tzinfo=UTC)
-    for n, (name, data_bytes) in enumerate(photos_from(folder)):
+    photos = photos_from(folder)
+    # Interleaved (a day is not one picture cut six ways), in days of one to seven photos.
+    photos = [photos[(n * 7) % len(photos)] for n in range(len(photos))]
+    days = [n for n, size in enumerate(DAY_SIZES) for _ in range(size)]
+    for n, (name, data_bytes) in enumerate(photos):
         result = photo_upload(owner=user, file=SimpleUploadedFile(name, data_bytes))
-        # A dozen days, some with one photo and some with many, as a real summer's are.
-        taken = start - timedelta(days=(n * 7) // 5, hours=n % 5)
+        taken = start - timedelta(days=days[n % len(days)] * 2, minutes=n * 7)
         Photo.objects.filter(pk=result.photo.pk).update(
             taken_at=taken, taken_at_source=TakenAtSource.EXIF
         )

@@ -34,7 +34,7 @@ def test_a_korean_browser_gets_korean_pages(chromium, live_server, make_photo, u
     try:
         expect(page.get_by_role("heading", level=1)).to_have_text("사진 사진 3장")
         expect(page.locator("#photo-count")).to_have_text("사진 3장")
-        expect(page.locator('.day[data-day="2023-10-06"] time')).to_have_text(
+        expect(page.locator('.day[data-day="2023-10-06"] .day-long')).to_have_text(
             "2023년 10월 6일 (금)"
         )
         expect(

@@ -47,7 +47,9 @@ def test_upload_by_chooser_and_drop_then_select_a_range_and_download_a_zip(
     expect(iphone).to_have_attribute("data-camera", "Apple iPhone 15 Pro")
     expect(iphone).to_have_attribute("data-dimensions", "400 × 600")
     expect(iphone).to_have_attribute("data-lat", "37.5665")
-    expect(iphone.locator("xpath=ancestor::section//time")).to_have_text("Wed, 11 Oct 2023")
+    expect(iphone.locator("xpath=ancestor::section//*[@class='day-long']")).to_have_text(
+        "Wed, 11 Oct 2023"
+    )
 
     first, last = tiles.nth(0), tiles.nth(2)
     first.hover()

@@ -9,6 +9,7 @@ YEAR_MONTH_FORMAT = "M Y"
 # The timeline's own (photos/web/dates.py).
 DAY_HEADING_FORMAT = "D, j M Y"
 DAY_SPOKEN_FORMAT = "l j F Y"
+DAY_SHORT_FORMAT = "j M"  # a day sharing a narrow row
 TAKEN_FORMAT = "l j F Y, H:i"
 MONTH_LABEL_FORMAT = "F Y"
 TIME_FORMAT = "H:i"

@@ -9,6 +9,7 @@ YEAR_MONTH_FORMAT = "Y년 n월"
 # The timeline's own (photos/web/dates.py).
 DAY_HEADING_FORMAT = "Y년 n월 j일 (D)"
 DAY_SPOKEN_FORMAT = "Y년 n월 j일 l"
+DAY_SHORT_FORMAT = "n월 j일"
 TAKEN_FORMAT = "Y년 n월 j일 l H:i"
 MONTH_LABEL_FORMAT = "Y년 n월"
 # "D" as Koreans abbreviate a weekday: one syllable (Django's catalogue has "금요일").

@@ -15,7 +15,13 @@ from django.conf import settings
 from django.utils import dateformat, translation
 
 # The timeline's formats: "Sat, 5 Dec 2026" / "2026년 12월 5일 (토)", and the others.
-NAMES = ("DAY_HEADING_FORMAT", "DAY_SPOKEN_FORMAT", "TAKEN_FORMAT", "MONTH_LABEL_FORMAT")
+NAMES = (
+    "DAY_HEADING_FORMAT",
+    "DAY_SHORT_FORMAT",
+    "DAY_SPOKEN_FORMAT",
+    "TAKEN_FORMAT",
+    "MONTH_LABEL_FORMAT",
+)
 
 
 @cache
@@ -40,6 +46,10 @@ def day_heading(day: date) -> str:
     if abbreviations:  # the language's own short weekday, as an escaped literal
         pattern = pattern.replace("D", "\\" + abbreviations[day.weekday()])
     return dateformat.format(day, pattern)
+
+
+def day_short(day: date) -> str:
+    return dateformat.format(day, local_format("DAY_SHORT_FORMAT"))
 
 
 def day_spoken(day: date) -> str:

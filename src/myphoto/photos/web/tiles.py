@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ..links import photo_path, share_photo_path
 from ..models import Photo, ShareLink
 from ..selectors import MonthBucket, library_name, live_motion_of
-from .dates import day_heading, day_spoken, month_label, taken_text
+from .dates import day_heading, day_short, day_spoken, month_label, taken_text
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,11 @@ class Day:
     def heading(self) -> str:
         """Wed, 11 Oct 2023"""
         return day_heading(self.date)
+
+    @property
+    def short(self) -> str:
+        """11 Oct: where the day shares a narrow row"""
+        return day_short(self.date)
 
     @property
     def spoken(self) -> str:
