@@ -12,24 +12,38 @@ const stopOf = (tile) => tile.querySelector("a.open") || tile.querySelector("inp
 const typing = (target) => target.closest?.("input:not(.check), textarea, select, [contenteditable]");
 
 let current = null; // the tile whose stop is the grid's one Tab stop
+let stop = null; // its control that has tabindex 0
+const quiet = new WeakSet(); // tiles and days whose controls are out of the Tab order
 
+// Only what is new is touched: a page of tiles arriving costs its own tiles, not all.
 function rove(grid) {
-  const tiles = tilesOf(grid);
+  const tiles = grid.querySelectorAll(".tile");
   if (!tiles.length) return;
-  if (!current || !grid.contains(current)) current = tiles[0];
   tiles.forEach((tile) => {
-    tile.querySelectorAll("a.open, input.check, button.heart").forEach((control) => {
-      control.tabIndex = control === stopOf(current) ? 0 : -1;
-    });
+    if (quiet.has(tile)) return;
+    quiet.add(tile);
+    tile.querySelectorAll("a.open, input.check, button.heart").forEach((control) => { control.tabIndex = -1; });
   });
-  grid.querySelectorAll(".day-pick").forEach((button) => { button.tabIndex = -1; });
+  grid.querySelectorAll(".day").forEach((day) => {
+    if (quiet.has(day)) return;
+    quiet.add(day);
+    const pick = day.querySelector(".day-pick");
+    if (pick) pick.tabIndex = -1;
+  });
+  if (!current || !grid.contains(current)) current = tiles[0];
+  const wanted = stopOf(current);
+  if (stop !== wanted) {
+    if (stop) stop.tabIndex = -1;
+    wanted.tabIndex = 0;
+    stop = wanted;
+  }
 }
 
 function focusTile(grid, tile) {
   if (!tile) return;
   current = tile;
   rove(grid);
-  stopOf(tile).focus();
+  stop.focus();
 }
 
 // The tile of the next row down (step 1) or up (-1) whose middle is nearest this one's.

@@ -114,7 +114,15 @@ export function setUpTimeline() {
     const tile = tileInView();
     anchor = tile ? { tile, top: tile.getBoundingClientRect().top } : null;
   });
+  // htmx settles each top-level node of a page apart (every day of it): the page is
+  // tidied once, after the last of them, in the same task (before it is painted).
+  let settling = false;
   document.body.addEventListener("htmx:afterSettle", () => {
+    if (settling) return;
+    settling = true;
+    queueMicrotask(() => { settling = false; afterPage(); });
+  });
+  const afterPage = () => {
     mergeDays();
     layOutAll();
     if (anchor && document.contains(anchor.tile)) {
@@ -126,5 +134,5 @@ export function setUpTimeline() {
     const empty = document.querySelector("[data-empty-state]");
     if (timeline && empty) empty.hidden = !!timeline.querySelector(".tile");
     document.dispatchEvent(new CustomEvent("timeline:changed"));
-  });
+  };
 }
