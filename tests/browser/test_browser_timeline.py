@@ -184,7 +184,7 @@ def test_day_headings_select_their_day_and_esc_clears(open_page, make_photo):
     page = open_page()
     days = page.locator("#timeline .day")
     expect(days).to_have_count(2)
-    expect(days.nth(0).locator("time")).to_have_text("Mon, 1 Jul 2024")
+    expect(days.nth(0).locator(".day-long")).to_have_text("Mon, 1 Jul 2024")
 
     days.nth(0).get_by_role("button", name="Select every photo of Monday 1 July 2024").click()
     expect(page.get_by_text("2 selected")).to_be_visible()

@@ -12,38 +12,29 @@ const stopOf = (tile) => tile.querySelector("a.open") || tile.querySelector("inp
 const typing = (target) => target.closest?.("input:not(.check), textarea, select, [contenteditable]");
 
 let current = null; // the tile whose stop is the grid's one Tab stop
-let stop = null; // its control that has tabindex 0
-const quiet = new WeakSet(); // tiles and days whose controls are out of the Tab order
 
-// Only what is new is touched: a page of tiles arriving costs its own tiles, not all.
+// Every control of the grid out of the Tab order but the current tile's stop. Read before
+// written: a page of tiles arriving costs writes for its own tiles only (and htmx, as it
+// settles, may put a swapped tile's attributes back as the server sent them).
 function rove(grid) {
   const tiles = grid.querySelectorAll(".tile");
   if (!tiles.length) return;
-  tiles.forEach((tile) => {
-    if (quiet.has(tile)) return;
-    quiet.add(tile);
-    tile.querySelectorAll("a.open, input.check, button.heart").forEach((control) => { control.tabIndex = -1; });
-  });
-  grid.querySelectorAll(".day").forEach((day) => {
-    if (quiet.has(day)) return;
-    quiet.add(day);
-    const pick = day.querySelector(".day-pick");
-    if (pick) pick.tabIndex = -1;
-  });
   if (!current || !grid.contains(current)) current = tiles[0];
-  const wanted = stopOf(current);
-  if (stop !== wanted) {
-    if (stop) stop.tabIndex = -1;
-    wanted.tabIndex = 0;
-    stop = wanted;
-  }
+  const stop = stopOf(current);
+  tiles.forEach((tile) => {
+    tile.querySelectorAll("a.open, input.check, button.heart").forEach((control) => {
+      const wanted = control === stop ? 0 : -1;
+      if (control.tabIndex !== wanted) control.tabIndex = wanted;
+    });
+  });
+  grid.querySelectorAll(".day-pick").forEach((button) => { if (button.tabIndex !== -1) button.tabIndex = -1; });
 }
 
 function focusTile(grid, tile) {
   if (!tile) return;
   current = tile;
   rove(grid);
-  stop.focus();
+  stopOf(tile).focus();
 }
 
 // The tile of the next row down (step 1) or up (-1) whose middle is nearest this one's.
@@ -99,6 +90,7 @@ export function setUpGridKeys({ viewerOpen }) {
     });
     // Pages arriving, tiles leaving: still one stop, on a tile that is there.
     new MutationObserver(() => rove(grid)).observe(grid, { childList: true, subtree: true });
+    document.addEventListener("timeline:changed", () => rove(grid));
   });
   document.addEventListener("keydown", (event) => {
     if (event.key.toLowerCase() !== "a" || !(event.ctrlKey || event.metaKey) || event.shiftKey) return;

@@ -19,7 +19,6 @@ const NARROWEST = 1 / 3;
 const WIDEST = 3;
 
 const aspects = new WeakMap();
-const written = new WeakMap();
 
 function aspectOf(tile) {
   let ar = aspects.get(tile);
@@ -31,16 +30,16 @@ function aspectOf(tile) {
   return ar;
 }
 
-// Only what changed is written: appending a page leaves the tiles above it alone.
+// Only what differs is written: appending a page leaves the tiles above it alone. The
+// element's own style is compared, not a memory of it: htmx puts a swapped-in element's
+// attributes back as the server sent them once it settles.
 function place(element, left, top, width, height) {
-  const key = `${left},${top},${width},${height}`;
-  if (written.get(element) === key) return;
-  written.set(element, key);
   const style = element.style;
-  style.left = `${left}px`;
-  style.top = `${top}px`;
-  style.width = `${width}px`;
-  if (height !== null) style.height = `${height}px`;
+  const [x, y, w] = [`${left}px`, `${top}px`, `${width}px`];
+  if (style.left !== x) style.left = x;
+  if (style.top !== y) style.top = y;
+  if (style.width !== w) style.width = w;
+  if (height !== null && style.height !== `${height}px`) style.height = `${height}px`;
 }
 
 function cssPixels(element, name, fallback) {
@@ -174,7 +173,8 @@ export function setUpLayout() {
     layOut(container);
     widths.set(container, container.clientWidth);
     resized.observe(container);
-    // Tiles come and go (pages, a thumbnail made, a delete and its undo).
-    new MutationObserver(() => schedule(container)).observe(container, { childList: true, subtree: true });
+    // Tiles come and go (pages, a thumbnail made, a delete and its undo): laid out at
+    // once, in the task that brought them, so no moment finds a tile out of its place.
+    new MutationObserver(() => layOut(container)).observe(container, { childList: true, subtree: true });
   });
 }
