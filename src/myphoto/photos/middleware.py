@@ -140,11 +140,17 @@ class PersonsLanguage:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        chosen = getattr(request.user, "language", "") if hasattr(request, "user") else ""
-        if chosen:
-            translation.activate(chosen)
-            request.LANGUAGE_CODE = chosen
+        if hasattr(request, "user"):
+            speak_persons_language(request, request.user)
         return self.get_response(request)
+
+
+def speak_persons_language(request: HttpRequest, person: object) -> None:
+    """Answer in the language the person chose in Settings, if they chose one."""
+    chosen = getattr(person, "language", "")
+    if chosen:
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = chosen
 
 
 class ContentSecurityPolicy(CSPMiddleware):

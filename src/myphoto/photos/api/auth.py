@@ -9,10 +9,9 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.utils import translation
 from ninja.security import APIKeyCookie, HttpBearer
 
-from ..middleware import json_error
+from ..middleware import json_error, speak_persons_language
 from ..models import User
 from ..services.tokens import token_authenticate
 
@@ -20,10 +19,8 @@ from ..services.tokens import token_authenticate
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = token_authenticate(token)
-        if user is not None and user.language:
-            # The person's language for the answer's sentences, as their pages have it.
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
+        # Known only now (no session): the answer's sentences in their language too.
+        speak_persons_language(request, user)
         return user
 
 
