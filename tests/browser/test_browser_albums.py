@@ -38,6 +38,8 @@ def test_an_album_from_the_selection_shared_by_a_locked_link_then_downloaded_and
     for name in ("photo 2.jpg", "photo 1.jpg"):
         page.get_by_label(f"Select {name}").check(force=True)
     page.get_by_role("button", name="Add to album").click()
+    # The chooser's page itself, not the timeline it is replacing: axe reads what is there.
+    expect(page.get_by_role("heading", name="Add 2 photos to an album")).to_be_visible()
     accessible(page, "the album chooser")
     page.get_by_label("A new album").fill("Summer")
     page.get_by_role("button", name="Add", exact=True).click()
