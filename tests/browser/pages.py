@@ -85,6 +85,13 @@ def library(make_photo, count: int, start: datetime | None = None) -> list[Photo
     return photos
 
 
+def follow(page, link: str) -> None:
+    """Click a link and wait for the next page's scripts: its module scripts have run by
+    DOMContentLoaded, so the next click meets the page's behaviour, not the bare form."""
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.get_by_role("link", name=link, exact=True).click()
+
+
 def wait_for(condition, what: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while not condition():

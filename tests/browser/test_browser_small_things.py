@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from myphoto.photos.models import Album, Photo
 
-from .pages import ARTIFACTS, PHONE, accessible, drop_files, library
+from .pages import ARTIFACTS, PHONE, accessible, drop_files, follow, library
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +28,7 @@ def test_emptying_the_trash_and_deleting_an_album_ask_in_the_page(open_page, mak
     browser_dialogs = []
     page.on("dialog", lambda dialog: (browser_dialogs.append(dialog.message), dialog.dismiss()))
 
-    page.get_by_role("link", name="Trash").click()
+    follow(page, "Trash")
     page.get_by_role("button", name="Empty trash").click()
     question = page.get_by_role("dialog", name="Delete every photo in the trash for good?")
     expect(question).to_be_visible()
