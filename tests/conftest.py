@@ -10,6 +10,7 @@ import pytest
 import seaweedfs
 from buckets import DiskBucket, S3Bucket, use_storage
 from django.test import Client
+from django.utils import translation
 
 from myphoto.photos.models import User
 from myphoto.photos.services.tokens import token_create
@@ -31,6 +32,14 @@ def _cache_of_its_own() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _the_default_language_after_each_test() -> Iterator[None]:
+    # A request in Korean leaves its language active in this thread, as a server's thread
+    # keeps it until its next request sets one; a command run next in a test would speak it.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import stat
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -155,8 +156,8 @@ def test_upload_into_an_album_then_download_only_that_album(
     assert myphoto(["upload", str(folder), str(tmp_path / "more"), "--album", "Trip"]) == 0
 
     output = capsys.readouterr().out
-    assert "Album 'Trip': 3 photo(s) added." in output
-    assert "Album 'Trip': 0 photo(s) added." in output
+    assert "Album “Trip”: 3 photos added." in output
+    assert "Album “Trip”: 0 photos added." in output
     album = Album.objects.get()
     assert (album.title, album.entries.count()) == ("Trip", 3)
     assert myphoto(["download", str(tmp_path / "mirror"), "--album", "Trip"]) == 0
@@ -166,7 +167,7 @@ def test_upload_into_an_album_then_download_only_that_album(
         "day2.jpg",
     ]
     assert myphoto(["download", str(tmp_path / "none"), "--album", "Nope"]) == 1
-    assert "You have no album called 'Nope'." in capsys.readouterr().err
+    assert "You have no album called “Nope”." in capsys.readouterr().err
 
 
 def test_ls_rm_restore_speak_json(logged_in, make_photo, capsys):
@@ -351,14 +352,35 @@ def test_ls_prints_whole_ids_in_80_columns_and_commands_take_a_prefix(
     assert "More than one photo in your library" in capsys.readouterr().err
     assert myphoto(["rm", "0000ffff"]) == 1
     assert (
-        "No photo in your library has an id beginning with '0000ffff'." in capsys.readouterr().err
+        "No photo in your library has an id beginning with “0000ffff”." in capsys.readouterr().err
     )
     assert myphoto(["rm", "zz"]) == 1
-    assert "'zz' is not a photo id" in capsys.readouterr().err
+    assert "“zz” is not a photo id" in capsys.readouterr().err
     assert Photo.objects.filter(deleted_at__isnull=False).count() == 0  # nothing done
 
     assert myphoto(["rm", str(photo.pk)[:8], "abcdef01-231"]) == 0
-    assert "Moved 2 photo(s) to the trash." in capsys.readouterr().out
+    assert "Moved 2 photos to the trash." in capsys.readouterr().out
     assert myphoto(["restore", "ABCDEF01231"]) == 0
     assert Photo.objects.get(pk=photo.pk).deleted_at is not None
     assert Photo.objects.filter(deleted_at__isnull=False).count() == 1
+
+
+def test_the_command_speaks_the_terminals_language(logged_in, make_photo, monkeypatch, capsys):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    photo, _ = make_photo("photo.jpg")
+
+    assert myphoto(["ls"]) == 0
+    assert "찍은 날" in capsys.readouterr().out  # the table's heads
+    assert myphoto(["rm", "zz"]) == 1
+    assert "“zz”은(는) 사진 ID가 아닙니다" in capsys.readouterr().err
+    # The server's own sentence, asked for in the command's language (Accept-Language).
+    assert myphoto(["restore", "0" * 32]) == 1  # a whole id, dashes or not
+    assert f"실패 {uuid.UUID(int=0)}: 그런 사진이 없습니다." in capsys.readouterr().out
+    assert myphoto(["rm", str(photo.pk)]) == 0
+    assert "사진 1장을 휴지통으로 옮겼습니다." in capsys.readouterr().out
+
+    monkeypatch.setenv("LANG", "C.UTF-8")  # no catalogue: English
+    assert myphoto(["restore", str(photo.pk)]) == 0
+    assert "Restored 1 photo." in capsys.readouterr().out

@@ -144,7 +144,7 @@ def test_a_takeout_comes_over_with_dates_places_albums_and_a_second_run_changes_
     assert members(album) == [
         "IMG_0001.jpg", "IMG_0002-edited.jpg", "IMG_0002.jpg"
     ]  # fmt: skip
-    assert "'제주도 여행 2019': 3 photo(s) added." in output
+    assert "“제주도 여행 2019”: 3 photos added." in output
     report = next(tmp_path.glob("myphoto-import-google-*.tsv")).read_text()
     assert "Trash/gone.jpg\tleft out: in the trash (--include-trashed)" in report
     assert "archive_browser.html\tleft out: not a photo or video" in report

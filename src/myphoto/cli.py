@@ -11,21 +11,21 @@ from __future__ import annotations
 import os
 import sys
 
-SERVER_HELP = """
-Server commands (run where the server runs; they read its environment):
-  serve         apply migrations, then serve the web app and a job worker
-  createuser    add a user
-  deleteuser    delete a user and all their photos, files included
-  token         create, list or revoke API tokens
-  import        add a folder of photos to a user's library (copied in)
-  library       adopt a folder or S3 prefix in place: add, scan, list, remove
-  worker        run background jobs (thumbnails) and the daily library check
-  fsck          check the database against storage (--verify, --repair, --json)
-  derivatives   make missing thumbnails now
-  purge_trash   delete what has been in the trash too long
-  recount       count photos per month again (after a time zone change)
-Run `myphoto help COMMAND` for a server command's options.
-"""
+from myphoto.client.speech import gettext_noop
+
+SERVER_COMMANDS = (
+    ("serve", gettext_noop("apply migrations, then serve the web app and a job worker")),
+    ("createuser", gettext_noop("add a user")),
+    ("deleteuser", gettext_noop("delete a user and all their photos, files included")),
+    ("token", gettext_noop("create, list or revoke API tokens")),
+    ("import", gettext_noop("add a folder of photos to a user's library (copied in)")),
+    ("library", gettext_noop("adopt a folder or S3 prefix in place: add, scan, list, remove")),
+    ("worker", gettext_noop("run background jobs (thumbnails) and the daily library check")),
+    ("fsck", gettext_noop("check the database against storage (--verify, --repair, --json)")),
+    ("derivatives", gettext_noop("make missing thumbnails now")),
+    ("purge_trash", gettext_noop("delete what has been in the trash too long")),
+    ("recount", gettext_noop("count photos per month again (after a time zone change)")),
+)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -69,9 +69,13 @@ def _server_command(args: list[str]) -> int:
 
 def _print_help() -> None:
     from myphoto.client.main import build_parser
+    from myphoto.client.speech import gettext
 
     build_parser().print_help()
-    sys.stdout.write(SERVER_HELP)
+    lines = ["", gettext("Server commands (run where the server runs; they read its environment):")]
+    lines += [f"  {name:<13} {gettext(text)}" for name, text in SERVER_COMMANDS]
+    lines += [gettext("Run `myphoto help COMMAND` for a server command's options."), ""]
+    sys.stdout.write("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .speech import gettext
+
 
 class NotLoggedIn(Exception):
     """No server or token is configured."""
@@ -58,11 +60,16 @@ def load() -> Credentials:
     except FileNotFoundError:
         pass
     except (OSError, ValueError) as err:
-        raise NotLoggedIn(f"Cannot read {config_file()} ({err}); run `myphoto login URL`.") from err
+        raise NotLoggedIn(
+            gettext("Cannot read %(path)s (%(why)s); run `myphoto login URL`.")
+            % {"path": config_file(), "why": err}
+        ) from err
     url = os.environ.get("MYPHOTO_URL") or saved.get("url", "")
     token = os.environ.get("MYPHOTO_TOKEN") or saved.get("token", "")
     if not url or not token:
         raise NotLoggedIn(
-            "Not logged in: run `myphoto login URL` (or set MYPHOTO_URL and MYPHOTO_TOKEN)."
+            gettext(
+                "Not logged in: run `myphoto login URL` (or set MYPHOTO_URL and MYPHOTO_TOKEN)."
+            )
         )
     return Credentials(url.rstrip("/"), token)

@@ -28,6 +28,7 @@ from .http import (
     Unreachable,
 )
 from .progress import FileProgress, Report, Tracker, progress_bar, run_all, with_retries
+from .speech import gettext
 
 
 class DiskFull(ClientError):
@@ -157,7 +158,7 @@ def download(
     sources = _Sources(server, planned)
 
     with progress_bar(console) as progress:
-        tracker = Tracker(progress, "Downloading", [p.size for p in planned], report)
+        tracker = Tracker(progress, gettext("Downloading"), [p.size for p in planned], report)
         finish = tracker.finish
 
         def fetch(item: Planned) -> None:
@@ -193,15 +194,19 @@ def download(
                 os.utime(target, (moment, moment))
                 finish(report.done, str(target), 0)
             except TransientError as err:
-                finish(report.failed, (str(target), f"{err}; run again to resume"), 0)
+                resume = gettext("%(why)s; run again to resume") % {"why": err}
+                finish(report.failed, (str(target), resume), 0)
             except ApiError as err:
                 finish(report.failed, (str(target), err.detail), item.size - received)
             except OSError as err:
                 if err.errno == errno.ENOSPC:
                     stop.set()
                     raise DiskFull(
-                        f"The disk is full at {dest}: free some space and run again "
-                        "(finished files are kept, the partial one resumes)."
+                        gettext(
+                            "The disk is full at %(path)s: free some space and run again "
+                            "(finished files are kept, the partial one resumes)."
+                        )
+                        % {"path": dest}
                     ) from err
                 finish(report.failed, (str(target), err.strerror or str(err)), item.size)
             except ChecksumMismatch as err:
@@ -262,5 +267,5 @@ def _fetch_into(
         report.bytes_sent += received
     if digest.hexdigest() != photo["sha256"]:
         part.unlink(missing_ok=True)
-        raise ChecksumMismatch("the download did not match its SHA-256; run again")
+        raise ChecksumMismatch(gettext("the download did not match its SHA-256; run again"))
     return received

@@ -12,6 +12,7 @@ import httpx
 import urllib3
 
 from .files import CHUNK
+from .speech import gettext, language
 
 API = "/api/v1"
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -71,7 +72,8 @@ class Server:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.http = httpx.Client(
             base_url=self.url,
-            headers={**headers, "User-Agent": "myphoto-cli"},
+            # The server's sentences (an error's detail) in the command's language.
+            headers={**headers, "User-Agent": "myphoto-cli", "Accept-Language": language()},
             timeout=TIMEOUT,
             limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
             follow_redirects=True,
@@ -143,7 +145,9 @@ class Server:
             response = self.storage.request("PUT", url, body=body, redirect=False)
         if response.status >= 300:
             # An expired or refused URL, a storage hiccup: the next try asks for a new URL.
-            raise TransientError(f"the storage answered {response.status} to a part")
+            raise TransientError(
+                gettext("the storage answered %(status)d to a part") % {"status": response.status}
+            )
 
     @contextlib.contextmanager
     def _translate_storage_errors(self, url: str) -> Iterator[None]:
@@ -159,14 +163,20 @@ class Server:
         ) as err:
             if where == self.url:
                 raise Unreachable(
-                    f"Cannot reach {where} ({_reason(err)}): is the server running?"
+                    gettext("Cannot reach %(where)s (%(why)s): is the server running?")
+                    % {"where": where, "why": _reason(err)}
                 ) from err
             raise Unreachable(
-                f"Cannot reach the storage at {where} ({_reason(err)}): the server's "
-                "MYPHOTO_S3_PUBLIC_ENDPOINT_URL must be an address this machine can reach."
+                gettext(
+                    "Cannot reach the storage at %(where)s (%(why)s): the server's "
+                    "MYPHOTO_S3_PUBLIC_ENDPOINT_URL must be an address this machine can reach."
+                )
+                % {"where": where, "why": _reason(err)}
             ) from err
         except urllib3.exceptions.HTTPError as err:
-            raise TransientError(f"the connection to storage broke ({_reason(err)})") from err
+            raise TransientError(
+                gettext("the connection to storage broke (%(why)s)") % {"why": _reason(err)}
+            ) from err
 
     def raise_for_status(self, response: httpx.Response) -> None:
         if response.status_code < 400:
@@ -177,13 +187,19 @@ class Server:
         detail, code = _detail(response)
         if response.status_code == 401:
             raise AuthError(
-                f"The server refused the token (revoked or mistyped): "
-                f"run `myphoto login {self.url}` again."
+                gettext(
+                    "The server refused the token (revoked or mistyped): "
+                    "run `myphoto login %(url)s` again."
+                )
+                % {"url": self.url}
             )
         if response.status_code == 404 and not code:
             raise ClientError(
-                f"{self.url} does not look like a MyPhoto server "
-                f"({response.request.url.path} answered 404): check the URL."
+                gettext(
+                    "%(url)s does not look like a MyPhoto server (%(path)s answered 404): "
+                    "check the URL."
+                )
+                % {"url": self.url, "path": response.request.url.path}
             )
         raise ApiError(response.status_code, detail, code)
 
@@ -194,15 +210,25 @@ class Server:
             yield
         except httpx.ConnectError as err:
             raise Unreachable(
-                f"Cannot reach {where} ({_reason(err)}): is the server running and the URL right?"
+                gettext(
+                    "Cannot reach %(where)s (%(why)s): is the server running and the URL right?"
+                )
+                % {"where": where, "why": _reason(err)}
             ) from err
         except httpx.TimeoutException as err:
-            raise Unreachable(f"{where} did not answer in time: try again later.") from err
+            raise Unreachable(
+                gettext("%(where)s did not answer in time: try again later.") % {"where": where}
+            ) from err
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as err:
             # Typically a kept-alive connection the other side had already closed.
-            raise TransientError(f"the connection broke ({_reason(err)})") from err
+            raise TransientError(
+                gettext("the connection broke (%(why)s)") % {"why": _reason(err)}
+            ) from err
         except httpx.HTTPError as err:
-            raise ClientError(f"The connection to {where} failed: {_reason(err)}") from err
+            raise ClientError(
+                gettext("The connection to %(where)s failed: %(why)s")
+                % {"where": where, "why": _reason(err)}
+            ) from err
 
     def session_login(self, username: str, password: str) -> bool:
         """Log in through the login form, as a browser does; return whether it worked."""
@@ -220,8 +246,10 @@ class Server:
             )
         if answer.status_code == 429:
             raise ClientError(
-                "Too many failed logins for this account or from this address: "
-                "wait a while (15 minutes unless the server says otherwise), then try again."
+                gettext(
+                    "Too many failed logins for this account or from this address: "
+                    "wait a while (15 minutes unless the server says otherwise), then try again."
+                )
             )
         return answer.status_code == 302
 
@@ -238,7 +266,7 @@ class Server:
             if album["title"] == title and album["role"] == "owner":
                 return str(album["id"])
         if not create:
-            raise ClientError(f"You have no album called {title!r}.")
+            raise ClientError(gettext("You have no album called “%(title)s”.") % {"title": title})
         return str(self.json("POST", "/albums", json={"title": title})["id"])
 
     def add_to_album(self, album_id: str, photo_ids: list[str]) -> int:
@@ -269,18 +297,20 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
 
 def _storage_refusal(status: int) -> str:
     if status == 404:
-        return (
+        return gettext(
             "The photo's file is missing from storage; an administrator should run 'myphoto fsck'."
         )
     if status == 403:
-        return "Storage refused the download link (expired, or the clocks disagree): run again."
-    return f"Storage answered {status}: try again later."
+        return gettext(
+            "Storage refused the download link (expired, or the clocks disagree): run again."
+        )
+    return gettext("Storage answered %(status)d: try again later.") % {"status": status}
 
 
 def _reason(err: Exception) -> str:
     text = str(err) or err.__class__.__name__
     if "Connection refused" in text:
-        return "connection refused"
+        return gettext("connection refused")
     if "Name or service not known" in text or "nodename nor servname" in text:
-        return "unknown host name"
+        return gettext("unknown host name")
     return text.splitlines()[0]

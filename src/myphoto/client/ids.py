@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable
 
 from .http import ClientError, Server
+from .speech import gettext
 
 WHOLE_ID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$")
 PREFIX = re.compile(r"^[0-9a-f][0-9a-f-]{3,35}$")
@@ -27,19 +29,32 @@ def resolve_ids(server: Server, given: Iterable[str], *, in_trash: bool = False)
     for text in given:
         wanted = text.strip().lower()
         if WHOLE_ID.match(wanted):
-            resolved.append(wanted)
+            resolved.append(str(uuid.UUID(wanted)))  # with its dashes, as the API's paths take
             continue
         if not PREFIX.match(wanted):
-            raise ClientError(f"{text!r} is not a photo id (hexadecimal, at least 4 characters).")
+            raise ClientError(
+                gettext("“%(text)s” is not a photo id (hexadecimal, at least 4 characters).")
+                % {"text": text}
+            )
         params = {"prefix": wanted, "trash": "true" if in_trash else "false"}
         found = server.json("GET", "/photos/ids", params=params)["ids"]
-        where = "in the trash" if in_trash else "in your library"
         if not found:
-            raise ClientError(f"No photo {where} has an id beginning with {text!r}.")
+            if in_trash:
+                none = gettext("No photo in the trash has an id beginning with “%(text)s”.")
+            else:
+                none = gettext("No photo in your library has an id beginning with “%(text)s”.")
+            raise ClientError(none % {"text": text})
         if len(found) > 1:
-            raise ClientError(
-                f"More than one photo {where} has an id beginning with {text!r}: "
-                "give more characters of it."
-            )
+            if in_trash:
+                many = gettext(
+                    "More than one photo in the trash has an id beginning with “%(text)s”: "
+                    "give more characters of it."
+                )
+            else:
+                many = gettext(
+                    "More than one photo in your library has an id beginning with “%(text)s”: "
+                    "give more characters of it."
+                )
+            raise ClientError(many % {"text": text})
         resolved.append(str(found[0]))
     return resolved

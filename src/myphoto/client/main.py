@@ -23,6 +23,7 @@ from .http import ApiError, ClientError, Server
 from .ids import ids_shortened, resolve_ids
 from .imports import command as imports
 from .progress import Report
+from .speech import album_added, gettext, ngettext, stopped
 
 COMMANDS = (
     "login",
@@ -38,48 +39,65 @@ COMMANDS = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="myphoto", description="Talk to a MyPhoto server.")
+    parser = argparse.ArgumentParser(
+        prog="myphoto", description=gettext("Talk to a MyPhoto server.")
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    login = sub.add_parser("login", help="log in to a server and keep a token for it")
-    login.add_argument("url", help="the server, e.g. https://photos.example.org")
-    login.add_argument("--token", help="a token from the Settings page (else asks name/password)")
-    login.add_argument("--username", help="your user name (asked when not given)")
+    login = sub.add_parser("login", help=gettext("log in to a server and keep a token for it"))
+    login.add_argument("url", help=gettext("the server, e.g. https://photos.example.org"))
+    login.add_argument(
+        "--token", help=gettext("a token from the Settings page (else asks name/password)")
+    )
+    login.add_argument("--username", help=gettext("your user name (asked when not given)"))
 
-    sub.add_parser("logout", help="forget the saved server and token")
+    sub.add_parser("logout", help=gettext("forget the saved server and token"))
 
-    upload_command = sub.add_parser("upload", help="upload photos and folders of photos")
+    upload_command = sub.add_parser("upload", help=gettext("upload photos and folders of photos"))
     upload_command.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     upload_command.add_argument(
-        "-j", "--jobs", type=int, default=4, help="files at once (default 4)"
+        "-j", "--jobs", type=int, default=4, help=gettext("files at once (default 4)")
     )
     upload_command.add_argument(
         "--album",
         metavar="TITLE",
-        help="put the photos (also those already there) in this album, made if need be",
+        help=gettext("put the photos (also those already there) in this album, made if need be"),
     )
 
-    download_command = sub.add_parser("download", help="mirror the library into DEST/YYYY/MM/")
+    download_command = sub.add_parser(
+        "download", help=gettext("mirror the library into DEST/YYYY/MM/")
+    )
     download_command.add_argument("dest", type=Path, metavar="DEST")
-    download_command.add_argument("--since", type=_date, help="only photos taken on or after DATE")
-    download_command.add_argument("--album", metavar="TITLE", help="only this album's photos")
     download_command.add_argument(
-        "-j", "--jobs", type=int, default=4, help="files at once (default 4)"
+        "--since", type=_date, help=gettext("only photos taken on or after DATE")
+    )
+    download_command.add_argument(
+        "--album", metavar="TITLE", help=gettext("only this album's photos")
+    )
+    download_command.add_argument(
+        "-j", "--jobs", type=int, default=4, help=gettext("files at once (default 4)")
     )
 
-    ls = sub.add_parser("ls", help="list photos, newest first")
-    ls.add_argument("--limit", type=int, default=50, help="how many (0: all; default 50)")
-    ls.add_argument("--json", action="store_true", help="one JSON array, for scripts")
+    ls = sub.add_parser("ls", help=gettext("list photos, newest first"))
+    ls.add_argument("--limit", type=int, default=50, help=gettext("how many (0: all; default 50)"))
+    ls.add_argument("--json", action="store_true", help=gettext("one JSON array, for scripts"))
     ls.add_argument(
-        "--short", action="store_true", help="ids cut to the shortest prefix that tells them apart"
+        "--short",
+        action="store_true",
+        help=gettext("ids cut to the shortest prefix that tells them apart"),
     )
 
-    for name, text in (("rm", "move photos to the trash"), ("restore", "bring photos back")):
+    for name, text in (
+        ("rm", gettext("move photos to the trash")),
+        ("restore", gettext("bring photos back")),
+    ):
         command = sub.add_parser(name, help=text)
         command.add_argument(
-            "ids", nargs="+", metavar="ID", help="a photo's id, or its first characters"
+            "ids", nargs="+", metavar="ID", help=gettext("a photo's id, or its first characters")
         )
-        command.add_argument("--json", action="store_true", help="print the result as JSON")
+        command.add_argument(
+            "--json", action="store_true", help=gettext("print the result as JSON")
+        )
     imports.add_parsers(sub)
     return parser
 
@@ -88,7 +106,9 @@ def _date(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-05-01") from None
+        raise argparse.ArgumentTypeError(
+            gettext("“%(text)s” is not a date like 2024-05-01") % {"text": text}
+        ) from None
 
 
 def _server(connections: int = 8) -> Server:
@@ -102,13 +122,15 @@ def _login(args: argparse.Namespace, out: Console) -> int:
         url = "https://" + url
     token = args.token
     if not token:
-        username = args.username or input("User name: ")
-        password = getpass.getpass("Password: ")
+        username = args.username or input(gettext("User name: "))
+        password = getpass.getpass(gettext("Password: "))
         token = _token_from_password(url, username, password)
     with Server(url, token) as server:
         server.check()
     path = config.save(config.Credentials(url, token))
-    out.print(f"Logged in to {url}; the token is kept in {path}.")
+    out.print(
+        gettext("Logged in to %(url)s; the token is kept in %(path)s.") % {"url": url, "path": path}
+    )
     return 0
 
 
@@ -116,7 +138,7 @@ def _token_from_password(url: str, username: str, password: str) -> str:
     """Log in like the browser does, then create a token for this machine."""
     with Server(url) as server:
         if not server.session_login(username, password):
-            raise ClientError("The user name or password is wrong.")
+            raise ClientError(gettext("The user name or password is wrong."))
         created = server.json(
             "POST",
             "/tokens",
@@ -131,23 +153,25 @@ def _emit(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
-def _summary(report: Report, verb: str, out: Console) -> int:
+def _summary(report: Report, uploaded: bool, out: Console) -> int:
     table = Table(show_header=False, box=None)
-    table.add_row(verb, str(len(report.done)))
-    table.add_row("already there", str(len(report.already)))
+    table.add_row(gettext("uploaded") if uploaded else gettext("downloaded"), str(len(report.done)))
+    table.add_row(gettext("already there"), str(len(report.already)))
     if report.skipped:
-        table.add_row("not photos or videos (skipped)", str(len(report.skipped)))
-    table.add_row("failed", str(len(report.failed)))
-    if verb == "uploaded":
+        table.add_row(gettext("not photos or videos (skipped)"), str(len(report.skipped)))
+    table.add_row(gettext("failed"), str(len(report.failed)))
+    if uploaded:
         # What went over the network: a resumed file's parts sent before are not in it.
-        table.add_row("sent", f"{report.bytes_sent / 1_000_000:.1f} MB")
+        table.add_row(gettext("sent"), f"{report.bytes_sent / 1_000_000:.1f} MB")
     out.print(table)
     for path in report.skipped:
-        out.print(f"  skipped {path}: not a photo or video", soft_wrap=True, highlight=False)
+        skipped = gettext("skipped %(path)s: not a photo or video") % {"path": path}
+        out.print(f"  {skipped}", soft_wrap=True, highlight=False, markup=False)
     for path, reason in report.failed:
-        out.print(f"  [red]failed[/red] {path}: {reason}", soft_wrap=True, highlight=False)
+        failed = gettext("failed %(path)s: %(reason)s") % {"path": path, "reason": reason}
+        out.print(f"  {failed}", soft_wrap=True, highlight=False, markup=False, style="red")
     if report.interrupted:
-        out.print("Stopped. Run the same command again to go on where it stopped.")
+        out.print(stopped())
         return 130
     return 1 if report.failed else 0
 
@@ -167,9 +191,9 @@ def _ls(args: argparse.Namespace, out: Console) -> int:
     # Whole ids, never cut by a narrow terminal: the name column gives way instead.
     table = Table(show_edge=False)
     table.add_column("id", no_wrap=True, min_width=max(map(len, shown), default=2))
-    table.add_column("taken", no_wrap=True)
-    table.add_column("size", justify="right", no_wrap=True)
-    table.add_column("name", overflow="fold")
+    table.add_column(gettext("taken"), no_wrap=True)
+    table.add_column(gettext("size"), justify="right", no_wrap=True)
+    table.add_column(gettext("name"), overflow="fold")
     for short_id, photo in zip(shown, photos, strict=True):
         table.add_row(short_id, photo["taken_at"][:16], str(photo["size"]), photo["filename"])
     out.print(table)
@@ -183,7 +207,13 @@ def _rm(args: argparse.Namespace, out: Console) -> int:
     if args.json:
         _emit(json.dumps(answer))
     else:
-        out.print(f"Moved {answer['deleted']} photo(s) to the trash.")
+        count = answer["deleted"]
+        out.print(
+            ngettext(
+                "Moved %(count)d photo to the trash.", "Moved %(count)d photos to the trash.", count
+            )
+            % {"count": count}
+        )
     return 0
 
 
@@ -198,9 +228,14 @@ def _restore(args: argparse.Namespace, out: Console) -> int:
     if args.json:
         _emit(json.dumps({"restored": restored, "failed": failed}))
     else:
-        out.print(f"Restored {len(restored)} photo(s).")
+        count = len(restored)
+        out.print(
+            ngettext("Restored %(count)d photo.", "Restored %(count)d photos.", count)
+            % {"count": count}
+        )
         for failure in failed:
-            out.print(f"  failed {failure['id']}: {failure['detail']}", soft_wrap=True)
+            reason = {"path": failure["id"], "reason": failure["detail"]}
+            out.print("  " + gettext("failed %(path)s: %(reason)s") % reason, soft_wrap=True)
     return 1 if failed else 0
 
 
@@ -212,7 +247,7 @@ def main(argv: list[str]) -> int:
         if args.command == "login":
             return _login(args, out)
         if args.command == "logout":
-            out.print("Logged out." if config.forget() else "Not logged in.")
+            out.print(gettext("Logged out.") if config.forget() else gettext("Not logged in."))
             return 0
         if args.command == "upload":
             with _server(args.jobs * 2) as server:
@@ -222,8 +257,8 @@ def main(argv: list[str]) -> int:
                 report = upload.upload(server, args.paths, jobs=args.jobs)
                 if album is not None:
                     added = server.add_to_album(album, report.photo_ids)
-                    out.print(f"Album {args.album!r}: {added} photo(s) added.", highlight=False)
-            return _summary(report, "uploaded", out)
+                    out.print(album_added(args.album, added), highlight=False, markup=False)
+            return _summary(report, True, out)
         if args.command == "download":
             with _server(args.jobs * 2) as server:
                 server.check()
@@ -231,7 +266,7 @@ def main(argv: list[str]) -> int:
                 report = download.download(
                     server, args.dest, since=args.since, album_id=album, jobs=args.jobs
                 )
-            return _summary(report, "downloaded", out)
+            return _summary(report, False, out)
         if args.command in imports.SERVICES:
             return imports.run(args, _server, out)
         return {"ls": _ls, "rm": _rm, "restore": _restore}[args.command](args, out)
@@ -245,7 +280,7 @@ def main(argv: list[str]) -> int:
         err.print(f"myphoto: {error}", highlight=False)
         return 2
     except KeyboardInterrupt:
-        err.print("Stopped.")
+        err.print(gettext("Stopped."))
         return 130
 
 

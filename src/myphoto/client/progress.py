@@ -20,6 +20,7 @@ from rich.progress import (
 )
 
 from .http import TransientError
+from .speech import ngettext
 
 ATTEMPTS = 3
 T = TypeVar("T")
@@ -58,7 +59,7 @@ class Tracker:
 
     def __init__(self, progress: Progress, description: str, sizes: list[int], report: Report):
         self.progress, self.report, self.total = progress, report, len(sizes)
-        self.bar = progress.add_task(description, total=sum(sizes), files=f"0/{self.total} files")
+        self.bar = progress.add_task(description, total=sum(sizes), files=self._files(0))
 
     def advance(self, n: int) -> None:
         self.progress.advance(self.bar, n)
@@ -69,7 +70,13 @@ class Tracker:
             outcome.append(entry)
             report = self.report
             count = len(report.done) + len(report.already) + len(report.failed)
-        self.progress.update(self.bar, advance=size_left, files=f"{count}/{self.total} files")
+        self.progress.update(self.bar, advance=size_left, files=self._files(count))
+
+    def _files(self, count: int) -> str:
+        return ngettext("%(count)d/%(total)d file", "%(count)d/%(total)d files", self.total) % {
+            "count": count,
+            "total": self.total,
+        }
 
 
 class FileProgress:

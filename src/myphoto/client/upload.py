@@ -14,6 +14,7 @@ from . import files
 from .http import ApiError, Server, TransientError
 from .multipart import PARTS_ABOVE, Interrupted, PartSender
 from .progress import Counting, FileProgress, Report, Tracker, progress_bar, run_all, with_retries
+from .speech import gettext
 
 
 def upload(
@@ -28,7 +29,7 @@ def upload(
 
     parts = PartSender(server, jobs=jobs, stop=stop)
     with progress_bar(console) as progress:
-        tracker = Tracker(progress, "Uploading", [p.size for p in photos], report)
+        tracker = Tracker(progress, gettext("Uploading"), [p.size for p in photos], report)
 
         def send(photo: files.Candidate) -> None:
             if stop.is_set():

@@ -12,7 +12,8 @@ IMAGE_FORMATS: dict[str, tuple[str, str]] = {
     "HEIF": ("image/heic", "heic"),
     "AVIF": ("image/avif", "avif"),
 }
-SUPPORTED_TEXT = "JPEG, PNG, WebP, GIF, TIFF, HEIC or AVIF"
+# As a sentence names them, in any language (the sentence says "or" in its own words).
+PHOTO_FORMAT_NAMES = "JPEG, PNG, WebP, GIF, TIFF, HEIC, AVIF"
 
 # Extensions that name each content type, the usual one first: a download keeps the
 # name's own if it is one of these, else gets the first.
@@ -35,9 +36,7 @@ VIDEO_CONTAINERS: dict[str, tuple[str, str]] = {
     "mpegts": ("video/mp2t", "mts"),
     "mpeg": ("video/mpeg", "mpg"),
 }
-VIDEO_SUPPORTED_TEXT = (
-    f"{SUPPORTED_TEXT} photos, or MP4, MOV, M4V, 3GP, MKV, WebM, AVI, MTS or MPG videos"
-)
+VIDEO_FORMAT_NAMES = "MP4, MOV, M4V, 3GP, MKV, WebM, AVI, MTS, MPG"
 
 # What a file chooser offers (`accept`): browsers know no video/* type for some of these.
 ACCEPTED_FILES = (

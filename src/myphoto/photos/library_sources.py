@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from .models import Library
 from .secrets import SecretUnreadable, unseal
@@ -26,7 +27,9 @@ def source_of(library: Library) -> Source:
         )
     except SecretUnreadable as err:
         # As a source that cannot be read: a scan says why, a download is a 503.
-        raise SourceUnreachable(f"{library.source} cannot be read: {err}") from err
+        raise SourceUnreachable(
+            gettext("%(source)s cannot be read: %(why)s") % {"source": library.source, "why": err}
+        ) from err
 
 
 @lru_cache(maxsize=64)

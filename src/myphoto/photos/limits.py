@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 MiB = 1024 * 1024
 # S3's rules for multipart uploads (the last part may be smaller).
@@ -29,13 +30,16 @@ def check_size(size: int, *, one_request: bool = False) -> None:
     in `one_request`, over MYPHOTO_MAX_SINGLE_UPLOAD_MB."""
     if size > max_upload_bytes():
         raise UploadTooLarge(
-            f"The file is {size / MiB:.1f} MB; the limit is {settings.MYPHOTO_MAX_UPLOAD_MB} MB."
+            gettext("The file is %(size)s MB; the limit is %(limit)d MB.")
+            % {"size": f"{size / MiB:.1f}", "limit": settings.MYPHOTO_MAX_UPLOAD_MB}
         )
     if one_request and size > max_single_upload_bytes():
         raise UploadTooLarge(
-            f"The file is {size / MiB:.1f} MB; one request takes up to "
-            f"{settings.MYPHOTO_MAX_SINGLE_UPLOAD_MB} MB: send it in parts (the page's upload "
-            "button and `myphoto upload` do)."
+            gettext(
+                "The file is %(size)s MB; one request takes up to %(limit)d MB: send it in "
+                "parts (the page's upload button and `myphoto upload` do)."
+            )
+            % {"size": f"{size / MiB:.1f}", "limit": settings.MYPHOTO_MAX_SINGLE_UPLOAD_MB}
         )
 
 

@@ -7,9 +7,10 @@ from typing import IO
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from ..common.media import files, heap, images, transcode
-from ..common.media.facts import Derivative, ImageFacts
+from ..common.media.facts import Derivative, ImageFacts, UnsupportedImage
 from ..common.media.limits import Limits
 
 
@@ -22,6 +23,13 @@ def limits() -> Limits:
         decode_folder=str(settings.DATA_DIR / "decoding"),
         local_zone=ZoneInfo(settings.TIME_ZONE),
     )
+
+
+def said(error: UnsupportedImage) -> str:
+    """Why a file was refused, in the reader's language (common.media words it in English,
+    marked for the catalogue)."""
+    sentence = gettext(error.template)
+    return sentence % error.params if error.params else sentence
 
 
 def configure() -> None:

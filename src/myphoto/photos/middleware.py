@@ -23,29 +23,36 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext, gettext_lazy
 
 from .storage import get_storage
 from .uploadhandlers import OneRequestTooBig
 
 logger = logging.getLogger(__name__)
 
+# Said in the request's language when the error is made (lazy: this is read at import).
 _CODES = {
-    400: ("invalid", "The request is not valid."),
-    401: ("not_authenticated", "Log in, or send a valid token as 'Authorization: Bearer <token>'."),
-    403: ("forbidden", "This is not allowed."),
-    404: ("not_found", "There is no such endpoint, or no such thing here."),
-    405: ("method_not_allowed", "This endpoint does not take that method."),
-    413: ("too_large", "The request is too large."),
-    414: ("uri_too_long", "The address is too long."),
-    431: ("header_too_large", "A header is too large."),
-    500: ("server_error", "Something went wrong on the server; it has been logged."),
+    400: ("invalid", gettext_lazy("The request is not valid.")),
+    401: (
+        "not_authenticated",
+        gettext_lazy("Log in, or send a valid token as 'Authorization: Bearer <token>'."),
+    ),
+    403: ("forbidden", gettext_lazy("This is not allowed.")),
+    404: ("not_found", gettext_lazy("There is no such endpoint, or no such thing here.")),
+    405: ("method_not_allowed", gettext_lazy("This endpoint does not take that method.")),
+    413: ("too_large", gettext_lazy("The request is too large.")),
+    414: ("uri_too_long", gettext_lazy("The address is too long.")),
+    431: ("header_too_large", gettext_lazy("A header is too large.")),
+    500: ("server_error", gettext_lazy("Something went wrong on the server; it has been logged.")),
 }
 
 
 def json_error(status: int, detail: str | None = None, code: str | None = None) -> JsonResponse:
-    default_code, default_detail = _CODES.get(status, ("error", "The request failed."))
+    default_code, default_detail = _CODES.get(
+        status, ("error", gettext_lazy("The request failed."))
+    )
     return JsonResponse(
-        {"detail": detail or default_detail, "code": code or default_code}, status=status
+        {"detail": detail or str(default_detail), "code": code or default_code}, status=status
     )
 
 
@@ -76,14 +83,17 @@ class ApiJsonErrors:
         if isinstance(exception, OneRequestTooBig):
             return json_error(413, str(exception), "too_large")
         if isinstance(exception, RequestDataTooBig):
-            return json_error(413, "The request body is over the server's limit.", "too_large")
+            return json_error(
+                413, gettext("The request body is over the server's limit."), "too_large"
+            )
         if isinstance(exception, TooManyFilesSent):
-            return json_error(413, "Too many files in one request.", "too_many_files")
+            return json_error(413, gettext("Too many files in one request."), "too_many_files")
         if isinstance(exception, MultiPartParserError):
-            return json_error(400, f"The multipart body is malformed: {exception}", "invalid")
+            detail = gettext("The multipart body is malformed: %(why)s") % {"why": exception}
+            return json_error(400, detail, "invalid")
         if isinstance(exception, SuspiciousOperation):
             logger.warning("suspicious API request %s: %s", request.path, exception)
-            return json_error(400, "The request is malformed.", "invalid")
+            return json_error(400, gettext("The request is malformed."), "invalid")
         return None
 
 

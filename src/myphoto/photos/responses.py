@@ -21,6 +21,7 @@ from django.http import (
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import gettext
 from zipstream import ZipStream
 
 from ..common.filenames import UniqueNames, portable_name
@@ -39,7 +40,9 @@ _DERIVATIVE_MAX_AGE = 7 * 24 * 3600
 
 class RangeNotSatisfiable(ValueError):
     def __init__(self, size: int) -> None:
-        super().__init__(f"The requested range is outside the file's {size} bytes.")
+        super().__init__(
+            gettext("The requested range is outside the file's %(size)d bytes.") % {"size": size}
+        )
         self.size = size
 
 
@@ -338,8 +341,11 @@ def check_zip_size(count: int) -> None:
     """Raise TooManyForOneZip past MYPHOTO_ZIP_MAX_PHOTOS photos."""
     if count > settings.MYPHOTO_ZIP_MAX_PHOTOS:
         raise TooManyForOneZip(
-            f"{count} photos is more than one zip may hold "
-            f"({settings.MYPHOTO_ZIP_MAX_PHOTOS}); download them in parts."
+            gettext(
+                "%(count)d photos is more than one zip may hold (%(limit)d); "
+                "download them in parts."
+            )
+            % {"count": count, "limit": settings.MYPHOTO_ZIP_MAX_PHOTOS}
         )
 
 

@@ -25,6 +25,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Func
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .placenames import PlaceName
 
@@ -149,9 +150,14 @@ def parse(q: str | None, *, places: bool = True) -> Search:
     # Repeated words once, the last one typed last (it is the one that may be cut short).
     terms = tuple(reversed(dict.fromkeys(reversed(found))))
     if len(terms) > MAX_WORDS:
-        raise InvalidSearch(f"Search for at most {MAX_WORDS} words at a time.")
+        raise InvalidSearch(
+            gettext("Search for at most %(count)d words at a time.") % {"count": MAX_WORDS}
+        )
     if text and not terms:
-        raise InvalidSearch(f"“{text}” has no words to search for: letters, digits or emoji.")
+        raise InvalidSearch(
+            gettext("“%(text)s” has no words to search for: letters, digits or emoji.")
+            % {"text": text}
+        )
     return Search(terms, places)
 
 

@@ -28,6 +28,7 @@ from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext
 
 from .models import AlbumPhoto, Photo, ShareLink
 
@@ -65,7 +66,7 @@ def share_get_for_key(*, key: str, request: HttpRequest) -> ShareLink:
     """
     share = share_get_for_unlock(key=key)
     if share.has_password and not _unlocked(request, share):
-        raise ShareLocked("This link is protected by a password.")
+        raise ShareLocked(gettext("This link is protected by a password."))
     now = timezone.now()
     stale = Q(last_accessed_at__isnull=True) | Q(last_accessed_at__lt=now - _TOUCH_EVERY)
     ShareLink.objects.filter(stale, pk=share.pk).update(last_accessed_at=now)
@@ -78,9 +79,9 @@ def share_get_for_unlock(*, key: str) -> ShareLink:
     try:
         share = ShareLink.objects.select_related("album", "album__owner").get(key=key)
     except (ShareLink.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such link.") from None
+        raise Http404(gettext("No such link.")) from None
     if share.expired():
-        raise Http404("No such link.")
+        raise Http404(gettext("No such link."))
     return share
 
 
@@ -91,18 +92,18 @@ def share_photo(*, share: ShareLink, photo_id: UUID | str) -> Photo:
             album_id=share.album_id, photo_id=photo_id, photo_in_trash=False
         )
     except (AlbumPhoto.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such photo.") from None
+        raise Http404(gettext("No such photo.")) from None
     return entry.photo
 
 
 def require_download(share: ShareLink) -> None:
     if not share.allow_download:
-        raise DownloadsDisabled("This link does not allow downloads.")
+        raise DownloadsDisabled(gettext("This link does not allow downloads."))
 
 
 def require_upload(share: ShareLink) -> None:
     if not share.allow_upload:
-        raise UploadsDisabled("This link does not allow uploads.")
+        raise UploadsDisabled(gettext("This link does not allow uploads."))
 
 
 def _cookie_name(share: ShareLink) -> str:
@@ -137,7 +138,7 @@ def share_unlock(*, share: ShareLink, password: str, request: HttpRequest) -> No
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         if getattr(request, "axes_locked_out", False):
             raise UnlockThrottled(_throttled_message())
-        raise WrongPassword("That is not the link's password.")
+        raise WrongPassword(gettext("That is not the link's password."))
     AxesProxyHandler.reset_attempts(
         ip_address=getattr(request, "axes_ip_address", None), username=credentials["username"]
     )
@@ -159,7 +160,9 @@ def _link_guessed_too_often(share: ShareLink) -> bool:
 
 def _throttled_message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return f"Too many wrong passwords: try again in {minutes} minutes."
+    return gettext("Too many wrong passwords: try again in %(minutes)d minutes.") % {
+        "minutes": minutes
+    }
 
 
 def remember_unlocked(

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
+from django.utils.translation import gettext
 
 from .limits import MiB, max_single_upload_bytes, max_upload_bytes
 
@@ -36,13 +37,18 @@ class InMemoryUploads(MemoryFileUploadHandler):
     ) -> None:
         limit = max_single_upload_bytes()
         if content_length > limit + _ENVELOPE:
+            sizes = {"size": f"{content_length / MiB:.1f}", "limit": limit // MiB}
             # Parts help where one request's limit is below the largest file's.
-            parts = (
-                " for one request: send bigger files in parts" if limit < max_upload_bytes() else ""
-            )
+            if limit < max_upload_bytes():
+                raise OneRequestTooBig(
+                    gettext(
+                        "The request is %(size)s MB; the limit is %(limit)d MB for one request: "
+                        "send bigger files in parts."
+                    )
+                    % sizes
+                )
             raise OneRequestTooBig(
-                f"The request is {content_length / MiB:.1f} MB; the limit is {limit // MiB} MB"
-                f"{parts}."
+                gettext("The request is %(size)s MB; the limit is %(limit)d MB.") % sizes
             )
         super().handle_raw_input(input_data, META, content_length, boundary, encoding)
 

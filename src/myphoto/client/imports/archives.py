@@ -20,6 +20,7 @@ from typing import IO, Any, cast
 import stream_unzip
 
 from ...common.folders import walk
+from ..speech import gettext
 
 CHUNK = 1024 * 1024
 # A photo or video compresses a little; a ratio past this is a bomb, not a photo.
@@ -130,7 +131,7 @@ class FolderPart(Part):
         for path in walk([self.path]):
             relative = path.relative_to(self.path).as_posix()
             if path.is_symlink():
-                self._refuse(relative, "a link, not followed")
+                self._refuse(relative, gettext("a link, not followed"))
                 continue
             try:
                 size = path.stat().st_size
@@ -174,7 +175,9 @@ class ZipPart(Part):
                     continue
                 path = _safe(_zip_name(info))
                 if path is None:
-                    self._refuse(info.filename, "a path that leaves the archive, not followed")
+                    self._refuse(
+                        info.filename, gettext("a path that leaves the archive, not followed")
+                    )
                     continue
                 entry = Entry(self.label, path, info.file_size, info.CRC, ref=info)
                 if not wanted(entry):
@@ -198,7 +201,9 @@ class ZipPart(Part):
                     path = _safe(name)
                     if path is None or name.endswith("/"):
                         if path is None:
-                            self._refuse(name, "a path that leaves the archive, not followed")
+                            self._refuse(
+                                name, gettext("a path that leaves the archive, not followed")
+                            )
                         for _ in data:
                             pass
                         continue
@@ -206,7 +211,9 @@ class ZipPart(Part):
                         # Its size comes after its bytes: they are read to learn it.
                         body = _small(data)
                         if body is None:
-                            self._refuse(path, "too big to read without its size, not read")
+                            self._refuse(
+                                path, gettext("too big to read without its size, not read")
+                            )
                             continue
                         entry = Entry(self.label, path, len(body))
                         yield entry, Limited(iter([body]), len(body), entry.where)
@@ -231,11 +238,13 @@ class TarPart(Part):
                 for member in archive:
                     if not member.isfile():
                         if member.issym() or member.islnk():
-                            self._refuse(member.name, "a link, not followed")
+                            self._refuse(member.name, gettext("a link, not followed"))
                         continue
                     path = _safe(member.name)
                     if path is None:
-                        self._refuse(member.name, "a path that leaves the archive, not followed")
+                        self._refuse(
+                            member.name, gettext("a path that leaves the archive, not followed")
+                        )
                         continue
                     entry = Entry(self.label, path, member.size)
                     if not wanted(entry):

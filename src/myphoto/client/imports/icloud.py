@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+from ..speech import gettext
 from .archives import Entry, EntryDamaged, Part, Problem
 from .plan import Album, Item, Meta, Plan, is_media
 
@@ -45,7 +46,7 @@ def plan_icloud(
                     names.extend(_nfc(row.get("Images", "")) for row in rows)
                 continue
             if entry.name.casefold().endswith(".csv") or not is_media(entry.name):
-                plan.left_out.append(Problem(entry.where, "not a photo or video"))
+                plan.left_out.append(Problem(entry.where, gettext("not a photo or video")))
                 continue
             media.setdefault(entry.name, entry)
         plan.problems.extend(part.problems)
@@ -69,7 +70,9 @@ def plan_icloud(
             albums=members.get(name, set()),
         )
         if item.meta.trashed and not include_trashed:
-            plan.left_out.append(Problem(entry.where, "recently deleted (--include-trashed)"))
+            plan.left_out.append(
+                Problem(entry.where, gettext("recently deleted (--include-trashed)"))
+            )
             continue
         plan.items.append(item)
     plan.sidecars_alone = sorted(set(details) - set(media))
@@ -95,7 +98,7 @@ def _read_details(
     for number, row in enumerate(rows, start=2):
         name = _nfc(row.get("imgName", ""))
         if not name:
-            plan.problems.append(Problem(f"{where}, line {number}", "no imgName"))
+            plan.problems.append(Problem(f"{where}, line {number}", gettext("no imgName")))
             continue
         into[name] = Meta(
             taken_at=_date(row.get("originalCreationDate", "")),

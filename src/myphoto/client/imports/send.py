@@ -29,6 +29,7 @@ from rich.console import Console
 from ..http import ApiError, Server, TransientError
 from ..multipart import PARTS_ABOVE, Interrupted, PartSender
 from ..progress import Counting, FileProgress, Report, Tracker, progress_bar, with_retries
+from ..speech import gettext
 from .archives import CHUNK, Entry, EntryDamaged, Limited, Part
 from .facts import patch_body, service_facts, upload_field
 from .journal import Journal
@@ -90,7 +91,7 @@ class Importer:
         try:
             with progress_bar(self.console) as progress:
                 tracker = Tracker(
-                    progress, "Importing", [i.entry.size for i in todo.values()], report
+                    progress, gettext("Importing"), [i.entry.size for i in todo.values()], report
                 )
                 big_ones = threading.Thread(
                     target=self._send_later, args=(later, parts_sender, tracker), daemon=True
@@ -121,7 +122,9 @@ class Importer:
                 for future in pending:
                     future.result()
                 for item in todo.values():  # in no part's readable entries (a cut part)
-                    tracker.finish(report.failed, (item.entry.where, "could not be read"), 0)
+                    tracker.finish(
+                        report.failed, (item.entry.where, gettext("could not be read")), 0
+                    )
         except KeyboardInterrupt:
             self.stop.set()
             report.interrupted = True

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from ..speech import gettext
 from .archives import Entry, EntryDamaged, Part, Problem
 from .plan import Album, Item, Meta, Plan, is_media
 from .sidecars import MAX_SIDECAR_BYTES, Sidecar, read_json, sidecar_of, unedited
@@ -108,11 +109,13 @@ def plan_google(
                 except EntryDamaged as err:
                     plan.problems.append(Problem(entry.where, str(err)))
             elif entry.name.lower().endswith(".json"):
-                plan.problems.append(Problem(entry.where, "too big to be a sidecar, not read"))
+                plan.problems.append(
+                    Problem(entry.where, gettext("too big to be a sidecar, not read"))
+                )
             elif is_media(entry.name):
                 media.append((rel, entry))
             else:
-                plan.left_out.append(Problem(entry.where, "not a photo or video"))
+                plan.left_out.append(Problem(entry.where, gettext("not a photo or video")))
         plan.problems.extend(part.problems)
     roles = {folder: _role(folder, sidecars) for folder, sidecars in folders.items()}
     _build(plan, media, folders, roles, include_trashed, album_prefix)
@@ -189,7 +192,9 @@ def _build(
         if not item.sidecar:
             plan.without_sidecar.append(item.entry.where)
         if item.meta.trashed and not include_trashed:
-            plan.left_out.append(Problem(item.entry.where, "in the trash (--include-trashed)"))
+            plan.left_out.append(
+                Problem(item.entry.where, gettext("in the trash (--include-trashed)"))
+            )
             continue
         plan.items.append(item)
     plan.pairs = _motion_pairs(by_place, {item.key for item in plan.items})

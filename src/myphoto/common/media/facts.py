@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a sentence for the translation catalogue (makemessages finds it by this name).
+    This package imports nothing of Django: whoever shows the error says it in its reader's
+    language from the error's `template` and `params` (photos.media.said)."""
+    return message
+
+
 class UnsupportedImage(ValueError):
-    """The file is not an image we can safely decode; the message says why."""
+    """The file is not an image we can safely decode; the message says why, in English, and
+    `template` % `params` is that sentence for a translation catalogue."""
+
+    def __init__(self, template: str, params: Mapping[str, object] | None = None) -> None:
+        self.template, self.params = template, dict(params or {})
+        super().__init__(template % self.params if self.params else template)
 
 
 class NotAnImage(UnsupportedImage):

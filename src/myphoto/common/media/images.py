@@ -16,12 +16,12 @@ from typing import IO
 
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
-from ..formats import IMAGE_FORMATS, SUPPORTED_TEXT
+from ..formats import IMAGE_FORMATS, PHOTO_FORMAT_NAMES
 from . import costs, exif, isobmff, jpeg, png, pngbands
 from .budget import DecodeBudget, decode_budget
-from .facts import Derivative, ImageFacts, NotAnImage, UnsupportedImage
+from .facts import Derivative, ImageFacts, NotAnImage, UnsupportedImage, gettext_noop
 from .limits import Limits
-from .structure import Damaged, check_gif
+from .structure import DAMAGED, Damaged, check_gif
 
 logger = logging.getLogger(__name__)
 
@@ -86,12 +86,13 @@ def _refusing_damage(limits: Limits) -> Iterator[None]:
     except UnsupportedImage:
         raise
     except Image.DecompressionBombError as err:
-        raise UnsupportedImage(_too_many_pixels_message(limits)) from err
+        raise _too_many_pixels(limits) from err
     except Damaged as err:
-        raise UnsupportedImage(str(err)) from err
+        raise UnsupportedImage(DAMAGED, {"why": err.why}) from err
     except DAMAGE as err:
         raise UnsupportedImage(
-            f"The image is damaged or incomplete and cannot be decoded ({err})."
+            gettext_noop("The image is damaged or incomplete and cannot be decoded (%(why)s)."),
+            {"why": err},
         ) from err
 
 
@@ -221,9 +222,16 @@ def _affordable(
     needed = max(found.check, found.derive)
     if needed > limits.decode_budget:
         raise UnsupportedImage(
-            f"The image ({image.width}×{image.height}) would take about "
-            f"{needed / costs.MiB:,.0f} MB of memory to read, more than this server reads "
-            f"images with ({limits.decode_budget / costs.MiB:,.0f} MB)."
+            gettext_noop(
+                "The image (%(width)d×%(height)d) would take about %(needed)s MB of memory to "
+                "read, more than this server reads images with (%(budget)s MB)."
+            ),
+            {
+                "width": image.width,
+                "height": image.height,
+                "needed": f"{needed / costs.MiB:,.0f}",
+                "budget": f"{limits.decode_budget / costs.MiB:,.0f}",
+            },
         )
     return found
 
@@ -306,23 +314,40 @@ def _open(fileobj: IO[bytes], limits: Limits) -> Image.Image:
     except UnidentifiedImageError as err:
         if isobmff.is_heif(fileobj):
             raise UnsupportedImage(
-                "The image is damaged or incomplete (a HEIF or AVIF file its decoder cannot read)."
+                gettext_noop(
+                    "The image is damaged or incomplete "
+                    "(a HEIF or AVIF file its decoder cannot read)."
+                )
             ) from err
         raise NotAnImage(
-            f"This file is not an image MyPhoto can read; upload {SUPPORTED_TEXT} files."
+            gettext_noop(
+                "This file is not an image MyPhoto can read; upload a photo in one of these "
+                "formats: %(formats)s."
+            ),
+            {"formats": PHOTO_FORMAT_NAMES},
         ) from err
     width, height = image.size
     if width <= 0 or height <= 0:
-        raise UnsupportedImage("The image has no pixels.")
+        raise UnsupportedImage(gettext_noop("The image has no pixels."))
     if width * height > limits.max_image_pixels:
-        raise UnsupportedImage(_too_many_pixels_message(limits, width, height))
+        raise _too_many_pixels(limits, width, height)
     return image
 
 
-def _too_many_pixels_message(limits: Limits, width: int | None = None, height: int = 0) -> str:
-    size = f" ({width}×{height})" if width else ""
-    megapixels = limits.max_image_pixels / 1_000_000
-    return f"The image has too many pixels{size}; the limit is {megapixels:g} megapixels."
+def _too_many_pixels(limits: Limits, width: int = 0, height: int = 0) -> UnsupportedImage:
+    megapixels = f"{limits.max_image_pixels / 1_000_000:g}"
+    if not width:
+        return UnsupportedImage(
+            gettext_noop("The image has too many pixels; the limit is %(limit)s megapixels."),
+            {"limit": megapixels},
+        )
+    return UnsupportedImage(
+        gettext_noop(
+            "The image has too many pixels (%(width)d×%(height)d); "
+            "the limit is %(limit)s megapixels."
+        ),
+        {"width": width, "height": height, "limit": megapixels},
+    )
 
 
 def _exif_from(raw: bytes | None) -> Image.Exif:

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 from typing import IO
 
+from .facts import gettext_noop
+
 # The most a check reads (or inflates) at a time.
 READ = 1024 * 1024
+
+
+DAMAGED = gettext_noop("The image is damaged or incomplete (%(why)s).")
 
 
 class Damaged(ValueError):
@@ -24,7 +29,7 @@ class Damaged(ValueError):
 
 
 def damaged(why: str) -> Damaged:
-    return Damaged(f"The image is damaged or incomplete ({why}).", why)
+    return Damaged(DAMAGED % {"why": why}, why)
 
 
 def read_exactly(fileobj: IO[bytes], size: int) -> bytes:

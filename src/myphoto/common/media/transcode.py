@@ -22,7 +22,7 @@ import av.filter
 import av.video.frame
 
 from . import videos
-from .facts import UnsupportedVideo
+from .facts import UnsupportedVideo, gettext_noop
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,8 @@ def make_playback_copy(
         raise
     except av.FFmpegError as err:
         raise UnsupportedVideo(
-            f"The video could not be converted for playback ({err.strerror or err})."
+            gettext_noop("The video could not be converted for playback (%(why)s)."),
+            {"why": err.strerror or err},
         ) from err
 
 
@@ -112,7 +113,7 @@ def _copy(
                 else:
                     sound.encode(frame)
     if graph is None:
-        raise UnsupportedVideo("No frame of the video can be decoded.")
+        raise UnsupportedVideo(gettext_noop("No frame of the video can be decoded."))
     graph.push(None)
     _drain(graph, video_out, out)
     out.mux(video_out.encode(None))

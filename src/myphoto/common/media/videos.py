@@ -20,10 +20,10 @@ import av.container
 import av.stream
 import av.video.frame
 
-from ..formats import VIDEO_CONTAINERS, VIDEO_SUPPORTED_TEXT, sniff_video
+from ..formats import PHOTO_FORMAT_NAMES, VIDEO_CONTAINERS, VIDEO_FORMAT_NAMES, sniff_video
 from . import costs, images, isobmff, video_tags
 from .budget import decode_budget
-from .facts import Derivative, UnsupportedImage, UnsupportedVideo, VideoFacts
+from .facts import Derivative, UnsupportedImage, UnsupportedVideo, VideoFacts, gettext_noop
 from .limits import Limits
 from .structure import Damaged
 
@@ -69,13 +69,19 @@ def _facts(fileobj: IO[bytes], limits: Limits, *, decode: bool) -> VideoFacts:
     if demuxer is None:
         # Neither a photo nor a video: refused as the photo it was first taken for.
         raise UnsupportedImage(
-            f"This file is not a photo or video MyPhoto can read; upload {VIDEO_SUPPORTED_TEXT}."
+            gettext_noop(
+                "This file is not a photo or video MyPhoto can read; upload photos in "
+                "%(photos)s or videos in %(videos)s."
+            ),
+            {"photos": PHOTO_FORMAT_NAMES, "videos": VIDEO_FORMAT_NAMES},
         )
     if demuxer == "mov":
         try:
             isobmff.check_boxes(fileobj)  # the media data whole, as a cut file's is not
         except Damaged as err:
-            raise UnsupportedVideo(f"The video is damaged or incomplete ({err.why}).") from err
+            raise UnsupportedVideo(
+                gettext_noop("The video is damaged or incomplete (%(why)s)."), {"why": err.why}
+            ) from err
     with _opened(fileobj, demuxer, limits) as container:
         if decode:
             with _poster_frame(container, limits) as (stream, duration, frame):
@@ -193,7 +199,8 @@ def _opened(
         raise
     except (av.FFmpegError, *images.DAMAGE) as err:
         raise UnsupportedVideo(
-            f"The video is damaged or incomplete and cannot be played ({_reason(err)})."
+            gettext_noop("The video is damaged or incomplete and cannot be played (%(why)s)."),
+            {"why": _reason(err)},
         ) from err
 
 
@@ -210,16 +217,19 @@ def video_stream(container: av.container.InputContainer) -> av.video.stream.Vide
         if not stream.disposition & av.stream.Disposition.attached_pic:
             stream.thread_type = "AUTO"
             return stream
-    raise UnsupportedVideo("The file has no video in it (only sound, or nothing).")
+    raise UnsupportedVideo(gettext_noop("The file has no video in it (only sound, or nothing)."))
 
 
 def _check_pixels(width: int, height: int, limits: Limits) -> None:
     if width <= 0 or height <= 0:
-        raise UnsupportedVideo("The video has no picture size.")
+        raise UnsupportedVideo(gettext_noop("The video has no picture size."))
     if width * height > limits.max_video_pixels:
         raise UnsupportedVideo(
-            f"The video's frames have too many pixels ({width}×{height}); "
-            f"the limit is {limits.max_video_pixels / 1_000_000:g} megapixels."
+            gettext_noop(
+                "The video's frames have too many pixels (%(width)d×%(height)d); "
+                "the limit is %(limit)s megapixels."
+            ),
+            {"width": width, "height": height, "limit": f"{limits.max_video_pixels / 1e6:g}"},
         )
 
 
@@ -248,7 +258,9 @@ def _frame_at(
         if frame.time is None or frame.time >= seconds or count >= _MAX_FRAMES_TO_POSTER:
             break
     if last is None:
-        raise UnsupportedVideo("The video is damaged or incomplete: no frame of it can be decoded.")
+        raise UnsupportedVideo(
+            gettext_noop("The video is damaged or incomplete: no frame of it can be decoded.")
+        )
     _check_pixels(last.width, last.height, limits)
     return last
 
@@ -261,7 +273,9 @@ def _check_tail(container: av.container.InputContainer, duration: float) -> None
         container.seek(target, stream=stream, any_frame=True, backward=True)
     for packet in container.demux():
         if packet.size and packet.is_corrupt:
-            raise UnsupportedVideo("The video is damaged or incomplete (the file ends too early).")
+            raise UnsupportedVideo(
+                gettext_noop("The video is damaged or incomplete (the file ends too early).")
+            )
 
 
 def _content_type(

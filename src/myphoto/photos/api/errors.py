@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext, gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -22,7 +23,7 @@ from ..services.direct_upload import DirectUploadNotFound, DirectUploadUnavailab
 from ..services.duplicates import NothingKept
 from ..services.edits import InvalidEdit
 from ..services.live import NotAPair
-from ..services.multipart import (
+from ..services.multipart_errors import (
     ChecksumMismatch,
     InvalidPart,
     PartLinkInvalid,
@@ -41,6 +42,7 @@ from ..shareaccess import (
     WrongPassword,
 )
 from ..storage import ObjectMissing, StorageUnavailable
+from .validation import pydantic_message
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +85,17 @@ _DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     TooManyOpenUploads: (429, "too_many_uploads"),
 }
 _HTTP_ERROR_CODES = {400: "invalid", 403: "forbidden", 405: "method_not_allowed", 429: "throttled"}
+# django-ninja's own sentences, said in the request's language.
+_NINJA_SENTENCES = {
+    "Cannot parse request body": gettext_lazy("Cannot parse request body"),
+    "CSRF check Failed": gettext_lazy("CSRF check Failed"),
+    "Forbidden": gettext_lazy("Forbidden"),
+    "Too many requests.": gettext_lazy("Too many requests."),
+}
+
+
+def thumbnail_not_ready(size: str) -> str:
+    return gettext("The %(size)s thumbnail of this photo is not made yet.") % {"size": size}
 
 
 def register(api: NinjaAPI) -> None:
@@ -126,7 +139,7 @@ def register(api: NinjaAPI) -> None:
 
     @handle(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return error(request, 404, "not_found", str(exc) or "Not found.")
+        return error(request, 404, "not_found", str(exc) or gettext("Not found."))
 
     @handle(AuthenticationError)
     def _not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -134,13 +147,14 @@ def register(api: NinjaAPI) -> None:
             request,
             401,
             "not_authenticated",
-            "Log in, or send a valid token as 'Authorization: Bearer <token>'.",
+            gettext("Log in, or send a valid token as 'Authorization: Bearer <token>'."),
         )
 
     @handle(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = _HTTP_ERROR_CODES.get(exc.status_code, "error")
-        return error(request, exc.status_code, code, str(exc))
+        message = str(exc)
+        return error(request, exc.status_code, code, str(_NINJA_SENTENCES.get(message, message)))
 
     @handle(ValidationError)
     def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -148,7 +162,7 @@ def register(api: NinjaAPI) -> None:
         where = ".".join(
             str(part) for part in first.get("loc", ()) if part not in {"body", "query"}
         )
-        message = str(first.get("msg", "Invalid."))
+        message = pydantic_message(first)
         detail = f"{where}: {message}" if where else message
         return error(request, 400, "invalid", detail, errors=exc.errors)
 
@@ -159,14 +173,17 @@ def register(api: NinjaAPI) -> None:
             request,
             500,
             "object_missing",
-            "The photo's file is missing from storage; an administrator should run 'myphoto fsck'.",
+            gettext(
+                "The photo's file is missing from storage; an administrator should run "
+                "'myphoto fsck'."
+            ),
         )
 
     @handle(StorageUnavailable)
     def _storage_down(request: HttpRequest, exc: StorageUnavailable) -> HttpResponse:
         logger.error("storage unavailable: %s", exc)
         return error(
-            request, 503, "storage_unavailable", "Photo storage is unavailable; try again."
+            request, 503, "storage_unavailable", gettext("Photo storage is unavailable; try again.")
         )
 
     # The database's connection failed (a restart, a failover): not the request's fault.
@@ -176,5 +193,5 @@ def register(api: NinjaAPI) -> None:
     def _database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.error("database unavailable: %s", exc)
         return error(
-            request, 503, "database_unavailable", "The database is unavailable; try again."
+            request, 503, "database_unavailable", gettext("The database is unavailable; try again.")
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from ninja import Router, Status
 
 from ..models import User
@@ -44,7 +45,11 @@ def libraries_add(request: ApiRequest, body: LibraryIn) -> Status[dict[str, Any]
     if body.owner is not None:
         found = User.objects.filter(username=body.owner, is_active=True).first()
         if found is None:
-            raise ApiError(400, "invalid", f"owner: no user is named {body.owner!r}.")
+            raise ApiError(
+                400,
+                "invalid",
+                gettext("owner: no user is named “%(name)s”.") % {"name": body.owner},
+            )
         owner = found
     access = None
     if body.s3 is not None:

@@ -10,6 +10,7 @@ from uuid import UUID
 from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 from ninja import P, QueryEx, Router, Status
 from ninja.files import UploadedFile
 from ninja.params import File, Form
@@ -21,7 +22,7 @@ from ..links import photo_path
 from ..models import Kind, Photo, ShareLink
 from ..requests import ApiRequest
 from ..services import edits, live, trash, upload
-from .errors import ApiError
+from .errors import ApiError, thumbnail_not_ready
 from .schemas.common import IdsIn, errors
 from .schemas.edits import MotionIn, PhotoEditIn, ServiceFactsIn
 from .schemas.photos import (
@@ -35,6 +36,7 @@ from .schemas.photos import (
     page_out,
     photo_out,
 )
+from .validation import pydantic_message
 
 router = Router(tags=["photos"])
 
@@ -60,19 +62,19 @@ def photos_upload(
 
 def _service_facts(facts: str, *, files: int) -> ServiceFacts:
     if files != 1:
-        raise ApiError(400, "invalid", "facts go with one file at a time.")
+        raise ApiError(400, "invalid", gettext("facts go with one file at a time."))
     try:
         document = json.loads(facts)
     except ValueError:
-        raise ApiError(400, "invalid", "facts: not JSON.") from None
+        raise ApiError(400, "invalid", gettext("facts: not JSON.")) from None
     if not isinstance(document, dict):
-        raise ApiError(400, "invalid", "facts: a JSON object, please.")
+        raise ApiError(400, "invalid", gettext("facts: a JSON object, please."))
     try:
         parsed = ServiceFactsIn.model_validate(document)
     except ValidationError as err:
         problem = err.errors()[0]
         where = ".".join(str(part) for part in problem["loc"]) or "facts"
-        raise ApiError(400, "invalid", f"facts: {where}: {problem['msg']}") from None
+        raise ApiError(400, "invalid", f"facts: {where}: {pydantic_message(problem)}") from None
     return parsed.as_facts()
 
 
@@ -146,7 +148,7 @@ def photo_ids(
     """Which of my photos (in the trash with `trash=true`) have an id that begins with
     `prefix`: at most two, enough for a command line to know it is one and which."""
     if len(prefix.replace("-", "")) > 32:
-        raise ApiError(400, "invalid", "prefix: an id has 32 hexadecimal digits at most.")
+        raise ApiError(400, "invalid", gettext("prefix: an id has 32 hexadecimal digits at most."))
     return {
         "ids": selectors.photo_ids_with_prefix(user=request.auth, prefix=prefix, in_trash=trash)
     }
@@ -255,7 +257,7 @@ def photo_thumbnail(
     if response is None:
         if photo.derivatives_error:
             raise ApiError(404, "derivatives_failed", photo.derivatives_error)
-        raise ApiError(404, "not_ready", f"The {size} thumbnail of this photo is not made yet.")
+        raise ApiError(404, "not_ready", thumbnail_not_ready(size))
     return response
 
 
@@ -279,7 +281,9 @@ def playback_or_404(
         return response
     video = photo if photo.is_video else selectors.live_motion_of(photo)
     if video is None:
-        raise ApiError(404, "not_a_video", "This is a photo: it has no playback.")
+        raise ApiError(404, "not_a_video", gettext("This is a photo: it has no playback."))
     if video.derivatives_error:
         raise ApiError(404, "playback_failed", video.derivatives_error)
-    raise ApiError(404, "not_ready", "The video is being converted for playback; try again soon.")
+    raise ApiError(
+        404, "not_ready", gettext("The video is being converted for playback; try again soon.")
+    )

@@ -28,7 +28,7 @@ from ..shareaccess import (
     share_photo,
     share_unlock,
 )
-from .errors import ApiError
+from .errors import ApiError, thumbnail_not_ready
 from .photos import SearchWords, playback_or_404
 from .schemas.albums import AlbumDownloadIn
 from .schemas.common import errors
@@ -124,7 +124,7 @@ def shared_photo_thumbnail(
     photo = share_photo(share=share, photo_id=photo_id)
     response = responses.derivative_response(request=request, photo=photo, size=size)
     if response is None:
-        raise ApiError(404, "not_ready", f"The {size} thumbnail of this photo is not made yet.")
+        raise ApiError(404, "not_ready", thumbnail_not_ready(size))
     return response
 
 

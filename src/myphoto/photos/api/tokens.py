@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext
 from ninja import Router, Status
 
 from .. import selectors
@@ -66,5 +67,5 @@ def token_create(
 )
 def token_revoke(request: ApiRequest, token_id: UUID) -> Status[None]:
     if not tokens.token_revoke(user=request.auth, token_id=token_id):
-        raise Http404("No such token.")
+        raise Http404(gettext("No such token."))
     return Status(204, None)

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy
+
 if TYPE_CHECKING:
     from ..models import Photo
 
@@ -29,45 +31,55 @@ class Problem(StrEnum):
 
     @property
     def heading(self) -> str:
-        return _TITLES[self][0]
+        return str(_TITLES[self][0])
 
     @property
     def advice(self) -> str:
-        return _TITLES[self][1]
+        return str(_TITLES[self][1])
 
 
-_RESTORE = "Restore the file from a backup to the key shown; fsck never deletes its row."
+# Said in the reader's language: the report stores the English, the page says it again.
+_RESTORE = gettext_lazy(
+    "Restore the file from a backup to the key shown; fsck never deletes its row."
+)
 _TITLES = {
-    Problem.MISSING_ORIGINAL: ("Originals missing from storage", _RESTORE),
-    Problem.WRONG_SIZE: ("Originals of the wrong size", _RESTORE),
-    Problem.CORRUPT_ORIGINAL: ("Originals whose bytes changed (SHA-256)", _RESTORE),
+    Problem.MISSING_ORIGINAL: (gettext_lazy("Originals missing from storage"), _RESTORE),
+    Problem.WRONG_SIZE: (gettext_lazy("Originals of the wrong size"), _RESTORE),
+    Problem.CORRUPT_ORIGINAL: (gettext_lazy("Originals whose bytes changed (SHA-256)"), _RESTORE),
     Problem.MISSING_DERIVATIVE: (
-        "Thumbnails or playback copies missing",
-        "--repair makes them again.",
+        gettext_lazy("Thumbnails or playback copies missing"),
+        gettext_lazy("--repair makes them again."),
     ),
     Problem.STALE_DERIVATIVE: (
-        "Thumbnails of an earlier run",
-        "--repair deletes them once older than the grace period.",
+        gettext_lazy("Thumbnails of an earlier run"),
+        gettext_lazy("--repair deletes them once older than the grace period."),
     ),
     Problem.UNTRACKED_OBJECT: (
-        "Objects that no photo owns",
-        "--repair removes them once older than the grace period, after checking again "
-        "(those among originals to lost-and-found/, kept for MYPHOTO_LOST_FOUND_DAYS).",
+        gettext_lazy("Objects that no photo owns"),
+        gettext_lazy(
+            "--repair removes them once older than the grace period, after checking again "
+            "(those among originals to lost-and-found/, kept for MYPHOTO_LOST_FOUND_DAYS)."
+        ),
     ),
     Problem.STALE_UPLOAD: (
-        "Uploads never completed",
-        "--repair removes them.",
+        gettext_lazy("Uploads never completed"),
+        gettext_lazy("--repair removes them."),
     ),
-    Problem.WRONG_COUNT: ("Month counts that disagree with the photos", "--repair counts again."),
+    Problem.WRONG_COUNT: (
+        gettext_lazy("Month counts that disagree with the photos"),
+        gettext_lazy("--repair counts again."),
+    ),
     Problem.ALBUM_ENTRY: (
-        "Album entries out of step with their photo",
-        "--repair copies the photo's date and trash state again.",
+        gettext_lazy("Album entries out of step with their photo"),
+        gettext_lazy("--repair copies the photo's date and trash state again."),
     ),
     Problem.OFFLINE: (
-        "Photos offline: their files are gone from an adopted library",
-        "Put the file back where it was and the library's next scan brings the photo back "
-        "(the same photo, its albums and edits with it); or trash it in MyPhoto to let it go. "
-        "Nothing is ever written to a library's source, by --repair or otherwise.",
+        gettext_lazy("Photos offline: their files are gone from an adopted library"),
+        gettext_lazy(
+            "Put the file back where it was and the library's next scan brings the photo back "
+            "(the same photo, its albums and edits with it); or trash it in MyPhoto to let it go. "
+            "Nothing is ever written to a library's source, by --repair or otherwise."
+        ),
     ),
 }
 

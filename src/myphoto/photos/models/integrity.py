@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class IntegrityReport(models.Model):
@@ -17,7 +18,7 @@ class IntegrityReport(models.Model):
 
     class Trigger(models.TextChoices):
         COMMAND = "command", "myphoto fsck"
-        SCHEDULE = "schedule", "the daily check"
+        SCHEDULE = "schedule", _("the daily check")
 
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, UUIDField
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 
 from ..models import Album, AlbumMember, AlbumPhoto, AlbumRole, Photo, User
 from .batches import in_batches
@@ -48,8 +49,12 @@ def album_role(*, user: User, album: Album) -> AlbumRole | None:
 
 
 _NOT_ALLOWED = {
-    AlbumRole.CONTRIBUTOR: "Only the album's owner and its contributors can add photos to it.",
-    AlbumRole.OWNER: "Only the album's owner can change it, its members and its links.",
+    AlbumRole.CONTRIBUTOR: gettext_lazy(
+        "Only the album's owner and its contributors can add photos to it."
+    ),
+    AlbumRole.OWNER: gettext_lazy(
+        "Only the album's owner can change it, its members and its links."
+    ),
 }
 
 
@@ -62,12 +67,12 @@ def album_get_for_user(
     try:
         album = Album.objects.select_related("owner").get(pk=album_id)
     except (Album.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such album.") from None
+        raise Http404(gettext("No such album.")) from None
     has = album_role(user=user, album=album)
     if has is None:
-        raise Http404("No such album.")
+        raise Http404(gettext("No such album."))
     if has.rank < role.rank:
-        raise NotAllowed(_NOT_ALLOWED[role])
+        raise NotAllowed(str(_NOT_ALLOWED[role]))
     return album
 
 
@@ -85,7 +90,7 @@ def album_photos(*, album: Album, photo_ids: Iterable[UUID] | None = None) -> li
         for entry in entries.filter(photo_id__in=batch).select_related("photo")
     }
     if len(found) != len(wanted):
-        raise Http404("One or more of the photos are not in the album.")
+        raise Http404(gettext("One or more of the photos are not in the album."))
     return [found[photo_id] for photo_id in wanted]
 
 

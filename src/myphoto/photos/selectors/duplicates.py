@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 import numpy as np
+from django.utils.translation import gettext
 
 from ...common.media import looks
 from ..models import Photo, User
@@ -86,5 +87,5 @@ def _decode(cursor: str | None) -> int:
     if not cursor:
         return 0
     if not cursor.isdigit() or len(cursor) > 9:
-        raise InvalidDuplicatesCursor("The cursor is not valid; start again without one.")
+        raise InvalidDuplicatesCursor(gettext("The cursor is not valid; start again without one."))
     return int(cursor)

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import AlbumPhoto, Photo
 from .live import live_motion_prefetch
@@ -117,7 +118,7 @@ def encode_cursor(photo: Photo) -> str:
 
 def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
     """The (taken_at, id) a cursor stands for; InvalidCursor for anything we did not make."""
-    invalid = InvalidCursor("The cursor is not valid; start again without one.")
+    invalid = InvalidCursor(gettext("The cursor is not valid; start again without one."))
     if len(cursor) > _MAX_CURSOR:
         raise invalid
     try:

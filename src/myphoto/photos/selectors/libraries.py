@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import FileState, Library, LibraryFile, LibraryStatus, Photo, User
 
@@ -58,11 +59,11 @@ class LibraryView:
 def library_get_for_staff(*, user: User, library_id: int | str) -> Library:
     """The library, for staff only: Http404 for anyone else, as for a library not there."""
     if not user.is_staff:
-        raise Http404("No such library.")
+        raise Http404(gettext("No such library."))
     try:
         return Library.objects.select_related("owner").get(pk=library_id)
     except (Library.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such library.") from None
+        raise Http404(gettext("No such library.")) from None
 
 
 def library_get_by_name(*, name: str) -> Library:
@@ -70,12 +71,12 @@ def library_get_by_name(*, name: str) -> Library:
     try:
         return Library.objects.select_related("owner").get(name=name)
     except Library.DoesNotExist:
-        raise Http404(f"No library is named {name!r}.") from None
+        raise Http404(gettext("No library is named “%(name)s”.") % {"name": name}) from None
 
 
 def libraries_for_staff(*, user: User) -> list[Library]:
     if not user.is_staff:
-        raise Http404("No such page.")
+        raise Http404(gettext("No such page."))
     return list(Library.objects.select_related("owner").order_by("name"))
 
 

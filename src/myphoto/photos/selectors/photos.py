@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from ..models import AlbumPhoto, Kind, Photo, User
 from .albums import albums_visible_to
@@ -19,7 +20,7 @@ def photo_get_for_user(*, user: User, photo_id: UUID | str, in_trash: bool = Fal
     try:
         return photos.get(owner=user, pk=photo_id)
     except (Photo.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such photo.") from None
+        raise Http404(gettext("No such photo.")) from None
 
 
 def photo_get_for_viewer(*, user: User, photo_id: UUID | str) -> Photo:
@@ -31,7 +32,7 @@ def photo_get_for_viewer(*, user: User, photo_id: UUID | str) -> Photo:
     try:
         return Photo.objects.visible().filter(Q(owner=user) | Q(pk__in=shared)).get(pk=photo_id)
     except (Photo.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such photo.") from None
+        raise Http404(gettext("No such photo.")) from None
 
 
 def photos_get_for_user(*, user: User, photo_ids: Iterable[UUID | str]) -> list[Photo]:
@@ -39,14 +40,14 @@ def photos_get_for_user(*, user: User, photo_ids: Iterable[UUID | str]) -> list[
     try:
         wanted = list(dict.fromkeys(UUID(str(photo_id)) for photo_id in photo_ids))
     except ValueError:
-        raise Http404("No such photo.") from None
+        raise Http404(gettext("No such photo.")) from None
     found = {
         photo.pk: photo
         for batch in in_batches(wanted)
         for photo in Photo.objects.visible().filter(owner=user, pk__in=batch)
     }
     if len(found) != len(wanted):
-        raise Http404("One or more of the photos do not exist.")
+        raise Http404(gettext("One or more of the photos do not exist."))
     return [found[photo_id] for photo_id in wanted]
 
 
@@ -70,7 +71,7 @@ def photo_get_by_hash(*, user: User, sha256: str) -> Photo:
     found = Photo.objects.visible().filter(owner=user, sha256=sha256.lower()).order_by("by_guest")
     photo = found.first()
     if photo is None:
-        raise Http404("No photo with this content.")
+        raise Http404(gettext("No photo with this content."))
     return photo
 
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery, UUIDField
 from django.http import Http404
+from django.utils.translation import gettext
 
 from ..models import Photo, Place, User, camera_name
 
@@ -73,10 +74,10 @@ def place_get_for_user(*, user: User, place_id: int | str) -> Place:
     try:
         place = Place.objects.get(pk=place_id)
     except (Place.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such place.") from None
+        raise Http404(gettext("No such place.")) from None
     mine = Photo.objects.visible().filter(owner=user, place=place, live_of__isnull=True)
     if not mine.exists():
-        raise Http404("No such place.")
+        raise Http404(gettext("No such place."))
     return place
 
 

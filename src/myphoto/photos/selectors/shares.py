@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from ..models import Album, ShareLink, User
 
@@ -15,7 +16,7 @@ def share_get_for_user(*, user: User, share_id: UUID | str) -> ShareLink:
     try:
         return ShareLink.objects.select_related("album").get(album__owner=user, pk=share_id)
     except (ShareLink.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such link.") from None
+        raise Http404(gettext("No such link.")) from None
 
 
 def shares_for_user(*, user: User, album: Album | None = None) -> QuerySet[ShareLink]:

@@ -7,6 +7,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import MultipartUpload, Photo, User
 
@@ -16,7 +17,7 @@ def multipart_upload_get_for_user(*, user: User, upload_id: UUID | str) -> Multi
     try:
         return MultipartUpload.objects.get(pk=upload_id, owner=user, expires_at__gt=timezone.now())
     except (MultipartUpload.DoesNotExist, ValidationError):
-        raise Http404("No such upload (finished, aborted or expired).") from None
+        raise Http404(gettext("No such upload (finished, aborted or expired).")) from None
 
 
 def photo_completed_from_upload(*, user: User, upload_id: UUID | str) -> Photo:
@@ -25,5 +26,5 @@ def photo_completed_from_upload(*, user: User, upload_id: UUID | str) -> Photo:
     Http404 if there is none."""
     photo = Photo.objects.visible().filter(owner=user, pk=upload_id).first()
     if photo is None:
-        raise Http404("No such upload (finished, aborted or expired).")
+        raise Http404(gettext("No such upload (finished, aborted or expired)."))
     return photo

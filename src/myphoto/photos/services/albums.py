@@ -8,6 +8,7 @@ from uuid import UUID
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import Album, AlbumMember, AlbumPhoto, AlbumRole, Photo, User
 from ..selectors import ID_BATCH, in_batches, photos_get_for_user
@@ -44,7 +45,7 @@ def album_update(
         if not AlbumPhoto.objects.filter(
             album=album, photo_id=cover_photo, photo__deleted_at__isnull=True
         ).exists():
-            raise NotInAlbum("The cover must be a photo of the album.")
+            raise NotInAlbum(gettext("The cover must be a photo of the album."))
         album.cover_id = cover_photo
     album.updated_at = timezone.now()
     album.save()
@@ -94,7 +95,7 @@ def album_remove_photos(*, album: Album, user: User, photo_ids: Iterable[UUID]) 
         if is_owner:
             allowed.update(entries.filter(photo_id__in=batch).values_list("photo_id", flat=True))
     if len(allowed) != len(wanted):
-        raise Http404("One or more of the photos do not exist.")
+        raise Http404(gettext("One or more of the photos do not exist."))
     removed = 0
     with transaction.atomic():
         for batch in in_batches(wanted):
@@ -117,13 +118,13 @@ def album_member_set(*, album: Album, username: str, role: AlbumRole) -> AlbumMe
     """Share the album with another account of this server as viewer or contributor, or
     change the role of a member."""
     if role not in (AlbumRole.VIEWER, AlbumRole.CONTRIBUTOR):
-        raise CannotBeMember("A member is a viewer or a contributor.")
+        raise CannotBeMember(gettext("A member is a viewer or a contributor."))
     try:
         user = User.objects.get(username=username, is_active=True)
     except User.DoesNotExist:
-        raise Http404("No account has that username.") from None
+        raise Http404(gettext("No account has that username.")) from None
     if user.pk == album.owner_id:
-        raise CannotBeMember("The album's owner is not one of its members.")
+        raise CannotBeMember(gettext("The album's owner is not one of its members."))
     member, _ = AlbumMember.objects.update_or_create(
         album=album, user=user, defaults={"role": role}
     )
@@ -134,7 +135,7 @@ def album_member_remove(*, album: Album, username: str) -> None:
     """Stop sharing the album with this account (its photos added to the album stay there)."""
     removed, _ = AlbumMember.objects.filter(album=album, user__username=username).delete()
     if not removed:
-        raise Http404("That account is not a member of the album.")
+        raise Http404(gettext("That account is not a member of the album."))
 
 
 def _add(album: Album, photos: list[Photo], *, added_by: User) -> int:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.core.files import File
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ...common.filenames import display_name
 from .. import keys
@@ -56,7 +57,9 @@ def direct_upload_start(*, owner: User, filename: str, size: int) -> DirectUploa
         key, max_bytes=max_upload_bytes(), expires_in=int(LIFETIME.total_seconds())
     )
     if post is None:
-        raise DirectUploadUnavailable("Direct uploads need S3 storage; POST the file to /photos.")
+        raise DirectUploadUnavailable(
+            gettext("Direct uploads need S3 storage; POST the file to /photos.")
+        )
     return DirectUpload(key, post.url, post.fields, timezone.now() + LIFETIME)
 
 
@@ -66,14 +69,14 @@ def direct_upload_complete(*, owner: User, key: str, filename: str) -> UploadRes
     Raises DirectUploadNotFound or UploadRejected.
     """
     if not keys.is_incoming_key_of(key, owner_id=owner.pk):
-        raise DirectUploadNotFound("No such upload.")
+        raise DirectUploadNotFound(gettext("No such upload."))
     storage = get_storage()
     try:
         try:
             local = storage.local_copy(key)
         except ObjectMissing:
             raise DirectUploadNotFound(
-                "The file never arrived in storage (or its upload expired); send it again."
+                gettext("The file never arrived in storage (or its upload expired); send it again.")
             ) from None
         with local:
             return photo_upload(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from ..models import Album, Photo, User
 from ..selectors import photos_get_for_user
@@ -26,9 +27,9 @@ def duplicates_resolve(*, owner: User, keep: list[UUID], trash: list[UUID]) -> i
         kept = photos_get_for_user(user=owner, photo_ids=keep)
         going = photos_get_for_user(user=owner, photo_ids=trash)
         if not kept:
-            raise NothingKept("Keep at least one photo.")
+            raise NothingKept(gettext("Keep at least one photo."))
         if {photo.pk for photo in kept} & {photo.pk for photo in going}:
-            raise NothingKept("A photo cannot be kept and trashed at once.")
+            raise NothingKept(gettext("A photo cannot be kept and trashed at once."))
         first = kept[0]
         changed: list[str] = []
         if not first.favorite and any(photo.favorite for photo in going):

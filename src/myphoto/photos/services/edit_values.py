@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 # The first photograph is from 1826 or 1827; a date before it is a mistake.
 EARLIEST = datetime(1826, 1, 1, tzinfo=UTC)
@@ -62,45 +63,50 @@ class Edit:
 def validated(edit: Edit, *, many: bool) -> Edit:
     """The edit, or InvalidEdit saying what is wrong with it."""
     if not edit:
-        raise InvalidEdit("Say what to change.")
+        raise InvalidEdit(gettext("Say what to change."))
     if edit.date_source is not None and not edit.dates:
-        raise InvalidEdit("taken_at_source goes with a new date.")
+        raise InvalidEdit(gettext("taken_at_source goes with a new date."))
     if edit.taken_at is not None and edit.shift is not None:
-        raise InvalidEdit("Set the date or shift it, not both.")
+        raise InvalidEdit(gettext("Set the date or shift it, not both."))
     if edit.location is not None and edit.clear_location:
-        raise InvalidEdit("Set the place or clear it, not both.")
+        raise InvalidEdit(gettext("Set the place or clear it, not both."))
     if edit.taken_at is not None:
         if edit.taken_at.tzinfo is None:
             raise InvalidEdit(
-                "The date needs its offset from UTC, as in 2023-10-01T14:30:00+09:00."
+                gettext("The date needs its offset from UTC, as in 2023-10-01T14:30:00+09:00.")
             )
         offset = edit.taken_at.utcoffset() or timedelta()
         if abs(offset) > timedelta(minutes=MAX_OFFSET_MINUTES) or offset.total_seconds() % 60:
-            raise InvalidEdit("The date's offset from UTC must be between -12:00 and +14:00.")
+            raise InvalidEdit(
+                gettext("The date's offset from UTC must be between -12:00 and +14:00.")
+            )
         check_date(edit.taken_at)
     if edit.shift is not None and abs(edit.shift) > timedelta(days=365 * 300):
-        raise InvalidEdit("A shift of more than 300 years is not a wrong clock.")
+        raise InvalidEdit(gettext("A shift of more than 300 years is not a wrong clock."))
     if edit.location is not None:
         lat, lon = edit.location.lat, edit.location.lon
         if not (math.isfinite(lat) and -90 <= lat <= 90):
-            raise InvalidEdit("The latitude must be between -90 and 90.")
+            raise InvalidEdit(gettext("The latitude must be between -90 and 90."))
         if not (math.isfinite(lon) and -180 <= lon <= 180):
-            raise InvalidEdit("The longitude must be between -180 and 180.")
+            raise InvalidEdit(gettext("The longitude must be between -180 and 180."))
     if edit.description is not None:
         if len(edit.description) > MAX_DESCRIPTION:
-            raise InvalidEdit(f"A description holds at most {MAX_DESCRIPTION:,} characters.")
+            raise InvalidEdit(
+                gettext("A description holds at most %(count)s characters.")
+                % {"count": f"{MAX_DESCRIPTION:,}"}
+            )
         if "\x00" in edit.description:
-            raise InvalidEdit("A description cannot hold a NUL character.")
+            raise InvalidEdit(gettext("A description cannot hold a NUL character."))
     if edit.rotate is not None:
         if many:
-            raise InvalidEdit("Photos are turned one at a time.")
+            raise InvalidEdit(gettext("Photos are turned one at a time."))
         if edit.rotate % 90 or abs(edit.rotate) > 270:
-            raise InvalidEdit("Turn a photo by 90, -90 or 180 degrees.")
+            raise InvalidEdit(gettext("Turn a photo by 90, -90 or 180 degrees."))
     return edit
 
 
 def check_date(moment: datetime) -> None:
     if moment < EARLIEST:
-        raise InvalidEdit("The date is before the first photograph (1826).")
+        raise InvalidEdit(gettext("The date is before the first photograph (1826)."))
     if moment > timezone.now() + LATEST_AHEAD:
-        raise InvalidEdit("The date is in the future.")
+        raise InvalidEdit(gettext("The date is in the future."))

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import search
 from ..models import AlbumPhoto, EditUndo, Kind, Photo, Place, TakenAtSource, User
@@ -137,7 +138,7 @@ def photos_edit_undo(*, owner: User, undo_id: UUID) -> int:
             .first()
         )
         if undo is None:
-            raise Http404("Nothing to undo: it was undone already, or too long ago.")
+            raise Http404(gettext("Nothing to undo: it was undone already, or too long ago."))
         previous: dict[str, dict[str, Any]] = undo.previous
         states = _locked(owner, [UUID(pk) for pk in previous], missing_ok=True)
         after = [replace(state, **_parsed(previous[str(state.pk)])) for state in states]
@@ -180,7 +181,7 @@ def _locked(owner: User, photo_ids: list[UUID], *, missing_ok: bool = False) -> 
         )
         states += [_state(row) for row in rows]
     if len(states) != len(photo_ids) and not missing_ok:
-        raise Http404("One or more of the photos do not exist.")
+        raise Http404(gettext("One or more of the photos do not exist."))
     return states
 
 
@@ -228,7 +229,7 @@ def _apply(owner: User, states: list[_State], edit: Edit) -> None:
     if edit.rotate is not None:
         if any(state.kind == Kind.VIDEO for state in states):
             # Its poster could be turned, but not what browsers play.
-            raise InvalidEdit("Videos cannot be turned yet; photos can.")
+            raise InvalidEdit(gettext("Videos cannot be turned yet; photos can."))
         after = [replace(state, rotation=(state.rotation + edit.rotate) % 360) for state in after]
         uniform["rotation"] = after[0].rotation  # one photo at a time
     _write(owner, list(zip(states, after, strict=True)), _edited_fields(edit), uniform=uniform)

@@ -13,6 +13,7 @@ from functools import partial
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import Library, LibraryStatus, Photo, User
 from ..secrets import seal
@@ -49,11 +50,13 @@ def library_add(
     """
     name = name.strip()
     if not name or len(name) > NAME_LENGTH:
-        raise LibraryInvalid(f"A library's name has 1 to {NAME_LENGTH} characters.")
+        raise LibraryInvalid(
+            gettext("A library's name has 1 to %(count)d characters.") % {"count": NAME_LENGTH}
+        )
     if scan_interval_minutes not in INTERVALS:
-        raise LibraryInvalid("Scan every 5 minutes at most often, every week at least.")
+        raise LibraryInvalid(gettext("Scan every 5 minutes at most often, every week at least."))
     if Library.objects.filter(name=name).exists():
-        raise LibraryInvalid(f"There is a library named {name!r} already.")
+        raise LibraryInvalid(_named_already(name))
     access = s3 or S3Access()
     found = source_for(source, roots=settings.MYPHOTO_LIBRARY_ROOTS, s3=access)
     found.check()
@@ -80,7 +83,7 @@ def library_add(
             if queue_scan:
                 transaction.on_commit(partial(_enqueue_scan, library.pk, False), robust=True)
     except IntegrityError as err:
-        raise LibraryInvalid(f"There is a library named {name!r} already.") from err
+        raise LibraryInvalid(_named_already(name)) from err
     logger.info("library %s adopted: %s for %s", library.name, library.source, owner)
     return library
 
@@ -150,3 +153,7 @@ def library_remove(*, library: Library) -> int:
     library.delete()
     logger.info("library %s forgotten (%d photos); its files stay", library.name, forgotten)
     return forgotten
+
+
+def _named_already(name: str) -> str:
+    return gettext("There is a library named “%(name)s” already.") % {"name": name}

@@ -14,6 +14,7 @@ import logging
 from uuid import UUID
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from ..models import Album, AlbumPhoto, Kind, Photo, User
 from ..selectors.photos import photo_get_for_user
@@ -102,14 +103,14 @@ def motion_pair(*, owner: User, still_id: UUID, video_id: UUID) -> None:
         still = photo_get_for_user(user=owner, photo_id=still_id)
         video = photo_get_for_user(user=owner, photo_id=video_id)
         if still.kind != Kind.PHOTO or video.kind != Kind.VIDEO:
-            raise NotAPair("A motion is a video given to a photo.")
+            raise NotAPair(gettext("A motion is a video given to a photo."))
         if video.live_of_id == still.pk:
             return
         if video.live_of_id or Photo.objects.filter(live_of=still).exists():
-            raise NotAPair("One of them is already part of a Live Photo.")
+            raise NotAPair(gettext("One of them is already part of a Live Photo."))
         identifiers = {still.content_identifier, video.content_identifier} - {""}
         if len(identifiers) > 1 or still.by_guest != video.by_guest:
-            raise NotAPair("The files say they belong to different Live Photos.")
+            raise NotAPair(gettext("The files say they belong to different Live Photos."))
         identifier = identifiers.pop() if identifiers else f"motion:{still.pk}"
         Photo.objects.filter(pk__in=[still.pk, video.pk]).update(content_identifier=identifier)
         video.content_identifier = identifier

@@ -24,6 +24,7 @@ from django.core.files import File
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ...common.filenames import display_name
 from .. import keys
@@ -31,6 +32,15 @@ from ..digests import digest_of
 from ..limits import UploadTooLarge, check_size, part_size_for
 from ..models import MultipartUpload, Photo, User
 from ..storage import ObjectMissing, PartsChanged, PhotoStorage, Readable, get_storage
+from .multipart_errors import (
+    ChecksumMismatch,
+    InvalidPart,
+    PartLinkInvalid,
+    PartsMissing,
+    TooManyOpenUploads,
+    UploadBusy,
+    UploadGone,
+)
 from .upload import UploadRejected, UploadResult, photo_upload_placed
 
 logger = logging.getLogger(__name__)
@@ -48,39 +58,6 @@ _PART_SALT = "myphoto.multipart.part"
 
 # A file to check the object from, its SHA-256 and its CRC-32.
 _Readout = tuple[File[bytes], str, int]
-
-
-class PartsMissing(Exception):
-    """Completing needs every part; these have not arrived (or arrived with a wrong size)."""
-
-    def __init__(self, missing: list[int]) -> None:
-        shown = ", ".join(map(str, missing[:20])) + (" …" if len(missing) > 20 else "")
-        super().__init__(f"{len(missing)} parts have not arrived yet: {shown}.")
-        self.missing = missing
-
-
-class UploadGone(Exception):
-    """The storage no longer has the upload's parts (removed after it expired)."""
-
-
-class UploadBusy(Exception):
-    """Another request is completing this upload."""
-
-
-class ChecksumMismatch(Exception):
-    """The assembled file's SHA-256 is not the one the client gave: the bytes were damaged."""
-
-
-class InvalidPart(Exception):
-    """A part number outside the upload, or a body that is not exactly the part's size."""
-
-
-class TooManyOpenUploads(Exception):
-    """The person has MYPHOTO_MAX_OPEN_UPLOADS unfinished, or MYPHOTO_MAX_OPEN_UPLOAD_GB."""
-
-
-class PartLinkInvalid(Exception):
-    """A part URL that this server did not sign, or whose time is over."""
 
 
 @dataclass(frozen=True)
@@ -137,9 +114,16 @@ def _check_open_uploads(owner: User, size: int) -> None:
     gigabytes = settings.MYPHOTO_MAX_OPEN_UPLOAD_GB * 1024**3
     if count >= settings.MYPHOTO_MAX_OPEN_UPLOADS or declared + size > gigabytes:
         raise TooManyOpenUploads(
-            f"You have {count} uploads in parts unfinished ({declared / 1024**3:.1f} GB); "
-            f"finish or abort some first (at most {settings.MYPHOTO_MAX_OPEN_UPLOADS}, "
-            f"{settings.MYPHOTO_MAX_OPEN_UPLOAD_GB} GB)."
+            gettext(
+                "You have %(count)d uploads in parts unfinished (%(size)s GB); finish or abort "
+                "some first (at most %(limit)d, %(limit_gb)d GB)."
+            )
+            % {
+                "count": count,
+                "size": f"{declared / 1024**3:.1f}",
+                "limit": settings.MYPHOTO_MAX_OPEN_UPLOADS,
+                "limit_gb": settings.MYPHOTO_MAX_OPEN_UPLOAD_GB,
+            }
         )
 
 
@@ -147,9 +131,11 @@ def multipart_part_targets(*, upload: MultipartUpload, numbers: Iterable[int]) -
     """Where to PUT each of these parts: the bucket (S3), or the app (disk)."""
     numbers = sorted(set(numbers))
     if not numbers:
-        raise InvalidPart("Ask for at least one part.")
+        raise InvalidPart(gettext("Ask for at least one part."))
     if len(numbers) > MAX_URLS_PER_CALL:
-        raise InvalidPart(f"Ask for at most {MAX_URLS_PER_CALL} parts at a time.")
+        raise InvalidPart(
+            gettext("Ask for at most %(count)d parts at a time.") % {"count": MAX_URLS_PER_CALL}
+        )
     _check_numbers(upload, numbers)
     storage = get_storage()
     return [
@@ -161,7 +147,10 @@ def multipart_part_targets(*, upload: MultipartUpload, numbers: Iterable[int]) -
 def _check_numbers(upload: MultipartUpload, numbers: Iterable[int]) -> None:
     for number in numbers:
         if not 1 <= number <= upload.part_count:
-            raise InvalidPart(f"Parts are numbered 1 to {upload.part_count}; {number} is not.")
+            raise InvalidPart(
+                gettext("Parts are numbered 1 to %(count)d; %(number)d is not.")
+                % {"count": upload.part_count, "number": number}
+            )
 
 
 def _part_url(storage: PhotoStorage, upload: MultipartUpload, number: int) -> str | None:
@@ -183,13 +172,13 @@ def multipart_upload_for_part_link(*, upload_id: str, number: int, token: str) -
         signed = signing.TimestampSigner(salt=_PART_SALT).unsign(token, max_age=PART_URL_SECONDS)
     except signing.BadSignature:
         raise PartLinkInvalid(
-            "This part URL is not valid or has expired; ask for a new one."
+            gettext("This part URL is not valid or has expired; ask for a new one.")
         ) from None
     if signed != f"{upload_id}/{number}":
-        raise PartLinkInvalid("This part URL is for another part.")
+        raise PartLinkInvalid(gettext("This part URL is for another part."))
     upload = MultipartUpload.objects.filter(pk=upload_id, expires_at__gt=timezone.now()).first()
     if upload is None:
-        raise PartLinkInvalid("This upload is finished, aborted or expired.")
+        raise PartLinkInvalid(gettext("This upload is finished, aborted or expired."))
     return upload
 
 
@@ -204,16 +193,19 @@ def multipart_put_part(
     _check_numbers(upload, [number])
     expected = upload.part_length(number)
     if length != expected:
-        raise InvalidPart(f"Part {number} is {expected} bytes; this request sends {length}.")
+        raise InvalidPart(
+            gettext("Part %(number)d is %(expected)d bytes; this request sends %(length)s.")
+            % {"number": number, "expected": expected, "length": length}
+        )
     if upload.completing_since is not None:
-        raise UploadBusy("This upload is being completed; it takes no more parts.")
+        raise UploadBusy(gettext("This upload is being completed; it takes no more parts."))
     exact = _Exactly(content, expected)
     try:
         return get_storage().multipart_put_part(
             upload.storage_key, upload.storage_upload_id, number, exact
         )
     except ObjectMissing:
-        raise PartLinkInvalid("This upload is finished, aborted or expired.") from None
+        raise PartLinkInvalid(gettext("This upload is finished, aborted or expired.")) from None
 
 
 def multipart_received(*, upload: MultipartUpload) -> list[int]:
@@ -238,7 +230,7 @@ def multipart_complete(*, upload: MultipartUpload, sha256: str = "") -> UploadRe
     """
     expected = (sha256 or upload.sha256).lower()
     if sha256 and upload.sha256 and sha256.lower() != upload.sha256:
-        raise ChecksumMismatch("This SHA-256 is not the one the upload was begun with.")
+        raise ChecksumMismatch(gettext("This SHA-256 is not the one the upload was begun with."))
     _claim(upload)
     storage = get_storage()
     assembled = False
@@ -247,7 +239,9 @@ def multipart_complete(*, upload: MultipartUpload, sha256: str = "") -> UploadRe
             parts = storage.multipart_parts(upload.storage_key, upload.storage_upload_id)
         except ObjectMissing:
             upload.delete()
-            raise UploadGone("This upload's parts are gone (it expired); start again.") from None
+            raise UploadGone(
+                gettext("This upload's parts are gone (it expired); start again.")
+            ) from None
         whole = {part.number: part for part in parts if _whole(upload, part.number, part.size)}
         missing = [n for n in range(1, upload.part_count + 1) if n not in whole]
         if missing:
@@ -259,7 +253,9 @@ def multipart_complete(*, upload: MultipartUpload, sha256: str = "") -> UploadRe
                 [whole[n] for n in range(1, upload.part_count + 1)],
             )
         except PartsChanged:
-            raise UploadBusy("A part was being sent again meanwhile; complete again.") from None
+            raise UploadBusy(
+                gettext("A part was being sent again meanwhile; complete again.")
+            ) from None
         assembled = True
         result = _check_and_register(storage, upload, expected)
     except BaseException:
@@ -282,7 +278,7 @@ def _claim(upload: MultipartUpload) -> None:
         .update(completing_since=now)
     )
     if not claimed:
-        raise UploadBusy("Another request is completing this upload; wait for it.")
+        raise UploadBusy(gettext("Another request is completing this upload; wait for it."))
 
 
 def _check_and_register(
@@ -299,8 +295,11 @@ def _check_and_register(
         )
         if expected_sha256 and sha256 != expected_sha256:
             raise ChecksumMismatch(
-                f"{display_name(upload.filename)}: the file that arrived is not the one sent "
-                "(its SHA-256 differs); nothing was kept. Send it again."
+                gettext(
+                    "%(filename)s: the file that arrived is not the one sent (its SHA-256 "
+                    "differs); nothing was kept. Send it again."
+                )
+                % {"filename": display_name(upload.filename)}
             )
         return photo_upload_placed(
             owner=upload.owner,
@@ -377,8 +376,10 @@ class _Exactly:
         try:
             data = self._content.read(wanted)
         except OSError as err:
-            raise InvalidPart(f"The part's body broke off ({err}); send it again.") from err
+            raise InvalidPart(
+                gettext("The part's body broke off (%(why)s); send it again.") % {"why": err}
+            ) from err
         if not data:
-            raise InvalidPart("The part's body ended early; send it again.")
+            raise InvalidPart(gettext("The part's body ended early; send it again."))
         self._left -= len(data)
         return data

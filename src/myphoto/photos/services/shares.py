@@ -11,6 +11,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import Album, AlbumPhoto, ShareLink
 from .upload import UploadResult, photos_upload
@@ -25,11 +26,13 @@ class InvalidExpiry(ValueError):
 
 def _expiry(expires_at: datetime | None, expires_in_days: int | None) -> datetime | None:
     if expires_at is not None and expires_in_days is not None:
-        raise InvalidExpiry("Give expires_at or expires_in_days, not both.")
+        raise InvalidExpiry(gettext("Give expires_at or expires_in_days, not both."))
     if expires_in_days is not None:
         return timezone.now() + timedelta(days=expires_in_days)
     if expires_at is not None and expires_at <= timezone.now():
-        raise InvalidExpiry("expires_at is in the past: a link must expire later than now.")
+        raise InvalidExpiry(
+            gettext("expires_at is in the past: a link must expire later than now.")
+        )
     return expires_at
 
 

@@ -13,6 +13,7 @@ from functools import partial
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ...common.filenames import display_name
 from ...common.media.facts import ImageFacts, UnsupportedImage, VideoFacts
@@ -41,7 +42,10 @@ class UploadRejected(ValueError):
     """
 
     def __init__(self, filename: str, reason: UploadTooLarge | UnsupportedImage) -> None:
-        super().__init__(f"{filename}: {reason}")
+        why = media.said(reason) if isinstance(reason, UnsupportedImage) else str(reason)
+        super().__init__(
+            gettext("%(filename)s: %(reason)s") % {"filename": filename, "reason": why}
+        )
         self.filename = filename
         self.reason = reason
 
@@ -103,7 +107,7 @@ def _described(
     """The checked file with its facts (None for bytes the owner has), or UploadRejected."""
     try:
         if size == 0:
-            raise UnsupportedImage("The file is empty.")
+            raise UnsupportedImage(gettext("The file is empty."))
         known = not guest and Photo.objects.filter(owner=owner, sha256=sha256).exists()
         facts = None if known else media.analyze(file)
     except UnsupportedImage as err:

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from django.utils.translation import gettext
 
 from .base import CHUNK_SIZE, ObjectMissing, RangeReader, StorageUnavailable, file_chunks
 from .s3 import Endpoint, shared_client
@@ -85,10 +86,10 @@ def open_reader(source: Source, path: str, size: int, *, block: int = 0) -> IO[b
 def relative_path(path: str) -> PurePosixPath:
     """A path inside a source, or SourceNotAllowed for one that could leave it."""
     if not path or "\x00" in path or path.startswith("/"):
-        raise SourceNotAllowed(f"{path!r} is not a path inside the library.")
+        raise SourceNotAllowed(_not_inside(path))
     relative = PurePosixPath(path)
     if any(part in ("..", "") for part in relative.parts):
-        raise SourceNotAllowed(f"{path!r} is not a path inside the library.")
+        raise SourceNotAllowed(_not_inside(path))
     return relative
 
 
@@ -99,23 +100,29 @@ class FolderSource:
         try:
             self.root = Path(folder).resolve(strict=True)
         except (OSError, RuntimeError) as err:
-            raise SourceUnreachable(f"The folder {folder} cannot be opened: {err}.") from err
+            raise SourceUnreachable(
+                gettext("The folder %(folder)s cannot be opened: %(why)s.")
+                % {"folder": folder, "why": err}
+            ) from err
         allowed = [Path(root).resolve() for root in roots]
         if not any(self.root.is_relative_to(root) for root in allowed):
             where = ", ".join(str(root) for root in allowed) or "none set"
             raise SourceNotAllowed(
-                f"{self.root} is not under MYPHOTO_LIBRARY_ROOTS ({where}): folders are "
-                "adopted only from there."
+                gettext(
+                    "%(folder)s is not under MYPHOTO_LIBRARY_ROOTS (%(roots)s): folders are "
+                    "adopted only from there."
+                )
+                % {"folder": self.root, "roots": where}
             )
         if not self.root.is_dir():
-            raise SourceNotAllowed(f"{self.root} is not a folder.")
+            raise SourceNotAllowed(gettext("%(path)s is not a folder.") % {"path": self.root})
         self.location = self.root.as_uri() + "/"
 
     def check(self) -> None:
         try:
             next(os.scandir(self.root), None)
         except OSError as err:
-            raise SourceUnreachable(f"The folder {self.root} cannot be read: {err}.") from err
+            raise SourceUnreachable(_unreadable_folder(self.root, err)) from err
 
     def files(self) -> Iterator[SourceFile]:
         """Every file under the folder, folder by folder in name order; links that lead
@@ -126,7 +133,7 @@ class FolderSource:
             try:
                 entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
             except OSError as err:
-                raise SourceUnreachable(f"The folder {folder} cannot be read: {err}.") from err
+                raise SourceUnreachable(_unreadable_folder(folder, err)) from err
             inner = []
             for entry in entries:
                 if entry.name.startswith(".") or entry.name in _SKIPPED_FOLDERS:
@@ -139,7 +146,7 @@ class FolderSource:
                         # The share went away, not the file: an outage must not read as
                         # every file after this one gone.
                         raise SourceUnreachable(
-                            f"The folder {folder} cannot be read: it is gone."
+                            _unreadable_folder(folder, gettext("it is gone"))
                         ) from err
                     continue  # a broken link, or a file deleted meanwhile
                 if not target.is_relative_to(self.root):
@@ -163,7 +170,9 @@ class FolderSource:
         except (OSError, RuntimeError) as err:
             raise ObjectMissing(path) from err
         if not target.is_relative_to(self.root) or not target.is_file():
-            raise SourceNotAllowed(f"{path!r} is not a file inside the library.")
+            raise SourceNotAllowed(
+                gettext("“%(path)s” is not a file inside the library.") % {"path": path}
+            )
         return target
 
     def read(self, path: str, start: int, length: int) -> bytes:
@@ -177,7 +186,7 @@ class FolderSource:
         except FileNotFoundError as err:
             raise ObjectMissing(path) from err
         except OSError as err:
-            raise SourceUnreachable(f"{path} cannot be read: {err.strerror}.") from err
+            raise SourceUnreachable(_unreadable(path, err.strerror)) from err
 
     def stream(
         self, key: str, *, start: int = 0, end: int | None = None, chunk_size: int = CHUNK_SIZE
@@ -189,7 +198,7 @@ class FolderSource:
         try:
             yield from chunks
         except OSError as err:  # the share went away mid-read
-            raise SourceUnreachable(f"{path} cannot be read: {err.strerror}.") from err
+            raise SourceUnreachable(_unreadable(path, err.strerror)) from err
 
 
 class S3Source:
@@ -198,7 +207,7 @@ class S3Source:
 
     def __init__(self, bucket: str, prefix: str, endpoint: Endpoint) -> None:
         if not bucket:
-            raise SourceNotAllowed("Name the bucket: s3://bucket/prefix/.")
+            raise SourceNotAllowed(gettext("Name the bucket: s3://bucket/prefix/."))
         self.bucket = bucket
         self.prefix = prefix.lstrip("/")
         if self.prefix and not self.prefix.endswith("/"):
@@ -213,7 +222,7 @@ class S3Source:
     def _unreachable(self, err: Exception) -> SourceUnreachable:
         code = err.response.get("Error", {}).get("Code", "") if isinstance(err, ClientError) else ""
         reason = _ERROR_REASONS.get(code) or str(err)
-        return SourceUnreachable(f"{self.location} cannot be read: {reason}.")
+        return SourceUnreachable(_unreadable(self.location, reason))
 
     def check(self) -> None:
         try:
@@ -328,10 +337,26 @@ def source_for(location: str, *, roots: Sequence[str | Path], s3: S3Access | Non
     if location.startswith("file://"):
         parts = urlsplit(location)
         if parts.netloc not in ("", "localhost"):
-            raise SourceNotAllowed("A folder of another machine: mount it here first.")
+            raise SourceNotAllowed(gettext("A folder of another machine: mount it here first."))
         return FolderSource(unquote(parts.path), roots=roots)
     if location.startswith("/"):
         return FolderSource(location, roots=roots)
     raise SourceNotAllowed(
-        f"{location!r} is neither s3://bucket/prefix/ nor a folder (file:///path/)."
+        gettext("“%(location)s” is neither s3://bucket/prefix/ nor a folder (file:///path/).")
+        % {"location": location}
     )
+
+
+def _not_inside(path: str) -> str:
+    return gettext("“%(path)s” is not a path inside the library.") % {"path": path}
+
+
+def _unreadable_folder(folder: object, why: object) -> str:
+    return gettext("The folder %(folder)s cannot be read: %(why)s.") % {
+        "folder": folder,
+        "why": why,
+    }
+
+
+def _unreadable(what: object, why: object) -> str:
+    return gettext("%(what)s cannot be read: %(why)s.") % {"what": what, "why": why}

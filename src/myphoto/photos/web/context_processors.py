@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from ...common.formats import ACCEPTED_FILES, VIDEO_SUPPORTED_TEXT
+from ...common.formats import ACCEPTED_FILES, PHOTO_FORMAT_NAMES, VIDEO_FORMAT_NAMES
 from ..limits import max_upload_bytes, multipart_threshold_bytes
 
 # The endpoints the page's scripts call, by the names they use for them.
@@ -27,7 +27,8 @@ def page_settings(request: HttpRequest) -> dict[str, Any]:
         return {"accepted_files": ACCEPTED_FILES}  # a share link's upload panel
     return {
         "accepted_files": ACCEPTED_FILES,
-        "supported_text": VIDEO_SUPPORTED_TEXT,
+        "photo_formats": PHOTO_FORMAT_NAMES,
+        "video_formats": VIDEO_FORMAT_NAMES,
         "max_upload_bytes": max_upload_bytes(),
         "multipart_upload_bytes": multipart_threshold_bytes(),
         "api_urls": {name: reverse(url_name) for name, url_name in _PAGE_API.items()},

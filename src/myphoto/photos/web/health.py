@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,6 +17,16 @@ from ..requests import AuthenticatedRequest
 from ..storage import StorageUnavailable, get_storage
 
 EXAMPLES_SHOWN = 20
+# What the report counted, by the English key it stores.
+CHECKED = {
+    "originals": gettext_lazy("Originals"),
+    "derivatives": gettext_lazy("Derivatives"),
+    "objects listed": gettext_lazy("Objects listed"),
+    "uploads": gettext_lazy("Uploads"),
+    "month counts": gettext_lazy("Month counts"),
+    "album entries": gettext_lazy("Album entries"),
+    "adopted photos": gettext_lazy("Adopted photos"),
+}
 
 
 @login_required
@@ -27,11 +38,22 @@ def library_health(request: AuthenticatedRequest) -> HttpResponse:
     reports = integrity.latest_reports()
     finished = next((report for report in reports if not report.running), None)
     running = reports[0] if reports and reports[0].running else None
-    found = []
+    found, checked = [], []
     if finished is not None:
-        for problem in finished.report.get("found", {}).values():
+        for kind, problem in finished.report.get("found", {}).items():
             shown = problem["examples"][:EXAMPLES_SHOWN]
-            found.append({**problem, "examples": shown, "more": problem["count"] - len(shown)})
+            found.append(
+                {
+                    **problem,
+                    **_said(kind),
+                    "examples": shown,
+                    "more": problem["count"] - len(shown),
+                }
+            )
+        checked = [
+            (CHECKED.get(what, what.capitalize()), number)
+            for what, number in finished.report.get("checked", {}).items()
+        ]
     return render(
         request,
         "photos/library_health.html",
@@ -39,11 +61,21 @@ def library_health(request: AuthenticatedRequest) -> HttpResponse:
             "latest": finished,
             "running": running,
             "found": found,
+            "checked": checked,
             "reports": reports,
             "daily": settings.MYPHOTO_FSCK_DAILY,
             "daily_hour": settings.MYPHOTO_FSCK_HOUR,
         },
     )
+
+
+def _said(kind: str) -> dict[str, str]:
+    """A problem's heading and advice in the reader's language (the report keeps English)."""
+    try:
+        problem = integrity.Problem(kind)
+    except ValueError:  # a kind of an older release: its stored words
+        return {}
+    return {"title": problem.heading, "advice": problem.advice}
 
 
 @require_GET

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..models import LibraryStatus, User
@@ -22,42 +24,51 @@ from ..services.libraries import (
     library_scan_request,
 )
 from ..storage.sources import S3Access, SourceNotAllowed, SourceUnreachable
+from ..templatetags.counts import counted_text
 
 SHOWN = 20
 
 
 class LibraryForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="Shown beside its photos: “In NAS”.")
+    name = forms.CharField(
+        max_length=100, label=_("Name"), help_text=_("Shown beside its photos: “In NAS”.")
+    )
     source = forms.CharField(
         max_length=2000,
-        label="Where",
-        help_text="s3://bucket/prefix/, or a folder's path under MYPHOTO_LIBRARY_ROOTS.",
+        label=_("Where"),
+        help_text=_("s3://bucket/prefix/, or a folder's path under MYPHOTO_LIBRARY_ROOTS."),
     )
     owner = forms.ModelChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("username"),
         to_field_name="username",
-        help_text="Whose library its photos join.",
+        label=_("Owner"),
+        help_text=_("Whose library its photos join."),
     )
     endpoint_url = forms.URLField(
-        required=False, assume_scheme="https", label="S3 endpoint", help_text="Leave empty for AWS."
+        required=False,
+        assume_scheme="https",
+        label=_("S3 endpoint"),
+        help_text=_("Leave empty for AWS."),
     )
-    region = forms.CharField(required=False, max_length=64, initial="us-east-1")
-    access_key_id = forms.CharField(required=False, max_length=200, label="Access key id")
+    region = forms.CharField(required=False, max_length=64, initial="us-east-1", label=_("Region"))
+    access_key_id = forms.CharField(required=False, max_length=200, label=_("Access key id"))
     secret_access_key = forms.CharField(
         required=False,
         max_length=500,
-        label="Secret access key",
+        label=_("Secret access key"),
         widget=forms.PasswordInput(render_value=False),
-        help_text="Stored encrypted; never shown again. A key that may only list and read is best.",
+        help_text=_(
+            "Stored encrypted; never shown again. A key that may only list and read is best."
+        ),
     )
     scan_interval_minutes = forms.IntegerField(
         min_value=INTERVALS.start,
         max_value=INTERVALS.stop - 1,
         initial=60,
-        label="Scan every (minutes)",
+        label=_("Scan every (minutes)"),
     )
     albums_from_folders = forms.BooleanField(
-        required=False, label="Make an album of each folder (kept in step by the scans)"
+        required=False, label=_("Make an album of each folder (kept in step by the scans)")
     )
 
 
@@ -94,7 +105,9 @@ def libraries(request: AuthenticatedRequest) -> HttpResponse:
             form.add_error("source" if not isinstance(err, LibraryInvalid) else None, str(err))
         else:
             messages.success(
-                request, f"Adopted {library.source} as “{library.name}”; its first scan has begun."
+                request,
+                gettext("Adopted %(source)s as “%(name)s”; its first scan has begun.")
+                % {"source": library.source, "name": library.name},
             )
             return redirect("libraries")
     return render(
@@ -129,8 +142,11 @@ def library_scan(request: AuthenticatedRequest, library_id: int) -> HttpResponse
     library = library_get_for_staff(user=request.user, library_id=library_id)
     full = request.POST.get("full") == "1"
     library_scan_request(library=library, full=full)
-    which = "A full scan" if full else "A scan"
-    messages.success(request, f"{which} of “{library.name}” has begun; this page follows it.")
+    if full:
+        begun = gettext("A full scan of “%(name)s” has begun; this page follows it.")
+    else:
+        begun = gettext("A scan of “%(name)s” has begun; this page follows it.")
+    messages.success(request, begun % {"name": library.name})
     return redirect("libraries")
 
 
@@ -140,12 +156,21 @@ def library_forget(request: AuthenticatedRequest, library_id: int) -> HttpRespon
     """Forget a library once its name is typed; its files stay where they are."""
     library = library_get_for_staff(user=request.user, library_id=library_id)
     if request.POST.get("confirm", "").strip() != library.name:
-        messages.error(request, f"Type “{library.name}” to forget this library.")
+        messages.error(
+            request, gettext("Type “%(name)s” to forget this library.") % {"name": library.name}
+        )
         return redirect("libraries")
     forgotten = library_remove(library=library)
     messages.success(
         request,
-        f"Forgot “{library.name}”: {forgotten} photos and their thumbnails left MyPhoto; "
-        f"its files stay in {library.source}.",
+        gettext(
+            "Forgot “%(name)s”: %(photos)s and their thumbnails left MyPhoto; "
+            "its files stay in %(source)s."
+        )
+        % {
+            "name": library.name,
+            "photos": counted_text(forgotten, "photo"),
+            "source": library.source,
+        },
     )
     return redirect("libraries")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
+from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import AfterValidator, Field, Strict
 
@@ -16,7 +17,7 @@ MAX_IDS_PER_REQUEST = 100_000
 def _storable(text: str) -> str:
     if "\x00" in text:
         # PostgreSQL text cannot hold it (and no name or title needs it).
-        raise ValueError("must not contain NUL characters")
+        raise ValueError(gettext("must not contain NUL characters"))
     return text
 
 

@@ -184,7 +184,8 @@ function setUpViewerEdits() {
     details.hidden = !mine;
     if (!mine) return;
     favorite.setAttribute("aria-pressed", tile.dataset.favorite);
-    archive.textContent = tile.dataset.archived === "true" ? "Unarchive" : "Archive";
+    archive.textContent =
+      tile.dataset.archived === "true" ? gettext("Unarchive") : pgettext("verb", "Archive");
     const [local, offset] = splitIso(tile.dataset.takenIso);
     editor.elements.taken.value = local;
     editor.elements.offset.value = offset;
