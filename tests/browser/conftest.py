@@ -71,6 +71,8 @@ def open_page(chromium, live_server, user):
         accessible(page, "the login page")
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("heading", name="Photos")).to_be_visible()
+        # The grid is hidden until laid out: a forced click before that reaches nothing.
+        expect(page.locator(".justify:not(.justified)")).to_have_count(0)
         return page
 
     yield open_

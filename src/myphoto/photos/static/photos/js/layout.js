@@ -18,15 +18,16 @@ const MAX_STRETCH = 1.5;
 const NARROWEST = 1 / 3;
 const WIDEST = 3;
 
+// Parsed once per value: while htmx settles a swapped-in tile it wears the old tile's
+// attributes for a moment (its --ar too), so the value read is compared each time.
 const aspects = new WeakMap();
 
 function aspectOf(tile) {
-  let ar = aspects.get(tile);
-  if (ar === undefined) {
-    ar = parseFloat(tile.style.getPropertyValue("--ar")) || 1;
-    ar = Math.min(Math.max(ar, NARROWEST), WIDEST);
-    aspects.set(tile, ar);
-  }
+  const raw = tile.style.getPropertyValue("--ar");
+  const known = aspects.get(tile);
+  if (known?.raw === raw) return known.ar;
+  const ar = Math.min(Math.max(parseFloat(raw) || 1, NARROWEST), WIDEST);
+  aspects.set(tile, { raw, ar });
   return ar;
 }
 
