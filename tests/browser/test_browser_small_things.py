@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from myphoto.photos.models import Album, Photo
 
-from .pages import ARTIFACTS, PHONE, accessible, drop_files, follow, library
+from .pages import ARTIFACTS, PHONE, accessible, drop_files, follow, library, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -202,3 +202,36 @@ def test_a_phone_has_a_one_line_top_bar_with_search_and_a_menu(open_page, make_p
     menu.get_by_role("link", name="Trash").click()
     expect(page.get_by_role("heading", name="Trash")).to_be_visible()
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+
+
+def test_a_whole_month_is_selected_from_the_bar_its_pages_fetched_first(
+    open_page, user, monkeypatch
+):
+    from datetime import timedelta
+
+    from bulk import bulk_photos
+
+    from myphoto.photos.services.counts import month_counts_rebuild
+    from myphoto.photos.web import timeline
+
+    monkeypatch.setattr(timeline, "PAGE_SIZE", 20)  # March over three pages
+    bulk_photos(user, 10, start=datetime(2024, 2, 10, 9, tzinfo=UTC), every=timedelta(days=1))
+    bulk_photos(user, 50, start=datetime(2024, 3, 1, 9, tzinfo=UTC), every=timedelta(hours=12))
+    month_counts_rebuild(owner=user)
+    march = {str(pk) for pk in Photo.objects.filter(taken_at__month=3).values_list("pk", flat=True)}
+    page = open_page()
+    tiles = page.locator("#timeline .tile")
+    expect(tiles).to_have_count(20)  # one page of March so far; the next is out of view
+
+    tiles.first.locator(".check").click()
+    month = page.get_by_role("button", name="Select all of March 2024")
+    expect(month).to_be_visible()
+    accessible(page, "the selection bar offering the month")
+    month.click()
+    expect(page.locator(".selected-count")).to_have_text("50 selected")
+    screenshot(page, "select-a-month")
+    ticked = page.locator("#timeline .tile .check:checked")
+    assert set(ticked.evaluate_all("(boxes) => boxes.map((box) => box.value)")) == march
+    # Each page came once: every photo has one tile.
+    ids = tiles.evaluate_all("(tiles) => tiles.map((tile) => tile.id)")
+    assert len(ids) == len(set(ids))

@@ -8,6 +8,7 @@ export const form = document.getElementById("selection");
 // a new one by then, the grid having been fetched again (after an upload).
 let lastPicked = null;
 
+export const lastPickedId = () => lastPicked;
 export const boxes = () => (form ? Array.from(form.querySelectorAll('input.check[name="ids"]')) : []);
 export const selectedIds = () => boxes().filter((box) => box.checked).map((box) => box.value);
 
