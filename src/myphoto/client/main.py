@@ -153,7 +153,7 @@ def _emit(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
-def _summary(report: Report, uploaded: bool, out: Console) -> int:
+def _summary(report: Report, out: Console, *, uploaded: bool) -> int:
     table = Table(show_header=False, box=None)
     table.add_row(gettext("uploaded") if uploaded else gettext("downloaded"), str(len(report.done)))
     table.add_row(gettext("already there"), str(len(report.already)))
@@ -258,7 +258,7 @@ def main(argv: list[str]) -> int:
                 if album is not None:
                     added = server.add_to_album(album, report.photo_ids)
                     out.print(album_added(args.album, added), highlight=False, markup=False)
-            return _summary(report, True, out)
+            return _summary(report, out, uploaded=True)
         if args.command == "download":
             with _server(args.jobs * 2) as server:
                 server.check()
@@ -266,7 +266,7 @@ def main(argv: list[str]) -> int:
                 report = download.download(
                     server, args.dest, since=args.since, album_id=album, jobs=args.jobs
                 )
-            return _summary(report, False, out)
+            return _summary(report, out, uploaded=False)
         if args.command in imports.SERVICES:
             return imports.run(args, _server, out)
         return {"ls": _ls, "rm": _rm, "restore": _restore}[args.command](args, out)
