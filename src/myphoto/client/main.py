@@ -23,7 +23,7 @@ from .http import ApiError, ClientError, Server
 from .ids import ids_shortened, resolve_ids
 from .imports import command as imports
 from .progress import Report
-from .speech import album_added, gettext, ngettext, stopped
+from .speech import album_added, failed, gettext, ngettext, stopped
 
 COMMANDS = (
     "login",
@@ -168,8 +168,9 @@ def _summary(report: Report, out: Console, *, uploaded: bool) -> int:
         skipped = gettext("skipped %(path)s: not a photo or video") % {"path": path}
         out.print(f"  {skipped}", soft_wrap=True, highlight=False, markup=False)
     for path, reason in report.failed:
-        failed = gettext("failed %(path)s: %(reason)s") % {"path": path, "reason": reason}
-        out.print(f"  {failed}", soft_wrap=True, highlight=False, markup=False, style="red")
+        out.print(
+            f"  {failed(path, reason)}", soft_wrap=True, highlight=False, markup=False, style="red"
+        )
     if report.interrupted:
         out.print(stopped())
         return 130
@@ -218,25 +219,24 @@ def _rm(args: argparse.Namespace, out: Console) -> int:
 
 
 def _restore(args: argparse.Namespace, out: Console) -> int:
-    restored, failed = [], []
+    restored, refused = [], []
     with _server() as server:
         for photo_id in resolve_ids(server, args.ids, in_trash=True):
             try:
                 restored.append(server.json("POST", f"/photos/{photo_id}/restore")["id"])
             except ApiError as err:
-                failed.append({"id": photo_id, "detail": err.detail})
+                refused.append({"id": photo_id, "detail": err.detail})
     if args.json:
-        _emit(json.dumps({"restored": restored, "failed": failed}))
+        _emit(json.dumps({"restored": restored, "failed": refused}))
     else:
         count = len(restored)
         out.print(
             ngettext("Restored %(count)d photo.", "Restored %(count)d photos.", count)
             % {"count": count}
         )
-        for failure in failed:
-            reason = {"path": failure["id"], "reason": failure["detail"]}
-            out.print("  " + gettext("failed %(path)s: %(reason)s") % reason, soft_wrap=True)
-    return 1 if failed else 0
+        for failure in refused:
+            out.print(f"  {failed(failure['id'], failure['detail'])}", soft_wrap=True)
+    return 1 if refused else 0
 
 
 def main(argv: list[str]) -> int:

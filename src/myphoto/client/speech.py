@@ -52,3 +52,7 @@ def album_added(title: str, added: int) -> str:
         "Album “%(title)s”: %(count)d photos added.",
         added,
     ) % {"title": title, "count": added}
+
+
+def failed(path: object, reason: object) -> str:
+    return gettext("failed %(path)s: %(reason)s") % {"path": path, "reason": reason}

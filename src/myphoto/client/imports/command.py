@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..http import Server
-from ..speech import album_added, gettext, stopped
+from ..speech import album_added, failed, gettext, stopped
 from .archives import Part, parts_of
 from .icloud import plan_icloud
 from .journal import Journal
@@ -150,8 +150,7 @@ def _summary(plan: Plan, report: ImportReport, path: Path | None, out: Console) 
     for title, added in sorted(report.albums.items()):
         out.print(album_added(title, added), highlight=False, markup=False)
     for where, reason in report.failed[:LISTED]:
-        failed = gettext("failed %(path)s: %(reason)s") % {"path": where, "reason": reason}
-        out.print(f"  {failed}", soft_wrap=True, highlight=False, markup=False)
+        out.print(f"  {failed(where, reason)}", soft_wrap=True, highlight=False, markup=False)
     if path is not None:
         out.print(
             gettext("Every file not brought or not matched, with why: %(path)s") % {"path": path},

@@ -2,7 +2,7 @@
 // loaded before this module) defines gettext and ngettext for the page's language;
 // without it the English stands. makemessages -d djangojs finds the calls by these names.
 
-const language = document.documentElement.lang || "en";
+export const language = document.documentElement.lang || "en";
 const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
 
 export function gettext(text, values = {}) {

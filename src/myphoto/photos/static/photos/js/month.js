@@ -2,11 +2,10 @@
 // The infinite scroll may not have brought all of it yet: its pages are fetched first,
 // through the grid's own "older" and "newer" loaders (so a page is never fetched twice).
 
-import { gettext } from "./i18n.js";
+import { gettext, language } from "./i18n.js";
 import { boxes, form, lastPickedId, refreshSelection } from "./selection.js";
 
 const button = form?.querySelector("[data-select-month]");
-const language = document.documentElement.lang || "en";
 
 const monthOf = (element) => element.closest(".day")?.dataset.day?.slice(0, 7);
 

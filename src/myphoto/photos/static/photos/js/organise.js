@@ -119,6 +119,8 @@ async function toggleFavorite(tile) {
 }
 
 // Archived photos leave the timeline; unarchived ones leave the archive.
+// The viewer's button says what it will do to the photo shown.
+const archiveLabel = (archived) => (archived ? gettext("Unarchive") : pgettext("verb", "Archive"));
 const leavesPage = (archived) => (shelf === "timeline" && archived) || (shelf === "archive" && !archived);
 
 async function undoEdit(undo, putBack) {
@@ -184,8 +186,7 @@ function setUpViewerEdits() {
     details.hidden = !mine;
     if (!mine) return;
     favorite.setAttribute("aria-pressed", tile.dataset.favorite);
-    archive.textContent =
-      tile.dataset.archived === "true" ? gettext("Unarchive") : pgettext("verb", "Archive");
+    archive.textContent = archiveLabel(tile.dataset.archived === "true");
     const [local, offset] = splitIso(tile.dataset.takenIso);
     editor.elements.taken.value = local;
     editor.elements.offset.value = offset;
@@ -269,7 +270,7 @@ function setUpViewerEdits() {
       putBack = detachTiles([tile.dataset.id]);
     } else {
       tile.dataset.archived = String(archived);
-      archive.textContent = archived ? gettext("Unarchive") : pgettext("verb", "Archive");
+      archive.textContent = archiveLabel(archived);
     }
     showToast(archived ? gettext("Archived: it is off the timeline.") : gettext("Back on the timeline."), async () => {
       try {
