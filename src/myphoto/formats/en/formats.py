@@ -10,7 +10,8 @@ YEAR_MONTH_FORMAT = "M Y"
 DAY_HEADING_FORMAT = "D, j M Y"
 DAY_SPOKEN_FORMAT = "l j F Y"
 DAY_SHORT_FORMAT = "j M"  # a day sharing a narrow row
-TAKEN_FORMAT = "l j F Y, H:i"
+# A photo's time: these words of its day, then the 24-hour clock ("14:15").
+TAKEN_DAY_FORMAT = "l j F Y,"
 MONTH_LABEL_FORMAT = "F Y"
 TIME_FORMAT = "H:i"
 DECIMAL_SEPARATOR = "."

@@ -10,7 +10,8 @@ YEAR_MONTH_FORMAT = "Y년 n월"
 DAY_HEADING_FORMAT = "Y년 n월 j일 (D)"
 DAY_SPOKEN_FORMAT = "Y년 n월 j일 l"
 DAY_SHORT_FORMAT = "n월 j일"
-TAKEN_FORMAT = "Y년 n월 j일 l H:i"
+# A photo's time: these words of its day, then the 24-hour clock ("14:15").
+TAKEN_DAY_FORMAT = "Y년 n월 j일 l"
 MONTH_LABEL_FORMAT = "Y년 n월"
 # "D" as Koreans abbreviate a weekday: one syllable (Django's catalogue has "금요일").
 WEEKDAY_ABBREVIATIONS = ("월", "화", "수", "목", "금", "토", "일")

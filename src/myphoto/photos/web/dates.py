@@ -7,7 +7,7 @@ heading, a photo's time) live beside them and are read here, once per language.
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib import import_module
 from typing import Any
 
@@ -19,7 +19,7 @@ NAMES = (
     "DAY_HEADING_FORMAT",
     "DAY_SHORT_FORMAT",
     "DAY_SPOKEN_FORMAT",
-    "TAKEN_FORMAT",
+    "TAKEN_DAY_FORMAT",
     "MONTH_LABEL_FORMAT",
 )
 
@@ -57,8 +57,23 @@ def day_spoken(day: date) -> str:
 
 
 def taken_text(moment: datetime) -> str:
-    return dateformat.format(moment, local_format("TAKEN_FORMAT"))
+    """ "Wednesday 11 October 2023, 14:15" at the moment's own offset."""
+    day = _taken_day(moment.date(), translation.get_language() or settings.LANGUAGE_CODE)
+    return f"{day} {moment:%H:%M}"
+
+
+@lru_cache(maxsize=4096)
+def _taken_day(day: date, language: str) -> str:
+    # Formatting the day's words took most of a tile's time; a page's tiles share few days.
+    return dateformat.format(day, local_format("TAKEN_DAY_FORMAT"))
 
 
 def month_label(month: date) -> str:
+    return _month_label(month, translation.get_language() or settings.LANGUAGE_CODE)
+
+
+@lru_cache(maxsize=2048)
+def _month_label(month: date, language: str) -> str:
+    # The scrubber labels every month of the library on every page: twenty years are
+    # 240 formattings of the same few words.
     return dateformat.format(month, local_format("MONTH_LABEL_FORMAT"))

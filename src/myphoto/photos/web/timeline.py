@@ -22,6 +22,7 @@ from ..models import Album, Kind, Place
 from ..requests import AuthenticatedRequest
 from ..search import Search
 from ..selectors import EVERYTHING, Shelf, encode_cursor, month_after, month_start
+from .tile_markup import tile_html
 from .tiles import scrubber_for, tile_for, tiles_by_day
 
 # Photos a page shows, and each scroll loads more of (share links' pages too).
@@ -163,7 +164,7 @@ def photo_tile(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
     """One tile: polled by a tile whose thumbnail is still being made."""
     photo = selectors.photo_get_for_viewer(user=request.user, photo_id=photo_id)
     tile = tile_for(photo, owner_id=request.user.pk)
-    return render(request, "photos/_tile.html", {"tile": tile})
+    return HttpResponse(tile_html(tile))
 
 
 @login_required
