@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import images
+import passes
 import pytest
 import seaweedfs
 from django.core.management import CommandError, call_command
@@ -47,6 +48,7 @@ def test_token_for_unknown_user_is_a_clear_error():
         call_command("token", "create", "nobody")
 
 
+@passes.once
 def test_serve_migrates_makes_first_user_and_serves(tmp_path):
     """`myphoto serve` on an empty data folder: what `make run` does for a newcomer."""
     port = seaweedfs.free_port()
@@ -120,6 +122,7 @@ def _myphoto(args: list[str], cwd, **env_changes) -> subprocess.CompletedProcess
     )
 
 
+@passes.once
 def test_server_commands_find_one_data_folder_wherever_they_run(tmp_path):
     from myphoto import settings
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import images
+import passes
 import pytest
 from PIL import Image
 
@@ -71,6 +72,7 @@ def measured(
     return int(growth), int(refused), why
 
 
+@passes.once
 def test_concurrent_decodes_share_a_budget_so_the_peak_does_not_multiply(tmp_path):
     big = tmp_path / "big.png"
     # 16 megapixels, 64 MB decoded: the most a PNG is decoded whole (not in bands).
@@ -108,6 +110,7 @@ def bombs(tmp_path: Path) -> dict[str, Path]:
     }
 
 
+@passes.once
 @pytest.mark.parametrize("what", ["check", "derive"])
 def test_what_cannot_fit_the_budget_is_refused_before_a_pixel_is_decoded(tmp_path, what):
     grew = {}
@@ -119,6 +122,7 @@ def test_what_cannot_fit_the_budget_is_refused_before_a_pixel_is_decoded(tmp_pat
     assert max(grew.values()) < 40 * MiB, grew
 
 
+@passes.once
 def test_a_big_png_is_shrunk_in_bands_without_holding_its_pixels(tmp_path):
     big = tmp_path / "big.png"
     big.write_bytes(images.png_bomb(8000, 8000, rgb=True))  # 256 MB decoded whole
