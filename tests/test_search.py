@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections import Counter
 
 import images
 import pytest
@@ -13,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from myphoto.photos import geocoding, search
-from myphoto.photos.models import Photo
+from myphoto.photos.models import Photo, PlaceCount, User
 from myphoto.photos.services.albums import album_create
 from myphoto.photos.services.shares import share_create
 
@@ -264,8 +265,9 @@ def test_the_search_page_is_a_timeline_of_what_the_words_find(client, library):
     html = page.content.decode()
     assert page.status_code == 200
     assert "벚꽃 놀이.jpg" in html and "Piazza Grande.jpg" not in html
-    assert "1 photo<" in html and 'value="Seoul 2023"' in html
+    assert 'value="Seoul 2023"' in html
     assert 'data-place="Seoul, South Korea"' in html
+    assert "1 photo<" in client.get("/search/months", {"q": "Seoul 2023"}).content.decode()
     # A month of the results, as the scrubber asks for it, keeps the words.
     in_january = client.get("/search/", {"q": "2023", "month": "2023-01"}, HTTP_HX_REQUEST="true")
     assert "🌸 party.jpg" in in_january.content.decode()
@@ -302,6 +304,30 @@ def test_suggestions_complete_the_last_word_with_places_and_cameras_and_counts(c
     assert ("Italy", "Italy · 1 photo") in suggested("it")
     assert suggested("ca") == [("Canon EOS R5", "Camera: Canon EOS R5 · 1 photo")]
     assert suggested("seoul ") == [] and suggested("") == []
+    korean = client.get("/search/suggestions", {"q": "ca"}, headers={"accept-language": "ko"})
+    assert korean.json()["items"][0]["label"] == "카메라: Canon EOS R5 · 사진 1장"
+
+
+def test_a_search_page_shows_its_photos_first_and_asks_for_its_months_after(client, library):
+    """Counting a common word's months reads every photo it finds: the page does not wait."""
+    page = client.get("/search/", {"q": "2023", "month": "2023-01"}).content.decode()
+    assert "🌸 party.jpg" in page and "Piazza Grande.jpg" not in page
+    assert 'data-count=""' in page and "scrubber-months" not in page
+    assert 'hx-get="/search/months?q=2023&amp;month=2023-01"' in page
+
+    months = client.get("/search/months", {"q": "2023", "month": "2023-01"})
+
+    assert months.status_code == 200
+    html = months.content.decode()
+    assert 'data-count="2" hx-swap-oob="true">2 photos</small>' in html
+    scrubber = json.loads(
+        html.split('id="scrubber-months" type="application/json">')[1].split("<")[0]
+    )
+    assert [month["month"] for month in scrubber] == ["2023-10", "2023-01"]
+    many_words = " ".join(f"w{n}" for n in range(11))
+    assert client.get("/search/months", {"q": many_words}).status_code == 400
+    nothing = client.get("/search/months", {"q": "atlantis"}).content.decode()
+    assert 'data-count="0"' in nothing and "scrubber-months" not in nothing
 
 
 def test_the_places_pages_go_from_countries_to_towns_to_a_towns_timeline(
@@ -366,3 +392,57 @@ def test_a_town_and_a_country_of_one_name_are_suggested_once(client, make_photo)
     answer = client.get("/search/suggestions", {"q": "sing"}).json()
 
     assert answer["items"] == [{"query": "Singapore", "label": "Singapore · 1 photo", "count": 1}]
+
+
+def _kept(owner) -> dict[str, int]:
+    rows = PlaceCount.objects.filter(owner=owner, count__gt=0).select_related("place")
+    return {row.place.city: row.count for row in rows}
+
+
+def _recounted(owner) -> dict[str, int]:
+    photos = Photo.objects.visible().filter(owner=owner, live_of=None, place__isnull=False)
+    return dict(Counter(photos.values_list("place__city", flat=True)))
+
+
+def test_the_places_counts_follow_every_change_of_a_photos_row(api, user, library, client):
+    """The Places page's counts are kept by the database: uploads, the trash, an edited
+    location, the archive, `places --missing`, a file going offline, deleting for good."""
+    seoul_again = [
+        api.post(
+            "/api/v1/photos",
+            {"file": SimpleUploadedFile(f"s{n}.jpg", images.jpeg_from(gps=SEOUL, seed=20 + n))},
+        ).json()["items"][0]["id"]
+        for n in range(3)
+    ]
+    stranger = User.objects.create_user("stranger")
+    from myphoto.photos.services.upload import photo_upload
+
+    photo_upload(
+        owner=stranger, file=SimpleUploadedFile("x.jpg", images.jpeg_from(gps=SEOUL, seed=40))
+    )
+    assert _kept(user) == {"Seoul": 4, "Arezzo": 1, "São Paulo": 1} == _recounted(user)
+    assert _kept(stranger) == {"Seoul": 1}
+
+    assert api.delete(f"/api/v1/photos/{seoul_again[0]}").status_code == 204
+    assert api.delete(f"/api/v1/photos/{seoul_again[1]}").status_code == 204
+    assert _kept(user) == {"Seoul": 2, "Arezzo": 1, "São Paulo": 1} == _recounted(user)
+    restored = api.post("/api/v1/photos/restore", {"ids": [seoul_again[1]]}, "application/json")
+    assert restored.status_code == 200
+    moved = api.patch(
+        f"/api/v1/photos/{seoul_again[2]}",
+        {"location": {"lat": AREZZO[0], "lon": AREZZO[1]}, "archived": True},
+        "application/json",
+    )
+    assert moved.status_code == 200, moved.content
+    assert _kept(user) == {"Seoul": 2, "Arezzo": 2, "São Paulo": 1} == _recounted(user)
+
+    Photo.objects.filter(owner=user).update(place=None, place_text="")
+    assert _kept(user) == {} == _recounted(user)
+    call_command("places", "--missing", stdout=io.StringIO())
+    Photo.objects.filter(pk=library["🌸 party.jpg"].pk).update(offline=True)
+    assert _kept(user) == {"Seoul": 2, "Arezzo": 2} == _recounted(user)
+    assert api.delete("/api/v1/trash").json() == {"purged": 1}
+    assert _kept(user) == {"Seoul": 2, "Arezzo": 2} == _recounted(user)
+    page = client.get("/places/").content.decode()
+    assert "South Korea" in page and "Italy" in page and "Brazil" not in page
+    assert _kept(stranger) == {"Seoul": 1}

@@ -49,8 +49,11 @@ def test_a_korean_browser_gets_korean_pages(chromium, live_server, make_photo, u
         # The scripts speak Korean too (the JavaScript catalogue).
         viewer.get_by_role("button", name="삭제").click()
         expect(page.locator(".toast-text")).to_have_text("사진 1장을 휴지통으로 옮겼습니다.")
+        # The count follows by its number ("사진 3장" is no number to parse).
+        expect(page.locator("#photo-count")).to_have_text("사진 2장")
         page.locator(".toast").get_by_role("button", name="실행 취소").click()
         expect(page.locator(".toast-text")).to_have_text("사진 1장을 복원했습니다.")
+        expect(page.locator("#photo-count")).to_have_text("사진 3장")
         page.keyboard.press("Escape")
 
         page.goto(f"{live_server.url}/trash/")

@@ -184,3 +184,24 @@ def test_scrubber_has_a_thumb_sized_handle_on_a_phone(open_page, user):
     ).to_be_in_viewport()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def test_a_search_pages_months_arrive_after_its_photos_and_jump(open_page, user, live_server):
+    """A search's count and scrubber are asked for once its photos show; then they work as
+    the timeline's do, keeping the words."""
+    years_of_photos(user, 600, first_year=2012, years=3)
+    page = open_page()
+    page.goto(f"{live_server.url}/search/?q=2013")
+
+    expect(page.locator("#photo-count")).to_have_text(re.compile(r"^\d+ photos$"))
+    count = int(page.locator("#photo-count").get_attribute("data-count"))
+    assert count == Photo.objects.filter(owner=user, taken_at__year=2013).count()
+    handle = page.get_by_role("slider", name="Month")
+    expect(handle).to_have_attribute("aria-valuetext", "December 2013")
+    handle.focus()
+    page.keyboard.press("End")
+    expect(page).to_have_url(re.compile(r"\?q=2013&month=2013-01$"))
+    expect(
+        page.locator(f'#timeline .day[data-day="{newest_day_of(user, 2013, 1)}"]')
+    ).to_be_in_viewport()
+    assert not page.locator('#timeline .day[data-day^="2014"]').count()

@@ -47,6 +47,7 @@ urlpatterns = [
     path("s/<sharekey:key>/unlock", shared.shared_unlock, name="shared-unlock"),
     path("s/<sharekey:key>/download", shared.shared_download, name="shared-download"),
     path("search/", search.search_results, name="search"),
+    path("search/months", search.search_months, name="search-months"),
     path("search/suggestions", search.search_suggestions, name="search-suggestions"),
     path("places/", places.places, name="places"),
     path("places/<str:country_code>/", places.country, name="country"),

@@ -16,7 +16,7 @@ from .photos import (
     TakenAtSource,
     camera_name,
 )
-from .places import Place
+from .places import Place, PlaceCount
 from .shares import ShareLink
 from .tokens import ApiToken
 from .uploads import MultipartUpload
@@ -42,6 +42,7 @@ __all__ = [
     "PhotoManager",
     "PhotoQuerySet",
     "Place",
+    "PlaceCount",
     "ShareLink",
     "TakenAtSource",
     "Language",

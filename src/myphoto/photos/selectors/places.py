@@ -9,7 +9,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery, UUIDField
 from django.http import Http404
 from django.utils.translation import gettext
 
-from ..models import Photo, Place, User, camera_name
+from ..models import Photo, Place, PlaceCount, User, camera_name
 
 
 @dataclass(frozen=True)
@@ -25,14 +25,14 @@ class PlaceView:
 def places_for_user(*, user: User, country_code: str | None = None) -> list[PlaceView]:
     """The places of the user's photos (of one country, if given), most photos first.
 
-    Counted from the photo_places index alone; a cover is one seek in it per place.
+    Counted by the database as photos change (`PlaceCount`); a cover is one seek in the
+    photo_places index per place.
     """
-    photos = Photo.objects.visible().filter(owner=user, live_of__isnull=True, place__isnull=False)
+    kept = PlaceCount.objects.filter(owner=user, count__gt=0)
     if country_code is not None:
-        photos = photos.filter(place__country_code=country_code)
-    counts = dict(
-        photos.order_by().values("place").annotate(n=Count("pk")).values_list("place", "n")
-    )
+        kept = kept.filter(place__country_code=country_code)
+    counts = dict(kept.values_list("place_id", "count"))
+    photos = Photo.objects.visible().filter(owner=user, live_of__isnull=True, place__isnull=False)
     newest = photos.filter(place=OuterRef("pk")).order_by("-taken_at", "-id").values("pk")[:1]
     places = Place.objects.filter(pk__in=counts).annotate(
         cover=Subquery(newest, output_field=UUIDField())

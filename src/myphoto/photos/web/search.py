@@ -7,12 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import search, selectors
+from ..models import Kind
 from ..requests import AuthenticatedRequest
-from .timeline import timeline_response
+from ..selectors import EVERYTHING
+from ..templatetags.counts import counted_text
+from .tiles import scrubber_for
+from .timeline import month_of_query, page_query, timeline_response
 
 # Suggestions come from counts of the whole library, which take a moment to make at a
 # million photos: each person's are kept this long, a keystroke needing none of them anew.
@@ -39,6 +43,39 @@ def search_results(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def search_months(request: AuthenticatedRequest) -> HttpResponse:
+    """The count and the scrubber of a search's page, which asks for them once its photos
+    are shown: counting a common word's months reads every photo it finds."""
+    try:
+        found = search.parse(request.GET.get("q", ""))
+    except search.InvalidSearch as err:
+        return HttpResponse(str(err), status=400, content_type="text/plain; charset=utf-8")
+    kind = Kind(request.GET["kind"]) if request.GET.get("kind") in Kind.values else None
+    try:
+        month = month_of_query(request.GET.get("month"))
+    except ValueError:
+        month = None
+    buckets = (
+        selectors.timeline_buckets(
+            user=request.user, album=None, kind=kind, search=found, place=None, shelf=EVERYTHING
+        )
+        if found
+        else []
+    )
+    return render(
+        request,
+        "photos/_search_months.html",
+        {
+            "count": sum(bucket.count for bucket in buckets),
+            "count_noun": "video" if kind == Kind.VIDEO else "photo",
+            "scrubber": scrubber_for(buckets, current=month),
+            "page_query": page_query(kind=kind, words=request.GET.get("q", "")),
+        },
+    )
+
+
+@login_required
+@require_GET
 def search_suggestions(request: AuthenticatedRequest) -> JsonResponse:
     """Places and cameras of the library that begin with the last word typed, with counts:
     each suggestion is the whole query with that word completed."""
@@ -55,17 +92,20 @@ def search_suggestions(request: AuthenticatedRequest) -> JsonResponse:
     for name, detail, count in _facets(request):
         query = f"{before}{name}".strip()
         if query not in items and any(word.startswith(last) for word in search.words(name)):
-            photos = f"{count:,} photo{pluralize(count)}"
-            items[query] = {"query": query, "label": f"{detail} · {photos}", "count": count}
+            # A camera's detail is its name; a place's, its whole name ("Seoul, South Korea").
+            what = _("Camera: %(name)s") % {"name": name} if detail is None else detail
+            label = f"{what} · {counted_text(count, 'photo')}"
+            items[query] = {"query": query, "label": label, "count": count}
         if len(items) == SUGGESTIONS:
             break
     return JsonResponse({"items": list(items.values())})
 
 
-def _facets(request: AuthenticatedRequest) -> list[tuple[str, str, int]]:
-    """(name, what it is, photos) of the user's towns, countries and cameras, most first."""
+def _facets(request: AuthenticatedRequest) -> list[tuple[str, str | None, int]]:
+    """(name, its whole name, photos) of the user's towns and countries, and (name, None,
+    photos) of their cameras, most photos first."""
     key = f"myphoto:facets:{request.user.pk}"
-    facets: list[tuple[str, str, int]] | None = cache.get(key)
+    facets: list[tuple[str, str | None, int]] | None = cache.get(key)
     if facets is None:
         places = selectors.places_for_user(user=request.user)
         countries = selectors.countries_of(places)
@@ -73,7 +113,7 @@ def _facets(request: AuthenticatedRequest) -> list[tuple[str, str, int]]:
         facets = sorted(
             [(str(view.place.city), str(view.place.name), view.count) for view in places]
             + [(country.country, country.country, country.count) for country in countries]
-            + [(camera.name, f"Camera: {camera.name}", camera.count) for camera in cameras],
+            + [(camera.name, None, camera.count) for camera in cameras],
             key=lambda facet: -facet[2],
         )
         cache.set(key, facets, SUGGESTION_COUNTS_SECONDS)

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -39,13 +40,21 @@ class Narrowed(TypedDict):
     shelf: Shelf
 
 
-def _month(value: str | None) -> date | None:
+def month_of_query(value: str | None) -> date | None:
     """`2023-10` as the first day of that month; ValueError if it is not a month."""
     if not value:
         return None
     if not re.fullmatch(r"\d{4}-\d{2}", value):
         raise ValueError(value)
     return date(int(value[:4]), int(value[5:]), 1)
+
+
+def page_query(*, kind: Kind | None, words: str) -> str:
+    """`kind=video&q=seoul&`: what narrows a timeline, for the links to its pages and
+    months."""
+    return "".join(
+        f"{urlencode({name: value})}&" for name, value in (("kind", kind), ("q", words)) if value
+    )
 
 
 @login_required
@@ -79,7 +88,7 @@ def timeline_response(
     kind = Kind(request.GET["kind"]) if request.GET.get("kind") in Kind.values else None
     narrowed = Narrowed(album=album, kind=kind, search=search, place=place, shelf=shelf)
     try:
-        month = _month(request.GET.get("month"))
+        month = month_of_query(request.GET.get("month"))
         if newer:
             page = selectors.timeline_newer_page(
                 user=user, limit=PAGE_SIZE, cursor=newer, **narrowed
@@ -110,12 +119,7 @@ def timeline_response(
         "days": tiles_by_day(page.items, owner_id=user.pk),
         "more_url": request.path,
         "kind": kind or "",
-        # What narrows the timeline, for the links to its pages and months.
-        "page_query": "".join(
-            f"{urlencode({name: value})}&"
-            for name, value in (("kind", kind), ("q", search_words))
-            if value
-        ),
+        "page_query": page_query(kind=kind, words=search_words),
         "count_noun": "video" if kind == Kind.VIDEO else "photo",
         # Which photos leave the page when archived or brought back (the scripts' Undo).
         "shelf_name": _shelf_name(narrowed),
@@ -126,7 +130,14 @@ def timeline_response(
     }
     if newer and not fragment and page.items:
         context["older"] = encode_cursor(page.items[-1])  # without JavaScript: a link down
-    if not fragment or not (cursor or newer):
+    context["current_month"] = f"{month:%Y-%m}" if month else ""
+    if search and not fragment:
+        # A search's months are counted from its matching rows (half a million for a
+        # home town's name): the page asks for them after its photos (`search_months`).
+        context["months_later"] = f"{reverse('search-months')}?{context['page_query']}" + (
+            f"month={month:%Y-%m}" if month else ""
+        )
+    elif not fragment or not (cursor or newer):
         # Every whole page, and the first page's fragment (after an upload), show the
         # count: from the kept month counts (an album's: from its rows), never the photos.
         buckets = selectors.timeline_buckets(user=user, **narrowed)

@@ -7,16 +7,26 @@ import { layOutAll } from "./layout.js";
 import { firstTileBelow } from "./timeline.js";
 import { showToast } from "./toast.js";
 
-const nav = document.querySelector("[data-scrubber]");
-const months = JSON.parse(document.getElementById("scrubber-months")?.textContent || "[]");
 const timeline = document.getElementById("timeline");
-const handle = nav?.querySelector(".scrubber-handle");
-const bubble = nav?.querySelector(".scrubber-bubble");
-const indexOf = new Map(months.map((entry, index) => [entry.month, index]));
-const total = months.reduce((sum, entry) => sum + entry.count, 0);
+// Read from the page when the scrubber is set up (a search's arrives after its photos).
+let nav = null;
+let months = [];
+let handle = null;
+let bubble = null;
+let indexOf = new Map();
 // Where each month begins, as a share of the scrubber's height (newest at the top).
-const starts = [];
-months.reduce((before, entry) => { starts.push(before / total); return before + entry.count; }, 0);
+let starts = [];
+
+function readScrubber() {
+  nav = document.querySelector("[data-scrubber]");
+  months = JSON.parse(document.getElementById("scrubber-months")?.textContent || "[]");
+  handle = nav?.querySelector(".scrubber-handle");
+  bubble = nav?.querySelector(".scrubber-bubble");
+  indexOf = new Map(months.map((entry, index) => [entry.month, index]));
+  const total = months.reduce((sum, entry) => sum + entry.count, 0);
+  starts = [];
+  months.reduce((before, entry) => { starts.push(before / total); return before + entry.count; }, 0);
+}
 
 let current = 0;
 let dragging = false;
@@ -134,6 +144,16 @@ function thinYearLabels() {
 const typing = (target) => target.closest?.("input, textarea, select, [contenteditable]");
 
 export function setUpScrubber({ viewerOpen }) {
+  readScrubber();
+  if (!nav && document.querySelector(".scrubber[hx-get]")) {
+    // Its months are on their way: set up when they are swapped in.
+    document.body.addEventListener("htmx:load", function arrived(event) {
+      if (!event.detail.elt.matches?.("[data-scrubber]")) return;
+      document.body.removeEventListener("htmx:load", arrived);
+      setUpScrubber({ viewerOpen });
+    });
+    return;
+  }
   if (!nav || !months.length || !timeline) return;
   handle.hidden = false;
   nav.classList.add("enhanced");

@@ -10,8 +10,10 @@ export const timelineTiles = () => Array.from(document.querySelectorAll("#timeli
 
 function adjustCount(delta) {
   const counter = document.getElementById("photo-count");
-  if (!counter) return;
-  const n = Math.max(0, (parseInt(counter.textContent, 10) || 0) + delta);
+  // The number, not the words: "1,234 photos" and "사진 3장" do not parse.
+  if (!counter || counter.dataset.count === "") return;
+  const n = Math.max(0, Number(counter.dataset.count) + delta);
+  counter.dataset.count = String(n);
   counter.textContent = counted(n, counter.dataset.noun || "photo");
   const empty = document.querySelector("[data-empty-state]");
   if (empty) empty.hidden = n > 0;
