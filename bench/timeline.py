@@ -84,8 +84,12 @@ def targets(user_name: str) -> dict[str, str]:
         "API search buckets: paris": "/api/v1/timeline/buckets?q=paris",
         "API search buckets: seoul": "/api/v1/timeline/buckets?q=seoul",
         "HTML search page: paris": "/search/?q=paris",
+        # A home town's page: its photos at once, its count and scrubber asked for after.
+        "HTML search page: seoul": "/search/?q=seoul",
+        "HTML search months: seoul (after the page)": "/search/months?q=seoul",
         "HTML search suggestions: par": "/search/suggestions?q=par",
         "HTML places page": "/places/",
+        "HTML places of a country": "/places/KR/",
     }
 
 

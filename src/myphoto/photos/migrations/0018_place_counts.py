@@ -12,7 +12,7 @@ COUNTED = (
     " AND {row}.live_of_id IS NULL"
 )
 CHANGED = " OR ".join(
-    f"OLD.{column} IS DISTINCT FROM NEW.{column}"
+    f"{{old}}.{column} IS DISTINCT FROM {{new}}.{column}"
     for column in ("owner_id", "place_id", "deleted_at", "offline", "live_of_id")
 )
 DECREMENT = (
@@ -29,32 +29,78 @@ FILL = (
     f" WHERE {COUNTED.format(row='photos_photo')} GROUP BY owner_id, place_id"
 )
 
-POSTGRESQL = [
-    f"""
-    CREATE FUNCTION photos_place_count() RETURNS trigger LANGUAGE plpgsql AS $$
+# PostgreSQL: one step per statement, over its transition tables (aliased was and now: in
+# PL/pgSQL, OLD and NEW are the function's own variables). Per row, a bulk UPDATE of
+# half a million photos at one place updated that place's count row half a million times in
+# one transaction, each time through the versions of it the transaction had made (the
+# seeding of a million photos did not finish in a quarter of an hour).
+PG_CHANGED = CHANGED.format(old="was", new="now")
+PG_DELTAS = {
+    "INSERT": f"SELECT owner_id, place_id, 1 AS change FROM new_rows AS now"
+    f" WHERE {COUNTED.format(row='now')}",
+    "DELETE": f"SELECT owner_id, place_id, -1 AS change FROM old_rows AS was"
+    f" WHERE {COUNTED.format(row='was')}",
+    "UPDATE": f"""
+        SELECT was.owner_id, was.place_id, -1 AS change
+        FROM old_rows AS was JOIN new_rows AS now ON now.id = was.id
+        WHERE ({PG_CHANGED}) AND {COUNTED.format(row='was')}
+        UNION ALL
+        SELECT now.owner_id, now.place_id, 1 AS change
+        FROM old_rows AS was JOIN new_rows AS now ON now.id = was.id
+        WHERE ({PG_CHANGED}) AND {COUNTED.format(row='now')}""",
+}
+
+
+def _pg_function(event: str) -> str:
+    # Counts that grow may need their row; counts that shrink have one (a photo counted was
+    # added to it), unless the person is being deleted and it went first.
+    grouped = (
+        f"SELECT owner_id, place_id, SUM(change) AS change FROM ({PG_DELTAS[event]}) AS deltas"
+        " GROUP BY owner_id, place_id"
+    )
+    return f"""
+    CREATE FUNCTION photos_place_count_{event.lower()}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP <> 'INSERT' THEN
-            IF {COUNTED.format(row="OLD")} THEN {DECREMENT} END IF;
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            IF {COUNTED.format(row="NEW")} THEN {INCREMENT} END IF;
-        END IF;
+        INSERT INTO photos_placecount (owner_id, place_id, count)
+        SELECT owner_id, place_id, change FROM ({grouped}) AS grown WHERE change > 0
+        ON CONFLICT (owner_id, place_id)
+        DO UPDATE SET count = photos_placecount.count + EXCLUDED.count;
+        UPDATE photos_placecount AS kept SET count = kept.count + shrunk.change
+        FROM ({grouped}) AS shrunk
+        WHERE shrunk.change < 0
+            AND kept.owner_id = shrunk.owner_id AND kept.place_id = shrunk.place_id;
         RETURN NULL;
     END
-    $$""",
-    "CREATE TRIGGER photos_place_count_insert_delete AFTER INSERT OR DELETE ON photos_photo"
-    " FOR EACH ROW EXECUTE FUNCTION photos_place_count()",
-    "CREATE TRIGGER photos_place_count_update AFTER UPDATE ON photos_photo"
-    f" FOR EACH ROW WHEN ({CHANGED}) EXECUTE FUNCTION photos_place_count()",
+    $$"""
+
+
+_PG_TABLES = {
+    "INSERT": "NEW TABLE AS new_rows",
+    "DELETE": "OLD TABLE AS old_rows",
+    "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+}
+POSTGRESQL = [
+    statement
+    for event, tables in _PG_TABLES.items()
+    for statement in (
+        _pg_function(event),
+        f"CREATE TRIGGER photos_place_count_{event.lower()} AFTER {event} ON photos_photo"
+        f" REFERENCING {tables} FOR EACH STATEMENT"
+        f" EXECUTE FUNCTION photos_place_count_{event.lower()}()",
+    )
 ]
 POSTGRESQL_UNDO = [
-    "DROP TRIGGER photos_place_count_update ON photos_photo",
-    "DROP TRIGGER photos_place_count_insert_delete ON photos_photo",
-    "DROP FUNCTION photos_place_count()",
+    statement
+    for event in _PG_TABLES
+    for statement in (
+        f"DROP TRIGGER photos_place_count_{event.lower()} ON photos_photo",
+        f"DROP FUNCTION photos_place_count_{event.lower()}()",
+    )
 ]
 
-# SQLite: IS NOT for IS DISTINCT FROM, and no functions: the same steps in each trigger.
-SQLITE_CHANGED = CHANGED.replace("IS DISTINCT FROM", "IS NOT")
+# SQLite: per row (it changes a row in place: the many updates of one count row cost the
+# same each), IS NOT for IS DISTINCT FROM.
+SQLITE_CHANGED = CHANGED.format(old="OLD", new="NEW").replace("IS DISTINCT FROM", "IS NOT")
 SQLITE = [
     "CREATE TRIGGER photos_place_count_insert AFTER INSERT ON photos_photo"
     f" WHEN {COUNTED.format(row='NEW')} BEGIN {INCREMENT} END",

@@ -16,7 +16,7 @@ from ..requests import AuthenticatedRequest
 from ..selectors import EVERYTHING
 from ..templatetags.counts import counted_text
 from .tiles import scrubber_for
-from .timeline import month_of_query, page_query, timeline_response
+from .timeline import kind_of_query, month_of_query, page_query, timeline_response
 
 # Suggestions come from counts of the whole library, which take a moment to make at a
 # million photos: each person's are kept this long, a keystroke needing none of them anew.
@@ -50,7 +50,7 @@ def search_months(request: AuthenticatedRequest) -> HttpResponse:
         found = search.parse(request.GET.get("q", ""))
     except search.InvalidSearch as err:
         return HttpResponse(str(err), status=400, content_type="text/plain; charset=utf-8")
-    kind = Kind(request.GET["kind"]) if request.GET.get("kind") in Kind.values else None
+    kind = kind_of_query(request.GET.get("kind"))
     try:
         month = month_of_query(request.GET.get("month"))
     except ValueError:

@@ -49,6 +49,11 @@ def month_of_query(value: str | None) -> date | None:
     return date(int(value[:4]), int(value[5:]), 1)
 
 
+def kind_of_query(value: str | None) -> Kind | None:
+    """`?kind=video` (or photo) narrows a timeline; anything else shows all."""
+    return Kind(value) if value in Kind.values else None
+
+
 def page_query(*, kind: Kind | None, words: str) -> str:
     """`kind=video&q=seoul&`: what narrows a timeline, for the links to its pages and
     months."""
@@ -84,8 +89,7 @@ def timeline_response(
     cursor, newer = request.GET.get("cursor"), request.GET.get("newer")
     search_words = request.GET.get("q", "") if search else ""
     user = request.user
-    # `?kind=video` (or photo) narrows the timeline; anything else shows all.
-    kind = Kind(request.GET["kind"]) if request.GET.get("kind") in Kind.values else None
+    kind = kind_of_query(request.GET.get("kind"))
     narrowed = Narrowed(album=album, kind=kind, search=search, place=place, shelf=shelf)
     try:
         month = month_of_query(request.GET.get("month"))
