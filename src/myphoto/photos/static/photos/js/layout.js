@@ -105,6 +105,9 @@ export function layOut(container) {
   const groups = groupsOf(container);
   const newer = container.querySelector(":scope > .more.newer");
   const older = container.querySelector(":scope > .more:not(.newer)");
+  // Read before any write: read after them, it made the browser lay the whole page out
+  // in the middle of this script (13 of its 15 ms for 500 tiles).
+  const olderHeight = older ? older.offsetHeight : 0;
   let y = newer ? newer.offsetHeight : 0;
   const rows = justify(groups, options);
   const boxes = new Map(); // group index -> the day's box on the page
@@ -144,7 +147,7 @@ export function layOut(container) {
     if (box) place(group.box, box.left, box.top, box.right - box.left, box.height);
   });
   if (older) older.style.top = `${y}px`;
-  container.style.height = `${y + (older ? older.offsetHeight : 0)}px`;
+  container.style.height = `${y + olderHeight}px`;
   container.classList.add("justified");
 }
 
