@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import placed
 import pytest
 import seaweedfs
 from buckets import DiskBucket, S3Bucket, use_storage
@@ -151,3 +152,9 @@ def logged_in(live_server, token, monkeypatch, tmp_path):
     monkeypatch.setenv("MYPHOTO_URL", live_server.url)
     monkeypatch.setenv("MYPHOTO_TOKEN", token)
     return live_server.url
+
+
+@pytest.fixture
+def library(user, after_commit) -> dict:
+    """Four photos from three continents and the middle of the Pacific (`placed`)."""
+    return placed.four_photos(user, after_commit)
