@@ -36,8 +36,12 @@ def _formats(language: str) -> dict[str, str]:
     return found
 
 
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def local_format(name: str) -> Any:
-    return _formats(translation.get_language() or settings.LANGUAGE_CODE)[name]
+    return _formats(_language())[name]
 
 
 def day_heading(day: date) -> str:
@@ -58,7 +62,7 @@ def day_spoken(day: date) -> str:
 
 def taken_text(moment: datetime) -> str:
     """ "Wednesday 11 October 2023, 14:15" at the moment's own offset."""
-    day = _taken_day(moment.date(), translation.get_language() or settings.LANGUAGE_CODE)
+    day = _taken_day(moment.date(), _language())
     return f"{day} {moment:%H:%M}"
 
 
@@ -69,7 +73,7 @@ def _taken_day(day: date, language: str) -> str:
 
 
 def month_label(month: date) -> str:
-    return _month_label(month, translation.get_language() or settings.LANGUAGE_CODE)
+    return _month_label(month, _language())
 
 
 @lru_cache(maxsize=2048)

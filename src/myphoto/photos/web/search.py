@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import search, selectors
-from ..models import Kind
 from ..requests import AuthenticatedRequest
 from ..selectors import EVERYTHING
 from ..templatetags.counts import counted_text
-from .tiles import scrubber_for
-from .timeline import kind_of_query, month_of_query, page_query, timeline_response
+from .tiles import count_and_scrubber
+from .timeline import count_noun, kind_of_query, month_of_query, page_query, timeline_response
 
 # Suggestions come from counts of the whole library, which take a moment to make at a
 # million photos: each person's are kept this long, a keystroke needing none of them anew.
@@ -66,9 +65,8 @@ def search_months(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "photos/_search_months.html",
         {
-            "count": sum(bucket.count for bucket in buckets),
-            "count_noun": "video" if kind == Kind.VIDEO else "photo",
-            "scrubber": scrubber_for(buckets, current=month),
+            **count_and_scrubber(buckets, current=month),
+            "count_noun": count_noun(kind),
             "page_query": page_query(kind=kind, words=request.GET.get("q", "")),
         },
     )

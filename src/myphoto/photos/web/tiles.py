@@ -198,6 +198,14 @@ class Scrubber:
     current: str | None  # the month the page starts at, if it was jumped to
 
 
+def count_and_scrubber(buckets: list[MonthBucket], *, current: date | None) -> dict[str, object]:
+    """A timeline page's "N photos" and its scrubber, from the months' buckets."""
+    return {
+        "count": sum(bucket.count for bucket in buckets),
+        "scrubber": scrubber_for(buckets, current=current),
+    }
+
+
 def scrubber_for(buckets: Iterable[MonthBucket], *, current: date | None) -> Scrubber:
     months: list[dict[str, object]] = []
     years: list[ScrubberYear] = []

@@ -24,7 +24,7 @@ from ..requests import AuthenticatedRequest
 from ..search import Search
 from ..selectors import EVERYTHING, Shelf, encode_cursor, month_after, month_start
 from .tile_markup import tile_html
-from .tiles import scrubber_for, tile_for, tiles_by_day
+from .tiles import count_and_scrubber, tile_for, tiles_by_day
 
 # Photos a page shows, and each scroll loads more of (share links' pages too). A phone adds
 # a page to the grid in one task: 120 tiles took up to 117 ms there, 60 about 55.
@@ -53,6 +53,11 @@ def month_of_query(value: str | None) -> date | None:
 def kind_of_query(value: str | None) -> Kind | None:
     """`?kind=video` (or photo) narrows a timeline; anything else shows all."""
     return Kind(value) if value in Kind.values else None
+
+
+def count_noun(kind: Kind | None) -> str:
+    """What a timeline counts: its videos when narrowed to them, else its photos."""
+    return "video" if kind == Kind.VIDEO else "photo"
 
 
 def page_query(*, kind: Kind | None, words: str) -> str:
@@ -125,7 +130,7 @@ def timeline_response(
         "more_url": request.path,
         "kind": kind or "",
         "page_query": page_query(kind=kind, words=search_words),
-        "count_noun": "video" if kind == Kind.VIDEO else "photo",
+        "count_noun": count_noun(kind),
         # Which photos leave the page when archived or brought back (the scripts' Undo).
         "shelf_name": _shelf_name(narrowed),
         "archive_page": shelf.archived is True,
@@ -146,8 +151,7 @@ def timeline_response(
         # Every whole page, and the first page's fragment (after an upload), show the
         # count: from the kept month counts (an album's: from its rows), never the photos.
         buckets = selectors.timeline_buckets(user=user, **narrowed)
-        context["count"] = sum(bucket.count for bucket in buckets)
-        context["scrubber"] = scrubber_for(buckets, current=month)
+        context.update(count_and_scrubber(buckets, current=month))
     if fragment:
         return render(request, "photos/_days.html", context)
     return render(request, template, context)
