@@ -76,15 +76,19 @@ class Environment:
         self.close()
 
 
-def serve(env: dict[str, str], *, wait: float = 60) -> tuple[str, subprocess.Popen]:
+def serve(
+    env: dict[str, str], *, wait: float = 60, niceness: int = 0
+) -> tuple[str, subprocess.Popen]:
     """Start `myphoto serve` with its defaults (2 gunicorn workers, 8 threads) on a free
-    port; return its URL once it answers."""
+    port; return its URL once it answers. A `niceness` above 0 lowers its CPU priority
+    (its workers inherit it)."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "myphoto", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + wait

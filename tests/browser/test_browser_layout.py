@@ -26,7 +26,7 @@ TILES = """() => {
             const box = tile.getBoundingClientRect();
             return {
                 id: tile.dataset.id, day: tile.closest('.day')?.dataset.day,
-                ar: parseFloat(tile.style.getPropertyValue('--ar')),
+                ar: parseFloat(tile.dataset.ar),
                 left: box.left - origin.left, right: box.right - origin.left,
                 top: box.top - origin.top, width: box.width, height: box.height,
             };

@@ -186,10 +186,13 @@ def test_day_headings_select_their_day_and_esc_clears(open_page, make_photo):
     expect(days).to_have_count(2)
     expect(days.nth(0).locator(".day-long")).to_have_text("Mon, 1 Jul 2024")
 
-    days.nth(0).get_by_role("button", name="Select every photo of Monday 1 July 2024").click()
+    pick_day = days.nth(0).get_by_role("button", name="Select every photo of Monday 1 July 2024")
+    pick_day.click()
     expect(page.get_by_text("2 selected")).to_be_visible()
+    expect(pick_day).to_have_attribute("aria-pressed", "true")
     page.keyboard.press("Escape")
     expect(page.locator(".selection-bar")).to_be_hidden()
+    expect(pick_day).to_have_attribute("aria-pressed", "false")
 
 
 def test_timeline_fits_a_phone(open_page, make_photo):
@@ -224,6 +227,13 @@ def test_infinite_scroll_loads_the_next_pages(open_page, make_photo, monkeypatch
     assert names == [f"photo {n}.jpg" for n in range(9, -1, -1)]
     # One heading per day even when a day spans three pages.
     expect(page.locator("#timeline .day")).to_have_count(1)
+    # Still one Tab stop for the grid: the tiles that came with pages are not stops.
+    stops = page.evaluate(
+        """() => [...document.querySelectorAll('#timeline a, #timeline input, #timeline button')]
+            .filter((control) => control.tabIndex >= 0)
+            .map((control) => control.closest('.tile')?.dataset.name)"""
+    )
+    assert stops == ["photo 9.jpg"]
 
 
 def test_ticks_and_a_shift_click_survive_the_grid_being_fetched_again(open_page, make_photo):

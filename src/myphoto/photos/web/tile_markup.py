@@ -129,7 +129,7 @@ def tile_html(tile: Tile, *, share: ShareLink | None = None, in_trash: bool = Fa
     head: list[Attribute] = [
         ("class", "tile"),
         ("id", f"tile-{pk}"),
-        ("style", f"--ar: {photo.aspect_ratio}"),
+        ("data-ar", f"{photo.aspect_ratio:.4g}"),
         ("data-id", pk),
         ("data-name", photo.original_name),
     ]

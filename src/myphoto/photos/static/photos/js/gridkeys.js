@@ -13,21 +13,18 @@ const typing = (target) => target.closest?.("input:not(.check), textarea, select
 
 let current = null; // the tile whose stop is the grid's one Tab stop
 
-// Every control of the grid out of the Tab order but the current tile's stop. Read before
-// written: a page of tiles arriving costs writes for its own tiles only (and htmx, as it
-// settles, may put a swapped tile's attributes back as the server sent them).
+// Every control of the grid out of the Tab order but the current tile's stop. One query
+// finds the controls still in it (a page of tiles just arrived, a tile htmx settled with
+// the attributes the server sent): a page arriving costs its own tiles, not the
+// thousands above it.
+const IN_TAB_ORDER = ':is(a.open, input.check, button.heart, .day-pick):not([tabindex="-1"])';
+
 function rove(grid) {
-  const tiles = grid.querySelectorAll(".tile");
-  if (!tiles.length) return;
-  if (!current || !grid.contains(current)) current = tiles[0];
+  if (!current || !grid.contains(current)) current = grid.querySelector(".tile");
+  if (!current) return;
   const stop = stopOf(current);
-  tiles.forEach((tile) => {
-    tile.querySelectorAll("a.open, input.check, button.heart").forEach((control) => {
-      const wanted = control === stop ? 0 : -1;
-      if (control.tabIndex !== wanted) control.tabIndex = wanted;
-    });
-  });
-  grid.querySelectorAll(".day-pick").forEach((button) => { if (button.tabIndex !== -1) button.tabIndex = -1; });
+  grid.querySelectorAll(IN_TAB_ORDER).forEach((control) => { if (control !== stop) control.tabIndex = -1; });
+  if (stop && stop.tabIndex !== 0) stop.tabIndex = 0;
 }
 
 function focusTile(grid, tile) {

@@ -19,11 +19,15 @@ const NARROWEST = 1 / 3;
 const WIDEST = 3;
 
 // Parsed once per value: while htmx settles a swapped-in tile it wears the old tile's
-// attributes for a moment (its --ar too), so the value read is compared each time.
+// attributes for a moment (its data-ar too), so the value read is compared each time.
+// A data attribute, not a custom property in the tile's style: Chrome restyles an
+// element whose inline style holds a custom property in full when its place changes
+// (500 tiles: 7.6 ms of style, 1.4 without it).
 const aspects = new WeakMap();
+const watchers = new WeakMap(); // container -> the MutationObserver that lays it out
 
 function aspectOf(tile) {
-  const raw = tile.style.getPropertyValue("--ar");
+  const raw = tile.dataset.ar;
   const known = aspects.get(tile);
   if (known?.raw === raw) return known.ar;
   const ar = Math.min(Math.max(parseFloat(raw) || 1, NARROWEST), WIDEST);
@@ -149,6 +153,9 @@ export function layOut(container) {
   if (older) older.style.top = `${y}px`;
   container.style.height = `${y + olderHeight}px`;
   container.classList.add("justified");
+  // The tiles that came or went before this call are placed: their records would only
+  // lay the same tiles out again (a page's arrival called it, and then its mutations).
+  watchers.get(container)?.takeRecords();
 }
 
 const pending = new Set();
@@ -179,6 +186,8 @@ export function setUpLayout() {
     resized.observe(container);
     // Tiles come and go (pages, a thumbnail made, a delete and its undo): laid out at
     // once, in the task that brought them, so no moment finds a tile out of its place.
-    new MutationObserver(() => layOut(container)).observe(container, { childList: true, subtree: true });
+    const watcher = new MutationObserver(() => layOut(container));
+    watcher.observe(container, { childList: true, subtree: true });
+    watchers.set(container, watcher);
   });
 }

@@ -14,17 +14,23 @@ export const selectedIds = () => boxes().filter((box) => box.checked).map((box) 
 
 export function refreshSelection() {
   if (!form) return;
-  const n = selectedIds().length;
+  const n = form.querySelectorAll('input.check[name="ids"]:checked').length;
   const bar = form.querySelector(".selection-bar");
   if (bar) bar.hidden = n === 0;
   const counter = form.querySelector(".selected-count");
   if (counter) counter.textContent = gettext("%(count)s selected", { count: number(n) });
   form.classList.toggle("selecting", n > 0);
   document.dispatchEvent(new CustomEvent("selection:changed", { detail: { count: n } }));
+  // A day's circle is pressed when all of its photos are ticked. Nothing ticked (a page
+  // of tiles arriving, most often): only the circles pressed change, not every day's.
+  if (!n) {
+    form.querySelectorAll('.day-pick[aria-pressed="true"]').forEach((button) => button.setAttribute("aria-pressed", "false"));
+    return;
+  }
   form.querySelectorAll(".day").forEach((day) => {
-    const dayBoxes = Array.from(day.querySelectorAll("input.check"));
-    const all = dayBoxes.length > 0 && dayBoxes.every((box) => box.checked);
-    day.querySelector(".day-pick")?.setAttribute("aria-pressed", String(all));
+    const all = String(day.querySelector("input.check") !== null && day.querySelector("input.check:not(:checked)") === null);
+    const button = day.querySelector(".day-pick");
+    if (button && button.getAttribute("aria-pressed") !== all) button.setAttribute("aria-pressed", all);
   });
 }
 
