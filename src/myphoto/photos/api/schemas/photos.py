@@ -13,28 +13,29 @@ from pydantic import Field
 from ...links import photo_path
 from ...models import Photo
 from ...selectors import Page, library_name, live_motion_of
+from .common import Built
 
 MAX_DOWNLOAD_URLS = 1000
 
 
-class GpsOut(Schema):
+class GpsOut(Built):
     lat: float
     lon: float
 
 
-class PlaceOut(Schema):
+class PlaceOut(Built):
     city: str
     state: str
     country: str
     country_code: str
 
 
-class LibraryRefOut(Schema):
+class LibraryRefOut(Built):
     id: int
     name: str
 
 
-class PhotoOut(Schema):
+class PhotoOut(Built):
     id: UUID
     filename: str
     content_type: str
@@ -73,17 +74,17 @@ class TrashedPhotoOut(PhotoOut):
     purge_after: datetime
 
 
-class PhotoListOut(Schema):
+class PhotoListOut(Built):
     items: list[PhotoOut]
     next_cursor: str | None
 
 
-class TrashListOut(Schema):
+class TrashListOut(Built):
     items: list[TrashedPhotoOut]
     next_cursor: str | None
 
 
-class UploadOut(Schema):
+class UploadOut(Built):
     items: list[PhotoOut]
 
 

@@ -12,7 +12,7 @@ from pydantic import Field
 from ...links import share_photo_path
 from ...models import Photo, ShareLink
 from ...selectors import live_motion_of
-from .common import Text
+from .common import Built, Text
 from .photos import GpsOut, PlaceOut, place_out, plays
 
 
@@ -34,7 +34,7 @@ class SharedAlbumOut(Schema):
     show_location: bool
 
 
-class SharedPhotoOut(Schema):
+class SharedPhotoOut(Built):
     """A photo as a share link shows it: no content hash, and no location unless the link
     shows it."""
 
@@ -59,12 +59,12 @@ class SharedPhotoOut(Schema):
     duplicate: bool = False
 
 
-class SharedPhotoListOut(Schema):
+class SharedPhotoListOut(Built):
     items: list[SharedPhotoOut]
     next_cursor: str | None
 
 
-class SharedUploadOut(Schema):
+class SharedUploadOut(Built):
     items: list[SharedPhotoOut]
 
 
