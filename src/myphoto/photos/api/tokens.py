@@ -21,11 +21,16 @@ router = Router(tags=["tokens"])
 
 
 def _me(user: User) -> dict[str, Any]:
+    usage = selectors.usage_of(user=user)
     return {
         "username": user.get_username(),
         "is_staff": user.is_staff,
         "language": user.language or None,
         "theme": user.theme or None,
+        "photo_count": usage.photos + usage.videos,
+        "bytes_used": usage.bytes,
+        # Quotas are not set yet: no limit.
+        "quota_bytes": None,
     }
 
 

@@ -378,7 +378,7 @@ def _make_again(photo: Photo, gone: list[str]) -> bool:
     """Forget the derivatives that are gone and queue the job that makes them."""
     changes: dict[str, object] = {}
     if photo.thumbnail_key in gone or photo.preview_key in gone:
-        changes.update(derivatives_ready=False, thumbnail_key="", preview_key="")
+        changes.update(derivatives_ready=False, thumbnail_key="", preview_key="", images_size=0)
     if photo.playback_key in gone and not photo.plays_original:
         changes.update(playback_key="", playback_size=None)
     # Only if the row still records what we found gone: a job may have made new ones.

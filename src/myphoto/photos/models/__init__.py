@@ -20,6 +20,7 @@ from .places import Place, PlaceCount
 from .shares import ShareLink
 from .tokens import ApiToken
 from .uploads import MultipartUpload
+from .usage import Usage
 from .users import Language, Theme, User
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "TakenAtSource",
     "Language",
     "Theme",
+    "Usage",
     "User",
     "camera_name",
 ]

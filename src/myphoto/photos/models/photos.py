@@ -148,6 +148,9 @@ class Photo(models.Model):
     # it, else an H.264/AAC MP4 made by the job; "" until then.
     playback_key = models.CharField(max_length=255, blank=True, default="", db_default="")
     playback_size = models.BigIntegerField(null=True, blank=True)
+    # The bytes of the thumbnail and preview (sm and md) in storage: 0 until they are made
+    # (`myphoto recount` measures those made before this was kept). A person's usage.
+    images_size = models.BigIntegerField(default=0, db_default=0)
     # A video's place as written in its bytes: [[start, end), ...], blanked when a share
     # link that hides places plays the original.
     location_spans = models.JSONField(null=True, blank=True)

@@ -72,6 +72,7 @@ from .timeline import (
 )
 from .tokens import tokens_get_for_user
 from .uploads import multipart_upload_get_for_user, photo_completed_from_upload
+from .usage import usage_of
 
 __all__ = [
     "LibraryView",
@@ -131,6 +132,7 @@ __all__ = [
     "timeline_newer_page",
     "timeline_page",
     "tokens_get_for_user",
+    "usage_of",
     "trash_page",
     "usable_time",
 ]

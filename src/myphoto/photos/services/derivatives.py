@@ -147,6 +147,7 @@ def _make_images(photo: Photo, original: IO[bytes], run: str, written: list[str]
             mine.filter(rotation=photo.rotation).update(
                 thumbnail_key=made["sm"],
                 preview_key=made["md"],
+                images_size=sum(len(derivative.webp) for derivative in turned),
                 derivatives_ready=True,
                 derivatives_error="",
                 perceptual_hash=looks,

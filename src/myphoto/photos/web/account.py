@@ -56,6 +56,7 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
         "photos/account.html",
         {
             "tokens": selectors.tokens_get_for_user(user=request.user),
+            "usage": selectors.usage_of(user=request.user),
             "token_form": token_form,
             "password_form": password_form,
             "appearance_form": appearance_form,

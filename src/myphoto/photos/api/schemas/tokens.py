@@ -18,6 +18,11 @@ class MeOut(Schema):
     is_staff: bool
     language: Literal["en", "ko"] | None
     theme: Literal["light", "dark"] | None
+    # My photos and videos out of the trash, and the bytes of everything of mine in
+    # storage (originals, thumbnails, playback copies, the trash); adopted libraries not.
+    photo_count: int
+    bytes_used: int
+    quota_bytes: int | None
 
 
 class MeIn(Schema):
