@@ -19,6 +19,9 @@ def test_patch_me_sets_language_and_theme_and_null_goes_back(api, user):
         "is_staff": False,
         "language": None,
         "theme": None,
+        "photo_count": 0,
+        "bytes_used": 0,
+        "quota_bytes": None,
     }
     answer = api.patch("/api/v1/me", {"language": "ko", "theme": "dark"}, "application/json")
     assert answer.status_code == 200

@@ -199,13 +199,14 @@ def test_uploading_a_trashed_motion_again_brings_its_live_photo_back(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_still_and_its_motion_uploaded_at_the_same_moment_pair(user, photo_storage):
-    """As `myphoto upload --jobs 4` sends them. On PostgreSQL both rows are held
-    uncommitted until both exist, so neither upload's transaction sees the other's row
-    (SQLite has one writer at a time: there they pair one after the other)."""
+    """As `myphoto upload --jobs 4` sends them. On PostgreSQL both uploads reach the
+    insert of their row at the same moment; the owner's usage row, which the insert
+    moves, makes the second wait for the first's commit (SQLite has one writer at a
+    time: there they pair one after the other)."""
     import threading
 
     from django.db import connection
-    from django.db.models.signals import post_save
+    from django.db.models.signals import pre_save
 
     from myphoto.photos.services.upload import photo_upload
 
@@ -216,8 +217,8 @@ def test_a_still_and_its_motion_uploaded_at_the_same_moment_pair(user, photo_sto
     both_rows = threading.Barrier(len(files), timeout=30)
     failures: list[BaseException] = []
 
-    def hold_until_both_exist(sender, instance, created, **kwargs):
-        if created and connection.vendor == "postgresql":
+    def hold_until_both_are_inserting(sender, instance, **kwargs):
+        if instance._state.adding and connection.vendor == "postgresql":
             both_rows.wait()
 
     def send(name: str) -> None:
@@ -228,7 +229,7 @@ def test_a_still_and_its_motion_uploaded_at_the_same_moment_pair(user, photo_sto
         finally:
             connection.close()
 
-    post_save.connect(hold_until_both_exist, sender=Photo)
+    pre_save.connect(hold_until_both_are_inserting, sender=Photo)
     try:
         threads = [threading.Thread(target=send, args=(name,)) for name in files]
         for thread in threads:
@@ -236,7 +237,7 @@ def test_a_still_and_its_motion_uploaded_at_the_same_moment_pair(user, photo_sto
         for thread in threads:
             thread.join()
     finally:
-        post_save.disconnect(hold_until_both_exist, sender=Photo)
+        pre_save.disconnect(hold_until_both_are_inserting, sender=Photo)
 
     assert failures == []
     motion = Photo.objects.get(original_name="IMG_0014.MOV")

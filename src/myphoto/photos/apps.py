@@ -11,11 +11,12 @@ class PhotosConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import media, sqlite_search
+        from . import counting_sql, media, sqlite_search
         from .converters import AnyCaseUUIDConverter, ShareKeyConverter
 
         media.configure()
         post_migrate.connect(sqlite_search.reinstall_after_migrate, sender=self)
+        post_migrate.connect(counting_sql.reinstall_after_migrate, sender=self)
         # Before the URL conf is read: the API's paths say {anyuuid:photo_id}, so an
         # id written in upper case finds its photo instead of Django's 404 page.
         register_converter(AnyCaseUUIDConverter, "anyuuid")

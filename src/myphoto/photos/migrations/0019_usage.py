@@ -4,121 +4,11 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from myphoto.photos import counting_sql
 
-# What one photos row adds to its owner's usage ({row} is OLD, NEW, or a transition
-# table's alias): in storage unless from an adopted library; counted as a photo or video
-# when also out of the trash and a whole item. A playback copy is its own object unless
-# the original plays as it is (then its key is the original's).
-STORED = "{row}.library_id IS NULL"
-ITEM = f"{STORED} AND {{row}}.deleted_at IS NULL AND {{row}}.live_of_id IS NULL"
-PHOTOS = f"CASE WHEN {ITEM} AND {{row}}.kind = 'photo' THEN 1 ELSE 0 END"
-VIDEOS = f"CASE WHEN {ITEM} AND {{row}}.kind = 'video' THEN 1 ELSE 0 END"
-BYTES = (
-    f"CASE WHEN {STORED} THEN {{row}}.size + {{row}}.images_size + CASE WHEN"
-    " {row}.playback_key <> {row}.storage_key THEN COALESCE({row}.playback_size, 0) ELSE 0 END"
-    " ELSE 0 END"
-)
-
-
-def _shares(row: str, sign: str = "") -> str:
-    return ", ".join(
-        f"{sign}({part.format(row=row)}) AS {name}"
-        for name, part in (("photos", PHOTOS), ("videos", VIDEOS), ("bytes", BYTES))
-    )
-
-
-ADD = (
-    "INSERT INTO photos_usage (owner_id, photos, videos, bytes) {rows}"
-    " ON CONFLICT (owner_id) DO UPDATE SET photos = photos_usage.photos + excluded.photos,"
-    " videos = photos_usage.videos + excluded.videos, bytes = photos_usage.bytes + excluded.bytes"
-)
-FILL = ADD.format(
-    rows="SELECT owner_id, SUM(photos), SUM(videos), SUM(bytes) FROM"
-    f" (SELECT owner_id, {_shares('photos_photo')} FROM photos_photo) AS shares GROUP BY owner_id"
-)
-
-# PostgreSQL: once per statement, over its transition tables: what the new rows add less
-# what the old ones did, per owner (an update that changes none of it nets to nothing).
-_PG_ROWS = {
-    "INSERT": f"SELECT owner_id, {_shares('now')} FROM new_rows AS now",
-    "DELETE": f"SELECT owner_id, {_shares('was', '-')} FROM old_rows AS was",
-    "UPDATE": f"SELECT owner_id, {_shares('now')} FROM new_rows AS now"
-    f" UNION ALL SELECT owner_id, {_shares('was', '-')} FROM old_rows AS was",
-}
-_PG_TABLES = {
-    "INSERT": "NEW TABLE AS new_rows",
-    "DELETE": "OLD TABLE AS old_rows",
-    "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-}
-
-
-# Only for people still here: Django's test flush on SQLite deletes the people before
-# their photos (a person's own deletion purges the photos first).
-LIVING = "SELECT 1 FROM photos_user WHERE photos_user.id = {owner}"
-
-
-def _pg_function(event: str) -> str:
-    summed = (
-        "SELECT owner_id, SUM(photos), SUM(videos), SUM(bytes)"
-        f" FROM ({_PG_ROWS[event]}) AS shares"
-        f" WHERE EXISTS ({LIVING.format(owner='shares.owner_id')}) GROUP BY owner_id"
-        " HAVING SUM(photos) <> 0 OR SUM(videos) <> 0 OR SUM(bytes) <> 0"
-    )
-    return f"""
-    CREATE FUNCTION photos_usage_{event.lower()}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        {ADD.format(rows=summed)};
-        RETURN NULL;
-    END
-    $$"""
-
-
-POSTGRESQL = [
-    statement
-    for event, tables in _PG_TABLES.items()
-    for statement in (
-        _pg_function(event),
-        f"CREATE TRIGGER photos_usage_{event.lower()} AFTER {event} ON photos_photo"
-        f" REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION photos_usage_{event.lower()}()",
-    )
-]
-POSTGRESQL_UNDO = [
-    statement
-    for event in _PG_TABLES
-    for statement in (
-        f"DROP TRIGGER photos_usage_{event.lower()} ON photos_photo",
-        f"DROP FUNCTION photos_usage_{event.lower()}()",
-    )
-]
-
-# SQLite: per row; an update only when a column the usage reads changed. (The WHERE is
-# also what SQLite's parser needs between a SELECT and its ON CONFLICT.)
-_READ = (
-    "owner_id", "library_id", "deleted_at", "live_of_id", "kind", "size", "images_size",
-    "playback_key", "playback_size", "storage_key",
-)
-_SQLITE_CHANGED = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in _READ)
-_SQLITE_ADD_NEW = (
-    ADD.format(
-        rows=f"SELECT NEW.owner_id, {_shares('NEW')}"
-        f" WHERE EXISTS ({LIVING.format(owner='NEW.owner_id')})"
-    )
-    + ";"
-)
-_SQLITE_TAKE_OLD = (
-    ADD.format(
-        rows=f"SELECT OLD.owner_id, {_shares('OLD', '-')}"
-        f" WHERE EXISTS ({LIVING.format(owner='OLD.owner_id')})"
-    )
-    + ";"
-)
-SQLITE = [
-    f"CREATE TRIGGER photos_usage_insert AFTER INSERT ON photos_photo BEGIN {_SQLITE_ADD_NEW} END",
-    f"CREATE TRIGGER photos_usage_delete AFTER DELETE ON photos_photo BEGIN {_SQLITE_TAKE_OLD} END",
-    f"CREATE TRIGGER photos_usage_update AFTER UPDATE ON photos_photo WHEN {_SQLITE_CHANGED}"
-    f" BEGIN {_SQLITE_TAKE_OLD} {_SQLITE_ADD_NEW} END",
-]
-SQLITE_UNDO = [f"DROP TRIGGER photos_usage_{name}" for name in ("insert", "delete", "update")]
+# Adding images_size remakes the photos table on SQLite, without its triggers: SQLite's
+# triggers (the places' counts' too) are made again after the migration, by
+# counting_sql.reinstall_after_migrate. PostgreSQL adds the column in place.
 
 
 def _run(statements: dict[str, list[str]]):
@@ -151,7 +41,17 @@ class Migration(migrations.Migration):
             field=models.BigIntegerField(db_default=0, default=0),
         ),
         migrations.RunPython(
-            _run({"postgresql": [*POSTGRESQL, FILL], "sqlite": [*SQLITE, FILL]}),
-            _run({"postgresql": POSTGRESQL_UNDO, "sqlite": SQLITE_UNDO}),
+            _run(
+                {
+                    "postgresql": [*counting_sql.USAGE_POSTGRESQL, counting_sql.USAGE_FILL],
+                    "sqlite": [counting_sql.USAGE_FILL],
+                }
+            ),
+            _run(
+                {
+                    "postgresql": counting_sql.USAGE_POSTGRESQL_UNDO,
+                    "sqlite": counting_sql.USAGE_SQLITE_UNDO,
+                }
+            ),
         ),
     ]

@@ -35,7 +35,7 @@ class PlaceCount(models.Model):
     """How many of a user's photos were taken at a place: those the Places page counts (out
     of the trash, online, the archive included; a Live Photo's motion is part of its still).
 
-    Kept by the database itself, by triggers on the photos table (migration 0018): every
+    Kept by the database itself, by triggers on the photos table (`counting_sql`): every
     way a photo's row changes (an upload, the trash, an edited location, `places --missing`,
     a library going offline, bulk updates) moves the counts in the same statement, which
     no list of call sites in Python could promise. Counting the rows instead took 174 ms at

@@ -12,7 +12,7 @@ class Usage(models.Model):
     thumbnails and previews, playback copies, the trash until it is emptied. Adopted
     libraries are not counted: their files stay in their own sources.
 
-    Kept by the database, by triggers on the photos table (migration 0019), as
+    Kept by the database, by triggers on the photos table (`counting_sql`), as
     `PlaceCount`: an upload, a thumbnail made, the trash, a purge, a library adopted or
     forgotten, and bulk updates all move it in the same statement, so concurrent uploads
     and deletes leave it exact without anyone summing the rows.
