@@ -66,6 +66,10 @@ def rows_of(tiles: list[dict]) -> list[list[dict]]:
 
 
 def check_justified(page, *, days: bool = True) -> list[list[dict]]:
+    # Until layout.js has run (a module: after the page is parsed) the grid is hidden, its
+    # tiles squares; it is shown once justified.
+    grid = "document.querySelector('#timeline, ul.grid.justify')"
+    page.wait_for_function(f"() => {grid}?.classList.contains('justified')")
     laid = page.evaluate(TILES)
     rows = rows_of(laid["tiles"])
     assert len(rows) >= 2
