@@ -152,18 +152,29 @@ _USAGE_READ = (
 _USAGE_CHANGED = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in _USAGE_READ)
 
 
-def _sqlite_add(row: str, sign: str = "") -> str:
-    living = LIVING.format(owner=f"{row}.owner_id")
-    return ADD.format(rows=f"SELECT {row}.owner_id, {_shares(row, sign)} WHERE EXISTS ({living})")
+def _sqlite_add_new() -> str:
+    living = LIVING.format(owner="NEW.owner_id")
+    return ADD.format(rows=f"SELECT NEW.owner_id, {_shares('NEW')} WHERE EXISTS ({living})")
 
+
+# What an old row added is taken from the row it was added to (never a row made for it:
+# Django's test flush on SQLite may have emptied the usage table before the photos).
+_SQLITE_TAKE_OLD = (
+    "UPDATE photos_usage SET "
+    + ", ".join(
+        f"{name} = {name} - ({part.format(row='OLD')})"
+        for name, part in (("photos", PHOTOS), ("videos", VIDEOS), ("bytes", BYTES))
+    )
+    + " WHERE owner_id = OLD.owner_id"
+)
 
 _USAGE_TRIGGERS = [
     "CREATE TRIGGER IF NOT EXISTS photos_usage_insert AFTER INSERT ON photos_photo"
-    f" BEGIN {_sqlite_add('NEW')}; END",
+    f" BEGIN {_sqlite_add_new()}; END",
     "CREATE TRIGGER IF NOT EXISTS photos_usage_delete AFTER DELETE ON photos_photo"
-    f" BEGIN {_sqlite_add('OLD', '-')}; END",
+    f" BEGIN {_SQLITE_TAKE_OLD}; END",
     "CREATE TRIGGER IF NOT EXISTS photos_usage_update AFTER UPDATE ON photos_photo"
-    f" WHEN {_USAGE_CHANGED} BEGIN {_sqlite_add('OLD', '-')}; {_sqlite_add('NEW')}; END",
+    f" WHEN {_USAGE_CHANGED} BEGIN {_SQLITE_TAKE_OLD}; {_sqlite_add_new()}; END",
 ]
 USAGE_SQLITE_UNDO = [
     f"DROP TRIGGER IF EXISTS photos_usage_{name}" for name in ("insert", "delete", "update")
