@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
 
-from myphoto.photos.models import Kind, Library, Photo, Usage, User
+from myphoto.photos.models import Kind, Library, Photo, User
+from myphoto.photos.selectors import usage_of
 from myphoto.photos.services.trash import photos_restore, photos_trash, trash_purge
 from myphoto.photos.services.upload import photo_upload
 
@@ -32,7 +33,7 @@ def summed(user: User) -> tuple[int, int, int]:
 
 
 def kept(user: User) -> tuple[int, int, int]:
-    usage = Usage.objects.filter(owner=user).first() or Usage(owner=user)
+    usage = usage_of(user=user)
     return usage.photos, usage.videos, usage.bytes
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from .sqlite_search import photos_migrated_on_sqlite
+
 # What one photos row adds to its owner's usage ({row} is OLD, NEW, or a transition
 # table's alias): in storage unless from an adopted library; counted as a photo or video
 # when also out of the trash and a whole item. A playback copy is its own object unless
@@ -106,15 +108,15 @@ USAGE_POSTGRESQL_UNDO = [
 # SQLite: per row (it changes a row in place), IS NOT for IS DISTINCT FROM; IF NOT EXISTS,
 # as they are made again after every migration.
 
-# A place's count (PlaceCount): as migration 0018 made them.
-_PLACED = (
+# A place's count (PlaceCount): a photo counts at its place when it is out of the trash,
+# online, a whole item (not a Live Photo's motion) and placed ({row}: OLD or NEW, or a
+# transition table's alias); it moves when one of PLACE_COLUMNS changes.
+PLACED = (
     "{row}.place_id IS NOT NULL AND {row}.deleted_at IS NULL AND NOT {row}.offline"
     " AND {row}.live_of_id IS NULL"
 )
-_PLACE_CHANGED = " OR ".join(
-    f"OLD.{column} IS NOT NEW.{column}"
-    for column in ("owner_id", "place_id", "deleted_at", "offline", "live_of_id")
-)
+PLACE_COLUMNS = ("owner_id", "place_id", "deleted_at", "offline", "live_of_id")
+_PLACE_CHANGED = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in PLACE_COLUMNS)
 _PLACE_DECREMENT = (
     "UPDATE photos_placecount SET count = count - 1"
     " WHERE owner_id = OLD.owner_id AND place_id = OLD.place_id;"
@@ -126,13 +128,13 @@ _PLACE_INCREMENT = (
 )
 _PLACE_TRIGGERS = [
     "CREATE TRIGGER IF NOT EXISTS photos_place_count_insert AFTER INSERT ON photos_photo"
-    f" WHEN {_PLACED.format(row='NEW')} BEGIN {_PLACE_INCREMENT} END",
+    f" WHEN {PLACED.format(row='NEW')} BEGIN {_PLACE_INCREMENT} END",
     "CREATE TRIGGER IF NOT EXISTS photos_place_count_delete AFTER DELETE ON photos_photo"
-    f" WHEN {_PLACED.format(row='OLD')} BEGIN {_PLACE_DECREMENT} END",
+    f" WHEN {PLACED.format(row='OLD')} BEGIN {_PLACE_DECREMENT} END",
     "CREATE TRIGGER IF NOT EXISTS photos_place_count_update_old AFTER UPDATE ON photos_photo"
-    f" WHEN ({_PLACE_CHANGED}) AND {_PLACED.format(row='OLD')} BEGIN {_PLACE_DECREMENT} END",
+    f" WHEN ({_PLACE_CHANGED}) AND {PLACED.format(row='OLD')} BEGIN {_PLACE_DECREMENT} END",
     "CREATE TRIGGER IF NOT EXISTS photos_place_count_update_new AFTER UPDATE ON photos_photo"
-    f" WHEN ({_PLACE_CHANGED}) AND {_PLACED.format(row='NEW')} BEGIN {_PLACE_INCREMENT} END",
+    f" WHEN ({_PLACE_CHANGED}) AND {PLACED.format(row='NEW')} BEGIN {_PLACE_INCREMENT} END",
 ]
 
 # A person's usage: an update moves it only when a column it reads changed. (The WHERE is
@@ -180,6 +182,17 @@ USAGE_SQLITE_UNDO = [
     f"DROP TRIGGER IF EXISTS photos_usage_{name}" for name in ("insert", "delete", "update")
 ]
 
+
+def run_by_vendor(statements: dict[str, list[str]]) -> Any:
+    """A migration's RunPython function: the statements of the database it runs on."""
+
+    def run(apps: Any, schema_editor: Any) -> None:
+        for statement in statements.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return run
+
+
 # Each counts table with the triggers that keep it.
 SQLITE_TRIGGERS = {"photos_placecount": _PLACE_TRIGGERS, "photos_usage": _USAGE_TRIGGERS}
 
@@ -201,10 +214,6 @@ def reinstall_after_migrate(
     sender: Any, *, using: str, plan: list[tuple[Any, bool]] | None = None, **kwargs: Any
 ) -> None:
     """After this app's migrations ran on SQLite: the counts' triggers back."""
-    from django.db import connections
-
-    connection = connections[using]
-    if connection.vendor != "sqlite" or not plan:
-        return
-    if any(migration.app_label == "photos" for migration, _backwards in plan):
+    connection = photos_migrated_on_sqlite(using, plan)
+    if connection is not None:
         install(connection)

@@ -50,16 +50,27 @@ def install(connection: BaseDatabaseWrapper, *, rebuild: bool = True) -> None:
             cursor.execute("INSERT INTO photos_search(photos_search) VALUES ('rebuild')")
 
 
-def reinstall_after_migrate(
-    sender: Any, *, using: str, plan: list[tuple[Any, bool]] | None = None, **kwargs: Any
-) -> None:
-    """After this app's migrations ran on SQLite: triggers back, the index rebuilt."""
+def photos_migrated_on_sqlite(
+    using: str, plan: list[tuple[Any, bool]] | None
+) -> BaseDatabaseWrapper | None:
+    """The SQLite database that a `post_migrate` with this plan ran this app's migrations
+    on (Django remade its tables without their triggers), or None."""
     from django.db import connections
 
     connection = connections[using]
     if connection.vendor != "sqlite" or not plan:
-        return
+        return None
     if not any(migration.app_label == "photos" for migration, _backwards in plan):
+        return None
+    return connection
+
+
+def reinstall_after_migrate(
+    sender: Any, *, using: str, plan: list[tuple[Any, bool]] | None = None, **kwargs: Any
+) -> None:
+    """After this app's migrations ran on SQLite: triggers back, the index rebuilt."""
+    connection = photos_migrated_on_sqlite(using, plan)
+    if connection is None:
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'photos_search'")

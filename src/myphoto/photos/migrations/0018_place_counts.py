@@ -4,24 +4,13 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from myphoto.photos.counting_sql import PLACE_COLUMNS, PLACED, SQLITE_TRIGGERS, run_by_vendor
 
-# A photo counts at its place when it is out of the trash, online, a whole item (not a Live
-# Photo's motion) and placed. {row} is OLD or NEW.
-COUNTED = (
-    "{row}.place_id IS NOT NULL AND {row}.deleted_at IS NULL AND NOT {row}.offline"
-    " AND {row}.live_of_id IS NULL"
-)
+# What counts and when it moves: counting_sql's, as its SQLite triggers (made again after
+# every migration there) use them.
+COUNTED = PLACED
 CHANGED = " OR ".join(
-    f"{{old}}.{column} IS DISTINCT FROM {{new}}.{column}"
-    for column in ("owner_id", "place_id", "deleted_at", "offline", "live_of_id")
-)
-DECREMENT = (
-    "UPDATE photos_placecount SET count = count - 1"
-    " WHERE owner_id = OLD.owner_id AND place_id = OLD.place_id;"
-)
-INCREMENT = (
-    "INSERT INTO photos_placecount (owner_id, place_id, count) VALUES (NEW.owner_id, NEW.place_id, 1)"
-    " ON CONFLICT (owner_id, place_id) DO UPDATE SET count = photos_placecount.count + 1;"
+    f"{{old}}.{column} IS DISTINCT FROM {{new}}.{column}" for column in PLACE_COLUMNS
 )
 FILL = (
     "INSERT INTO photos_placecount (owner_id, place_id, count)"
@@ -98,31 +87,12 @@ POSTGRESQL_UNDO = [
     )
 ]
 
-# SQLite: per row (it changes a row in place: the many updates of one count row cost the
-# same each), IS NOT for IS DISTINCT FROM.
-SQLITE_CHANGED = CHANGED.format(old="OLD", new="NEW").replace("IS DISTINCT FROM", "IS NOT")
-SQLITE = [
-    "CREATE TRIGGER photos_place_count_insert AFTER INSERT ON photos_photo"
-    f" WHEN {COUNTED.format(row='NEW')} BEGIN {INCREMENT} END",
-    "CREATE TRIGGER photos_place_count_delete AFTER DELETE ON photos_photo"
-    f" WHEN {COUNTED.format(row='OLD')} BEGIN {DECREMENT} END",
-    "CREATE TRIGGER photos_place_count_update_old AFTER UPDATE ON photos_photo"
-    f" WHEN ({SQLITE_CHANGED}) AND {COUNTED.format(row='OLD')} BEGIN {DECREMENT} END",
-    "CREATE TRIGGER photos_place_count_update_new AFTER UPDATE ON photos_photo"
-    f" WHEN ({SQLITE_CHANGED}) AND {COUNTED.format(row='NEW')} BEGIN {INCREMENT} END",
-]
+# SQLite: per row, as counting_sql makes them.
+SQLITE = SQLITE_TRIGGERS["photos_placecount"]
 SQLITE_UNDO = [
     f"DROP TRIGGER photos_place_count_{name}"
     for name in ("insert", "delete", "update_old", "update_new")
 ]
-
-
-def _run(statements: dict[str, list[str]]):
-    def run(apps, schema_editor) -> None:
-        for statement in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
 
 
 class Migration(migrations.Migration):
@@ -145,7 +115,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(
-            _run({"postgresql": [*POSTGRESQL, FILL], "sqlite": [*SQLITE, FILL]}),
-            _run({"postgresql": POSTGRESQL_UNDO, "sqlite": SQLITE_UNDO}),
+            run_by_vendor({"postgresql": [*POSTGRESQL, FILL], "sqlite": [*SQLITE, FILL]}),
+            run_by_vendor({"postgresql": POSTGRESQL_UNDO, "sqlite": SQLITE_UNDO}),
         ),
     ]

@@ -11,14 +11,6 @@ from myphoto.photos import counting_sql
 # counting_sql.reinstall_after_migrate. PostgreSQL adds the column in place.
 
 
-def _run(statements: dict[str, list[str]]):
-    def run(apps, schema_editor) -> None:
-        for statement in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -41,13 +33,13 @@ class Migration(migrations.Migration):
             field=models.BigIntegerField(db_default=0, default=0),
         ),
         migrations.RunPython(
-            _run(
+            counting_sql.run_by_vendor(
                 {
                     "postgresql": [*counting_sql.USAGE_POSTGRESQL, counting_sql.USAGE_FILL],
                     "sqlite": [counting_sql.USAGE_FILL],
                 }
             ),
-            _run(
+            counting_sql.run_by_vendor(
                 {
                     "postgresql": counting_sql.USAGE_POSTGRESQL_UNDO,
                     "sqlite": counting_sql.USAGE_SQLITE_UNDO,

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db.models import QuerySet
+
 from ..models import Photo
 from ..storage import ObjectMissing, get_storage
+
+
+def _unmeasured() -> QuerySet[Photo]:
+    return Photo.objects.filter(derivatives_ready=True, images_size=0).exclude(thumbnail_key="")
 
 
 def images_sizes_measure(*, advance: Callable[[int], None] = lambda done: None) -> int:
     """Record the sizes of the thumbnails and previews made before their sizes were kept
     (the usage counts them from the rows); return how many photos were measured."""
     storage = get_storage()
-    unmeasured = Photo.objects.filter(derivatives_ready=True, images_size=0).exclude(
-        thumbnail_key=""
-    )
     measured = 0
-    for photo in unmeasured.only("pk", "thumbnail_key", "preview_key").iterator():
+    for photo in _unmeasured().only("pk", "thumbnail_key", "preview_key").iterator():
         try:
             size = storage.size(photo.thumbnail_key) + storage.size(photo.preview_key)
         except ObjectMissing:
@@ -31,8 +34,4 @@ def images_sizes_measure(*, advance: Callable[[int], None] = lambda done: None) 
 
 
 def images_unmeasured_count() -> int:
-    return (
-        Photo.objects.filter(derivatives_ready=True, images_size=0)
-        .exclude(thumbnail_key="")
-        .count()
-    )
+    return _unmeasured().count()
