@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ...common.media.facts import UnsupportedVideo
 from ..limits import UploadTooLarge
+from ..quotas import QuotaExceeded
 from ..responses import RangeNotSatisfiable, TooManyForOneZip
 from ..search import InvalidSearch
 from ..selectors import InvalidCursor, InvalidPeriod, NotAllowed
@@ -123,6 +124,8 @@ def register(api: NinjaAPI) -> None:
     def _upload_rejected(request: HttpRequest, exc: UploadRejected) -> HttpResponse:
         if isinstance(exc.reason, UploadTooLarge):
             return error(request, 413, "too_large", str(exc))
+        if isinstance(exc.reason, QuotaExceeded):
+            return error(request, 413, "quota_exceeded", str(exc))
         if isinstance(exc.reason, UnsupportedVideo):
             return error(request, 415, "unsupported_video", str(exc))
         return error(request, 415, "unsupported_image", str(exc))

@@ -29,8 +29,7 @@ def _me(user: User) -> dict[str, Any]:
         "theme": user.theme or None,
         "photo_count": usage.photos + usage.videos,
         "bytes_used": usage.bytes,
-        # Quotas are not set yet: no limit.
-        "quota_bytes": None,
+        "quota_bytes": user.quota_bytes,
     }
 
 

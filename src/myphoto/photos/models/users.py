@@ -26,3 +26,5 @@ class User(AbstractUser):
 
     language = models.CharField(max_length=8, choices=Language.choices, blank=True, default="")
     theme = models.CharField(max_length=8, choices=Theme.choices, blank=True, default="")
+    # The bytes they may keep in storage (`Usage.bytes`); null: no limit. Set by staff.
+    quota_bytes = models.BigIntegerField(null=True, blank=True)

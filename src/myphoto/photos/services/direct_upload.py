@@ -20,6 +20,7 @@ from ...common.filenames import display_name
 from .. import keys
 from ..limits import UploadTooLarge, check_size, max_upload_bytes
 from ..models import User
+from ..quotas import QuotaExceeded, check_quota
 from ..storage import ObjectMissing, get_storage
 from .upload import UploadRejected, UploadResult, photo_upload
 
@@ -47,10 +48,12 @@ class DirectUpload:
 
 
 def direct_upload_start(*, owner: User, filename: str, size: int) -> DirectUpload:
-    """Hand out a presigned POST for one file; raise UploadRejected if it is too large."""
+    """Hand out a presigned POST for one file; raise UploadRejected if it is too large or
+    past the owner's quota (checked again at completion)."""
     try:
         check_size(size)
-    except UploadTooLarge as err:
+        check_quota(owner, size)
+    except (UploadTooLarge, QuotaExceeded) as err:
         raise UploadRejected(display_name(filename), err) from err
     key = keys.incoming_key(owner_id=owner.pk)
     post = get_storage().presigned_post(

@@ -31,6 +31,7 @@ from .. import keys
 from ..digests import digest_of
 from ..limits import UploadTooLarge, check_size, part_size_for
 from ..models import MultipartUpload, Photo, User
+from ..quotas import QuotaExceeded, check_quota
 from ..storage import ObjectMissing, PartsChanged, PhotoStorage, Readable, get_storage
 from .multipart_errors import (
     ChecksumMismatch,
@@ -71,7 +72,8 @@ def multipart_start(
     *, owner: User, filename: str, size: int, sha256: str = ""
 ) -> MultipartUpload | UploadResult:
     """Begin an upload of `size` bytes; or, when `sha256` is that of a photo of the
-    owner's, that photo (UploadResult, a duplicate). Raises UploadRejected if too large."""
+    owner's, that photo (UploadResult, a duplicate). Raises UploadRejected if too large or
+    past the owner's quota (checked again at completion)."""
     name = display_name(filename)
     try:
         check_size(size)
@@ -84,6 +86,10 @@ def multipart_start(
         )
         if existing is not None:
             return UploadResult(existing, duplicate=True)
+    try:
+        check_quota(owner, size)
+    except QuotaExceeded as err:
+        raise UploadRejected(name, err) from err
     _check_open_uploads(owner, size)
     upload = MultipartUpload(
         owner=owner,

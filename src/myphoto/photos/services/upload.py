@@ -23,6 +23,7 @@ from .. import keys, media
 from ..digests import digest_of
 from ..limits import UploadTooLarge, check_size
 from ..models import Album, AlbumPhoto, Kind, Photo, Place, TakenAtSource, User, camera_name
+from ..quotas import QuotaExceeded, check_quota, check_quota_kept
 from ..storage import CHUNK_SIZE, get_storage
 from ..tasks import enqueue_derivatives
 from .counts import month_counts_change
@@ -36,12 +37,15 @@ logger = logging.getLogger(__name__)
 
 
 class UploadRejected(ValueError):
-    """A file was refused (too large, or not a photo we can read); nothing of it was stored.
+    """A file was refused (too large, past the owner's quota, or not a photo we can read);
+    nothing of it was stored.
 
-    `reason` is an `UploadTooLarge` or an `UnsupportedImage`.
+    `reason` is an `UploadTooLarge`, a `QuotaExceeded` or an `UnsupportedImage`.
     """
 
-    def __init__(self, filename: str, reason: UploadTooLarge | UnsupportedImage) -> None:
+    def __init__(
+        self, filename: str, reason: UploadTooLarge | QuotaExceeded | UnsupportedImage
+    ) -> None:
         why = media.said(reason) if isinstance(reason, UnsupportedImage) else str(reason)
         super().__init__(
             gettext("%(filename)s: %(reason)s") % {"filename": filename, "reason": why}
@@ -141,10 +145,22 @@ def photos_upload(
     """
     guest = guest_album is not None
     checked = [_check(owner, file, file.name, guest=guest, one_request=True) for file in files]
+    _check_quota_for_all(owner, checked)
     return [
         _store(owner=owner, checked=item, guest_album=guest_album, service=service)
         for item in checked
     ]
+
+
+def _check_quota_for_all(owner: User, checked: Sequence[_Checked]) -> None:
+    """Refuse the whole batch, naming the first file that would not fit, if its new files
+    (those the owner has not already) would take the owner past their quota."""
+    # A visitor's files are all new (`_check` tells a visitor nothing of the owner's).
+    new = [item for item in checked if item.facts is not None]
+    try:
+        check_quota(owner, *(item.size for item in new))
+    except QuotaExceeded as err:
+        raise UploadRejected(new[err.index].name, err) from err
 
 
 def photo_upload(
@@ -221,6 +237,10 @@ def _store(
     existing = existing_photo()
     if existing is not None:
         return UploadResult(existing, duplicate=True)
+    try:
+        check_quota(owner, checked.size)
+    except QuotaExceeded as err:
+        raise UploadRejected(checked.name, err) from err
 
     facts = checked.facts
     if facts is None:
@@ -271,6 +291,10 @@ def _store(
                 content_identifier=facts.content_identifier,
                 by_guest=guest_album is not None,
             )
+            try:
+                check_quota_kept(owner, checked.size)
+            except QuotaExceeded as err:
+                raise UploadRejected(checked.name, err) from err
             # The archive is not counted in the months.
             if live_photo_pair(photo=photo, counted=False) and not photo.archived:
                 month_counts_change(owner_id=owner.pk, taken=[photo.taken_at], by=1)

@@ -34,7 +34,7 @@ def upload_photos(request: AuthenticatedRequest) -> HttpResponse:
             return render(
                 request,
                 "photos/upload.html",
-                {"form": form, "max_upload_bytes": max_single_upload_bytes()},
+                _upload_context(request, form),
                 status=400,
             )
         duplicates = sum(result.duplicate for result in results)
@@ -50,11 +50,15 @@ def upload_photos(request: AuthenticatedRequest) -> HttpResponse:
                 % {"photos": counted_text(duplicates, "photo")},
             )
         return redirect("timeline")
-    return render(
-        request,
-        "photos/upload.html",
-        {"form": form, "max_upload_bytes": max_single_upload_bytes()},
-    )
+    return render(request, "photos/upload.html", _upload_context(request, form))
+
+
+def _upload_context(request: AuthenticatedRequest, form: UploadForm) -> dict[str, object]:
+    return {
+        "form": form,
+        "max_upload_bytes": max_single_upload_bytes(),
+        "bytes_used": selectors.usage_of(user=request.user).bytes,
+    }
 
 
 @login_required
