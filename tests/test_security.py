@@ -28,7 +28,9 @@ from myphoto.photos.models import (
     MultipartUpload,
     Photo,
     ShareLink,
+    User,
 )
+from myphoto.photos.services.accounts import password_link_token
 from myphoto.photos.services.albums import album_create, album_member_set
 from myphoto.photos.services.libraries import library_add
 from myphoto.photos.services.multipart import multipart_received, multipart_start
@@ -54,6 +56,8 @@ THINGS = {
     "place_id": ("their trip's town",),
     # Libraries are the staff's: to anyone else every one is not there.
     "library_id": ("library",),
+    # A live password link is the key to its account by design; a spent one must be a 404.
+    "token": ("spent password link",),
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -82,7 +86,11 @@ def victims_things(
     library = library_add(
         name="Their NAS", source=str(tmp_path / "nas" / "theirs"), owner=other_user
     )
+    link = password_link_token(user=other_user)
+    other_user.set_password("their new password")
+    other_user.save()
     return {
+        "spent password link": link,
         "library": library.pk,
         "their trip's country": trip.place.country_code,
         "their trip's town": trip.place_id,
@@ -146,6 +154,9 @@ def untouched(things: dict[str, UUID | str]) -> None:
     album = Album.objects.get(pk=things["album"])
     assert (album.title, album.entries.count()) == ("Their album", 1)
     assert album.members.filter(user__username=things["member"]).exists()
+    # Accounts are the staff's: nobody else made, changed or deleted one.
+    member = User.objects.get(username=things["member"])
+    assert (member.is_active, member.is_staff, member.quota_bytes) == (True, False, None)
     share = ShareLink.objects.get(pk=things["share"])
     assert (share.views, share.downloads, share.allow_upload) == (0, 0, False)
     upload = MultipartUpload.objects.get(pk=things["multipart upload"])

@@ -15,6 +15,7 @@ from bulk import retake
 from playwright.sync_api import expect
 
 from myphoto.photos.models import Photo
+from myphoto.photos.services.accounts import password_link_token
 
 from .pages import accessible, library
 from .test_browser_korean import korean_page
@@ -115,6 +116,9 @@ def test_no_english_is_left_on_any_korean_page(chromium, live_server, make_photo
         f"/photos/{photos[0].pk}/",
         "/library-health/",
         "/libraries/",
+        "/users/",
+        f"/users/{user.username}/",
+        f"/password/{password_link_token(user=user)}",
         f"/s/{share.key}",
     ]
     found = {}

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from myphoto.photos.models import Photo
+from myphoto.photos.services.accounts import password_link_token
 
 from .pages import PHONE, accessible, library, screenshot
 
@@ -43,6 +44,9 @@ def pages_of(user, photos) -> list[str]:
         f"/photos/{photos[0].pk}/",
         "/library-health/",
         "/libraries/",
+        "/users/",
+        f"/users/{user.username}/",
+        f"/password/{password_link_token(user=user)}",
         f"/s/{share.key}",
     ]
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .web import (
     account,
+    accounts,
     albums,
     duplicates,
     health,
@@ -53,6 +54,9 @@ urlpatterns = [
     path("places/<str:country_code>/", places.country, name="country"),
     path("places/<str:country_code>/<int:place_id>/", places.place_timeline, name="place"),
     path("library-health/", health.library_health, name="library-health"),
+    path("users/", accounts.accounts_page, name="users"),
+    path("users/<str:username>/", accounts.account_page, name="user-detail"),
+    path("password/<str:token>", accounts.password_link, name="password-link"),
     path("libraries/", libraries.libraries, name="libraries"),
     path("libraries/status", libraries.libraries_status, name="libraries-status"),
     path("libraries/<int:library_id>/scan", libraries.library_scan, name="library-scan"),

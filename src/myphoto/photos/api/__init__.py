@@ -8,6 +8,7 @@ photos.py, trash.py, uploads.py, tokens.py, albums.py, shares.py   the endpoints
             a url_name
 shared.py   what anyone with a share link reaches (no account: the key and its password)
 libraries.py  libraries adopted in place (staff only)
+accounts.py   the server's accounts (staff only)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from . import (
+    accounts,
     albums,
     duplicates,
     edits,
@@ -52,3 +54,4 @@ api.add_router("", albums.router)
 api.add_router("", shares.router)
 api.add_router("", shared.router)
 api.add_router("", libraries.router)
+api.add_router("", accounts.router)

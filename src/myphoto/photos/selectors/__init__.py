@@ -10,8 +10,10 @@ places     places, countries and cameras with their counts
 shares     the owner's share links;  tokens  API tokens;  uploads  multipart uploads
 live       Live Photos' motions;  batches  reading many ids a query's worth at a time
 libraries  adopted libraries, for staff, with their counts
+accounts   the server's accounts, for staff, with their usage;  usage  what a person keeps
 """
 
+from .accounts import AccountView, account_get_for_staff, accounts_for_staff
 from .albums import (
     AlbumView,
     NotAllowed,
@@ -75,6 +77,9 @@ from .uploads import multipart_upload_get_for_user, photo_completed_from_upload
 from .usage import usage_of
 
 __all__ = [
+    "AccountView",
+    "account_get_for_staff",
+    "accounts_for_staff",
     "LibraryView",
     "libraries_for_staff",
     "library_get_by_name",

@@ -12,7 +12,7 @@ export function setUpCopyButtons() {
     button.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(field.value);
-        showToast(gettext("Link copied."));
+        showToast(button.dataset.copied || gettext("Link copied."));
       } catch {
         field.focus();
         field.select();
