@@ -255,7 +255,7 @@ def test_the_accounts_page_lists_and_makes_accounts(staff_page, user, make_photo
     )
     assert "shown only this once" in with_password.content.decode()
     taken = staff_page.post(reverse("users"), {"new-username": "Alice", "new-way_in": "invite"})
-    assert taken.status_code == 400 and "exists already" in taken.content.decode()
+    assert taken.status_code == 400 and "already exists" in taken.content.decode()
     korean = staff_page.get(reverse("users"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "계정" in korean and "제한 없음" in korean
 
@@ -269,7 +269,8 @@ def test_the_account_page_changes_one_person(staff_page, user, make_photo, api):
     assert saved.status_code == 302
     user.refresh_from_db()
     assert user.quota_bytes == 10 * 1024**3
-    assert "<meter" in staff_page.get(page).content.decode()
+    shown = staff_page.get(page).content.decode()
+    assert "<meter" in shown and 'value="10"' in shown
     bad = staff_page.post(page, {"action": "quota", "quota-quota": "-1"})
     assert bad.status_code == 400
 

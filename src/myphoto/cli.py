@@ -25,6 +25,7 @@ SERVER_COMMANDS = (
     ("derivatives", gettext_noop("make missing thumbnails now")),
     ("purge_trash", gettext_noop("delete what has been in the trash too long")),
     ("recount", gettext_noop("count photos per month again (after a time zone change)")),
+    ("backup", gettext_noop("back the database up into storage; list; restore NAME")),
 )
 
 

@@ -325,6 +325,11 @@ MYPHOTO_JOB_RETRY_SECONDS = env_int("MYPHOTO_JOB_RETRY_SECONDS", 30)
 MYPHOTO_FSCK_DAILY = env_bool("MYPHOTO_FSCK_DAILY", True)
 MYPHOTO_FSCK_HOUR = env_int("MYPHOTO_FSCK_HOUR", 3)
 MYPHOTO_FSCK_VERIFY_BUDGET_MINUTES = env_int("MYPHOTO_FSCK_VERIFY_BUDGET_MINUTES", 60)
+# The database backed up into storage's backups/ by the job worker, daily at this hour
+# (the library's time zone), the newest MYPHOTO_BACKUP_KEEP kept.
+MYPHOTO_BACKUP_DAILY = env_bool("MYPHOTO_BACKUP_DAILY", True)
+MYPHOTO_BACKUP_HOUR = env_int("MYPHOTO_BACKUP_HOUR", 2)
+MYPHOTO_BACKUP_KEEP = env_int("MYPHOTO_BACKUP_KEEP", 14)
 # What `myphoto fsck --repair` finds under originals/ with no photo is moved to lost-and-found/
 # and deleted only this long after: a photo whose row was lost (a database restored from
 # an older backup) can still be brought back.

@@ -62,7 +62,7 @@ def test_invite_a_person_who_chooses_a_password_then_meets_their_quota(
 
     page.get_by_role("link", name="grandma").click()
     expect(page.get_by_role("heading", name="grandma")).to_be_visible()
-    accessible(page, "a person's account page")
+    screenshot(page, "account-admin")
     page.get_by_role("button", name="Disable").click()
     expect(page.get_by_text("Disabled: their sessions and tokens stopped working.")).to_be_visible()
     assert not User.objects.get(username="grandma").is_active

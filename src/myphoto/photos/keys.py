@@ -7,6 +7,8 @@
     lost-and-found/<a key above>                          what `myphoto fsck --repair` found
                                                           under originals/ with no photo, kept
                                                           a while before it is deleted
+    backups/myphoto-<UTC time>.<pgdump|sqlite3>           the database, by `myphoto backup`,
+    backups/myphoto-<UTC time>.<ext>.sha256               and its checksum (sha256sum's format)
 
 A multipart upload builds `originals/<owner id>/<photo id>.<ext>` itself (its
 parts are the storage's own: S3 keeps them out of sight, the disk backend under
@@ -31,6 +33,8 @@ INCOMING = "incoming/"
 # Not "lost+found": a media folder that is a file system's root has e2fsck's folder so named.
 LOST_AND_FOUND = "lost-and-found/"
 PREFIXES = (ORIGINALS, DERIVATIVES, INCOMING)
+# The database's backups: no user's, and outside what fsck compares with the rows.
+BACKUPS = "backups/"
 
 
 def original_key(*, owner_id: int, photo_id: UUID, extension: str) -> str:

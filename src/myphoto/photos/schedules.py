@@ -1,6 +1,7 @@
 """Work the job worker starts on its own, looked at once a minute in a thread of its own:
 adopted libraries' scans when their interval has passed (of several workers on several
-machines, one queues each: `libraries_scan_due`)."""
+machines, one queues each: `libraries_scan_due`), and the daily backup of the database
+(one worker claims each day's: `backup_daily_if_due`)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,9 @@ def library_scans() -> EveryMinute:
     from .services.libraries import libraries_scan_due
 
     return EveryMinute("library-scans", libraries_scan_due)
+
+
+def daily_backups() -> EveryMinute:
+    from .services.backups import backup_daily_if_due
+
+    return EveryMinute("daily-backup", backup_daily_if_due)

@@ -3,6 +3,7 @@ services do that. Imported from here (`from myphoto.photos.models import Photo`)
 Django's own apps are."""
 
 from .albums import Album, AlbumMember, AlbumPhoto, AlbumRole
+from .backups import BackupRun
 from .edits import EditUndo
 from .integrity import IntegrityReport
 from .libraries import FileState, Library, LibraryFile, LibraryStatus
@@ -30,6 +31,7 @@ __all__ = [
     "AlbumPhoto",
     "AlbumRole",
     "ApiToken",
+    "BackupRun",
     "EditUndo",
     "FileState",
     "IntegrityReport",

@@ -62,7 +62,7 @@ def user_create(
         validate_password(password, user)
     if User.objects.filter(username__iexact=username).exists():
         raise UsernameTaken(
-            gettext("An account named “%(name)s” exists already.") % {"name": username}
+            gettext("An account named “%(name)s” already exists.") % {"name": username}
         )
     if password is None:
         user.set_unusable_password()

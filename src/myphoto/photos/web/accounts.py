@@ -48,6 +48,13 @@ def quota_bytes(value: Decimal | None) -> int | None:
     return None if value is None else int(value * GB)
 
 
+def quota_gb(size: int | None) -> str | None:
+    """A quota as it is typed: "10", "2.5", "0.001" (to the field's three places)."""
+    if size is None:
+        return None
+    return f"{(Decimal(size) / GB).quantize(Decimal('0.001')):f}".rstrip("0").rstrip(".")
+
+
 class AccountCreateForm(forms.Form):
     username = forms.CharField(
         max_length=150,
@@ -136,7 +143,7 @@ def account_page(request: AuthenticatedRequest, username: str) -> HttpResponse:
     user = view.user
     quota_form = QuotaForm(
         prefix="quota",
-        initial={"quota": None if user.quota_bytes is None else Decimal(user.quota_bytes) / GB},
+        initial={"quota": quota_gb(user.quota_bytes)},
     )
     secret = None
     problem = ""

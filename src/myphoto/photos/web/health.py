@@ -1,5 +1,5 @@
 """Health: the staff's "Library health" page (the latest `myphoto fsck` report and the runs
-before), and the probes a load balancer asks (`/healthz`, `/readyz`)."""
+before, the database's backups), and the probes a load balancer asks (`/healthz`, `/readyz`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -14,9 +15,11 @@ from django.views.decorators.http import require_GET
 from .. import integrity
 from ..database import migrations_missing
 from ..requests import AuthenticatedRequest
+from ..services import backups
 from ..storage import StorageUnavailable, get_storage
 
 EXAMPLES_SHOWN = 20
+BACKUPS_SHOWN = 30
 # What the report counted, by the English key it stores.
 CHECKED = {
     "originals": gettext_lazy("Originals"),
@@ -65,8 +68,21 @@ def library_health(request: AuthenticatedRequest) -> HttpResponse:
             "reports": reports,
             "daily": settings.MYPHOTO_FSCK_DAILY,
             "daily_hour": settings.MYPHOTO_FSCK_HOUR,
+            "backups": _backups_shown(),
+            "last_backup_run": backups.backup_daily_latest(timezone.localdate()),
+            "backup_daily": settings.MYPHOTO_BACKUP_DAILY,
+            "backup_hour": settings.MYPHOTO_BACKUP_HOUR,
+            "backup_keep": settings.MYPHOTO_BACKUP_KEEP,
         },
     )
+
+
+def _backups_shown() -> list[backups.Backup] | None:
+    """The newest backups, or None when the storage cannot be listed (the page still shows)."""
+    try:
+        return backups.backups_list()[:BACKUPS_SHOWN]
+    except StorageUnavailable:
+        return None
 
 
 def _said(kind: str) -> dict[str, str]:
