@@ -3,10 +3,12 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from myphoto.photos.api import api
+from myphoto.photos.web import login
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", login.Login.as_view(), name="login"),
+    path("accounts/login/code", login.login_code, name="login-code"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The scripts' sentences in the reader's language (gettext and ngettext for js/i18n.js).
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -5,6 +5,7 @@ disable the account; on a laptop and a phone, checked with axe-core."""
 from __future__ import annotations
 
 import re
+import time
 
 import images
 import pytest
@@ -71,3 +72,44 @@ def test_invite_a_person_who_chooses_a_password_then_meets_their_quota(
     expect(page.get_by_text("grandma's account is deleted")).to_be_visible()
     assert not User.objects.filter(username="grandma").exists()
     accessible(page, "the Accounts page after a deletion")
+
+
+def test_two_step_verification_set_up_in_settings_then_asked_at_login(
+    open_page, make_photo, user, live_server
+):
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    library(make_photo, 2)
+    page = open_page()
+    page.goto(f"{live_server.url}/account/")
+    page.get_by_role("button", name="Set it up").click()
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
+    accessible(page, "setting up two-step verification")
+    screenshot(page, "two-factor-setup")
+    secret = page.locator("[data-secret]").inner_text().replace(" ", "")
+
+    def app_code(later: int = 0) -> str:
+        """What the app shows now (or `later` steps of 30 seconds on)."""
+        totp = TOTP(b32decode(secret + "=" * (-len(secret) % 8)))
+        totp.time = time.time() + 30 * later
+        return f"{totp.token():06d}"
+
+    page.get_by_label("Then type the 6-digit code it shows").fill(app_code())
+    page.get_by_role("button", name="Turn on").click()
+    expect(page.get_by_text("Two-step verification is on.")).to_be_visible()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    accessible(page, "the recovery codes, shown once")
+
+    page.get_by_role("button", name="Log out alice").click()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Two-step verification")).to_be_visible()
+    accessible(page, "the login's second step")
+    # The code that turned it on is spent; the app's next one is taken (clocks drift).
+    page.get_by_label("Code", exact=True).fill(app_code(later=1))
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Photos")).to_be_visible()

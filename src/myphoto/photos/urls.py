@@ -22,6 +22,7 @@ urlpatterns = [
     path("photos/<uuid:photo_id>/tile", timeline.photo_tile, name="photo-tile"),
     path("account/", account.account, name="account"),
     path("account/tokens/<uuid:token_id>/revoke", account.token_revoke, name="token-revoke"),
+    path("account/two-factor", account.two_factor_settings, name="two-factor"),
     path("photos/download", photos.photos_download, name="photos-download"),
     path("photos/<uuid:photo_id>/download", photos.photo_download, name="photo-download"),
     path("photos/delete", photos.photos_delete, name="photos-delete"),

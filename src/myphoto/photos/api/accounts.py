@@ -13,7 +13,7 @@ from ninja import Router, Status
 
 from ..requests import ApiRequest
 from ..selectors import account_get_for_staff, accounts_for_staff
-from ..services import accounts
+from ..services import accounts, two_factor
 from .errors import ApiError
 from .schemas.accounts import (
     AccountChangeIn,
@@ -93,10 +93,14 @@ def users_create(request: ApiRequest, body: AccountIn) -> Status[dict[str, Any]]
 )
 def users_change(request: ApiRequest, username: str, body: AccountChangeIn) -> dict[str, Any]:
     """Disable or enable (a disabled account's sessions and tokens stop at once), make or
-    unmake staff, set the quota (null: none), set a password."""
+    unmake staff, set the quota (null: none), set a password, turn two-step verification
+    off (`"two_factor": false`: for a person who lost their phone and recovery codes)."""
     view = account_get_for_staff(user=request.auth, username=username)
+    changes = body.model_dump(exclude_unset=True)
+    if changes.pop("two_factor", None) is False:
+        two_factor.two_factor_off(view.user)
     try:
-        accounts.user_change(user=view.user, by=request.auth, **body.model_dump(exclude_unset=True))
+        accounts.user_change(user=view.user, by=request.auth, **changes)
     except accounts.InvalidAccountChange as err:
         raise ApiError(400, "invalid", str(err)) from err
     except ValidationError as err:

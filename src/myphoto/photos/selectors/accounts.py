@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils.translation import gettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..models import Usage, User
 
@@ -15,6 +16,7 @@ from ..models import Usage, User
 class AccountView:
     user: User
     usage: Usage
+    two_factor: bool = False
 
     @property
     def item_count(self) -> int:
@@ -30,10 +32,19 @@ def accounts_for_staff(*, user: User) -> list[AccountView]:
     """Every account, by name, with its usage; Http404 for anyone but staff."""
     _staff_only(user)
     usage = {row.owner_id: row for row in Usage.objects.all()}
+    verified = _with_two_factor()
     return [
-        AccountView(account, usage.get(account.pk) or Usage(owner=account))
+        AccountView(account, usage.get(account.pk) or Usage(owner=account), account.pk in verified)
         for account in User.objects.order_by(Lower("username"), "username")
     ]
+
+
+def _with_two_factor(*ids: int) -> set[int]:
+    """Who has two-step verification on (of `ids`, or of everyone)."""
+    devices = TOTPDevice.objects.filter(confirmed=True)
+    if ids:
+        devices = devices.filter(user_id__in=ids)
+    return set(devices.values_list("user_id", flat=True))
 
 
 def account_get_for_staff(*, user: User, username: str) -> AccountView:
@@ -43,4 +54,5 @@ def account_get_for_staff(*, user: User, username: str) -> AccountView:
     account = None if "\x00" in username else User.objects.filter(username=username).first()
     if account is None:
         raise Http404(gettext("No account is named “%(name)s”.") % {"name": username})
-    return AccountView(account, Usage.objects.filter(owner=account).first() or Usage(owner=account))
+    usage = Usage.objects.filter(owner=account).first() or Usage(owner=account)
+    return AccountView(account, usage, account.pk in _with_two_factor(account.pk))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 import sqlite3
 import subprocess
 import tempfile
@@ -78,7 +77,14 @@ def backup_make(*, now: datetime | None = None) -> Backup:
     with tempfile.TemporaryDirectory(prefix="myphoto-backup-") as folder:
         path = Path(folder) / name
         if vendor == "postgresql":
-            _pg_run("pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={path}")
+            _pg_run(
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--file={path}",
+                folder=Path(folder),
+            )
         else:
             _sqlite_copy(Path(connections["default"].settings_dict["NAME"]), path)
         size, digest = _size_and_sha256(path)
@@ -180,7 +186,14 @@ def backup_restore(name: str) -> None:
             )
         connections["default"].close()
         if vendor == "postgresql":
-            _pg_run("pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", str(path))
+            _pg_run(
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                str(path),
+                folder=Path(folder),
+            )
         else:
             _sqlite_copy(path, Path(connections["default"].settings_dict["NAME"]))
     logger.info("restored the database from %s", name)
@@ -207,27 +220,36 @@ def _refuse_unless_empty(vendor: str) -> None:
         )
 
 
-def _pg_run(program: str, *arguments: str) -> None:
-    """Run pg_dump or pg_restore against the configured database."""
+def _pg_run(program: str, *arguments: str, folder: Path) -> None:
+    """Run pg_dump or pg_restore against the configured database. Its password goes in a
+    password file of this run's own (never on a command line others could list)."""
     database = connections["default"].settings_dict
-    environment = {
-        **os.environ,
-        "PGHOST": str(database.get("HOST") or ""),
-        "PGPORT": str(database.get("PORT") or ""),
-        "PGUSER": str(database.get("USER") or ""),
-        "PGPASSWORD": str(database.get("PASSWORD") or ""),
-        "PGDATABASE": str(database["NAME"]),
+    password = str(database.get("PASSWORD") or "")
+    passfile = folder / "pgpass"
+    passfile.touch(mode=0o600)
+    passfile.write_text(f"*:*:*:*:{_pgpass_escaped(password)}\n")
+    parameters: dict[str, Any] = {
+        "host": database.get("HOST"),
+        "port": database.get("PORT"),
+        "user": database.get("USER"),
+        "dbname": database["NAME"],
+        "passfile": passfile,
+        **{
+            name: value
+            for name, value in database.get("OPTIONS", {}).items()
+            if name in {"sslmode", "sslrootcert", "sslcert", "sslkey"}
+        },
     }
-    options: dict[str, Any] = database.get("OPTIONS", {})
-    if "sslmode" in options:
-        environment["PGSSLMODE"] = str(options["sslmode"])
-    arguments = (
-        (*arguments, f"--dbname={database['NAME']}") if program == "pg_restore" else arguments
+    conninfo = " ".join(
+        f"{name}={_conninfo_quoted(str(value))}" for name, value in parameters.items() if value
     )
     try:
-        # The program and its arguments are ours; the database's address is in the environment.
+        # The program and its arguments are ours.
         finished = subprocess.run(  # noqa: S603
-            [program, *arguments], env=environment, capture_output=True, text=True, check=False
+            [program, *arguments, f"--dbname={conninfo}"],
+            capture_output=True,
+            text=True,
+            check=False,
         )
     except FileNotFoundError:
         raise BackupFailed(
@@ -236,6 +258,15 @@ def _pg_run(program: str, *arguments: str) -> None:
         ) from None
     if finished.returncode != 0:
         raise BackupFailed(f"{program} failed: {finished.stderr.strip()[-2000:]}")
+
+
+def _conninfo_quoted(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"
+
+
+def _pgpass_escaped(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(":", "\\:")
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:

@@ -1,5 +1,5 @@
-"""The Settings page (language and theme, API tokens, the password), and the login page
-once locked out."""
+"""The Settings page (language and theme, API tokens, the password, two-step verification),
+and the login page once locked out."""
 
 from __future__ import annotations
 
@@ -7,24 +7,26 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import update_session_auth_hash, user_login_failed
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..requests import AuthenticatedRequest
-from ..services import appearance, tokens
+from ..services import appearance, tokens, two_factor
 from .forms import AppearanceForm, TokenForm
 
 
 @login_required
 def account(request: AuthenticatedRequest) -> HttpResponse:
-    """API tokens (create, revoke) and the password."""
+    """Language and theme, API tokens (create, revoke), the password; two-step verification
+    is sent to `two_factor_settings`."""
     token_form = TokenForm(prefix="token")
     password_form = PasswordChangeForm(request.user, prefix="password")
     appearance_form = AppearanceForm(
@@ -55,8 +57,7 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "photos/account.html",
         {
-            "tokens": selectors.tokens_get_for_user(user=request.user),
-            "usage": selectors.usage_of(user=request.user),
+            **_context(request),
             "token_form": token_form,
             "password_form": password_form,
             "appearance_form": appearance_form,
@@ -66,6 +67,72 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
     if new_token:
         # The secret is in this page: no cache may keep it, the browser's included.
         patch_cache_control(response, no_store=True)
+    return response
+
+
+def _context(request: AuthenticatedRequest) -> dict[str, object]:
+    """What the Settings page shows of the account, whatever form was sent."""
+    user = request.user
+    enrolling = two_factor.two_factor_enrolling(user)
+    return {
+        "tokens": selectors.tokens_get_for_user(user=user),
+        "usage": selectors.usage_of(user=user),
+        "two_factor_on": two_factor.two_factor_enabled(user),
+        "recovery_codes_left": two_factor.recovery_codes_left(user),
+        "enrolling": enrolling is not None,
+        "qr_code": (
+            two_factor.qr_code_svg(enrolling, label=_("QR code for your authenticator app"))
+            if enrolling
+            else ""
+        ),
+        "secret": two_factor.secret_for_typing(enrolling) if enrolling else "",
+        # The forms as they are before anything is sent (a view that took one puts it here).
+        "token_form": TokenForm(prefix="token"),
+        "password_form": PasswordChangeForm(user, prefix="password"),
+        "appearance_form": AppearanceForm(
+            prefix="appearance", initial={"language": user.language, "theme": user.theme}
+        ),
+    }
+
+
+@login_required
+@require_POST
+def two_factor_settings(request: AuthenticatedRequest) -> HttpResponse:
+    """Turn two-step verification on (a secret, then a code from the app confirms it), make
+    new recovery codes or turn it off (both with the password)."""
+    user = request.user
+    action = request.POST.get("action", "")
+    codes: list[str] | None = None
+    if action == "begin":
+        two_factor.two_factor_begin(user)
+        return redirect(reverse("account") + "#two-factor-title")
+    if action == "confirm":
+        codes = two_factor.two_factor_confirm(user, request.POST.get("code", ""))
+        if codes is None:
+            messages.error(
+                request, _("That code is not the one your app shows now; try the next one.")
+            )
+            return redirect(reverse("account") + "#two-factor-title")
+        messages.success(request, _("Two-step verification is on."))
+    elif action in ("codes", "off"):
+        if not user.check_password(request.POST.get("password", "")):
+            # Counted as a failed login: a session left open is no way to guess the password.
+            credentials = {"username": user.get_username()}
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            messages.error(request, _("That is not your password; nothing was changed."))
+            return redirect(reverse("account") + "#two-factor-title")
+        if action == "off":
+            two_factor.two_factor_off(user)
+            messages.success(request, _("Two-step verification is off."))
+            return redirect("account")
+        codes = two_factor.recovery_codes_make(user)
+    else:
+        return redirect("account")
+    response = render(
+        request, "photos/account.html", {**_context(request), "recovery_codes": codes}
+    )
+    # The codes are in this page: no cache may keep it.
+    patch_cache_control(response, no_store=True)
     return response
 
 

@@ -25,7 +25,7 @@ from ..models import User
 from ..quotas import MAX_QUOTA_BYTES
 from ..requests import AuthenticatedRequest
 from ..selectors import account_get_for_staff, accounts_for_staff
-from ..services import accounts
+from ..services import accounts, two_factor
 
 # Quotas are typed in the unit the pages show sizes in (filesizeformat's GB: 1024³ bytes).
 GB = 1024**3
@@ -133,7 +133,17 @@ def _unkept(response: HttpResponse) -> HttpResponse:
     return response
 
 
-_ACTIONS = {"quota", "staff", "unstaff", "disable", "enable", "password", "link", "delete"}
+_ACTIONS = {
+    "quota",
+    "staff",
+    "unstaff",
+    "disable",
+    "enable",
+    "password",
+    "link",
+    "delete",
+    "two_factor_off",
+}
 
 
 @login_required
@@ -173,6 +183,12 @@ def account_page(request: AuthenticatedRequest, username: str) -> HttpResponse:
             password = accounts.password_generate()
             accounts.user_change(user=user, by=request.user, password=password)
             secret = _secret_for(request, user, password)
+        elif action == "two_factor_off":
+            two_factor.two_factor_off(user)
+            messages.success(
+                request, gettext("Two-step verification is off: their password alone logs in.")
+            )
+            return redirect("user-detail", username=user.username)
         elif action == "link":
             secret = _secret_for(request, user, None)
         elif action == "delete":
@@ -217,6 +233,10 @@ def password_link(request: HttpRequest, token: str) -> HttpResponse:
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        if two_factor.two_factor_enabled(user):
+            # The link is not the second step: the code is still asked for.
+            messages.success(request, gettext("Your password is set: log in with it."))
+            return redirect("login")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, gettext("Your password is set. Welcome to MyPhoto."))
         return redirect("timeline")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -26,6 +26,8 @@ class AccountOut(Schema):
     bytes_used: int
     quota_bytes: int | None
     last_login: datetime | None
+    # Whether logging in asks for a code after the password (set by the person only).
+    two_factor: bool
 
 
 class AccountCreatedOut(AccountOut):
@@ -54,6 +56,9 @@ class AccountChangeIn(Schema):
     is_staff: Flag = False
     quota_bytes: Quota = Field(default=None, ge=0, le=MAX_QUOTA_BYTES)
     password: Text = Field(default="", max_length=_NAME_ROOM)
+    # false turns the person's two-step verification off (a lost phone and lost codes);
+    # only they can turn it on.
+    two_factor: Literal[False] = False
 
 
 class PasswordLinkOut(Schema):
@@ -71,4 +76,5 @@ def account_out(view: AccountView) -> dict[str, Any]:
         "bytes_used": view.usage.bytes,
         "quota_bytes": user.quota_bytes,
         "last_login": user.last_login,
+        "two_factor": view.two_factor,
     }
