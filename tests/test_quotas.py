@@ -5,17 +5,16 @@ cannot pass it together."""
 
 from __future__ import annotations
 
-import threading
-
 import images
 import pytest
 import videos
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from test_direct_upload import send_to_bucket
 from test_multipart import complete, open_uploads, send, start
+from together import at_once
 
 from myphoto.photos.models import MultipartUpload, Photo, User
 from myphoto.photos.quotas import bytes_used
@@ -178,28 +177,14 @@ def test_uploads_at_the_same_moment_cannot_pass_the_quota_together(user, setting
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     files = [images.jpeg(seed=300 + n) for n in range(8)]
     quota(user, sum(sorted(map(len, files))[:3]) + 10)
-    start_together = threading.Barrier(8)
-    taken: list[Photo] = []
-    refusals: list[UploadRejected] = []
-    errors: list[BaseException] = []
 
-    def uploader(n: int) -> None:
-        try:
-            start_together.wait()
-            file = SimpleUploadedFile(f"u{n}.jpg", files[n])
-            taken.append(photo_upload(owner=user, file=file).photo)
-        except UploadRejected as err:
-            refusals.append(err)
-        except BaseException as err:  # noqa: BLE001 - reported below
-            errors.append(err)
-        finally:
-            connections.close_all()
+    def upload(n: int) -> object:
+        return photo_upload(owner=user, file=SimpleUploadedFile(f"u{n}.jpg", files[n])).photo
 
-    threads = [threading.Thread(target=uploader, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(*(lambda n=n: upload(n) for n in range(8)))
+    taken = [result for result in results if isinstance(result, Photo)]
+    refusals = [result for result in results if isinstance(result, UploadRejected)]
+    errors = [result for result in results if result not in taken + refusals]
 
     assert not errors, errors
     # Any two fit (the files differ by far less than one file's size); no fourth can.

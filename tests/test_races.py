@@ -3,14 +3,13 @@ own with its own connection, started together, and fsck clean after every round.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import images
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.http import Http404
+from together import at_once
 
 from myphoto.photos import integrity
 from myphoto.photos.models import Album, AlbumPhoto, Photo
@@ -19,29 +18,6 @@ from myphoto.photos.services.trash import photos_restore, photos_trash, trash_pu
 from myphoto.photos.services.upload import photo_upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def at_once(*work: Callable[[], object]) -> list[object]:
-    """Run each callable in its own thread, released together; return their results
-    (or the exception each raised)."""
-    start = threading.Barrier(len(work))
-    results: list[object] = [None] * len(work)
-
-    def run(index: int) -> None:
-        try:
-            start.wait()
-            results[index] = work[index]()
-        except BaseException as err:  # noqa: BLE001  the test looks at it
-            results[index] = err
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(work))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def assert_fsck_clean() -> None:

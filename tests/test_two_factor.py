@@ -147,6 +147,10 @@ def test_staff_turn_it_off_for_a_person_who_lost_phone_and_codes(client, user, o
         "alice": True,
         "mallory": False,
     }
+    page = Client()
+    page.force_login(other_user)
+    listing = page.get(reverse("users"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert listing.count(">Two-step<") == 1  # alice's badge
     refused = staff.patch(
         "/api/v1/admin/users/alice", {"two_factor": True}, content_type="application/json"
     )

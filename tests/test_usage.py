@@ -3,14 +3,13 @@ photos' rows and equals a sum over them."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import videos
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
+from together import at_once
 
 from myphoto.photos.models import Kind, Library, Photo, User
 from myphoto.photos.selectors import usage_of
@@ -91,32 +90,20 @@ def test_usage_stays_exact_under_concurrent_uploads_and_deletes(user):
 
     if connection.vendor == "sqlite":
         pytest.skip("SQLite writes one at a time: nothing runs concurrently there")
-    errors: list[BaseException] = []
-    start = threading.Barrier(8)
 
     def uploader(n: int) -> None:
-        try:
-            start.wait()
-            made = [
-                photo_upload(
-                    owner=user,
-                    file=SimpleUploadedFile(f"u{n}-{i}.jpg", images.jpeg(seed=100 * n + i)),
-                ).photo
-                for i in range(4)
-            ]
-            Photo.objects.filter(pk=made[0].pk).update(deleted_at=timezone.now())
-            Photo.objects.filter(pk=made[1].pk).delete()
-        except BaseException as err:  # noqa: BLE001 - reported below
-            errors.append(err)
-        finally:
-            connections.close_all()
+        made = [
+            photo_upload(
+                owner=user,
+                file=SimpleUploadedFile(f"u{n}-{i}.jpg", images.jpeg(seed=100 * n + i)),
+            ).photo
+            for i in range(4)
+        ]
+        Photo.objects.filter(pk=made[0].pk).update(deleted_at=timezone.now())
+        Photo.objects.filter(pk=made[1].pk).delete()
 
-    threads = [threading.Thread(target=uploader, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
+    results = at_once(*(lambda n=n: uploader(n) for n in range(8)))
+    assert [result for result in results if result is not None] == []
     assert kept(user) == summed(user)
     assert kept(user)[0] == 8 * 2
 
