@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from uuid import UUID
 
+from django.http import HttpRequest
 from django.urls import reverse
 
 _PLACEHOLDER = str(UUID(int=0))
@@ -36,3 +37,8 @@ def share_photo_path(url_name: str, key: str, photo_id: UUID | str) -> str:
     """The path of a URL reached through a share link, for one photo of its album."""
     path = _share_template(url_name).replace(_PLACEHOLDER, str(photo_id))
     return path.replace(_KEY_PLACEHOLDER, key)
+
+
+def password_link_url(request: HttpRequest, token: str) -> str:
+    """The address of the page that lets a person choose a password (an invite, a reset)."""
+    return request.build_absolute_uri(reverse("password-link", args=[token]))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 
-from .models import Usage, User
+from .models import User
+from .selectors.usage import usage_of
 
 # The largest quota a client can read back exactly: JavaScript's integers end here
 # (about 9 PB); anything larger is a typing mistake, not a plan.
@@ -34,7 +35,7 @@ class QuotaExceeded(ValueError):
 
 
 def bytes_used(owner: User) -> int:
-    return Usage.objects.filter(owner=owner).values_list("bytes", flat=True).first() or 0
+    return usage_of(user=owner).bytes
 
 
 def check_quota(owner: User, *adding: int) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Router, Status
 
+from ..links import password_link_url
 from ..requests import ApiRequest
 from ..selectors import account_get_for_staff, accounts_for_staff
 from ..services import accounts, two_factor
@@ -27,10 +26,6 @@ from .schemas.accounts import (
 from .schemas.common import errors
 
 router = Router(tags=["accounts"])
-
-
-def password_link_url(request: HttpRequest, token: str) -> str:
-    return request.build_absolute_uri(reverse("password-link", args=[token]))
 
 
 def _invalid(err: ValidationError) -> ApiError:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..models import Usage, User
+from .usage import usage_of
 
 
 @dataclass(frozen=True)
@@ -54,5 +55,5 @@ def account_get_for_staff(*, user: User, username: str) -> AccountView:
     account = None if "\x00" in username else User.objects.filter(username=username).first()
     if account is None:
         raise Http404(gettext("No account is named “%(name)s”.") % {"name": username})
-    usage = Usage.objects.filter(owner=account).first() or Usage(owner=account)
-    return AccountView(account, usage, account.pk in _with_two_factor(account.pk))
+    two_factor = account.pk in _with_two_factor(account.pk)
+    return AccountView(account, usage_of(user=account), two_factor)

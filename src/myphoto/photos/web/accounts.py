@@ -15,12 +15,12 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from ..links import password_link_url
 from ..models import User
 from ..quotas import MAX_QUOTA_BYTES
 from ..requests import AuthenticatedRequest
@@ -123,8 +123,7 @@ def _secret_for(request: HttpRequest, user: User, password: str | None) -> dict[
     if password is not None:
         return {"username": user.username, "password": password}
     token = accounts.password_link_token(user=user)
-    link = request.build_absolute_uri(reverse("password-link", args=[token]))
-    return {"username": user.username, "link": link}
+    return {"username": user.username, "link": password_link_url(request, token)}
 
 
 def _unkept(response: HttpResponse) -> HttpResponse:
