@@ -43,6 +43,17 @@ def test_createuser_refuses_weak_password_and_duplicates(user):
         call_command("createuser", "ALICE", "--password", "a long enough passphrase")
 
 
+def test_createuser_for_single_sign_on_only(user):
+    call_command("createuser", "grandma", "--email", "grandma@example.com", "--sso-only")
+
+    grandma = User.objects.get(username="grandma")
+    assert grandma.email == "grandma@example.com" and not grandma.has_usable_password()
+    with pytest.raises(CommandError, match="needs --email"):
+        call_command("createuser", "grandpa", "--sso-only")
+    with pytest.raises(CommandError, match="Another account has the email"):
+        call_command("createuser", "gran", "--email", "GRANDMA@example.com", "--sso-only")
+
+
 def test_token_for_unknown_user_is_a_clear_error():
     with pytest.raises(CommandError, match="No user named 'nobody'"):
         call_command("token", "create", "nobody")

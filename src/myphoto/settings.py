@@ -18,28 +18,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from myphoto.content_security import CONTENT_SECURITY_POLICY_DEFAULT
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name, "").strip()
-    return [item.strip() for item in value.split(",") if item.strip()] if value else default
+from myphoto.environment import env_bool, env_int, env_list
 
 
 def _default_data_dir() -> Path:
@@ -207,6 +186,26 @@ if env_bool("MYPHOTO_BEHIND_HTTPS_PROXY"):
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "timeline"
 LOGOUT_REDIRECT_URL = "login"
+# Single sign-on with an OpenID provider (Authentik, Keycloak, Google...): "Sign in with
+# MYPHOTO_OIDC_NAME" on the login page; people are matched by their verified email.
+MYPHOTO_OIDC_ISSUER = os.environ.get("MYPHOTO_OIDC_ISSUER", "").strip().rstrip("/")
+MYPHOTO_OIDC_CLIENT_ID = os.environ.get("MYPHOTO_OIDC_CLIENT_ID", "")
+MYPHOTO_OIDC_CLIENT_SECRET = os.environ.get("MYPHOTO_OIDC_CLIENT_SECRET", "")
+MYPHOTO_OIDC_NAME = os.environ.get("MYPHOTO_OIDC_NAME", "")
+# Someone the provider vouches for, with no account here yet, gets one at first sign-in.
+MYPHOTO_OIDC_CREATE_USERS = env_bool("MYPHOTO_OIDC_CREATE_USERS")
+# Off: the login page asks for no password; single sign-on and API tokens still work.
+MYPHOTO_PASSWORD_LOGIN = env_bool("MYPHOTO_PASSWORD_LOGIN", True)
+if MYPHOTO_OIDC_ISSUER:
+    if not (MYPHOTO_OIDC_CLIENT_ID and MYPHOTO_OIDC_CLIENT_SECRET):
+        raise ImproperlyConfigured(
+            "MYPHOTO_OIDC_ISSUER needs MYPHOTO_OIDC_CLIENT_ID and MYPHOTO_OIDC_CLIENT_SECRET"
+        )
+    AUTHENTICATION_BACKENDS.append("myphoto.photos.sso.backend.SignInBackend")
+if not MYPHOTO_PASSWORD_LOGIN:
+    if not MYPHOTO_OIDC_ISSUER:
+        raise ImproperlyConfigured("MYPHOTO_PASSWORD_LOGIN=0 needs MYPHOTO_OIDC_ISSUER")
+    AUTHENTICATION_BACKENDS.remove("django.contrib.auth.backends.ModelBackend")
 
 # English and Korean, complete (DESIGN.md "languages"): the browser's choice, or the one a
 # person makes in Settings. Dates, numbers and sizes follow the language (formats/).

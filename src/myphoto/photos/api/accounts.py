@@ -65,9 +65,12 @@ def users_create(request: ApiRequest, body: AccountIn) -> Status[dict[str, Any]]
             password=password,
             staff=body.is_staff,
             quota_bytes=body.quota_bytes,
+            email=body.email.strip(),
         )
     except accounts.UsernameTaken as err:
         raise ApiError(409, "username_taken", str(err)) from err
+    except accounts.EmailTaken as err:
+        raise ApiError(409, "email_taken", str(err)) from err
     except accounts.InvalidAccountChange as err:
         raise ApiError(400, "invalid", str(err)) from err
     except ValidationError as err:
@@ -83,13 +86,14 @@ def users_create(request: ApiRequest, body: AccountIn) -> Status[dict[str, Any]]
 
 @router.patch(
     "/admin/users/{username}",
-    response={200: AccountOut, **errors(400, 404)},
+    response={200: AccountOut, **errors(400, 404, 409)},
     url_name="admin-user",
 )
 def users_change(request: ApiRequest, username: str, body: AccountChangeIn) -> dict[str, Any]:
     """Disable or enable (a disabled account's sessions and tokens stop at once), make or
-    unmake staff, set the quota (null: none), set a password, turn two-step verification
-    off (`"two_factor": false`: for a person who lost their phone and recovery codes)."""
+    unmake staff, set the quota (null: none), set a password, set the email single sign-on
+    knows them by, turn two-step verification off (`"two_factor": false`: for a person who
+    lost their phone and recovery codes)."""
     view = account_get_for_staff(user=request.auth, username=username)
     changes = body.model_dump(exclude_unset=True)
     if changes.pop("two_factor", None) is False:
@@ -98,6 +102,8 @@ def users_change(request: ApiRequest, username: str, body: AccountChangeIn) -> d
         accounts.user_change(user=view.user, by=request.auth, **changes)
     except accounts.InvalidAccountChange as err:
         raise ApiError(400, "invalid", str(err)) from err
+    except accounts.EmailTaken as err:
+        raise ApiError(409, "email_taken", str(err)) from err
     except ValidationError as err:
         raise _invalid(err) from err
     return account_out(account_get_for_staff(user=request.auth, username=username))

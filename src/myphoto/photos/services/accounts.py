@@ -30,6 +30,10 @@ class UsernameTaken(ValueError):
     """Another account has this name (in any case: "Mom" and "mom" are one person's)."""
 
 
+class EmailTaken(ValueError):
+    """Another account has this email: single sign-on would not know which one is theirs."""
+
+
 class InvalidAccountChange(ValueError):
     """A quota out of range, or staff taking away their own way in."""
 
@@ -51,13 +55,16 @@ def user_create(
     password: str | None,
     staff: bool = False,
     quota_bytes: int | None = None,
+    email: str = "",
 ) -> User:
     """Create a user (`staff`: who manages accounts and sees the Library health page);
-    without a password, one who can only get in by a password link (an invite). Raises
-    ValidationError for a bad name or a weak password, UsernameTaken, InvalidAccountChange."""
+    without a password, one who can only get in by a password link (an invite) or by
+    single sign-on with their email. Raises ValidationError for a bad name, email or a
+    weak password, UsernameTaken, EmailTaken, InvalidAccountChange."""
     _check_quota(quota_bytes)
-    user = User(username=username, is_staff=staff, quota_bytes=quota_bytes)
+    user = User(username=username, is_staff=staff, quota_bytes=quota_bytes, email=email)
     user.full_clean(exclude=["password"], validate_unique=False)
+    _check_email_free(user)
     if password is not None:
         validate_password(password, user)
     if User.objects.filter(username__iexact=username).exists():
@@ -70,6 +77,13 @@ def user_create(
         user.set_password(password)
     user.save()
     return user
+
+
+def _check_email_free(user: User) -> None:
+    if user.email and User.objects.filter(email__iexact=user.email).exclude(pk=user.pk).exists():
+        raise EmailTaken(
+            gettext("Another account has the email “%(email)s”.") % {"email": user.email}
+        )
 
 
 def _check_quota(quota_bytes: int | None) -> None:
@@ -88,11 +102,13 @@ def user_change(
     is_staff: bool | _Keep = KEEP,
     quota_bytes: int | None | _Keep = KEEP,
     password: str | _Keep = KEEP,
+    email: str | _Keep = KEEP,
 ) -> User:
     """Change an account as `by` (staff) asks. Disabled, its sessions and tokens stop at
-    once; a new password ends its sessions. Staff cannot disable themselves or take their
-    own staff away (someone must stay to undo it). Raises InvalidAccountChange or
-    ValidationError (a weak password)."""
+    once; a new password ends its sessions; the email is what single sign-on knows them
+    by. Staff cannot disable themselves or take their own staff away (someone must stay to
+    undo it). Raises InvalidAccountChange, EmailTaken or ValidationError (a weak password,
+    an email that is not one)."""
     if user.pk == by.pk and (is_active is False or is_staff is False):
         raise InvalidAccountChange(
             gettext("You cannot disable your own account or take away your own staff role.")
@@ -107,6 +123,10 @@ def user_change(
         user.is_active = is_active
     if is_staff is not KEEP:
         user.is_staff = is_staff
+    if email is not KEEP:
+        user.email = email.strip()
+        user.full_clean(exclude=["password"], validate_unique=False)
+        _check_email_free(user)
     user.save()
     return user
 

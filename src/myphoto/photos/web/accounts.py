@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -75,10 +76,23 @@ class AccountCreateForm(forms.Form):
         required=False, label=_("Staff: manages accounts, libraries and the library's health")
     )
     quota = QuotaField()
+    email = forms.EmailField(
+        required=False,
+        label=_("Email"),
+        help_text=_("How single sign-on knows them: their verified email at the provider."),
+    )
 
 
 class QuotaForm(forms.Form):
     quota = QuotaField()
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        required=False,
+        label=_("Email"),
+        help_text=_("Single sign-on lets them in when the provider vouches for this email."),
+    )
 
 
 def _said(err: ValidationError) -> str:
@@ -100,7 +114,10 @@ def accounts_page(request: AuthenticatedRequest) -> HttpResponse:
                 password=password,
                 staff=data["is_staff"],
                 quota_bytes=quota_bytes(data["quota"]),
+                email=data["email"],
             )
+        except accounts.EmailTaken as err:
+            form.add_error("email", str(err))
         except (accounts.UsernameTaken, accounts.InvalidAccountChange) as err:
             form.add_error("username", str(err))
         except ValidationError as err:
@@ -134,6 +151,7 @@ def _unkept(response: HttpResponse) -> HttpResponse:
 
 _ACTIONS = {
     "quota",
+    "email",
     "staff",
     "unstaff",
     "disable",
@@ -154,11 +172,20 @@ def account_page(request: AuthenticatedRequest, username: str) -> HttpResponse:
         prefix="quota",
         initial={"quota": quota_gb(user.quota_bytes)},
     )
+    email_form = EmailForm(prefix="email", initial={"email": user.email})
     secret = None
     problem = ""
     action = request.POST.get("action", "") if request.method == "POST" else ""
     try:
-        if action == "quota":
+        if action == "email":
+            email_form = EmailForm(request.POST, prefix="email")
+            if email_form.is_valid():
+                accounts.user_change(
+                    user=user, by=request.user, email=email_form.cleaned_data["email"]
+                )
+                messages.success(request, gettext("The email is saved."))
+                return redirect("user-detail", username=user.username)
+        elif action == "quota":
             quota_form = QuotaForm(request.POST, prefix="quota")
             if quota_form.is_valid():
                 amount = quota_bytes(quota_form.cleaned_data["quota"])
@@ -207,6 +234,8 @@ def account_page(request: AuthenticatedRequest, username: str) -> HttpResponse:
                 return redirect("users")
         elif request.method == "POST" and action not in _ACTIONS:
             problem = gettext("Nothing was changed: reload the page and try again.")
+    except accounts.EmailTaken as err:
+        email_form.add_error("email", str(err))
     except (accounts.InvalidAccountChange, ValidationError) as err:
         problem = _said(err) if isinstance(err, ValidationError) else str(err)
     response = render(
@@ -215,10 +244,11 @@ def account_page(request: AuthenticatedRequest, username: str) -> HttpResponse:
         {
             "view": account_get_for_staff(user=request.user, username=user.username),
             "quota_form": quota_form,
+            "email_form": email_form,
             "secret": secret,
             "problem": problem,
         },
-        status=400 if problem or quota_form.errors else 200,
+        status=400 if problem or quota_form.errors or email_form.errors else 200,
     )
     return _unkept(response) if secret else response
 
@@ -226,7 +256,8 @@ def account_page(request: AuthenticatedRequest, username: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_link(request: HttpRequest, token: str) -> HttpResponse:
     """Choose a password from an invite or a reset link; logged in once it is set."""
-    user = accounts.user_for_password_link(token)
+    # With passwords turned off, a password would let nobody in.
+    user = accounts.user_for_password_link(token) if settings.MYPHOTO_PASSWORD_LOGIN else None
     if user is None:
         return render(request, "photos/password_link.html", {"form": None}, status=404)
     form = SetPasswordForm(user, request.POST or None)

@@ -9,6 +9,7 @@ from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
+from django.conf import settings
 from django.contrib.auth import login, user_login_failed
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
@@ -24,6 +25,7 @@ from django_otp import login as otp_login
 
 from ..models import User
 from ..services import two_factor
+from ..sso.discovery import provider_name
 from .account import login_locked_out
 
 # The password was right this long ago at most, for the code to finish the login.
@@ -31,20 +33,40 @@ _PENDING_SECONDS = 300
 _PENDING = "myphoto.login.pending"
 
 
+def ask_for_code(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    """The first step was right (a password, or the provider of single sign-on): the code
+    page finishes the login."""
+    request.session[_PENDING] = {
+        "user": user.pk,
+        "backend": getattr(user, "backend", "django.contrib.auth.backends.ModelBackend"),
+        "since": time.time(),
+        "next": next_url,
+    }
+    return redirect("login-code")
+
+
 class Login(auth_views.LoginView):
-    """Django's login page; for a person with two-step verification, the code comes next."""
+    """Django's login page, with single sign-on's button when it is set up; for a person
+    with two-step verification, the code comes next. With passwords turned off
+    (MYPHOTO_PASSWORD_LOGIN=0), only the button."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "password_login": settings.MYPHOTO_PASSWORD_LOGIN,
+            "sign_in_name": provider_name(),
+        }
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.MYPHOTO_PASSWORD_LOGIN:
+            return self.render_to_response(self.get_context_data(), status=403)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         if not two_factor.two_factor_enabled(user):
             return super().form_valid(form)
-        self.request.session[_PENDING] = {
-            "user": user.pk,
-            "backend": getattr(user, "backend", "django.contrib.auth.backends.ModelBackend"),
-            "since": time.time(),
-            "next": self.get_success_url(),
-        }
-        return redirect("login-code")
+        return ask_for_code(self.request, user, self.get_success_url())
 
 
 class CodeForm(forms.Form):

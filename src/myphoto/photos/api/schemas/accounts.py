@@ -19,6 +19,8 @@ Quota = Integer | None
 
 class AccountOut(Schema):
     username: str
+    # What single sign-on knows the person by ("" when none is set).
+    email: str
     is_staff: bool
     is_active: bool
     # Photos and videos out of the trash, and the bytes of everything of theirs in storage.
@@ -47,6 +49,7 @@ class AccountIn(Schema):
     invite: Flag = False
     is_staff: Flag = False
     quota_bytes: Quota = Field(default=None, ge=0, le=MAX_QUOTA_BYTES)
+    email: Text = Field(default="", max_length=_NAME_ROOM)
 
 
 class AccountChangeIn(Schema):
@@ -56,6 +59,7 @@ class AccountChangeIn(Schema):
     is_staff: Flag = False
     quota_bytes: Quota = Field(default=None, ge=0, le=MAX_QUOTA_BYTES)
     password: Text = Field(default="", max_length=_NAME_ROOM)
+    email: Text = Field(default="", max_length=_NAME_ROOM)
     # false turns the person's two-step verification off (a lost phone and lost codes);
     # only they can turn it on.
     two_factor: Literal[False] = False
@@ -70,6 +74,7 @@ def account_out(view: AccountView) -> dict[str, Any]:
     user = view.user
     return {
         "username": user.get_username(),
+        "email": user.email,
         "is_staff": user.is_staff,
         "is_active": user.is_active,
         "photo_count": view.item_count,

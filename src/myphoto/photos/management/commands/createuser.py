@@ -16,18 +16,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--staff", action="store_true", help="may see the Library health page (fsck reports)"
         )
+        parser.add_argument("--email", default="", help="what single sign-on knows them by")
+        parser.add_argument(
+            "--sso-only",
+            action="store_true",
+            help="no password: they sign in with single sign-on only (needs --email)",
+        )
 
     def handle(
-        self, *args: Any, username: str, password: str | None, staff: bool, **options: Any
+        self,
+        *args: Any,
+        username: str,
+        password: str | None,
+        staff: bool,
+        email: str,
+        sso_only: bool,
+        **options: Any,
     ) -> None:
-        if password is None:
+        if sso_only:
+            if not email or password is not None:
+                raise CommandError("--sso-only needs --email, and no --password.")
+        elif password is None:
             if not self.stdin_is_tty():
                 raise CommandError("No --password given and no terminal to ask for one.")
             password = getpass.getpass("Password: ")
             if password != getpass.getpass("Password (again): "):
                 raise CommandError("The passwords do not match.")
         try:
-            user = user_create(username=username, password=password, staff=staff)
+            user = user_create(username=username, password=password, staff=staff, email=email)
         except ValidationError as err:
             raise CommandError(" ".join(err.messages)) from err
         except ValueError as err:
