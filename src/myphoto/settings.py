@@ -94,7 +94,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "myphoto.photos",
 ]
-OTP_TOTP_ISSUER = os.environ.get("MYPHOTO_SITE_NAME", "MyPhoto")
+# The server's name outside its pages: the installed app's, an authenticator app's.
+MYPHOTO_SITE_NAME = os.environ.get("MYPHOTO_SITE_NAME", "MyPhoto")
+OTP_TOTP_ISSUER = MYPHOTO_SITE_NAME
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -192,7 +194,6 @@ MYPHOTO_OIDC_ISSUER = os.environ.get("MYPHOTO_OIDC_ISSUER", "").strip().rstrip("
 MYPHOTO_OIDC_CLIENT_ID = os.environ.get("MYPHOTO_OIDC_CLIENT_ID", "")
 MYPHOTO_OIDC_CLIENT_SECRET = os.environ.get("MYPHOTO_OIDC_CLIENT_SECRET", "")
 MYPHOTO_OIDC_NAME = os.environ.get("MYPHOTO_OIDC_NAME", "")
-# Someone the provider vouches for, with no account here yet, gets one at first sign-in.
 MYPHOTO_OIDC_CREATE_USERS = env_bool("MYPHOTO_OIDC_CREATE_USERS")
 # Off: the login page asks for no password; single sign-on and API tokens still work.
 MYPHOTO_PASSWORD_LOGIN = env_bool("MYPHOTO_PASSWORD_LOGIN", True)

@@ -120,6 +120,7 @@ def test_no_english_is_left_on_any_korean_page(chromium, live_server, make_photo
         f"/users/{user.username}/",
         f"/password/{password_link_token(user=user)}",
         f"/s/{share.key}",
+        "/offline/",
     ]
     found = {}
     try:

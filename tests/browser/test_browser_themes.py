@@ -48,6 +48,7 @@ def pages_of(user, photos) -> list[str]:
         f"/users/{user.username}/",
         f"/password/{password_link_token(user=user)}",
         f"/s/{share.key}",
+        "/offline/",
     ]
 
 

@@ -1,6 +1,7 @@
 // MyPhoto's page behaviour, as modules beside htmx; no build step. Without JavaScript
 // the forms and links still work: the buttons post forms, a photo opens its own page.
 
+import { setUpAppShell } from "./app-shell.js";
 import { clearSelection, form, selectedIds, setUpSelection } from "./selection.js";
 import { setUpConfirm } from "./confirm.js";
 import { setUpCopyButtons } from "./copy.js";
@@ -14,7 +15,7 @@ import { setUpScrubber } from "./scrubber.js";
 import { setUpSearch } from "./search.js";
 import { deletePhotos, setUpTimeline } from "./timeline.js";
 import { setUpTopBar } from "./topbar.js";
-import { setUpUploads } from "./upload.js";
+import { addFiles, setUpUploads } from "./upload.js";
 import { openViewer, setUpViewer, viewerOpen } from "./viewer.js";
 
 setUpSelection({
@@ -41,3 +42,4 @@ setUpOrganise();
 setUpConfirm();
 setUpMonthSelection();
 setUpCopyButtons();
+setUpAppShell({ addFiles });

@@ -283,7 +283,7 @@ function pump() {
   while (uploads.active < PARALLEL_UPLOADS && uploads.queue.length) upload(uploads.queue.shift());
 }
 
-function addFiles(files) {
+export function addFiles(files) {
   const maxBytes = Number(document.body.dataset.maxUploadBytes || 0);
   const list = panel.querySelector(".upload-list");
   for (const file of files) {
