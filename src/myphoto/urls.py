@@ -1,10 +1,10 @@
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic.base import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from myphoto.photos.api import api
-from myphoto.photos.web import app_shell, login, sso
+from myphoto.photos.web import app_shell, dav, login, sso
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("offline/", app_shell.offline, name="offline"),
     path("share-target/", app_shell.share_target, name="share-target"),
     path("favicon.ico", RedirectView.as_view(url=static("photos/icons/favicon.ico"))),
+    # WebDAV for backup apps (web/dav.py), every method and path under it.
+    re_path(r"^dav(?:/(?P<path>.*))?$", dav.dav, name="dav"),
     # The scripts' sentences in the reader's language (gettext and ngettext for js/i18n.js).
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("myphoto.photos.urls")),

@@ -97,3 +97,21 @@ def test_installed_offline_shared_to_and_forgotten_at_logout(
     registrations = "() => navigator.serviceWorker.getRegistrations().then((r) => r.length)"
     assert page.evaluate(registrations) == 0
     assert page.evaluate("() => localStorage.length") == 0
+
+
+def test_an_app_password_for_a_backup_app_is_made_in_settings(open_page, live_server, user):
+    import httpx
+
+    page = open_page(PHONE)
+    page.goto(f"{live_server.url}/account/")
+    expect(page.locator("[data-dav-url]")).to_have_text(f"{live_server.url}/dav/")
+    page.get_by_label("Name of the app").fill("PhotoSync on my phone")
+    page.get_by_role("button", name="Make an app password").click()
+    expect(page.get_by_role("img", name="QR code of the app password")).to_be_visible()
+    screenshot(page, "app-password-phone")
+    password = page.locator("[data-new-app-password]").inner_text()
+
+    answer = httpx.request(
+        "PROPFIND", f"{live_server.url}/dav/", auth=("alice", password), headers={"Depth": "1"}
+    )
+    assert answer.status_code == 207 and "/dav/Library/" in answer.text

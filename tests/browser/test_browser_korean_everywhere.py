@@ -28,6 +28,7 @@ BRAND_WORDS = {
     "JPEG", "PNG", "GIF", "WebP", "HEIC", "HEIF", "AVIF", "TIFF", "MOV", "MKV", "WebM", "AVI",
     "MTS", "MPG", "SHA", "AWS", "NAS", "URL", "ID", "API", "EXIF", "GPS", "UTC", "zip",
     "MB", "GB", "KB", "Ctrl", "Cmd", "Shift", "Esc", "Enter", "Space", "Tab",
+    "WebDAV", "PhotoSync", "FolderSync", "rclone",  # a standard, and apps that speak it
     "myphoto", "fsck",  # commands
     *"ABCDEFGHIJKLMNOPQRSTUVWXYZ",  # keys (“즐겨찾기 (F)”)
 }  # fmt: skip

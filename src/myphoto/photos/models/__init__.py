@@ -4,6 +4,7 @@ Django's own apps are."""
 
 from .albums import Album, AlbumMember, AlbumPhoto, AlbumRole
 from .backups import BackupRun
+from .dav import DavEntry
 from .edits import EditUndo
 from .integrity import IntegrityReport
 from .libraries import FileState, Library, LibraryFile, LibraryStatus
@@ -32,6 +33,7 @@ __all__ = [
     "AlbumRole",
     "ApiToken",
     "BackupRun",
+    "DavEntry",
     "EditUndo",
     "FileState",
     "IntegrityReport",

@@ -11,6 +11,7 @@ fails the check is deleted, and nothing of it is kept.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import tempfile
 import time
@@ -189,9 +190,11 @@ def multipart_upload_for_part_link(*, upload_id: str, number: int, token: str) -
 
 
 def multipart_put_part(
-    *, upload: MultipartUpload, number: int, content: Readable, length: int | None
+    *, upload: MultipartUpload, number: int, content: Readable | bytes, length: int | None
 ) -> str:
-    """Store one part sent to the app (on disk), streamed; return its ETag.
+    """Store one part sent to the app (on disk), streamed, or held whole as bytes (WebDAV
+    reads a body a part at a time; S3 wants a body it can read twice, to sign and send);
+    return its ETag.
 
     The body must be exactly the part's size: a part cut short by a dropped
     connection is not kept, so the client sends it again.
@@ -205,10 +208,10 @@ def multipart_put_part(
         )
     if upload.completing_since is not None:
         raise UploadBusy(gettext("This upload is being completed; it takes no more parts."))
-    exact = _Exactly(content, expected)
+    body = io.BytesIO(content) if isinstance(content, bytes) else _Exactly(content, expected)
     try:
         return get_storage().multipart_put_part(
-            upload.storage_key, upload.storage_upload_id, number, exact
+            upload.storage_key, upload.storage_upload_id, number, body
         )
     except ObjectMissing:
         raise PartLinkInvalid(gettext("This upload is finished, aborted or expired.")) from None

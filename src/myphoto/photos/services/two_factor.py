@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from base64 import b32encode
 
-import segno
 from django.db import transaction
-from django.utils.html import escape
 from django_otp import match_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .. import qr
 from ..models import User
 
 RECOVERY_CODES = 10
@@ -85,12 +84,8 @@ def _digits(code: str) -> str:
 
 
 def qr_code_svg(device: TOTPDevice, *, label: str) -> str:
-    """The QR code an authenticator app scans, as SVG markup to put in the page, named for
-    screen readers; black on white whatever the theme, as apps read best."""
-    svg = segno.make(device.config_url, error="m").svg_inline(
-        scale=5, border=4, dark="#000", light="#fff", omitsize=True
-    )
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    """The QR code an authenticator app scans."""
+    return qr.qr_code_svg(device.config_url, label=label)
 
 
 def secret_for_typing(device: TOTPDevice) -> str:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash, user_login_failed
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,10 +17,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import selectors
+from .. import qr, selectors
 from ..requests import AuthenticatedRequest
 from ..services import appearance, tokens, two_factor
-from .forms import AppearanceForm, TokenForm
+from .forms import AppearanceForm, PasswordForm, TokenForm
 
 
 @login_required
@@ -28,18 +28,25 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
     """Language and theme, API tokens (create, revoke), the password; two-step verification
     is sent to `two_factor_settings`."""
     token_form = TokenForm(prefix="token")
-    password_form = PasswordChangeForm(request.user, prefix="password")
+    password_form = PasswordForm(request.user, prefix="password")
     appearance_form = AppearanceForm(
         prefix="appearance",
         initial={"language": request.user.language, "theme": request.user.theme},
     )
-    new_token = None
+    new_token = new_app_password = None
     if request.method == "POST" and "token-name" in request.POST:
         token_form = TokenForm(request.POST, prefix="token")
         if token_form.is_valid():
             # Shown on this response only: never stored in clear, never in a cookie.
             _token, new_token = tokens.token_create(
                 user=request.user, name=token_form.cleaned_data["name"]
+            )
+    elif request.method == "POST" and "app-name" in request.POST:
+        app_form = TokenForm(request.POST, prefix="app")
+        if app_form.is_valid():
+            # A token too, shown once: what a backup app signs in to /dav/ with.
+            _token, new_app_password = tokens.token_create(
+                user=request.user, name=app_form.cleaned_data["name"]
             )
     elif request.method == "POST" and "appearance-theme" in request.POST:
         appearance_form = AppearanceForm(request.POST, prefix="appearance")
@@ -48,7 +55,7 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, _("Saved: pages look this way from now on."))
             return redirect("account")
     elif request.method == "POST" and "password-old_password" in request.POST:
-        password_form = PasswordChangeForm(request.user, request.POST, prefix="password")
+        password_form = PasswordForm(request.user, request.POST, prefix="password")
         if password_form.is_valid():
             update_session_auth_hash(request, password_form.save())
             messages.success(request, _("Your password has been changed."))
@@ -62,9 +69,15 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
             "password_form": password_form,
             "appearance_form": appearance_form,
             "new_token": new_token,
+            "new_app_password": new_app_password,
+            "app_password_qr": (
+                qr.qr_code_svg(new_app_password, label=_("QR code of the app password"))
+                if new_app_password
+                else ""
+            ),
         },
     )
-    if new_token:
+    if new_token or new_app_password:
         # The secret is in this page: no cache may keep it, the browser's included.
         patch_cache_control(response, no_store=True)
     return response
@@ -88,7 +101,9 @@ def _context(request: AuthenticatedRequest) -> dict[str, object]:
         "secret": two_factor.secret_for_typing(enrolling) if enrolling else "",
         # The forms as they are before anything is sent (a view that took one puts it here).
         "token_form": TokenForm(prefix="token"),
-        "password_form": PasswordChangeForm(user, prefix="password"),
+        "app_form": TokenForm(prefix="app", initial={"name": _("Backup app")}),
+        "dav_url": request.build_absolute_uri("/dav/"),
+        "password_form": PasswordForm(user, prefix="password"),
         "appearance_form": AppearanceForm(
             prefix="appearance", initial={"language": user.language, "theme": user.theme}
         ),

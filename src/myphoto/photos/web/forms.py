@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,14 @@ class PhotoIdsField(forms.Field):
 
 class SelectionForm(forms.Form):
     ids = PhotoIdsField()
+
+
+class PasswordForm(PasswordChangeForm):
+    """Django's, without its autofocus: on Settings it is one card of many, far down."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
 
 
 class TokenForm(forms.Form):
