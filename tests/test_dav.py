@@ -143,7 +143,6 @@ def test_what_is_refused_says_why_and_keeps_nothing(dav, photo_storage, user, se
     assert dav("PUT", "In/empty.jpg", b"", CONTENT_LENGTH="0").status_code == 415
     cut = images.jpeg(640, 480, seed=3)[:400]
     assert dav("PUT", "In/cut.jpg", cut).status_code == 415
-    assert dav("PUT", "Nowhere/a.jpg", images.jpeg(seed=4)).status_code == 409
     assert dav("PUT", "In/../../a.jpg", images.jpeg(seed=4)).status_code == 400
     assert dav("PROPFIND", "", PROPFIND, Depth="infinity").status_code == 403
     user.quota_bytes = 1000
@@ -175,6 +174,12 @@ def test_locks_are_granted_and_released_as_clients_expect(dav, photo_storage):
     assert locked.status_code == 200
     token = locked["Lock-Token"]
     assert dav("UNLOCK", "L/a.jpg", Lock_Token=token).status_code == 204
+    # Finder locks a name before it writes the file there.
+    first = dav("LOCK", "L/new.jpg", body, Timeout="Second-60", Content_Type="application/xml")
+    assert first.status_code == 201
+    sent = dav("PUT", "L/new.jpg", images.jpeg(seed=13), If=f"({first['Lock-Token']})")
+    assert sent.status_code == 201
+    assert dav("UNLOCK", "L/new.jpg", Lock_Token=first["Lock-Token"]).status_code == 204
 
 
 def test_an_xml_bomb_is_refused_in_bounded_memory(dav):
@@ -202,3 +207,55 @@ def test_another_persons_paths_are_not_there(dav, photo_storage, other_user):
     assert mallory("DELETE", "Mine/a.jpg").status_code == 404
     assert set(mallory.listing("")) == {"/dav/", "/dav/Library/"}
     assert mallory.listing("Library/").keys() == {"/dav/Library/"}
+
+
+def test_paths_no_file_system_takes_are_refused(dav, photo_storage):
+    dav("MKCOL", "In")
+    photo = images.jpeg(seed=9)
+    assert dav("PUT", "In/%2E%2E/%2E%2E/etc/a.jpg", photo).status_code == 400
+    assert dav("PUT", "In/a%00.jpg", photo).status_code == 400
+    assert dav("PUT", "In/" + "x" * 300 + ".jpg", photo).status_code == 400
+    assert dav("PROPFIND", "In/" + "y" * 4096, Depth="0").status_code == 414
+    assert not Photo.objects.exists()
+    # An encoded slash is a slash (no name here holds one): a.jpg in the folder "a".
+    assert dav("PUT", "In/a%2Fb.jpg", photo).status_code == 201
+    assert DavEntry.objects.filter(parent="In/a", name="b.jpg").exists()
+
+
+def test_a_put_anywhere_makes_the_folders_on_its_way_but_not_through_a_file(dav, photo_storage):
+    photo = images.jpeg(seed=12)
+    assert dav("PUT", "Phone/DCIM/Camera/IMG_1.JPG", photo).status_code == 201
+    folders = DavEntry.objects.filter(photo__isnull=True).values_list("parent", "name")
+    assert set(folders) == {("", "Phone"), ("Phone", "DCIM"), ("Phone/DCIM", "Camera")}
+    through = dav("PUT", "Phone/DCIM/Camera/IMG_1.JPG/inside.jpg", photo)
+    assert through.status_code == 409 and "is a file" in through.content.decode()
+
+
+def test_a_truncated_heic_is_refused(dav, photo_storage):
+    dav("MKCOL", "In")
+    heic = images.camera_photo("HEIF", seed=10)
+    cut = dav("PUT", "In/IMG_0001.HEIC", heic[: len(heic) // 2])
+    assert cut.status_code == 415 and "IMG_0001.HEIC" in cut.content.decode()
+    assert dav("PUT", "In/IMG_0001.HEIC", heic).status_code == 201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_content_length_that_lies_keeps_nothing(live_server, user):
+    import socket
+    from urllib.parse import urlsplit
+
+    password = token_create(user=user, name="liar")[1]
+    Dav("alice", password)("MKCOL", "In")
+    address = urlsplit(live_server.url)
+    pair = base64.b64encode(f"alice:{password}".encode()).decode()
+    photo = images.jpeg(640, 480, seed=11)
+    with socket.create_connection((address.hostname, address.port), timeout=30) as sock:
+        sock.sendall(
+            b"PUT /dav/In/a.jpg HTTP/1.1\r\nHost: " + address.netloc.encode() + b"\r\n"
+            b"Authorization: Basic " + pair.encode() + b"\r\n"
+            b"Content-Length: " + str(len(photo) * 2).encode() + b"\r\n\r\n" + photo
+        )
+        sock.shutdown(socket.SHUT_WR)  # half the body announced never comes
+        answer = sock.makefile("rb").read()
+    assert answer.startswith(b"HTTP/1.1 400") and b"nothing was kept" in answer
+    assert not Photo.objects.exists()

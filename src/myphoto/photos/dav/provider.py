@@ -17,7 +17,7 @@ from ..selectors.usage import usage_of
 from ..services.dav import LIBRARY
 from .library import LibraryFolder, library_resource
 from .paths import BadPath, dav_path
-from .uploads import Folder, member_of, owner_of
+from .uploads import Folder, PendingFile, member_of, owner_of
 
 MOUNT = "/dav"
 
@@ -73,9 +73,13 @@ class PhotoProvider(DAVProvider):  # type: ignore[misc]
         if names[0] == LIBRARY:
             return library_resource(path, environ)
         entry = dav_entry(owner=owner_of(environ), path=names)
-        if entry is None:
-            return None
-        return member_of("/" + "/".join(names[:-1]), environ, entry)
+        if entry is not None:
+            return member_of("/" + "/".join(names[:-1]), environ, entry)
+        pending = PendingFile(path, environ)
+        locks = self.lock_manager.storage.get_lock_list(
+            pending.get_ref_url(), include_root=True, include_children=False, token_only=True
+        )
+        return pending if locks else None  # a name locked before its file arrives
 
 
 @cache

@@ -3,6 +3,7 @@ per folder, moved and deleted by services.dav (deleting moves photos to the tras
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING, Any
 
 from wsgidav.dav_error import HTTP_CONFLICT, HTTP_FORBIDDEN, HTTP_NOT_FOUND, DAVError
@@ -166,8 +167,37 @@ class Folder(_Entry, DAVCollection):  # type: ignore[misc]
     def create_collection(self, name: str) -> None:
         _done(dav_service.dav_folder_make, owner=owner_of(self.environ), path=(*self.names, name))
 
+    def create_empty_resource(self, name: str) -> PendingFile:
+        """A LOCK of a name not there yet (macOS Finder's way before it writes a file)."""
+        path = (*self.names, name)
+        _done(dav_service.dav_file_check, owner=owner_of(self.environ), path=path)
+        return PendingFile(f"{self.path.rstrip('/')}/{name}", self.environ)
+
     def handle_copy(self, dest_path: str, *, depth_infinity: bool) -> bool:
         raise DAVError(HTTP_FORBIDDEN, "Folders are not copied; move them, or copy each file.")
+
+
+class PendingFile(DAVNonCollection):  # type: ignore[misc]
+    """A locked name whose file has not arrived: the lock is kept, in the person's lock
+    space; the file is there once its PUT is stored (an empty file is no photo)."""
+
+    def get_ref_url(self) -> str:
+        return lock_space(owner_of(self.environ)) + str(super().get_ref_url())
+
+    def get_content_length(self) -> int:
+        return 0
+
+    def get_content_type(self) -> str:
+        return "application/octet-stream"
+
+    def get_content(self) -> io.BytesIO:
+        return io.BytesIO()
+
+    def support_etag(self) -> bool:
+        return False
+
+    def get_etag(self) -> None:
+        return None
 
 
 def member_of(parent_path: str, environ: dict[str, Any], entry: DavEntry) -> Any:

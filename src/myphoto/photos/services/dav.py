@@ -87,9 +87,20 @@ def dav_folder_make(*, owner: User, path: Sequence[str]) -> DavEntry:
 
 
 def dav_file_check(*, owner: User, path: Sequence[str]) -> None:
-    """Where a file is about to be stored can take it (before its body is read)."""
+    """Where a file is about to be stored can take it (before its body is read): no file
+    stands where a folder on the way would be (missing folders are made with the file)."""
     _writable(path)
-    _folder_ready(owner, path[:-1])
+    for depth in range(1, len(path)):
+        if (
+            DavEntry.objects.filter(
+                owner=owner, parent=_joined(path[: depth - 1]), name=path[depth - 1]
+            )
+            .exclude(photo__isnull=True)
+            .exists()
+        ):
+            raise DavConflict(
+                gettext("%(path)s is a file, not a folder.") % {"path": _joined(path[:depth])}
+            )
     there = DavEntry.objects.filter(owner=owner, parent=_joined(path[:-1]), name=path[-1]).first()
     if there is not None and there.is_folder:
         raise DavExists(gettext("A folder is there."))
@@ -174,8 +185,16 @@ def _read_exactly(content: Readable, wanted: int) -> bytes:
 def dav_file_record(
     *, owner: User, path: Sequence[str], photo: Photo, modified_at: datetime | None = None
 ) -> tuple[DavEntry, bool]:
-    """Note the owner's `photo` at `path` (replacing a file there: the photo it named
-    stays in the library)."""
+    """Note the owner's `photo` at `path`, with the folders on the way that are not there
+    yet (replacing a file there: the photo it named stays in the library)."""
+    now = timezone.now()
+    for depth in range(1, len(path)):
+        DavEntry.objects.get_or_create(
+            owner=owner,
+            parent=_joined(path[: depth - 1]),
+            name=path[depth - 1],
+            defaults={"modified_at": now},
+        )
     entry, created = DavEntry.objects.update_or_create(
         owner=owner,
         parent=_joined(path[:-1]),
