@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 
 from myphoto.photos.models import DavEntry, Photo
+from myphoto.photos.selectors import usage_of
 from myphoto.photos.services.tokens import token_create
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +260,14 @@ def test_a_content_length_that_lies_keeps_nothing(live_server, user):
         answer = sock.makefile("rb").read()
     assert answer.startswith(b"HTTP/1.1 400") and b"nothing was kept" in answer
     assert not Photo.objects.exists()
+
+
+def test_at_the_quota_the_same_bytes_again_are_no_refusal(dav, photo_storage, user):
+    photo = images.jpeg(640, 480, seed=14)
+    assert dav("PUT", "Full/a.jpg", photo).status_code == 201
+    user.quota_bytes = usage_of(user=user).bytes  # full
+    user.save()
+    assert dav("PUT", "Full/a.jpg", photo).status_code == 204
+    assert dav("PUT", "Full/copy.jpg", photo).status_code == 201
+    refused = dav("PUT", "Full/new.jpg", images.jpeg(640, 480, seed=15))
+    assert refused.status_code == 507

@@ -26,7 +26,7 @@ from ..dav.provider import MOUNT, dav_application
 from ..dav.uploads import lock_space
 from ..limits import UploadTooLarge, check_size
 from ..models import User
-from ..quotas import QuotaExceeded, check_quota
+from ..quotas import QuotaExceeded
 from ..services import dav as dav_service
 from ..services.multipart_errors import TooManyOpenUploads
 from ..services.tokens import token_authenticate
@@ -121,10 +121,11 @@ def _put(request: HttpRequest, user: User, names: tuple[str, ...]) -> HttpRespon
         if modified_at is None:
             return _said(400, gettext("X-OC-Mtime is seconds since 1970."))
     try:
-        # Before a byte is read: where it goes, its size, the quota.
+        # Before a byte is read: where it goes and its size. The quota: a big file's at
+        # once, a small one's once its hash shows whether it is new (a backup app sending
+        # a photo again to someone at their quota is told it is there, not refused).
         dav_service.dav_file_check(owner=user, path=names)
         check_size(length)
-        check_quota(user, length)
         entry, created, result = dav_service.dav_file_store(
             owner=user, path=names, content=request, length=length, modified_at=modified_at
         )
