@@ -31,6 +31,7 @@ from _harness import (  # noqa: E402
     print_table,
     user_and_token,
 )
+from big_uploads import make_video  # noqa: E402
 from cli_transfer import make_photos  # noqa: E402
 
 
@@ -55,24 +56,6 @@ def timed(args: list[str], env: dict[str, str], meter: CpuMeter) -> float:
         started = time.perf_counter()
         subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
         return time.perf_counter() - started
-
-
-def big_video(path: Path, size: int) -> None:
-    """A real MP4 followed by a `free` box of random bytes up to `size`, written in chunks."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    import struct
-
-    import videos
-
-    head = videos.phone_video(seconds=1.0)
-    filler = size - len(head) - 8
-    with path.open("wb") as out:
-        out.write(head + struct.pack(">I", filler + 8) + b"free")
-        left = filler
-        while left:
-            chunk = os.urandom(min(left, 8 * MiB))
-            out.write(chunk)
-            left -= len(chunk)
 
 
 def main() -> None:
@@ -142,7 +125,7 @@ def run(env: Environment, args: argparse.Namespace) -> None:
     warm = env.work / "Warm"
     warm.mkdir()
     for n in range(4):
-        big_video(warm / f"VID_{n}.MOV", 20 * MiB + n)
+        make_video(warm / f"VID_{n}.MOV", 20 * MiB + n)
     timed(
         ["rclone", "copy", str(warm), "bench:Warm", "--transfers", "4"],
         dav_env,
@@ -150,7 +133,7 @@ def run(env: Environment, args: argparse.Namespace) -> None:
     )
     video = env.work / "Movies" / "VID_2GB.MOV"
     video.parent.mkdir()
-    big_video(video, int(args.video_gb * 1024 * MiB))
+    make_video(video, int(args.video_gb * 1024 * MiB))
     with RssSampler.of_workers(app.pid) as rss:
         seconds = timed(
             ["rclone", "copy", str(video.parent), "bench:Movies", "--transfers", "1"],

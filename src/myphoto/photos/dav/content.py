@@ -36,6 +36,30 @@ def original_file(photo: Photo) -> io.BufferedReader:
     return io.BufferedReader(_Chunks(original_of(photo).whole()), buffer_size=1024 * 1024)
 
 
+class PhotoFile:
+    """What a file that is a photo's original answers wsgidav: its type, ETag and bytes
+    (streamed in order: no ranges)."""
+
+    @property
+    def photo(self) -> Photo:
+        raise NotImplementedError
+
+    def get_content_type(self) -> str:
+        return self.photo.content_type
+
+    def get_etag(self) -> str:
+        return self.photo.sha256[:32]
+
+    def support_etag(self) -> bool:
+        return True
+
+    def support_ranges(self) -> bool:
+        return False
+
+    def get_content(self) -> io.BufferedReader:
+        return original_file(self.photo)
+
+
 def moment(value: object) -> datetime | None:
     """A time a client gives a file: seconds since 1970 (X-OC-Mtime), an HTTP date or
     an ISO 8601 one (a PROPPATCH of getlastmodified); None if it is none of them."""

@@ -3,7 +3,7 @@ library's time zone), read-only: a mirror to copy from, never a place to write."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wsgidav.dav_error import HTTP_FORBIDDEN, DAVError
 from wsgidav.dav_provider import DAVCollection, DAVNonCollection
@@ -11,10 +11,8 @@ from wsgidav.dav_provider import DAVCollection, DAVNonCollection
 from ..models import Photo
 from ..selectors.dav import library_month, library_months, library_years
 from ..services.dav import LIBRARY
+from .content import PhotoFile
 from .uploads import owner_of
-
-if TYPE_CHECKING:
-    from io import BufferedReader
 
 _READ_ONLY = "Library is a view of your photos: nothing is written there."
 
@@ -70,36 +68,23 @@ class LibraryFolder(_ReadOnly, DAVCollection):  # type: ignore[misc]
         raise DAVError(HTTP_FORBIDDEN, _READ_ONLY)
 
 
-class LibraryFile(_ReadOnly, DAVNonCollection):  # type: ignore[misc]
+class LibraryFile(_ReadOnly, PhotoFile, DAVNonCollection):  # type: ignore[misc]
     def __init__(self, path: str, environ: dict[str, Any], photo: Photo) -> None:
         super().__init__(path, environ)
-        self.photo = photo
+        self._photo = photo
+
+    @property
+    def photo(self) -> Photo:
+        return self._photo
 
     def get_content_length(self) -> int:
         return self.photo.size
-
-    def get_content_type(self) -> str:
-        return self.photo.content_type
 
     def get_last_modified(self) -> float:
         return self.photo.taken_at.timestamp()
 
     def get_creation_date(self) -> float:
         return self.photo.uploaded_at.timestamp()
-
-    def get_etag(self) -> str:
-        return self.photo.sha256[:32]
-
-    def support_etag(self) -> bool:
-        return True
-
-    def support_ranges(self) -> bool:
-        return False
-
-    def get_content(self) -> BufferedReader:
-        from .content import original_file
-
-        return original_file(self.photo)
 
     def handle_copy(self, dest_path: str, *, depth_infinity: bool) -> bool:
         raise DAVError(HTTP_FORBIDDEN, _READ_ONLY)

@@ -4,7 +4,7 @@ per folder, moved and deleted by services.dav (deleting moves photos to the tras
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wsgidav.dav_error import HTTP_CONFLICT, HTTP_FORBIDDEN, HTTP_NOT_FOUND, DAVError
 from wsgidav.dav_provider import DAVCollection, DAVNonCollection
@@ -12,11 +12,8 @@ from wsgidav.dav_provider import DAVCollection, DAVNonCollection
 from ..models import DavEntry, Photo, User
 from ..selectors.dav import dav_children, dav_entry
 from ..services import dav as dav_service
-from .content import moment, original_file
+from .content import PhotoFile, moment
 from .paths import BadPath, dav_path
-
-if TYPE_CHECKING:
-    from io import BufferedReader
 
 
 def owner_of(environ: dict[str, Any]) -> User:
@@ -96,7 +93,7 @@ class _Entry:
         return True
 
 
-class UploadedFile(_Entry, DAVNonCollection):  # type: ignore[misc]
+class UploadedFile(_Entry, PhotoFile, DAVNonCollection):  # type: ignore[misc]
     def __init__(self, path: str, environ: dict[str, Any], entry: DavEntry) -> None:
         super().__init__(path, environ)
         self.entry = entry
@@ -109,21 +106,6 @@ class UploadedFile(_Entry, DAVNonCollection):  # type: ignore[misc]
         if self.entry.photo is None:
             raise DAVError(HTTP_NOT_FOUND)
         return self.entry.photo
-
-    def get_content_type(self) -> str:
-        return self.photo.content_type
-
-    def get_etag(self) -> str:
-        return self.photo.sha256[:32]
-
-    def support_etag(self) -> bool:
-        return True
-
-    def support_ranges(self) -> bool:
-        return False
-
-    def get_content(self) -> BufferedReader:
-        return original_file(self.photo)
 
     def set_last_modified(self, dest_path: str, time_stamp: object, *, dry_run: bool) -> bool:
         when = moment(time_stamp)

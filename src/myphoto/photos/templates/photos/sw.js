@@ -10,6 +10,8 @@ const OFFLINE = "{{ offline }}";
 const SHARE_TARGET = "{{ share_target }}";
 const STATIC = "/static/";
 const LANDING = "{{ landing }}";
+// Downloads (a zip streams for minutes), the API and WebDAV: the browser's own, untouched.
+const PASS_THROUGH = /\/download|^\/api\/|^\/dav\//;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -74,7 +76,7 @@ self.addEventListener("fetch", (event) => {
     }));
     return;
   }
-  if (request.mode === "navigate") {
+  if (request.mode === "navigate" && !PASS_THROUGH.test(url.pathname)) {
     // Pages always from the server; the offline page when it cannot be reached.
     event.respondWith(fetch(request).catch(() => caches.match(OFFLINE)));
   }
