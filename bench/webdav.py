@@ -34,6 +34,10 @@ from _harness import (  # noqa: E402
 from big_uploads import make_video  # noqa: E402
 from cli_transfer import make_photos  # noqa: E402
 
+# tests/videos.py (make_video's), not this folder's videos.py, which importing
+# big_uploads put first again.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
 
 def rclone_env(url: str, username: str, password: str) -> dict[str, str]:
     obscured = subprocess.run(

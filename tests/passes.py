@@ -16,3 +16,11 @@ once = pytest.mark.skipif(
     ON_POSTGRESQL,
     reason="starts its own processes on SQLite whatever the pass: run in the SQLite pass only",
 )
+
+# An outside client (rclone) against the live server: what it checks is the protocol and
+# the storage, the same in both passes; run once, in the shorter one.
+client_suite = pytest.mark.skipif(
+    ON_POSTGRESQL,
+    reason="an outside client against the live server, the same in both passes: run in the "
+    "SQLite pass only",
+)

@@ -1,7 +1,8 @@
 """A real backup client against /dav/: Debian's rclone copies a phone's camera roll
-(photos, a HEIC, videos, a 100 MB video) to the live server, on disk and on SeaweedFS;
+(photos, a HEIC, videos, a 100 MB video) to the live server on SeaweedFS;
 a second run sends nothing, `rclone check --download` compares every byte, and a run
-killed mid-transfer completes when run again with nothing half-kept."""
+killed mid-transfer completes when run again with nothing half-kept. (The same requests
+on disk are test_dav.py's; this suite runs once, in the SQLite pass.)"""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ import time
 from pathlib import Path
 
 import images
+import passes
 import pytest
 import videos
 
 from myphoto.photos.models import DavEntry, MultipartUpload, Photo
 from myphoto.photos.services.tokens import token_create
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, passes.client_suite]
 RCLONE = shutil.which("rclone")
 
 if RCLONE is None:
@@ -70,6 +72,7 @@ def transferred(output: str) -> list[str]:
     return [line for line in output.splitlines() if ": Copied (" in line]
 
 
+@pytest.mark.parametrize("photo_storage", ["s3"], indirect=True)
 def test_rclone_backs_up_a_camera_roll_then_sends_nothing_again(
     live_server, user, photo_storage, tmp_path
 ):

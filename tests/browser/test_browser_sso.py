@@ -21,20 +21,26 @@ from .pages import PHONE, accessible, screenshot
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def provider(live_server, settings):
+@pytest.fixture(scope="module")
+def running_provider(live_server):
+    """One provider for the module's tests (each signs in from a browser of its own)."""
     with openid_provider(f"{live_server.url}/oidc/callback/") as running:
-        settings.MYPHOTO_OIDC_ISSUER = running.issuer
-        settings.MYPHOTO_OIDC_CLIENT_ID = CLIENT_ID
-        settings.MYPHOTO_OIDC_CLIENT_SECRET = CLIENT_SECRET
-        settings.MYPHOTO_OIDC_NAME = "Family login"
-        settings.AUTHENTICATION_BACKENDS = [
-            *settings.AUTHENTICATION_BACKENDS,
-            "myphoto.photos.sso.backend.SignInBackend",
-        ]
-        discovery.forget()
         yield running
-        discovery.forget()
+
+
+@pytest.fixture
+def provider(running_provider, settings):
+    settings.MYPHOTO_OIDC_ISSUER = running_provider.issuer
+    settings.MYPHOTO_OIDC_CLIENT_ID = CLIENT_ID
+    settings.MYPHOTO_OIDC_CLIENT_SECRET = CLIENT_SECRET
+    settings.MYPHOTO_OIDC_NAME = "Family login"
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "myphoto.photos.sso.backend.SignInBackend",
+    ]
+    discovery.forget()
+    yield running_provider
+    discovery.forget()
 
 
 @pytest.fixture
