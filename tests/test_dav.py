@@ -271,3 +271,16 @@ def test_at_the_quota_the_same_bytes_again_are_no_refusal(dav, photo_storage, us
     assert dav("PUT", "Full/copy.jpg", photo).status_code == 201
     refused = dav("PUT", "Full/new.jpg", images.jpeg(640, 480, seed=15))
     assert refused.status_code == 507
+
+
+def test_two_photos_of_one_name_in_a_month_are_both_there(dav, make_photo, user):
+    first, first_bytes = make_photo("IMG_0001.JPG")
+    second, second_bytes = make_photo("IMG_0001.JPG")
+    month = f"Library/{first.taken_at:%Y}/{first.taken_at:%m}/"
+    listed = dav.listing(month)  # written from one query
+    names = sorted(href.rsplit("/", 1)[1] for href in listed if not href.endswith("/"))
+    later = second if (second.taken_at, second.pk) > (first.taken_at, first.pk) else first
+    assert names == sorted(["IMG_0001.JPG", f"IMG_0001%20%28{later.pk.hex[:8]}%29.JPG"])
+    got = b"".join(dav("GET", f"{month}IMG_0001 ({later.pk.hex[:8]}).JPG"))
+    assert got == (second_bytes if later == second else first_bytes)
+    assert dav.listing(month, depth="0").keys() == {f"/dav/{month}"}

@@ -84,7 +84,7 @@ class LibraryFile(_ReadOnly, PhotoFile, DAVNonCollection):  # type: ignore[misc]
         return self.photo.taken_at.timestamp()
 
     def get_creation_date(self) -> float:
-        return self.photo.uploaded_at.timestamp()
+        return self.photo.taken_at.timestamp()
 
     def handle_copy(self, dest_path: str, *, depth_infinity: bool) -> bool:
         raise DAVError(HTTP_FORBIDDEN, _READ_ONLY)

@@ -3,9 +3,10 @@
 A backup app lists the folder it backs up into before every run, and that folder holds
 every photo it ever sent: wsgidav builds an XML tree of objects for each (10,000 files
 took 3.7 s); this writes the same multistatus as text from one query's rows. It answers
-Depth 0 and 1 of the uploads for the live properties clients ask (names, sizes, types,
-times, ETags), unknown ones as 404; anything else (the Library view, quota properties,
-`propname`, a folder with a lock in it) is wsgidav's.
+Depth 0 and 1 of the uploads and of a month of the Library view, for the live
+properties clients ask (names, sizes, types, times, ETags), unknown ones as 404;
+anything else (the Library's years and months, quota properties, `propname`, a folder
+with a lock in it) is wsgidav's.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from defusedxml import ElementTree
 from django.http import HttpRequest, HttpResponse
 
 from ..models import DavEntry, User
+from ..selectors.dav import library_month_rows, library_months
 from ..services.dav import LIBRARY
 
 _DAV = "{DAV:}"
@@ -146,7 +148,8 @@ def propfind(
 ) -> HttpResponse:
     """The multistatus of `names` (Depth 0 or 1). Raises NotHere for wsgidav's cases."""
     depth = request.headers.get("Depth", "1")
-    if locked or depth not in ("0", "1") or (names and names[0] == LIBRARY):
+    month = _library_month(names)
+    if locked or depth not in ("0", "1") or (names and names[0] == LIBRARY and not month):
         raise NotHere
     try:
         asked, others = _asked(request.body)
@@ -156,6 +159,19 @@ def propfind(
     joined = "/".join(names)
     href = quote(f"{mount}/{joined}")
     parts = ['<?xml version="1.0" encoding="utf-8" ?>\n<D:multistatus xmlns:D="DAV:">\n']
+    if month:
+        year, number = month
+        if number not in library_months(owner=owner, year=year):
+            raise NotHere  # wsgidav's 404
+        parts.append(_response(f"{href}/", _folder_values(names[-1], None), asked, missing))
+        if depth == "1":
+            for row in library_month_rows(owner=owner, year=year, month=number):
+                parts.append(
+                    _response(
+                        quote(f"{mount}/{joined}/{row[0]}"), _file_values(row), asked, missing
+                    )
+                )
+        return _multistatus(parts)
     if names:
         entry = (
             DavEntry.objects.filter(owner=owner, parent="/".join(names[:-1]), name=names[-1])
@@ -182,6 +198,16 @@ def propfind(
             else:
                 parts.append(_response(child, _file_values(row), asked, missing))
     return _multistatus(parts)
+
+
+def _library_month(names: tuple[str, ...]) -> tuple[int, int] | None:
+    """(year, month) of a path to a month of the Library view ("Library/2023/07")."""
+    if len(names) != 3 or names[0] != LIBRARY:
+        return None
+    year, month = names[1], names[2]
+    if not (len(year) == 4 and year.isdigit() and len(month) == 2 and month.isdigit()):
+        return None
+    return int(year), int(month)
 
 
 def _multistatus(parts: list[str]) -> HttpResponse:

@@ -3,8 +3,10 @@ where they sent them, and a read-only Library/YYYY/MM/ of every photo they keep.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from datetime import date
+from typing import Any
+from uuid import UUID
 
 from django.utils import timezone
 
@@ -51,21 +53,43 @@ def library_months(*, owner: User, year: int) -> list[int]:
     return sorted({moment.month for moment in moments})
 
 
-def library_month(*, owner: User, year: int, month: int) -> dict[str, Photo]:
-    """The month's photos by the name each has in the folder: its own, or, when two share
-    one, the later ones with the start of their id added ("IMG_0001 (3fa2b1c4).JPG")."""
+def _in_month(owner: User, year: int, month: int) -> PhotoQuerySet:
     first = date(year, month, 1)
-    photos = (
+    return (
         _library(owner)
         .filter(taken_at__gte=month_start(first), taken_at__lt=month_start(month_after(first)))
         .order_by("taken_at", "id")
     )
+
+
+def _folder_name(original_name: str, photo_id: UUID, taken: Container[str]) -> str:
+    """A photo's name in its month's folder: its own, or, when an earlier one there has
+    it, with the start of its id added ("IMG_0001 (3fa2b1c4).JPG")."""
+    name = original_name or str(photo_id)
+    if name in taken:
+        stem, dot, extension = name.rpartition(".")
+        mark = photo_id.hex[:8]
+        name = f"{stem} ({mark}).{extension}" if dot else f"{name} ({mark})"
+    return name
+
+
+def library_month(*, owner: User, year: int, month: int) -> dict[str, Photo]:
+    """The month's photos by their names in its folder."""
     named: dict[str, Photo] = {}
-    for photo in photos:
-        name = photo.original_name or f"{photo.pk}"
-        if name in named:
-            stem, dot, extension = name.rpartition(".")
-            mark = photo.pk.hex[:8]
-            name = f"{stem} ({mark}).{extension}" if dot else f"{name} ({mark})"
-        named[name] = photo
+    for photo in _in_month(owner, year, month):
+        named[_folder_name(photo.original_name, photo.pk, named)] = photo
     return named
+
+
+LIBRARY_FIELDS = ("original_name", "id", "size", "taken_at", "content_type", "sha256")
+
+
+def library_month_rows(*, owner: User, year: int, month: int) -> list[tuple[Any, ...]]:
+    """The same, as rows for a listing: (name, id, size, taken_at, content type, SHA-256)."""
+    rows: list[tuple[Any, ...]] = []
+    taken: set[str] = set()
+    for row in _in_month(owner, year, month).values_list(*LIBRARY_FIELDS).iterator(2000):
+        name = _folder_name(row[0], row[1], taken)
+        taken.add(name)
+        rows.append((name, *row[1:]))
+    return rows
