@@ -14,7 +14,8 @@ import images
 import pytest
 from django.test import Client
 
-from myphoto.photos.models import DavEntry, Photo
+from myphoto.photos.dav.provider import dav_application
+from myphoto.photos.models import DavEntry, DavLock, Photo
 from myphoto.photos.selectors import usage_of
 from myphoto.photos.services.tokens import token_create
 
@@ -174,6 +175,11 @@ def test_locks_are_granted_and_released_as_clients_expect(dav, photo_storage):
     locked = dav("LOCK", "L/a.jpg", body, Timeout="Second-60", Content_Type="application/xml")
     assert locked.status_code == 200
     token = locked["Lock-Token"]
+    assert DavLock.objects.filter(token=token.strip("<>")).exists()
+    # Another server process (another application, the same database) sees the lock.
+    dav_application.cache_clear()
+    relocked = dav("LOCK", "L/a.jpg", body, Timeout="Second-60", Content_Type="application/xml")
+    assert relocked.status_code == 423
     assert dav("UNLOCK", "L/a.jpg", Lock_Token=token).status_code == 204
     # Finder locks a name before it writes the file there.
     first = dav("LOCK", "L/new.jpg", body, Timeout="Second-60", Content_Type="application/xml")
@@ -207,6 +213,14 @@ def test_another_persons_paths_are_not_there(dav, photo_storage, other_user):
     assert mallory("PROPFIND", "Mine/", Depth="1").status_code == 404
     assert mallory("DELETE", "Mine/a.jpg").status_code == 404
     assert set(mallory.listing("")) == {"/dav/", "/dav/Library/"}
+    # Her own file of the same name, while alice holds a lock on hers: hers to delete.
+    lock = (
+        b'<?xml version="1.0"?><d:lockinfo xmlns:d="DAV:"><d:lockscope><d:exclusive/>'
+        b"</d:lockscope><d:locktype><d:write/></d:locktype></d:lockinfo>"
+    )
+    assert dav("LOCK", "Mine/a.jpg", lock, Content_Type="application/xml").status_code == 200
+    assert mallory("PUT", "Mine/a.jpg", images.jpeg(seed=16)).status_code == 201
+    assert mallory("DELETE", "Mine/a.jpg").status_code == 204
     assert mallory.listing("Library/").keys() == {"/dav/Library/"}
 
 

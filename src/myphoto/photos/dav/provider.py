@@ -1,6 +1,6 @@
-"""The wsgidav application for /dav/: our provider, wsgidav's locks (kept in the process:
-a lock is advice between clients, and a backup app's last a few seconds), no
-authentication of its own (web/dav.py has checked the app password) and no HTML pages."""
+"""The wsgidav application for /dav/: our provider, wsgidav's lock manager over a storage
+in the database (every server process sees every lock), no authentication of its own
+(web/dav.py has checked the app password) and no HTML pages."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ..selectors.dav import dav_entry
 from ..selectors.usage import usage_of
 from ..services.dav import LIBRARY
 from .library import LibraryFolder, library_resource
+from .locks import DatabaseLockStorage
 from .paths import BadPath, dav_path
 from .uploads import Folder, PendingFile, member_of, owner_of
 
@@ -91,7 +92,7 @@ def dav_application() -> WsgiDAVApp:
             "middleware_stack": [ErrorPrinter, RequestResolver],
             "http_authenticator": {"domain_controller": None},
             "simple_dc": {"user_mapping": {"*": True}},
-            "lock_storage": True,
+            "lock_storage": DatabaseLockStorage(),
             "property_manager": None,
             # A PROPPATCH of getlastmodified sets a file's time, as rsync-like clients do.
             "mutable_live_props": ["{DAV:}getlastmodified"],

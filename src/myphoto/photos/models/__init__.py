@@ -4,7 +4,7 @@ Django's own apps are."""
 
 from .albums import Album, AlbumMember, AlbumPhoto, AlbumRole
 from .backups import BackupRun
-from .dav import DavEntry
+from .dav import DavEntry, DavLock
 from .edits import EditUndo
 from .integrity import IntegrityReport
 from .libraries import FileState, Library, LibraryFile, LibraryStatus
@@ -34,6 +34,7 @@ __all__ = [
     "ApiToken",
     "BackupRun",
     "DavEntry",
+    "DavLock",
     "EditUndo",
     "FileState",
     "IntegrityReport",

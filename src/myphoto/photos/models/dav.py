@@ -40,3 +40,18 @@ class DavEntry(models.Model):
     @property
     def path(self) -> str:
         return f"{self.parent}/{self.name}" if self.parent else self.name
+
+
+class DavLock(models.Model):
+    """A WebDAV lock, kept in the database so that every server process sees it (a LOCK
+    answered by one gunicorn worker, its UNLOCK by another)."""
+
+    token = models.CharField(primary_key=True, max_length=100)
+    # The locked path in its owner's lock space ("/~12/DCIM/a.jpg").
+    root = models.TextField(db_index=True)
+    expires = models.FloatField(help_text="Seconds since 1970; -1: never.")
+    # wsgidav's lock: scope, depth, owner (its XML), principal, timeout.
+    lock = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.root} ({self.lock.get('scope')})"
