@@ -157,3 +157,25 @@ def test_names_made_at_first_sign_in(user):
     assert _free_username("has spaces", "gran.ma@example.com") == "gran.ma"
     assert _free_username(None, "alice@example.com") == "alice2"
     assert _free_username("", "%%%@example.com") == "person"
+
+
+def test_a_first_sign_in_with_an_email_django_refuses_is_told_why(settings):
+    from myphoto.photos.sso.backend import SignInBackend, SignInRefused
+
+    settings.MYPHOTO_OIDC_CREATE_USERS = True
+    with pytest.raises(SignInRefused) as refused:
+        SignInBackend().create_user({"email": "grandma@example", "email_verified": True})
+    assert refused.value.reason == "unusable"
+    assert not User.objects.exists()
+
+
+def test_two_first_sign_ins_at_once_end_in_one_account(settings):
+    from myphoto.photos.services import accounts
+    from myphoto.photos.sso.backend import SignInBackend
+
+    settings.MYPHOTO_OIDC_CREATE_USERS = True
+    claims = {"email": "newcomer@example.com", "preferred_username": "newcomer"}
+    # The other sign-in made the account between this one's look and its insert.
+    made = accounts.user_create(username="newcomer", password=None, email=claims["email"])
+    assert SignInBackend().create_user(claims) == made
+    assert User.objects.count() == 1

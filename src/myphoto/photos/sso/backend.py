@@ -127,11 +127,20 @@ class SignInBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
 
     def create_user(self, claims: dict[str, Any]) -> User:
         email = str(claims["email"])
-        return accounts.user_create(
-            username=_free_username(claims.get("preferred_username"), email),
-            password=None,
-            email=email,
-        )
+        try:
+            return accounts.user_create(
+                username=_free_username(claims.get("preferred_username"), email),
+                password=None,
+                email=email,
+            )
+        except (accounts.UsernameTaken, accounts.EmailTaken):
+            # Signed in twice at once: the other sign-in made the account, or took the name.
+            found = list(self.filter_users_by_claims(claims)[:2])
+            if len(found) == 1 and found[0].is_active:
+                return found[0]
+            raise SignInRefused("ambiguous", email) from None
+        except ValidationError as err:
+            raise SignInRefused("unusable", f"{email}: {err.messages}") from err
 
 
 def _free_username(preferred: object, email: str) -> str:

@@ -56,6 +56,10 @@ _REFUSALS = {
         "is yours. Ask the person who runs this server."
     ),
     "disabled": _("Your account here is disabled. Ask the person who runs this server."),
+    "unusable": _(
+        "The email address the provider gave cannot be an account's here. Ask the person "
+        "who runs this server to make your account."
+    ),
     "provider": _("The sign-in provider could not be reached. Try again in a moment."),
     "cancelled": _("The sign-in was cancelled at the provider."),
 }
