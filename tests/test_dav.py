@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 
 from myphoto.photos.dav.provider import dav_application
-from myphoto.photos.models import DavEntry, DavLock, Photo
+from myphoto.photos.models import DavEntry, DavLock, MultipartUpload, Photo
 from myphoto.photos.selectors import usage_of
 from myphoto.photos.services.tokens import token_create
 
@@ -152,6 +152,16 @@ def test_what_is_refused_says_why_and_keeps_nothing(dav, photo_storage, user, se
     full = dav("PUT", "In/big.jpg", images.jpeg(640, 480, seed=5))
     assert full.status_code == 507 and "You have used" in full.content.decode()
     assert not Photo.objects.exists() and not DavEntry.objects.filter(photo__isnull=False)
+
+
+def test_a_big_file_that_is_no_photo_is_refused_whole_and_keeps_nothing(
+    dav, photo_storage, user, settings
+):
+    settings.MYPHOTO_MULTIPART_UPLOAD_MB = 1
+    refused = dav("PUT", "Big/notes.bin", b"not a photo " * 200_000)  # 2.4 MB, in parts
+    assert refused.status_code == 415 and "notes.bin" in refused.content.decode()
+    assert not Photo.objects.exists() and not MultipartUpload.objects.exists()
+    assert photo_storage.keys() == set()
 
 
 def test_a_file_past_the_part_size_is_stored_in_parts(dav, photo_storage, user, settings):

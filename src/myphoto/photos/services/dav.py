@@ -26,6 +26,7 @@ from .multipart import (
     multipart_put_part,
     multipart_start,
 )
+from .multipart_errors import PartsMissing, UploadBusy
 from .trash import photos_trash
 from .upload import UploadResult, photo_upload
 
@@ -163,8 +164,13 @@ def _store_in_parts(owner: User, name: str, content: Readable, length: int) -> U
             if len(part) < wanted:
                 raise BodyCutShort(_cut_short(received, length))
             multipart_put_part(upload=started, number=number, content=part, length=len(part))
-        return multipart_complete(upload=started)
     except BaseException:
+        multipart_abort(upload=started)
+        raise
+    # A file refused once whole is removed by the completion itself, upload and all.
+    try:
+        return multipart_complete(upload=started)
+    except (PartsMissing, UploadBusy):
         multipart_abort(upload=started)
         raise
 

@@ -28,7 +28,14 @@ from ..limits import UploadTooLarge, check_size
 from ..models import User
 from ..quotas import QuotaExceeded
 from ..services import dav as dav_service
-from ..services.multipart_errors import TooManyOpenUploads
+from ..services.multipart_errors import (
+    InvalidPart,
+    PartLinkInvalid,
+    PartsMissing,
+    TooManyOpenUploads,
+    UploadBusy,
+    UploadGone,
+)
 from ..services.tokens import token_authenticate
 from ..services.upload import UploadRejected
 
@@ -141,6 +148,9 @@ def _put(request: HttpRequest, user: User, names: tuple[str, ...]) -> HttpRespon
         return _said(507, str(err))
     except TooManyOpenUploads as err:
         return _said(429, str(err))
+    except (PartsMissing, UploadBusy, UploadGone, InvalidPart, PartLinkInvalid) as err:
+        # The parts went astray in the storage meanwhile (nothing is kept): send it again.
+        return _said(503, str(err) or gettext("Send the file again."), **{"Retry-After": "5"})
     except dav_service.BodyCutShort as err:
         return _said(400, str(err))
     except UploadRejected as err:
