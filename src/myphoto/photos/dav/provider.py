@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from wsgidav.dav_error import HTTP_FORBIDDEN, DAVError
 from wsgidav.dav_provider import DAVProvider
 from wsgidav.error_printer import ErrorPrinter
 from wsgidav.request_resolver import RequestResolver
@@ -52,8 +53,6 @@ class Root(Folder):
         return max(owner.quota_bytes - usage_of(user=owner).bytes, 0)
 
     def handle_delete(self) -> bool:
-        from wsgidav.dav_error import HTTP_FORBIDDEN, DAVError
-
         raise DAVError(HTTP_FORBIDDEN)
 
 
