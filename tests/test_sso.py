@@ -179,3 +179,10 @@ def test_two_first_sign_ins_at_once_end_in_one_account(settings):
     made = accounts.user_create(username="newcomer", password=None, email=claims["email"])
     assert SignInBackend().create_user(claims) == made
     assert User.objects.count() == 1
+
+
+def test_pages_may_send_the_logout_on_to_the_provider(sso, client):
+    sso("https://id.example.org/realms/family")
+    policy = client.get(reverse("timeline"))["Content-Security-Policy"]
+    form_action = next(part for part in policy.split(";") if "form-action" in part)
+    assert form_action.split() == ["form-action", "'self'", "https://id.example.org"]

@@ -45,18 +45,30 @@ def provider(running_provider, settings):
 
 @pytest.fixture
 def browser_page(chromium):
+    """A page of a browser of its own, logged in nowhere; what our pages' Content-Security-
+    Policy refused is an error (the provider's own pages are not ours to judge)."""
     contexts = []
+    refused = []
 
     def open_(viewport=None):
         context = chromium.new_context(**({"viewport": viewport} if viewport else {}))
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text
+                and "localhost" in page.url
+                and refused.append(message.text)
+            ),
+        )
         return page
 
     yield open_
     for context in contexts:
         context.close()
+    assert refused == []
 
 
 def sign_in(page, live_server, who: str, start: str = "/") -> None:
@@ -184,3 +196,18 @@ def test_two_step_verification_is_asked_after_the_provider(provider, browser_pag
     page.get_by_label("Code", exact=True).fill(f"{totp.token():06d}")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Photos")).to_be_visible()
+
+
+def test_logging_out_ends_the_providers_session_too(provider, browser_page, live_server):
+    User.objects.create_user(username="grandma", email="grandma@example.com")
+    page = browser_page()
+    sign_in(page, live_server, "grandma")
+    expect(page.get_by_role("heading", name="Photos")).to_be_visible()
+
+    page.get_by_role("button", name="Log out grandma").click()
+    page.get_by_role("button", name="Yes, sign me out").click()  # the provider's page
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    assert me(page, live_server) is None
+    # The next person at this browser is asked for a password at the provider again.
+    page.get_by_role("link", name="Sign in with Family login").click()
+    expect(page.locator("input[name=login]")).to_be_visible()

@@ -34,6 +34,7 @@ const provider = new Provider(issuer, {
       client_id: "myphoto",
       client_secret: "a-test-secret-that-is-long-enough",
       redirect_uris: redirectUris,
+      post_logout_redirect_uris: redirectUris.map((uri) => uri.replace("/oidc/callback/", "/accounts/login/")),
       token_endpoint_auth_method: "client_secret_post",
     },
   ],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import cached_property
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -174,14 +174,20 @@ class ContentSecurityPolicy(CSPMiddleware):
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
+        update = dict(getattr(response, "_csp_update", None) or {})
         origins = get_storage().browser_origins()
         if origins:
-            update = dict(getattr(response, "_csp_update", None) or {})
             directives = ["connect-src"]
             if settings.MYPHOTO_DOWNLOAD_MODE == "redirect":
                 directives += ["img-src", "media-src", "form-action"]
             for directive in directives:
                 update[directive] = [*update.get(directive, []), *origins]
+        if settings.MYPHOTO_OIDC_ISSUER:
+            # The logout form's redirect ends a single sign-on at the provider's page.
+            issuer = urlsplit(settings.MYPHOTO_OIDC_ISSUER)
+            provider = f"{issuer.scheme}://{issuer.netloc}"
+            update["form-action"] = [*update.get("form-action", []), provider]
+        if update:
             response._csp_update = update  # type: ignore[attr-defined]  # django-csp reads it
         return super().process_response(request, response)
 

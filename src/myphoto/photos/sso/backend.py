@@ -30,7 +30,8 @@ FIXED_SETTINGS: dict[str, Any] = {
     "OIDC_USE_PKCE": True,
     "OIDC_TIMEOUT": 10,
     "OIDC_STORE_ACCESS_TOKEN": False,
-    "OIDC_STORE_ID_TOKEN": False,
+    # Kept in the session for the logout: the provider's end of it names the sign-in.
+    "OIDC_STORE_ID_TOKEN": True,
 }
 
 

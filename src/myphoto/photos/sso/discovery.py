@@ -34,6 +34,8 @@ class Provider:
     userinfo_endpoint: str
     jwks_uri: str
     signing_algorithm: str
+    # Where a sign-out at MyPhoto ends the provider's session too ("" if it has none).
+    end_session_endpoint: str = ""
 
 
 _lock = threading.Lock()
@@ -92,6 +94,7 @@ def _discover(issuer: str) -> Provider:
             userinfo_endpoint=str(described["userinfo_endpoint"]),
             jwks_uri=str(described["jwks_uri"]),
             signing_algorithm=algorithm,
+            end_session_endpoint=str(described.get("end_session_endpoint") or ""),
         )
     except KeyError as err:
         raise ProviderUnavailable(f"{address} names no {err.args[0]}") from err

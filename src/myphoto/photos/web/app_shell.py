@@ -16,13 +16,21 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles import finders
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+
+from ..sso import signout
 
 _STATIC = Path(__file__).resolve().parent.parent / "static"
 # The light and dark top bar's colours (app.css --surface): the phone's status bar matches.
@@ -143,9 +151,13 @@ def share_target(request: HttpRequest) -> HttpResponseBase:
 
 class Logout(auth_views.LogoutView):
     """Django's logout; the browser also forgets the app's cache, its stored upload
-    progress and its worker (Clear-Site-Data), so the next person finds nothing."""
+    progress and its worker (Clear-Site-Data), so the next person finds nothing. After a
+    single sign-on, the provider's session ends too (its end-session page)."""
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        provider_end = signout.end_session_url(request, request.session.get(signout.SESSION_KEY))
         response: HttpResponse = super().post(request, *args, **kwargs)
+        if provider_end is not None:
+            response = HttpResponseRedirect(provider_end)
         response["Clear-Site-Data"] = '"cache", "storage"'
         return response
