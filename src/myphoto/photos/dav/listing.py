@@ -173,11 +173,7 @@ def propfind(
                 )
         return _multistatus(parts)
     if names:
-        entry = (
-            DavEntry.objects.filter(owner=owner, parent="/".join(names[:-1]), name=names[-1])
-            .values_list(*_FIELDS)
-            .first()
-        )
+        entry = DavEntry.objects.filter(**DavEntry.at(owner, names)).values_list(*_FIELDS).first()
         if entry is None:
             return HttpResponse(status=404)
         if entry[1] is not None:  # a file

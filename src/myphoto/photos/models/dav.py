@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -32,6 +35,12 @@ class DavEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} /{self.path}"
+
+    @staticmethod
+    def at(owner: Any, path: Sequence[str]) -> dict[str, Any]:
+        """The fields that name the entry at `path` (names under the root) of `owner`:
+        for filter(), get_or_create() and create() alike."""
+        return {"owner": owner, "parent": "/".join(path[:-1]), "name": path[-1]}
 
     @property
     def is_folder(self) -> bool:

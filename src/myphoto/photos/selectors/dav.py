@@ -18,11 +18,7 @@ def dav_entry(*, owner: User, path: Sequence[str]) -> DavEntry | None:
     """The owner's file or folder at `path` (a file whose photo is purged is gone)."""
     if not path:
         return None
-    return (
-        DavEntry.objects.filter(owner=owner, parent="/".join(path[:-1]), name=path[-1])
-        .select_related("photo")
-        .first()
-    )
+    return DavEntry.objects.filter(**DavEntry.at(owner, path)).select_related("photo").first()
 
 
 def dav_children(*, owner: User, path: Sequence[str]) -> list[DavEntry]:

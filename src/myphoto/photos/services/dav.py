@@ -68,9 +68,7 @@ def _folder_ready(owner: User, path: Sequence[str]) -> None:
     """The folder `path` holds things (the root, or a folder a client made)."""
     if not path:
         return
-    found = DavEntry.objects.filter(
-        owner=owner, parent=_joined(path[:-1]), name=path[-1], photo__isnull=True
-    ).exists()
+    found = DavEntry.objects.filter(**DavEntry.at(owner, path), photo__isnull=True).exists()
     if not found:
         raise DavConflict(
             gettext("The folder %(path)s is not there; make it first.") % {"path": _joined(path)}
@@ -80,11 +78,9 @@ def _folder_ready(owner: User, path: Sequence[str]) -> None:
 def dav_folder_make(*, owner: User, path: Sequence[str]) -> DavEntry:
     _writable(path)
     _folder_ready(owner, path[:-1])
-    if DavEntry.objects.filter(owner=owner, parent=_joined(path[:-1]), name=path[-1]).exists():
+    if DavEntry.objects.filter(**DavEntry.at(owner, path)).exists():
         raise DavExists(gettext("Something is there already."))
-    return DavEntry.objects.create(
-        owner=owner, parent=_joined(path[:-1]), name=path[-1], modified_at=timezone.now()
-    )
+    return DavEntry.objects.create(**DavEntry.at(owner, path), modified_at=timezone.now())
 
 
 def dav_file_check(*, owner: User, path: Sequence[str]) -> None:
@@ -92,17 +88,13 @@ def dav_file_check(*, owner: User, path: Sequence[str]) -> None:
     stands where a folder on the way would be (missing folders are made with the file)."""
     _writable(path)
     for depth in range(1, len(path)):
-        if (
-            DavEntry.objects.filter(
-                owner=owner, parent=_joined(path[: depth - 1]), name=path[depth - 1]
-            )
-            .exclude(photo__isnull=True)
-            .exists()
-        ):
+        if DavEntry.objects.filter(
+            **DavEntry.at(owner, path[:depth]), photo__isnull=False
+        ).exists():
             raise DavConflict(
                 gettext("%(path)s is a file, not a folder.") % {"path": _joined(path[:depth])}
             )
-    there = DavEntry.objects.filter(owner=owner, parent=_joined(path[:-1]), name=path[-1]).first()
+    there = DavEntry.objects.filter(**DavEntry.at(owner, path)).first()
     if there is not None and there.is_folder:
         raise DavExists(gettext("A folder is there."))
 
@@ -196,15 +188,10 @@ def dav_file_record(
     now = timezone.now()
     for depth in range(1, len(path)):
         DavEntry.objects.get_or_create(
-            owner=owner,
-            parent=_joined(path[: depth - 1]),
-            name=path[depth - 1],
-            defaults={"modified_at": now},
+            **DavEntry.at(owner, path[:depth]), defaults={"modified_at": now}
         )
     entry, created = DavEntry.objects.update_or_create(
-        owner=owner,
-        parent=_joined(path[:-1]),
-        name=path[-1],
+        **DavEntry.at(owner, path),
         defaults={
             "photo": photo,
             "size": photo.size,
@@ -231,7 +218,7 @@ def dav_remove(*, owner: User, path: Sequence[str]) -> int:
     """Take the file or folder away; the photos no other path names go to the trash
     (restorable there). Return how many went to the trash."""
     _writable(path)
-    entry = DavEntry.objects.filter(owner=owner, parent=_joined(path[:-1]), name=path[-1]).first()
+    entry = DavEntry.objects.filter(**DavEntry.at(owner, path)).first()
     if entry is None:
         raise DavNotFound
     going = _within(owner, path) if entry.is_folder else DavEntry.objects.none()
@@ -252,15 +239,13 @@ def dav_move(*, owner: User, source: Sequence[str], target: Sequence[str], overw
     whether the target is new. Raises DavNotFound, DavConflict, DavExists, DavReadOnly."""
     _writable(source)
     _writable(target)
-    entry = DavEntry.objects.filter(
-        owner=owner, parent=_joined(source[:-1]), name=source[-1]
-    ).first()
+    entry = DavEntry.objects.filter(**DavEntry.at(owner, source)).first()
     if entry is None:
         raise DavNotFound
     if entry.is_folder and tuple(target[: len(source)]) == tuple(source):
         raise DavConflict(gettext("A folder cannot go inside itself."))
     _folder_ready(owner, target[:-1])
-    there = DavEntry.objects.filter(owner=owner, parent=_joined(target[:-1]), name=target[-1])
+    there = DavEntry.objects.filter(**DavEntry.at(owner, target))
     created = not there.exists()
     if not created:
         if not overwrite:

@@ -68,7 +68,6 @@ def _shell() -> tuple[str, list[str]]:
 @require_GET
 def manifest(request: HttpRequest) -> HttpResponse:
     """The web app manifest (fetched without cookies: nothing in it is anyone's)."""
-    icon = {"type": "image/png", "purpose": "any"}
     body = {
         "id": "/",
         "name": settings.MYPHOTO_SITE_NAME,
@@ -81,26 +80,22 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "theme_color": THEME_LIGHT,
         "background_color": BACKGROUND,
         "icons": [
-            {**icon, "src": static("photos/icons/icon-192.png"), "sizes": "192x192"},
-            {**icon, "src": static("photos/icons/icon-512.png"), "sizes": "512x512"},
             {
-                **icon,
-                "src": static("photos/icons/icon-maskable-192.png"),
-                "sizes": "192x192",
-                "purpose": "maskable",
-            },
+                "src": static(f"photos/icons/icon{'-maskable' if maskable else ''}-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "maskable" if maskable else "any",
+            }
+            for maskable in (False, True)
+            for size in (192, 512)
+        ]
+        + [
             {
-                **icon,
-                "src": static("photos/icons/icon-maskable-512.png"),
-                "sizes": "512x512",
-                "purpose": "maskable",
-            },
-            {
-                **icon,
                 "src": static("photos/icons/favicon.svg"),
-                "type": "image/svg+xml",
                 "sizes": "any",
-            },
+                "type": "image/svg+xml",
+                "purpose": "any",
+            }
         ],
         "share_target": {
             "action": reverse("share-target"),

@@ -128,10 +128,9 @@ def _put(request: HttpRequest, user: User, names: tuple[str, ...]) -> HttpRespon
         if modified_at is None:
             return _said(400, gettext("X-OC-Mtime is seconds since 1970."))
     try:
-        # Before a byte is read: where it goes and its size. The quota: a big file's at
-        # once, a small one's once its hash shows whether it is new (a backup app sending
-        # a photo again to someone at their quota is told it is there, not refused).
-        dav_service.dav_file_check(owner=user, path=names)
+        # Before a byte is read: its size here, where it goes in the store. The quota: a
+        # big file's at once, a small one's once its hash shows whether it is new (a
+        # backup app sending a photo again to someone at their quota is told it is there).
         check_size(length)
         entry, created, result = dav_service.dav_file_store(
             owner=user, path=names, content=request, length=length, modified_at=modified_at
