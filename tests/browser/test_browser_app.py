@@ -40,6 +40,17 @@ SHARE_SHEET = """() => {
 }"""
 
 
+SETTLED_STATE = """async () => {
+    const worker = (await navigator.serviceWorker.ready).active;
+    while (worker.state === "activating") {
+        await new Promise((settled) => {
+            worker.addEventListener("statechange", settled, { once: true });
+        });
+    }
+    return worker.state;
+}"""
+
+
 def test_installed_offline_shared_to_and_forgotten_at_logout(
     open_page, live_server, user, tmp_path
 ):
@@ -54,7 +65,9 @@ def test_installed_offline_shared_to_and_forgotten_at_logout(
         assert page.request.get(f"{live_server.url}{icon['src']}").ok, icon
     assert manifest["share_target"]["params"]["files"][0]["name"] == "files"
 
-    state = page.evaluate("() => navigator.serviceWorker.ready.then((r) => r.active.state)")
+    # ready resolves once a worker is active, which includes "activating": wait for the
+    # state it settles in.
+    state = page.evaluate(SETTLED_STATE)
     assert state == "activated"
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     cdp = page.context.new_cdp_session(page)
