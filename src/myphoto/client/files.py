@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..common.formats import IMAGE_FORMATS, sniff_video
+from ..common.formats import IMAGE_FORMATS, sniff_raw, sniff_video
 
 CHUNK = 1024 * 1024
 
@@ -38,13 +38,17 @@ def is_image(path: Path) -> bool:
         return False
 
 
-def is_video(path: Path) -> bool:
-    """Whether the file starts as a video the server takes (the server probes it whole)."""
+def is_video_or_raw(path: Path) -> bool:
+    """Whether the file starts as a video or a camera RAW the server takes (the server
+    probes it whole)."""
     try:
         with path.open("rb") as source:
-            return sniff_video(source.read(512)) is not None
+            head = source.read(512)
     except OSError:
         return False
+    # Any TIFF too: a TIFF-based RAW's first directory may be nothing Pillow opens.
+    tiff = head[:4] in {b"II*\x00", b"MM\x00*"}
+    return sniff_video(head) is not None or sniff_raw(head) or tiff
 
 
 def sort_photos(paths: Iterable[Path]) -> tuple[list[Candidate], list[Path]]:
@@ -52,7 +56,7 @@ def sort_photos(paths: Iterable[Path]) -> tuple[list[Candidate], list[Path]]:
     _prepare_pillow()
     photos, others = [], []
     for path in paths:
-        if is_image(path) or is_video(path):
+        if is_image(path) or is_video_or_raw(path):
             photos.append(Candidate(path, path.stat().st_size))
         else:
             others.append(path)

@@ -12,8 +12,25 @@ IMAGE_FORMATS: dict[str, tuple[str, str]] = {
     "HEIF": ("image/heic", "heic"),
     "AVIF": ("image/avif", "avif"),
 }
+# Camera RAW files, by the name `media.raw` gives each -> (content type, file extension).
+# "RAW" is a maker's we do not know by name that LibRaw reads.
+RAW_FORMATS: dict[str, tuple[str, str]] = {
+    "DNG": ("image/x-adobe-dng", "dng"),
+    "CR2": ("image/x-canon-cr2", "cr2"),
+    "CR3": ("image/x-canon-cr3", "cr3"),
+    "NEF": ("image/x-nikon-nef", "nef"),
+    "ARW": ("image/x-sony-arw", "arw"),
+    "RAF": ("image/x-fuji-raf", "raf"),
+    "ORF": ("image/x-olympus-orf", "orf"),
+    "RW2": ("image/x-panasonic-rw2", "rw2"),
+    "PEF": ("image/x-pentax-pef", "pef"),
+    "RAW": ("image/x-dcraw", "raw"),
+}
+RAW_CONTENT_TYPES = frozenset(content_type for content_type, _ in RAW_FORMATS.values())
 # As a sentence names them, in any language (the sentence says "or" in its own words).
-PHOTO_FORMAT_NAMES = "JPEG, PNG, WebP, GIF, TIFF, HEIC, AVIF"
+PHOTO_FORMAT_NAMES = (
+    "JPEG, PNG, WebP, GIF, TIFF, HEIC, AVIF, DNG, CR2, CR3, NEF, ARW, RAF, ORF, RW2, PEF"
+)
 
 # Extensions that name each content type, the usual one first: a download keeps the
 # name's own if it is one of these, else gets the first.
@@ -25,6 +42,7 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "image/tiff": ("tif", "tiff"),
     "image/heic": ("heic", "heif", "hif"),
     "image/avif": ("avif",),
+    **{content_type: (extension,) for content_type, extension in RAW_FORMATS.values()},
 }
 
 # The videos MyPhoto keeps: FFmpeg's demuxer -> (content type, extension) where the
@@ -40,7 +58,8 @@ VIDEO_FORMAT_NAMES = "MP4, MOV, M4V, 3GP, MKV, WebM, AVI, MTS, MPG"
 
 # What a file chooser offers (`accept`): browsers know no video/* type for some of these.
 ACCEPTED_FILES = (
-    "image/*,video/*,.heic,.heif,.avif,.mov,.mp4,.m4v,.3gp,.mkv,.webm,.avi,.mts,.m2ts,.mpg"
+    "image/*,video/*,.heic,.heif,.avif,.mov,.mp4,.m4v,.3gp,.mkv,.webm,.avi,.mts,.m2ts,.mpg,"
+    ".dng,.cr2,.cr3,.nef,.arw,.raf,.orf,.rw2,.pef"
 )
 
 EXTENSIONS.update(
@@ -63,6 +82,9 @@ EXTENSIONS.update(
 _ISO_BOXES = {b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
 # ISO brands of still images (HEIF, AVIF): Pillow's to read, never a video.
 _IMAGE_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}
+# Canon's CR3 is an ISO media file too: a photo.
+CR3_BRAND = b"crx "
+RAF_MAGIC = b"FUJIFILMCCD-RAW "
 _TS_PACKET = 188
 
 
@@ -73,7 +95,8 @@ def sniff_video(head: bytes) -> str | None:
     takes any text for a "tty" video.
     """
     if head[4:8] in _ISO_BOXES:
-        return None if head[4:8] == b"ftyp" and head[8:12] in _IMAGE_BRANDS else "mov"
+        photo = head[4:8] == b"ftyp" and head[8:12] in {*_IMAGE_BRANDS, CR3_BRAND}
+        return None if photo else "mov"
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "matroska"
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
@@ -87,3 +110,14 @@ def sniff_video(head: bytes) -> str | None:
         ):
             return "mpegts"
     return None
+
+
+def sniff_raw(head: bytes) -> bool:
+    """Whether a file starting with these bytes is a camera RAW that no image reader opens
+    as a TIFF (Fujifilm's RAF, Canon's CR3, Olympus' ORF, Panasonic's RW2); the TIFF-based
+    others open as TIFFs, and the server tells them apart (`media.raw`)."""
+    return (
+        head.startswith(RAF_MAGIC)
+        or (head[4:8] == b"ftyp" and head[8:12] == CR3_BRAND)
+        or head[:4] in {b"IIRO", b"IIRS", b"MMOR", b"IIU\x00"}
+    )

@@ -1,12 +1,14 @@
-"""Photos and videos alike: tell which a file is, check it, describe it, derive its images."""
+"""Photos, camera RAWs and videos alike: tell which a file is, check it, describe it, derive
+its images."""
 
 from __future__ import annotations
 
 from typing import IO
 
-from . import images, videos
-from .facts import Derivative, ImageFacts, NotAnImage
+from . import images, raw, raw_images, videos
+from .facts import Derivative, ImageFacts, NotAnImage, UnsupportedImage
 from .limits import Limits
+from .structure import Damaged
 
 
 def analyze(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
@@ -14,6 +16,9 @@ def analyze(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
 
     Raises UnsupportedImage (UnsupportedVideo for a video) saying why not.
     """
+    found = camera_raw(fileobj)
+    if found is not None:
+        return raw.analyze(fileobj, found, limits=limits)
     try:
         return images.analyze(fileobj, limits=limits)
     except NotAnImage:
@@ -23,6 +28,9 @@ def analyze(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
 def describe(fileobj: IO[bytes], *, limits: Limits) -> ImageFacts:
     """The facts of a photo or a video from its header alone (a video's container, no
     frame decoded): what a scan reads of a file kept elsewhere."""
+    found = camera_raw(fileobj)
+    if found is not None:
+        return raw.describe(fileobj, found, limits=limits)
     try:
         return images.describe(fileobj, limits=limits)
     except NotAnImage:
@@ -36,4 +44,17 @@ def make_derivatives(
     clockwise."""
     if video:
         return videos.poster(fileobj, limits=limits, turn=turn)
+    found = camera_raw(fileobj)
+    if found is not None:
+        return raw_images.make_derivatives(fileobj, found, limits=limits, turn=turn)
     return images.make_derivatives(fileobj, limits=limits, turn=turn)
+
+
+def camera_raw(fileobj: IO[bytes]) -> raw.Raw | None:
+    """The header of a camera RAW, None for any other file; UnsupportedImage for a RAW
+    whose header is damaged. A RAW is told apart before the image readers look: Pillow
+    opens a TIFF-based one as the small TIFF of its first directory."""
+    try:
+        return raw.identify(fileobj)
+    except Damaged as err:
+        raise UnsupportedImage(raw.DAMAGED_RAW, {"why": err.why}) from err

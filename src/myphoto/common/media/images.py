@@ -86,7 +86,7 @@ def _refusing_damage(limits: Limits) -> Iterator[None]:
     except UnsupportedImage:
         raise
     except Image.DecompressionBombError as err:
-        raise _too_many_pixels(limits) from err
+        raise too_many_pixels(limits) from err
     except Damaged as err:
         raise UnsupportedImage(DAMAGED, {"why": err.why}) from err
     except DAMAGE as err:
@@ -330,11 +330,11 @@ def _open(fileobj: IO[bytes], limits: Limits) -> Image.Image:
     if width <= 0 or height <= 0:
         raise UnsupportedImage(gettext_noop("The image has no pixels."))
     if width * height > limits.max_image_pixels:
-        raise _too_many_pixels(limits, width, height)
+        raise too_many_pixels(limits, width, height)
     return image
 
 
-def _too_many_pixels(limits: Limits, width: int = 0, height: int = 0) -> UnsupportedImage:
+def too_many_pixels(limits: Limits, width: int = 0, height: int = 0) -> UnsupportedImage:
     megapixels = f"{limits.max_image_pixels / 1_000_000:g}"
     if not width:
         return UnsupportedImage(
