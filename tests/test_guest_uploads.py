@@ -75,5 +75,5 @@ def test_a_visitors_live_photo_does_not_pair_with_the_owners(user, make_photo, l
 
     item = guest_upload(link.key, "IMG_0007.JPG", still, after_commit)
 
-    assert Photo.objects.get(pk=motion.pk).live_of_id is None
+    assert Photo.objects.get(pk=motion.pk).part_of_id is None
     assert item["live"] is False

@@ -124,7 +124,7 @@ def test_a_takeout_comes_over_with_dates_places_albums_and_a_second_run_changes_
         ["scan.jpg", "IMG_0001.jpg", "IMG_0002.jpg", "IMG_0002-edited.jpg", "IMG(1).jpg", LONG]
         + [f"{PIXEL}.jpg", PIXEL]
     )
-    assert photos[PIXEL].live_of == photos[f"{PIXEL}.jpg"]
+    assert photos[PIXEL].part_of == photos[f"{PIXEL}.jpg"]
     scan = photos["scan.jpg"]
     assert (scan.taken_at, scan.taken_at_source) == (
         datetime(1987, 5, 3, 9, 30, tzinfo=UTC),

@@ -68,7 +68,7 @@ def test_still_and_motion_become_one_item_in_any_order(
     assert client.get("/api/v1/timeline/buckets").json()["buckets"][0]["count"] == 1
     assert client.get("/api/v1/photos?kind=video").json()["items"] == []
     motion_row = Photo.objects.get(original_name="IMG_0007.MOV")
-    assert str(motion_row.live_of_id) == item["id"]
+    assert str(motion_row.part_of_id) == item["id"]
 
 
 def test_an_album_of_the_motion_holds_the_still_once_it_arrives(
@@ -153,7 +153,7 @@ def test_another_users_motion_with_the_same_identifier_stays_apart(
     (mine,) = upload(client, after_commit, ("IMG_0011.JPG", images.live_still(CONTENT_ID)))
 
     theirs.refresh_from_db()
-    assert theirs.live_of_id is None
+    assert theirs.part_of_id is None
     assert mine["live"] is False and mine["playback_url"] is None
 
 
@@ -242,7 +242,7 @@ def test_a_still_and_its_motion_uploaded_at_the_same_moment_pair(user, photo_sto
     assert failures == []
     motion = Photo.objects.get(original_name="IMG_0014.MOV")
     still = Photo.objects.get(original_name="IMG_0014.JPG")
-    assert motion.live_of_id == still.pk
+    assert motion.part_of_id == still.pk
     assert timeline_count(user=user) == 1
 
 

@@ -122,7 +122,7 @@ def _kept(owner) -> dict[str, int]:
 
 
 def _recounted(owner) -> dict[str, int]:
-    photos = Photo.objects.visible().filter(owner=owner, live_of=None, place__isnull=False)
+    photos = Photo.objects.visible().filter(owner=owner, part_of=None, place__isnull=False)
     return dict(Counter(photos.values_list("place__city", flat=True)))
 
 

@@ -199,3 +199,48 @@ def test_the_command_line_client_picks_raws_by_their_content(tmp_path):
 
     assert sorted(p.path.name for p in photos) == ["DSCF0001", "IMG_0001.CR3", "L1000042.DNG"]
     assert [p.name for p in others] == ["notes.txt"]
+
+
+def test_a_raw_in_parts_is_checked_once_whole(api, photo_storage, after_commit, settings):
+    from test_multipart import complete, send, start
+
+    settings.MYPHOTO_UPLOAD_PART_MB = 5
+    made = dngs.dng(2400, 1600, seed=8)  # 7.7 MB: two parts
+    started = start(api, "L1000043.DNG", made.data)
+    send(api, started, made.data, [1, 2])
+
+    done = complete(api, started["id"], after_commit)
+
+    assert done.status_code == 201, done.content
+    [item] = done.json()["items"]
+    assert item["content_type"] == "image/x-adobe-dng" and item["width"] == 2400
+    photo = Photo.objects.get(pk=item["id"])
+    assert photo.storage_key.endswith(".dng") and photo.derivatives_ready
+    assert photo_storage.read(photo.storage_key) == made.data
+
+    cut = dngs.cut(dngs.dng(2400, 1600, seed=9), 0.9)
+    started = start(api, "L1000044.DNG", cut)
+    send(api, started, cut, [1, 2])
+    refused = complete(api, started["id"], after_commit)
+    assert refused.status_code == 415, refused.content
+    assert "RAW file is damaged or incomplete" in refused.json()["detail"]
+    assert photo_storage.keys() == set(photo.storage_keys)
+
+
+def test_an_unknown_makers_raw_is_accepted_when_libraw_reads_it(
+    client, photo_storage, after_commit
+):
+    # A TIFF of sensor data from a maker we do not know by name, and no DNG version.
+    data = dngs.dng(640, 480, make="Hasselblad", model="X9 Test", preview=None, seed=10).data
+    for version in (b"\x12\xc6", b"\x13\xc6"):  # DNGVersion, DNGBackwardVersion: renamed
+        entry = version + b"\x01\x00\x04\x00\x00\x00"
+        data = data.replace(entry, b"\xfe" + entry[1:], 1)
+
+    response = upload(client, after_commit, ("X9_0001.3FR", data))
+
+    assert response.status_code == 201, response.content
+    item = response.json()["items"][0]
+    assert item["content_type"] == "image/x-dcraw" and item["camera"] == "Hasselblad X9 Test"
+    photo = Photo.objects.get(pk=item["id"])
+    assert photo.derivatives_ready, photo.derivatives_error
+    assert red_corner(photo_storage.read(photo.thumbnail_key)) == "top-left"

@@ -23,7 +23,7 @@ def summed(user: User) -> tuple[int, int, int]:
     """Photos, videos and bytes counted from the rows, in Python: what Usage must say."""
     photos = videos_ = stored = 0
     for photo in Photo.objects.filter(owner=user, library__isnull=True):
-        item = photo.deleted_at is None and photo.live_of_id is None
+        item = photo.deleted_at is None and photo.part_of_id is None
         photos += item and photo.kind == Kind.PHOTO
         videos_ += item and photo.kind == Kind.VIDEO
         copy = photo.playback_size or 0 if photo.playback_key != photo.storage_key else 0

@@ -29,6 +29,7 @@ BRAND_WORDS = {
     "MTS", "MPG", "SHA", "AWS", "NAS", "URL", "ID", "API", "EXIF", "GPS", "UTC", "zip",
     "MB", "GB", "KB", "Ctrl", "Cmd", "Shift", "Esc", "Enter", "Space", "Tab",
     "WebDAV", "PhotoSync", "FolderSync", "rclone",  # a standard, and apps that speak it
+    "RAW", "DNG", "NEF", "ARW", "RAF", "ORF", "PEF", "LibRaw",  # camera RAW formats, their reader
     "myphoto", "fsck",  # commands
     *"ABCDEFGHIJKLMNOPQRSTUVWXYZ",  # keys (“즐겨찾기 (F)”)
 }  # fmt: skip

@@ -8,7 +8,7 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -49,9 +49,19 @@ class Planned:
         return int(self.photo["size"])
 
 
+def with_stacks(photos: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Each item, then the other files of its shot (a RAW beside its JPEG), dated as it."""
+    for photo in photos:
+        yield photo
+        for member in (photo.get("stack") or {}).get("photos", []):
+            if member["id"] != photo["id"]:
+                yield {**member, "taken_at": photo["taken_at"]}
+
+
 def plan(photos: Iterable[dict[str, Any]], dest: Path) -> list[Planned]:
-    """Place every photo at DEST/YYYY/MM/name, numbering names that meet in one folder."""
-    ordered = sorted(photos, key=lambda photo: (photo["taken_at"], photo["id"]))
+    """Place every photo (and the other files of a stack) at DEST/YYYY/MM/name, numbering
+    names that meet in one folder."""
+    ordered = sorted(with_stacks(photos), key=lambda photo: (photo["taken_at"], photo["id"]))
     names = UniqueNames()
     planned = []
     for photo in ordered:

@@ -28,7 +28,7 @@ from ..common.filenames import UniqueNames, portable_name
 from .disposition import content_disposition
 from .models import Photo, ShareLink
 from .originals import Original, original_of, originals_of
-from .selectors import live_motion_of, live_motions
+from .selectors import companions, live_motion_of
 from .storage import ObjectMissing, get_storage
 
 logger = logging.getLogger(__name__)
@@ -321,14 +321,14 @@ def _folder(photo: Photo, layout: str) -> str:
 
 
 def build_zip(photos: Sequence[Photo], *, layout: str = "flat") -> ZipStream:
-    """Lay out a zip of the originals (a Live Photo's motion after its still); its length is
-    known before a byte is read."""
+    """Lay out a zip of the originals (a Live Photo's motion after its still, a RAW after its
+    JPEG); its length is known before a byte is read."""
     archive = ZipStream(sized=True)
     names = UniqueNames()
-    motions = live_motions(photos)
-    originals = originals_of([*photos, *motions.values()])
+    parts = companions(photos)
+    originals = originals_of([*photos, *parts.values()])
     for photo in photos:
-        for original in (photo, motions.get(photo.pk)):
+        for original in (photo, parts.get(photo.pk)):
             if original is None:
                 continue
             # Extracted on Windows too: names it would refuse are made portable first.

@@ -11,7 +11,7 @@ from .archives import Entry, Problem
 MEDIA_EXTENSIONS = frozenset(
     ("jpg", "jpeg", "jpe", "jfif", "png", "gif", "webp", "heic", "heif", "avif", "tif", "tiff",
      "bmp", "mp4", "m4v", "mov", "qt", "3gp", "3g2", "avi", "mkv", "webm", "mpg", "mpeg", "mts",
-     "m2ts", "wmv", "mp", "mv", "dng", "cr2", "cr3", "nef", "arw", "raf", "orf", "rw2")
+     "m2ts", "wmv", "mp", "mv", "dng", "cr2", "cr3", "nef", "arw", "raf", "orf", "rw2", "pef")
 )  # fmt: skip
 
 

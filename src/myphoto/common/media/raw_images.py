@@ -1,6 +1,7 @@
-"""A RAW's sm and md images: from its largest embedded preview when that is big enough (a
-JPEG, decoded at reduced scale: fast), else from its sensor data through LibRaw at half
-size (each 2×2 block of the colour filter one pixel: no demosaicing), upright either way."""
+"""A RAW's sm and md images: from an embedded preview when one is as big as md (a JPEG,
+decoded at reduced scale: fast; the smallest such, the fewest pixels), else from its sensor
+data through LibRaw at half size (each 2×2 block of the colour filter one pixel: no
+demosaicing), upright either way."""
 
 from __future__ import annotations
 
@@ -34,9 +35,10 @@ def make_derivatives(
 ) -> list[Derivative]:
     """The derivatives, largest first, turned `turn` degrees clockwise after upright."""
     wanted = max(images.DERIVATIVE_SIZES.values())
+    # The smallest preview as big as md: the same md, from fewer pixels to decode.
     for width, height, span in _previews(fileobj, raw):
         if max(width, height) < wanted:
-            break  # smaller than md: the sensor data shows more
+            continue  # smaller than md: the sensor data shows more
         preview = _read(fileobj, span)
         try:
             jpeg.check_jpeg(io.BytesIO(preview))
@@ -66,7 +68,7 @@ def from_sensor(fileobj: IO[bytes], *, limits: Limits, turn: int = 0) -> list[De
 
 
 def _previews(fileobj: IO[bytes], raw: Raw) -> list[tuple[int, int, tuple[int, int]]]:
-    """The previews that open as JPEGs, with their sizes, largest first."""
+    """The previews that open as JPEGs, with their sizes, smallest first."""
     found = []
     for span in raw.previews:
         if span[1] > _LARGEST_PREVIEW:
@@ -78,7 +80,7 @@ def _previews(fileobj: IO[bytes], raw: Raw) -> list[tuple[int, int, tuple[int, i
                 found.append((image.width, image.height, span))
         except (OSError, ValueError, SyntaxError):
             continue  # damaged: the next one, or the sensor data
-    return sorted(found, key=lambda item: -item[0] * item[1])
+    return sorted(found, key=lambda item: item[0] * item[1])
 
 
 def _read(fileobj: IO[bytes], span: tuple[int, int]) -> bytes:

@@ -17,7 +17,7 @@ from .progress import Progress
 
 def _counted(owner_id: int | None = None) -> Counter[tuple[int, date]]:
     """(owner, month) -> photos, from the rows, as `services.counts` keeps them."""
-    photos = Photo.objects.visible().filter(live_of__isnull=True, archived=False)
+    photos = Photo.objects.visible().filter(part_of__isnull=True, archived=False)
     if owner_id is not None:
         photos = photos.filter(owner_id=owner_id)
     rows = (

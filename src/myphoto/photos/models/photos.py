@@ -156,13 +156,21 @@ class Photo(models.Model):
     location_spans = models.JSONField(null=True, blank=True)
     # Apple's id that a Live Photo's still and motion share.
     content_identifier = models.CharField(max_length=100, blank=True, default="", db_default="")
-    # A Live Photo's motion (a short video) points at its still: one timeline item, the
-    # still shown, the motion played on demand; trashed, restored and zipped with it.
     # Uploaded by a visitor of a share link into the owner's library: never the owner's own
     # photo of the same bytes (a visitor must not learn which the owner has). Set once.
     by_guest = models.BooleanField(default=False, db_default=False)
-    live_of = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="live_motion"
+    # A file of another's shot, which is the timeline item: a Live Photo's motion (a short
+    # video, played on demand) points at its still, a camera's RAW at the JPEG taken with
+    # it. Kept out of the timeline, counts and albums; trashed, restored, zipped and
+    # mirrored with the item. The column keeps its first name: the counting triggers
+    # (`counting_sql`) name it.
+    part_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="companion",
+        db_column="live_of_id",
     )
     # Adopted in place: the original is a file of this library's source (its path is the
     # LibraryFile's), read there and never written; `storage_key` names no object then.
@@ -231,23 +239,23 @@ class Photo(models.Model):
                 condition=~Q(content_identifier=""),
                 name="photo_live_pairs",
             ),
-            # The motions of a page's Live Photos. The unique index on live_of holds every
+            # The motions of a page's Live Photos. The unique index on part_of holds every
             # row (its NULLs too): SQLite's statistics then call it useless for IN (...).
             models.Index(
-                fields=["live_of"],
-                condition=Q(live_of__isnull=False),
+                fields=["part_of"],
+                condition=Q(part_of__isnull=False),
                 name="photo_live_motions",
             ),
             # The Places page: each place's count (from the index alone), cover and
             # timeline; search suggestions: the cameras of the library and their counts.
             models.Index(
                 fields=["owner", "place", "-taken_at", "-id"],
-                condition=Q(deleted_at__isnull=True, live_of__isnull=True, place__isnull=False),
+                condition=Q(deleted_at__isnull=True, part_of__isnull=True, place__isnull=False),
                 name="photo_places",
             ),
             models.Index(
                 fields=["owner", "camera_make", "camera_model"],
-                condition=Q(deleted_at__isnull=True, live_of__isnull=True),
+                condition=Q(deleted_at__isnull=True, part_of__isnull=True),
                 name="photo_cameras",
             ),
             # A library's photos (its counts, its offline ones, forgetting it).

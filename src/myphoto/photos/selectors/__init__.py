@@ -36,7 +36,7 @@ from .libraries import (
     library_name,
     library_view,
 )
-from .live import live_motion_of, live_motions
+from .live import companion_of, companions, live_motion_of, stack_of
 from .photos import (
     photo_get_by_hash,
     photo_get_for_user,
@@ -111,7 +111,9 @@ __all__ = [
     "encode_cursor",
     "in_batches",
     "live_motion_of",
-    "live_motions",
+    "companions",
+    "companion_of",
+    "stack_of",
     "month_after",
     "month_start",
     "multipart_upload_get_for_user",

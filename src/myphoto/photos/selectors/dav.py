@@ -32,7 +32,7 @@ def dav_children(*, owner: User, path: Sequence[str]) -> list[DavEntry]:
 
 def _library(owner: User) -> PhotoQuerySet:
     # Every item the owner keeps, archived ones too; a Live Photo is its still.
-    return Photo.objects.visible().filter(owner=owner, live_of__isnull=True)
+    return Photo.objects.visible().filter(owner=owner, part_of__isnull=True)
 
 
 def library_years(*, owner: User) -> list[int]:

@@ -62,7 +62,7 @@ def duplicate_groups(*, user: User, limit: int = 20, cursor: str | None = None) 
     start = _decode(cursor)
     rows = list(
         Photo.objects.visible()
-        .filter(owner=user, live_of__isnull=True, perceptual_hash__isnull=False)
+        .filter(owner=user, part_of__isnull=True, perceptual_hash__isnull=False)
         .values_list("pk", "perceptual_hash", "taken_at")
     )
     if not rows:

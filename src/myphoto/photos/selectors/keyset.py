@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from ..models import AlbumPhoto, Photo
-from .live import live_motion_prefetch
+from .live import companion_prefetch
 
 # The rows a timeline pages through: photos, or an album's entries (each with its photo's
 # capture time, paged by the album's own index). `id_field` names the photo's id on a row.
@@ -54,7 +54,7 @@ def in_order(rows: Rows, id_field: str, wanted: int, *, newest_first: bool) -> l
     """The first `wanted` photos of the rows in timeline order (newest first, or oldest first
     going up from a cursor), each with its Live Photo's motion."""
     order = ("-taken_at", f"-{id_field}") if newest_first else ("taken_at", id_field)
-    found = rows.order_by(*order).prefetch_related(live_motion_prefetch(id_field))[:wanted]
+    found = rows.order_by(*order).prefetch_related(companion_prefetch(id_field))[:wanted]
     return photos_of(found)
 
 

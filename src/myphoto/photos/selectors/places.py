@@ -32,7 +32,7 @@ def places_for_user(*, user: User, country_code: str | None = None) -> list[Plac
     if country_code is not None:
         kept = kept.filter(place__country_code=country_code)
     counts = dict(kept.values_list("place_id", "count"))
-    photos = Photo.objects.visible().filter(owner=user, live_of__isnull=True, place__isnull=False)
+    photos = Photo.objects.visible().filter(owner=user, part_of__isnull=True, place__isnull=False)
     newest = photos.filter(place=OuterRef("pk")).order_by("-taken_at", "-id").values("pk")[:1]
     places = Place.objects.filter(pk__in=counts).annotate(
         cover=Subquery(newest, output_field=UUIDField())
@@ -75,7 +75,7 @@ def place_get_for_user(*, user: User, place_id: int | str) -> Place:
         place = Place.objects.get(pk=place_id)
     except (Place.DoesNotExist, ValueError, TypeError):
         raise Http404(gettext("No such place.")) from None
-    mine = Photo.objects.visible().filter(owner=user, place=place, live_of__isnull=True)
+    mine = Photo.objects.visible().filter(owner=user, place=place, part_of__isnull=True)
     if not mine.exists():
         raise Http404(gettext("No such place."))
     return place
@@ -89,7 +89,7 @@ class CameraView:
 
 def cameras_for_user(*, user: User) -> list[CameraView]:
     """The cameras of the user's photos, most photos first (from the photo_cameras index)."""
-    photos = Photo.objects.visible().filter(owner=user, live_of__isnull=True)
+    photos = Photo.objects.visible().filter(owner=user, part_of__isnull=True)
     counted = (
         photos.exclude(camera_make="", camera_model="")
         .order_by()

@@ -17,7 +17,7 @@ from django.db.models.lookups import GreaterThan
 from ..models import Photo
 from ..search import Search
 from .keyset import Fetch, Rows, photos_of
-from .live import live_motion_prefetch
+from .live import companion_prefetch
 
 # How many of the newest photos (from the cursor) a search reads one by one, in timeline
 # order, before it asks the search index for the older matches.
@@ -48,7 +48,7 @@ def _walk_then_index(
     walked = rows.filter(photo_condition(search, indexed=False))
     if edge is not None:
         walked = walked.filter(**{"taken_at__gte" if newest_first else "taken_at__lte": edge})
-    found = photos_of(walked.order_by(*order).prefetch_related(live_motion_prefetch("id"))[:wanted])
+    found = photos_of(walked.order_by(*order).prefetch_related(companion_prefetch("id"))[:wanted])
     if len(found) < wanted and edge is not None:
         # Ordered by an expression, which the timeline index cannot give: the planner
         # then has the search index find the matches beyond, and sorts their ids alone
@@ -62,7 +62,7 @@ def _walk_then_index(
             beyond.order_by(key, order[1]).values_list("pk", flat=True)[: wanted - len(found)]
         )
         chosen = Photo.objects.select_related("place").filter(pk__in=ids)  # the user's, above
-        by_id = chosen.prefetch_related(live_motion_prefetch("id")).in_bulk()
+        by_id = chosen.prefetch_related(companion_prefetch("id")).in_bulk()
         found += [by_id[pk] for pk in ids if pk in by_id]
     return found
 

@@ -56,7 +56,7 @@ def _rows(
     With the name of the photo's id on those rows."""
     if album is None:
         # A Live Photo's motion is part of its still's item, never one of its own.
-        library = Photo.objects.visible().filter(owner=user, live_of__isnull=True)
+        library = Photo.objects.visible().filter(owner=user, part_of__isnull=True)
         photos = shelf.narrow(library, whole=bool(searched or search or place))
         if kind:
             photos = photos.filter(kind=kind)
@@ -168,7 +168,7 @@ def timeline_has_newer(
 
 def trash_page(*, user: User, limit: int = 100, cursor: str | None = None) -> Page:
     """Return one page of the user's trash."""
-    trashed = Photo.objects.trashed().filter(owner=user, live_of__isnull=True)
+    trashed = Photo.objects.trashed().filter(owner=user, part_of__isnull=True)
     return keyset_page(trashed, limit=limit, cursor=cursor)
 
 

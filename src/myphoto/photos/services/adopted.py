@@ -85,7 +85,7 @@ def _let_go(photo: Photo, *, state: FileState, reason: str, kept: Photo | None =
                 ignore_conflicts=True,
             )
         LibraryFile.objects.filter(photo=row).update(state=state, reason=reason[:500], photo=None)
-        if row.deleted_at is None and not row.offline and not row.archived and not row.live_of_id:
+        if row.deleted_at is None and not row.offline and not row.archived and not row.part_of_id:
             month_counts_change(owner_id=row.owner_id, taken=[row.taken_at], by=-1)
         get_storage().delete_many(row.storage_keys)
         row.delete()

@@ -69,13 +69,13 @@ def album_add_photos(*, album: Album, user: User, photo_ids: Iterable[UUID]) -> 
 
 def _items(photos: list[Photo]) -> list[Photo]:
     """The timeline items of these photos: a Live Photo's motion stands for its still."""
-    wanted = (photo.live_of_id for photo in photos if photo.live_of_id)
+    wanted = (photo.part_of_id for photo in photos if photo.part_of_id)
     stills = {
         still.pk: still
         for batch in in_batches(wanted)
         for still in Photo.objects.filter(pk__in=batch)
     }
-    items = [stills.get(photo.live_of_id, photo) if photo.live_of_id else photo for photo in photos]
+    items = [stills.get(photo.part_of_id, photo) if photo.part_of_id else photo for photo in photos]
     return list({photo.pk: photo for photo in items}.values())
 
 

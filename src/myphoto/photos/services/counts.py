@@ -46,7 +46,7 @@ def month_counts_rebuild(*, owner: User) -> None:
         Photo.objects.visible()
         # A Live Photo's motion is part of its still's item, not one of its own; the
         # archive is kept off the timeline.
-        .filter(owner=owner, live_of__isnull=True, archived=False)
+        .filter(owner=owner, part_of__isnull=True, archived=False)
         # Truncated in the current time zone (the library's), as month_of does.
         .annotate(month=TruncMonth("taken_at", output_field=DateField()))
         .values("month")

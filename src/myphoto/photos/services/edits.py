@@ -176,7 +176,7 @@ def _locked(owner: User, photo_ids: list[UUID], *, missing_ok: bool = False) -> 
         rows = (
             Photo.objects.visible()
             .select_for_update()
-            .filter(owner=owner, pk__in=batch, live_of__isnull=True)
+            .filter(owner=owner, pk__in=batch, part_of__isnull=True)
             .values_list(*_LOADED)
         )
         states += [_state(row) for row in rows]
@@ -323,7 +323,7 @@ def _write_each(pairs: list[tuple[_State, _State]], columns: list[str]) -> None:
 def _dates_follow(photo_ids: list[UUID], taken_at: Any) -> None:
     """A changed date in the album entries' copies and a Live Photo's motion."""
     AlbumPhoto.objects.filter(photo_id__in=photo_ids).update(taken_at=taken_at)
-    Photo.objects.filter(live_of__in=photo_ids).update(taken_at=taken_at)
+    Photo.objects.filter(part_of__in=photo_ids).update(taken_at=taken_at)
 
 
 def _turn(turned: list[_State]) -> None:

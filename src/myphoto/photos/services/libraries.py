@@ -144,7 +144,7 @@ def library_remove(*, library: Library) -> int:
                 if photo.deleted_at is None
                 and not photo.offline
                 and not photo.archived
-                and photo.live_of_id is None
+                and photo.part_of_id is None
             ]
             month_counts_change(owner_id=library.owner_id, taken=counted, by=-1)
             get_storage().delete_many(key for photo in photos for key in photo.storage_keys)

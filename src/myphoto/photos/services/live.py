@@ -4,23 +4,20 @@ They share Apple's content identifier (the still's MakerNote, the MOV's QuickTim
 key) and may arrive in either order, in one upload or years apart, or at the same
 moment (`myphoto upload --jobs 4` sends IMG_0007.JPG and IMG_0007.MOV side by
 side). The motion keeps its own row (its bytes, posters and playback copy),
-pointing at its still (`live_of`): the timeline, counts and albums hold the still
+pointing at its still (`part_of`): the timeline, counts and albums hold the still
 alone; trash, restore, purge and zips take the motion with it.
 """
 
 from __future__ import annotations
 
-import logging
 from uuid import UUID
 
 from django.db import transaction
 from django.utils.translation import gettext
 
-from ..models import Album, AlbumPhoto, Kind, Photo, User
+from ..models import Kind, Photo, User
 from ..selectors.photos import photo_get_for_user
-from .counts import month_counts_change
-
-logger = logging.getLogger(__name__)
+from .companions import attach
 
 
 def live_photo_pair(*, photo: Photo, counted: bool) -> bool:
@@ -49,20 +46,20 @@ def live_photo_pair(*, photo: Photo, counted: bool) -> bool:
     if me is None:
         return True  # trashed or purged meanwhile: nothing to pair
     motions = [member for member in group if member.kind == Kind.VIDEO]
-    paired = {motion.live_of_id for motion in motions if motion.live_of_id}
+    paired = {motion.part_of_id for motion in motions if motion.part_of_id}
     if me.is_video:
-        if me.live_of_id:
+        if me.part_of_id:
             return False
         still = next((m for m in group if m.kind == Kind.PHOTO and m.pk not in paired), None)
         if still is None:
             return True
-        _attach(motion=me, still=still, counted=counted)
+        attach(part=me, item=still, counted=counted)
         return False
     if me.pk not in paired:
-        motion = next((m for m in motions if m.live_of_id is None), None)
+        motion = next((m for m in motions if m.part_of_id is None), None)
         if motion is not None:
             # A motion alone is an item of its own, committed and counted.
-            _attach(motion=motion, still=me, counted=True)
+            attach(part=motion, item=me, counted=True)
     return True
 
 
@@ -73,22 +70,6 @@ def live_photo_pair_committed(photo_id: UUID | str) -> None:
         photo = Photo.objects.filter(pk=photo_id).first()
         if photo is not None:
             live_photo_pair(photo=photo, counted=True)
-
-
-def _attach(*, motion: Photo, still: Photo, counted: bool) -> None:
-    """Make `motion` the motion of `still`. A motion that was an item of its own leaves the
-    month counts, and its albums (and covers) hold the still instead."""
-    motion.live_of = still
-    motion.save(update_fields=["live_of"])
-    if counted and not motion.archived:  # the archive is not counted
-        month_counts_change(owner_id=motion.owner_id, taken=[motion.taken_at], by=-1)
-    for entry in AlbumPhoto.objects.filter(photo=motion):
-        if AlbumPhoto.objects.filter(album_id=entry.album_id, photo=still).exists():
-            entry.delete()
-        else:
-            AlbumPhoto.objects.filter(pk=entry.pk).update(photo=still, taken_at=still.taken_at)
-    Album.objects.filter(cover=motion).update(cover=still)
-    logger.info("video %s is the motion of Live Photo %s", motion.pk, still.pk)
 
 
 class NotAPair(ValueError):
@@ -104,9 +85,9 @@ def motion_pair(*, owner: User, still_id: UUID, video_id: UUID) -> None:
         video = photo_get_for_user(user=owner, photo_id=video_id)
         if still.kind != Kind.PHOTO or video.kind != Kind.VIDEO:
             raise NotAPair(gettext("A motion is a video given to a photo."))
-        if video.live_of_id == still.pk:
+        if video.part_of_id == still.pk:
             return
-        if video.live_of_id or Photo.objects.filter(live_of=still).exists():
+        if video.part_of_id or Photo.objects.filter(part_of=still).exists():
             raise NotAPair(gettext("One of them is already part of a Live Photo."))
         identifiers = {still.content_identifier, video.content_identifier} - {""}
         if len(identifiers) > 1 or still.by_guest != video.by_guest:

@@ -19,7 +19,7 @@ def photos_set_offline(photo_ids: list[UUID], *, offline: bool) -> int:
     rows = list(
         Photo.objects.select_for_update()
         .filter(pk__in=photo_ids, offline=not offline)
-        .values_list("pk", "owner_id", "taken_at", "archived", "deleted_at", "live_of_id")
+        .values_list("pk", "owner_id", "taken_at", "archived", "deleted_at", "part_of_id")
     )
     if not rows:
         return 0
@@ -30,8 +30,8 @@ def photos_set_offline(photo_ids: list[UUID], *, offline: bool) -> int:
         photo_in_trash=offline
     )
     by_owner: dict[int, list[datetime]] = {}
-    for _, owner_id, taken_at, archived, deleted_at, live_of in rows:
-        if not archived and deleted_at is None and live_of is None:
+    for _, owner_id, taken_at, archived, deleted_at, part_of in rows:
+        if not archived and deleted_at is None and part_of is None:
             by_owner.setdefault(owner_id, []).append(taken_at)
     for owner_id, taken in by_owner.items():
         month_counts_change(owner_id=owner_id, taken=taken, by=-1 if offline else 1)

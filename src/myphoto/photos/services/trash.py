@@ -31,7 +31,7 @@ def _move(*, owner: User, photo_ids: Iterable[UUID], to_trash: bool) -> int:
             # A Live Photo's motion moves only with its still (it is no item of its own).
             rows = list(
                 source.select_for_update()
-                .filter(owner=owner, id__in=batch, live_of__isnull=True)
+                .filter(owner=owner, id__in=batch, part_of__isnull=True)
                 .values_list("pk", "taken_at", "archived")
             )
             if not rows:
@@ -40,7 +40,7 @@ def _move(*, owner: User, photo_ids: Iterable[UUID], to_trash: bool) -> int:
             deleted_at = timezone.now() if to_trash else None
             Photo.objects.filter(pk__in=moving).update(deleted_at=deleted_at)
             # Live Photos' motions go with their stills (they are not counted: no item).
-            Photo.objects.filter(live_of__in=moving).update(deleted_at=deleted_at)
+            Photo.objects.filter(part_of__in=moving).update(deleted_at=deleted_at)
             # Every album view leaves out the trash by this copy of the state.
             AlbumPhoto.objects.filter(photo_id__in=moving).update(photo_in_trash=to_trash)
             # The archive is not counted, in the trash or out of it.
@@ -66,7 +66,7 @@ def photo_restore_if_trashed(*, photo: Photo) -> Photo | None:
     A Live Photo's motion comes back with its still, as it went.
     """
     if photo.in_trash:
-        item = photo.live_of_id or photo.pk
+        item = photo.part_of_id or photo.pk
         restored = photos_restore(owner=photo.owner, photo_ids=[item])
         if not restored and not Photo.objects.filter(pk=photo.pk).exists():
             return None
@@ -97,7 +97,7 @@ def trash_purge(*, owner: User | None = None, deleted_before: datetime | None = 
             photos += (
                 Photo.objects.trashed()
                 .select_for_update()
-                .filter(live_of__in=photos)
+                .filter(part_of__in=photos)
                 .exclude(pk__in=[photo.pk for photo in photos])
             )
             get_storage().delete_many(key for photo in photos for key in photo.storage_keys)
@@ -107,7 +107,7 @@ def trash_purge(*, owner: User | None = None, deleted_before: datetime | None = 
             )
             Photo.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
         # Items, as the trash showed them: a Live Photo is one.
-        purged += sum(1 for photo in photos if photo.live_of_id is None)
+        purged += sum(1 for photo in photos if photo.part_of_id is None)
         logger.info("purged %d photos and videos from the trash", len(photos))
 
 

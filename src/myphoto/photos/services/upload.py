@@ -30,6 +30,7 @@ from .counts import month_counts_change
 from .imported import imported_fields
 from .live import live_photo_pair, live_photo_pair_committed
 from .places import place_for
+from .raw_pairs import pair_after_commit, raw_jpeg_pair
 from .search_terms import search_fields
 from .trash import photo_restore_if_trashed
 
@@ -296,10 +297,14 @@ def _store(
             except QuotaExceeded as err:
                 raise UploadRejected(checked.name, err) from err
             # The archive is not counted in the months.
-            if live_photo_pair(photo=photo, counted=False) and not photo.archived:
+            item = live_photo_pair(photo=photo, counted=False) and raw_jpeg_pair(
+                photo=photo, counted=False
+            )
+            if item and not photo.archived:
                 month_counts_change(owner_id=owner.pk, taken=[photo.taken_at], by=1)
             if photo.content_identifier:
                 transaction.on_commit(partial(live_photo_pair_committed, photo.pk), robust=True)
+            pair_after_commit(photo)
             # The job may run on another machine: only once the row is there for it.
             transaction.on_commit(partial(enqueue_derivatives, str(photo.pk)), robust=True)
     except IntegrityError:

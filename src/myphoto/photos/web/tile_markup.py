@@ -58,6 +58,7 @@ def _viewer_data(tile: Tile) -> list[Attribute]:
         data += [("data-playback", tile.playback), ("data-duration", tile.duration)]
     data += [
         ("data-motion", tile.motion or None),
+        ("data-raw", tile.raw or None),
         ("data-library", tile.library or None),
         ("data-description", photo.description or None),
     ]
@@ -94,7 +95,7 @@ def _picture(tile: Tile) -> str:
 
 
 def _mark(tile: Tile) -> str:
-    """A video's length, or that a still is a Live Photo, over the picture."""
+    """A video's length, or that a still is a Live Photo or has its RAW, over the picture."""
     if tile.playback:
         return (
             '<span class="video-mark"><span aria-hidden="true">▶</span>'
@@ -102,6 +103,9 @@ def _mark(tile: Tile) -> str:
         )
     if tile.motion:
         return f'<span class="video-mark live-mark">{escape(_("Live"))}</span>'
+    if tile.raw:
+        both = _("RAW+JPEG")  # outside the f-string: makemessages reads no calls inside one
+        return f'<span class="video-mark raw-mark">{escape(both)}</span>'
     return ""
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from ..links import photo_path, share_photo_path
 from ..models import Photo, ShareLink
-from ..selectors import MonthBucket, library_name, live_motion_of
+from ..selectors import MonthBucket, library_name, live_motion_of, stack_of
 from .dates import day_heading, day_short, day_spoken, month_label, taken_text
 
 
@@ -40,6 +40,7 @@ class Tile:
     playback: str = ""  # a video's, as browsers play it
     motion: str = ""  # a Live Photo's motion, played while the still is hovered or pressed
     library: str = ""  # the adopted library its file is kept in, on its owner's pages
+    raw: str = ""  # the download of the RAW taken with this JPEG, on its owner's pages
 
     @property
     def select_label(self) -> str:
@@ -133,6 +134,7 @@ def _tile(photo: Photo, *, thumbnail: str, playback: str, located: bool, **links
 def tile_for(photo: Photo, *, owner_id: int | None = None) -> Tile:
     """A tile of the owner's (or a member's) pages; `owner_id` is whose page it is (the
     owner edits their photo from it, a member does not)."""
+    stack = stack_of(photo) if photo.owner_id == owner_id else []
     return _tile(
         photo,
         thumbnail=photo_path("api:photo-thumbnail", photo.pk),
@@ -145,6 +147,7 @@ def tile_for(photo: Photo, *, owner_id: int | None = None) -> Tile:
         library=library_name(photo.library_id)
         if photo.library_id and photo.owner_id == owner_id
         else "",
+        raw=photo_path("photo-download", stack[1].pk) if stack else "",
     )
 
 

@@ -193,5 +193,11 @@ def photo_detail(request: AuthenticatedRequest, photo_id: UUID) -> HttpResponse:
     """A photo with its details: what the viewer shows, as a page of its own."""
     photo = selectors.photo_get_for_viewer(user=request.user, photo_id=photo_id)
     live = selectors.live_motion_of(photo) is not None
-    context = {"photo": photo, "live": live, "photo_md_query": photo.derivative_query("md")}
+    stack = selectors.stack_of(photo) if photo.owner_id == request.user.pk else []
+    context = {
+        "photo": photo,
+        "live": live,
+        "raw": stack[1] if stack else None,
+        "photo_md_query": photo.derivative_query("md"),
+    }
     return render(request, "photos/detail.html", context)

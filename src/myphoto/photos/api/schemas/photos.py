@@ -12,7 +12,7 @@ from pydantic import Field
 
 from ...links import photo_path
 from ...models import Photo
-from ...selectors import Page, library_name, live_motion_of
+from ...selectors import Page, library_name, live_motion_of, stack_of
 from .common import Built
 
 MAX_DOWNLOAD_URLS = 1000
@@ -33,6 +33,22 @@ class PlaceOut(Built):
 class LibraryRefOut(Built):
     id: int
     name: str
+
+
+class StackPhotoOut(Built):
+    id: UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class StackOut(Built):
+    """The files of one shot shown as one item (a RAW and its JPEG), the shown one first."""
+
+    id: UUID
+    count: int
+    photos: list[StackPhotoOut]
 
 
 class PhotoOut(Built):
@@ -67,6 +83,7 @@ class PhotoOut(Built):
     # The adopted library whose file it is (read in place), or null for an upload.
     library: LibraryRefOut | None = None
     offline: bool = False
+    stack: StackOut | None = None
 
 
 class TrashedPhotoOut(PhotoOut):
@@ -136,6 +153,26 @@ def place_out(photo: Photo) -> dict[str, str] | None:
     return asdict(photo.place.name) if photo.place else None
 
 
+def stack_out(photo: Photo) -> dict[str, Any] | None:
+    files = stack_of(photo)
+    if not files:
+        return None
+    return {
+        "id": photo.pk,
+        "count": len(files),
+        "photos": [
+            {
+                "id": member.pk,
+                "filename": member.original_name,
+                "content_type": member.content_type,
+                "size": member.size,
+                "sha256": member.sha256,
+            }
+            for member in files
+        ],
+    }
+
+
 def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
     thumbnail = photo_path("api:photo-thumbnail", photo.pk)
     data: dict[str, Any] = {
@@ -174,6 +211,7 @@ def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
             else None
         ),
         "offline": photo.offline,
+        "stack": stack_out(photo),
     }
     if photo.in_trash:
         data.update(deleted_at=photo.deleted_at, purge_after=photo.purge_after)

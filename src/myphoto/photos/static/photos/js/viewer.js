@@ -66,6 +66,12 @@ function showInViewer(tile) {
     download.hidden = !data.download;
     download.href = data.download || "#";
   }
+  // A RAW+JPEG shot: the JPEG is shown, the RAW is the other file to download.
+  const raw = viewer.querySelector(".viewer-download-raw");
+  if (raw) {
+    raw.hidden = !data.raw;
+    raw.href = data.raw || "#";
+  }
   const description = viewer.querySelector(".viewer-description");
   description.textContent = data.description || "";
   description.hidden = !data.description;
