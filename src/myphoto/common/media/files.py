@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from . import images, raw, raw_images, videos
+from . import images, raw, raw_headers, raw_images, videos
 from .facts import Derivative, ImageFacts, NotAnImage, UnsupportedImage
 from .limits import Limits
 from .structure import Damaged
@@ -50,11 +50,11 @@ def make_derivatives(
     return images.make_derivatives(fileobj, limits=limits, turn=turn)
 
 
-def camera_raw(fileobj: IO[bytes]) -> raw.Raw | None:
+def camera_raw(fileobj: IO[bytes]) -> raw_headers.Raw | None:
     """The header of a camera RAW, None for any other file; UnsupportedImage for a RAW
     whose header is damaged. A RAW is told apart before the image readers look: Pillow
     opens a TIFF-based one as the small TIFF of its first directory."""
     try:
-        return raw.identify(fileobj)
+        return raw_headers.identify(fileobj)
     except Damaged as err:
         raise UnsupportedImage(raw.DAMAGED_RAW, {"why": err.why}) from err

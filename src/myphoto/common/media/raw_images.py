@@ -16,7 +16,8 @@ from . import images, jpeg
 from .budget import decode_budget
 from .facts import Derivative, UnsupportedImage
 from .limits import Limits
-from .raw import CANNOT_READ, Raw, libraw, libraw_said
+from .raw import CANNOT_READ, libraw, libraw_said
+from .raw_headers import Raw
 from .structure import Damaged
 
 logger = logging.getLogger(__name__)
