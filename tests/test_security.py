@@ -58,6 +58,8 @@ THINGS = {
     "library_id": ("library",),
     # A live password link is the key to its account by design; a spent one must be a 404.
     "token": ("spent password link",),
+    # A day is anyone's; what is another's is having photos taken on it (a memory's page).
+    "day": ("their photo's day",),
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -102,6 +104,7 @@ def victims_things(
         "revoked share's key": revoked.key,
         "expired share's key": expired.key,
         "photo": photo.pk,
+        "their photo's day": timezone.localtime(photo.taken_at).date().isoformat(),
         "trashed photo": trashed.pk,
         "token": token.pk,
         "photo's content": photo.sha256,

@@ -85,6 +85,17 @@ def library(make_photo, count: int, start: datetime | None = None) -> list[Photo
     return photos
 
 
+def remembered(photo: Photo, years: int = 4) -> str:
+    """Move the photo to today's day and month `years` ago (4: a 29 February has one), so
+    that the timeline opens with its memory; the memory page's path."""
+    today = datetime.now(UTC).date()
+    retake(
+        Photo.objects.filter(pk=photo.pk),
+        datetime(today.year - years, today.month, today.day, 12, tzinfo=UTC),
+    )
+    return f"/memories/{today.year - years}-{today:%m-%d}/"
+
+
 def follow(page, link: str) -> None:
     """Click a link and wait for the next page's scripts: its module scripts have run by
     DOMContentLoaded, so the next click meets the page's behaviour, not the bare form."""

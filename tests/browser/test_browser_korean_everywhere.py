@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from myphoto.photos.models import Photo
 from myphoto.photos.services.accounts import password_link_token
 
-from .pages import accessible, library
+from .pages import accessible, library, remembered
 from .test_browser_korean import korean_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,6 +90,7 @@ def test_no_english_is_left_on_any_korean_page(chromium, live_server, make_photo
         Photo.objects.filter(pk=photo.pk).update(original_name=f"IMG_{n:04d}.JPG")
     retake(Photo.objects.filter(pk=photos[0].pk), datetime(2023, 10, 6, 9, tzinfo=UTC))
     Photo.objects.filter(pk=photos[1].pk).update(favorite=True)
+    memory = remembered(photos[1])  # the timeline opens with "on this day"
     Photo.objects.filter(pk=photos[2].pk).update(deleted_at=datetime.now(UTC))
     album = album_create(owner=user, title="제주 2023", photo_ids=[photos[0].pk, photos[3].pk])
     share = share_create(album=album)
@@ -123,6 +124,7 @@ def test_no_english_is_left_on_any_korean_page(chromium, live_server, make_photo
         f"/password/{password_link_token(user=user)}",
         f"/s/{share.key}",
         "/offline/",
+        memory,
     ]
     found = {}
     try:

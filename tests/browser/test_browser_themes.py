@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from myphoto.photos.models import Photo
 from myphoto.photos.services.accounts import password_link_token
 
-from .pages import PHONE, accessible, library, screenshot
+from .pages import PHONE, accessible, library, remembered, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,6 +24,7 @@ def pages_of(user, photos) -> list[str]:
     from myphoto.photos.services.albums import album_create
     from myphoto.photos.services.shares import share_create
 
+    memory = remembered(photos[0])  # the timeline opens with "on this day"
     album = album_create(owner=user, title="Seoul", photo_ids=[p.pk for p in photos[:2]])
     share = share_create(album=album)
     user.is_staff = True
@@ -49,6 +50,7 @@ def pages_of(user, photos) -> list[str]:
         f"/password/{password_link_token(user=user)}",
         f"/s/{share.key}",
         "/offline/",
+        memory,
     ]
 
 

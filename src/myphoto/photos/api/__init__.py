@@ -22,6 +22,7 @@ from . import (
     edits,
     errors,
     libraries,
+    memories,
     photos,
     places,
     shared,
@@ -46,6 +47,7 @@ errors.register(api)
 api.add_router("", photos.router)
 api.add_router("", edits.router)
 api.add_router("", places.router)
+api.add_router("", memories.router)
 api.add_router("", duplicates.router)
 api.add_router("", trash.router)
 api.add_router("", uploads.router)

@@ -37,6 +37,7 @@ from .libraries import (
     library_view,
 )
 from .live import companion_of, companions, live_motion_of, stack_of
+from .memories import Memory, memories_on, memory_on
 from .photos import (
     photo_get_by_hash,
     photo_get_for_user,
@@ -138,6 +139,9 @@ __all__ = [
     "timeline_has_newer",
     "timeline_newer_page",
     "timeline_page",
+    "Memory",
+    "memories_on",
+    "memory_on",
     "tokens_get_for_user",
     "usage_of",
     "trash_page",

@@ -43,3 +43,8 @@ setUpConfirm();
 setUpMonthSelection();
 setUpCopyButtons();
 setUpAppShell({ addFiles });
+// A memory's page: its slideshow from the first photo.
+document.querySelector("[data-memory-slideshow]")?.addEventListener("click", () => {
+  const first = document.querySelector("#timeline .tile");
+  if (first && openViewer(first)) document.querySelector("#viewer .viewer-slideshow")?.click();
+});

@@ -1,0 +1,125 @@
+"""Rediscovering at a million photos (issue 32): "on this day" latency.
+
+    .venv/bin/python bench/rediscover.py [--size 1000000]
+
+A fresh PostgreSQL database seeded in bulk (bench/_library.py: one user's photos over 20
+years, 137 a day, from a home town and 200 others), each photo given a perceptual hash
+(runs of look-alikes, as bursts are), then `myphoto serve` with its defaults (2 gunicorn
+workers, 8 threads) on loopback: one client's p50/p95 of `GET /api/v1/memories?date=`
+over 200 requests spread over the days of a year (each a different day: 20 earlier
+years, up to 6 photos each), and the HTML timeline's first page, which opens with the
+memories' cards, beside the same page further down (no cards) in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _harness import print_table, serve  # noqa: E402
+from _library import django_in, library_environment, seed, write_thumbnails  # noqa: E402
+
+SAMPLES = 200
+
+
+def give_looks() -> None:
+    """Perceptual hashes: a photo looks like the 20 taken around it (a burst, a scene)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE photos_photo SET perceptual_hash ="
+            " ('x' || substr(md5((row_number / 20)::text), 1, 16))::bit(64)::bigint"
+            " FROM (SELECT id, row_number() OVER (ORDER BY taken_at) FROM photos_photo) AS n"
+            " WHERE photos_photo.id = n.id"
+        )
+        cursor.execute("ANALYZE photos_photo")
+
+
+def session_for(user_name: str) -> str:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=user_name))
+    return client.cookies["sessionid"].value
+
+
+def timed(http, path: str, headers: dict[str, str], count: int = SAMPLES) -> tuple[float, float]:
+    for _ in range(10):  # warm both workers
+        http.get(path, headers=headers).raise_for_status()
+    samples = []
+    for _ in range(count):
+        started = time.perf_counter()
+        http.get(path, headers=headers).raise_for_status()
+        samples.append((time.perf_counter() - started) * 1000)
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
+
+
+def memories_latency(http, token: str) -> tuple[tuple[float, float], float]:
+    """p50/p95 of /memories over days spread across a year, and its photos per answer."""
+    headers = {"Authorization": f"Bearer {token}"}
+    days = [date(2026, 1, 1) + timedelta(days=(n * 7) % 365) for n in range(SAMPLES)]
+    for day in days[:10]:
+        http.get(f"/api/v1/memories?date={day}", headers=headers).raise_for_status()
+    samples, photos = [], []
+    for day in days:
+        started = time.perf_counter()
+        answer = http.get(f"/api/v1/memories?date={day}", headers=headers)
+        samples.append((time.perf_counter() - started) * 1000)
+        answer.raise_for_status()
+        photos.append(sum(len(item["photos"]) for item in answer.json()["items"]))
+    ordered = sorted(samples)
+    return (statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]), statistics.mean(
+        photos
+    )
+
+
+def main() -> None:
+    import httpx
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=1_000_000)
+    args = parser.parse_args()
+    env = library_environment("postgres", args.size, "rediscover")
+    data_dir = env["MYPHOTO_DATA_DIR"]
+    django_in(env)
+    started = time.perf_counter()
+    token, user_name = seed(args.size)
+    give_looks()
+    print(f"seeded {args.size:,} photos in {time.perf_counter() - started:.0f} s", flush=True)
+    write_thumbnails(Path(data_dir) / "media")
+    session = {"Cookie": f"sessionid={session_for(user_name)}"}
+    base, server = serve(env)
+    try:
+        with httpx.Client(base_url=base, timeout=30) as http:
+            (p50, p95), shown = memories_latency(http, token)
+            top = timed(http, "/", session, 50)
+            month = timed(http, "/?month=2015-06", session, 50)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(data_dir, ignore_errors=True)
+    print_table(
+        f"On this day at {args.size:,} photos (PostgreSQL, one client, ms)",
+        ["request", "p50", "p95", "target"],
+        [
+            [f"GET /api/v1/memories?date= ({shown:.0f} photos an answer)", f"{p50:.1f}",
+             f"{p95:.1f}", "p95 ≤ 20"],
+            ["HTML timeline, its top (with the cards)", f"{top[0]:.1f}", f"{top[1]:.1f}", ""],
+            ["HTML timeline, a month down (no cards)", f"{month[0]:.1f}", f"{month[1]:.1f}", ""],
+        ],
+    )  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
