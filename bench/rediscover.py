@@ -1,4 +1,4 @@
-"""Rediscovering at a million photos (issue 32): "on this day" latency.
+"""Rediscovering at a million photos (issue 32): "on this day" and the map's clusters.
 
     .venv/bin/python bench/rediscover.py [--size 1000000]
 
@@ -9,7 +9,14 @@ workers, 8 threads) on loopback: one client's p50/p95 of `GET /api/v1/memories?d
 over 200 requests spread over the days of a year (each a different day: 20 earlier
 years, up to 6 photos each), and the HTML timeline's first page, which opens with the
 memories' cards, beside the same page further down (no cards) in the same run.
+
+The map: the seeded GPS (90 % of the photos) is spread first, home around Seoul and each
+trip's town somewhere of its own on the globe (one UPDATE: the database's triggers move
+the map's cells), then p50/p95 of `GET /api/v1/map/clusters` for the whole world (zoom 2),
+a country (Korea, zoom 7) and a street in Seoul (zoom 17), with the clusters per answer.
 """
+
+# ruff: noqa: S608 - SQL made of this script's own constants
 
 from __future__ import annotations
 
@@ -42,6 +49,52 @@ def give_looks() -> None:
             " WHERE photos_photo.id = n.id"
         )
         cursor.execute("ANALYZE photos_photo")
+
+
+def spread_gps() -> float:
+    """Home photos within 15 km of Seoul's centre, each trip's town at a point of its own,
+    its photos within 5 km of it; the seconds the UPDATE (and its triggers) took."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT place_id FROM photos_photo WHERE place_id IS NOT NULL"
+            " GROUP BY place_id ORDER BY COUNT(*) DESC LIMIT 1"
+        )
+        (home,) = cursor.fetchone()
+        jitter = "(('x' || substr(md5(id::text), {0}, 6))::bit(24)::int / 16777216.0 - 0.5)"
+        cursor.execute(
+            "UPDATE photos_photo SET"
+            f" gps_lat = CASE WHEN place_id = %s THEN 37.55 + 0.27 * {jitter.format(1)}"
+            f" ELSE -50 + (place_id * 37 %% 110) + 0.09 * {jitter.format(1)} END,"
+            f" gps_lon = CASE WHEN place_id = %s THEN 126.99 + 0.34 * {jitter.format(7)}"
+            f" ELSE -170 + (place_id * 71 %% 340) + 0.11 * {jitter.format(7)} END"
+            " WHERE gps_lat IS NOT NULL",
+            [home, home],
+        )
+        cursor.execute("ANALYZE")
+    return time.perf_counter() - started
+
+
+MAP_VIEWS = {
+    "the whole world, zoom 2": ("-180,-85,180,85", 2),
+    "a country (Korea), zoom 7": ("124,33,132,39", 7),
+    "a street in Seoul, zoom 17": ("126.985,37.545,126.995,37.551", 17),
+}
+
+
+def map_latency(http, token: str) -> dict[str, tuple[float, float, int]]:
+    headers = {"Authorization": f"Bearer {token}"}
+    found = {}
+    for name, (bbox, zoom) in MAP_VIEWS.items():
+        path = f"/api/v1/map/clusters?bbox={bbox}&zoom={zoom}"
+        answer = http.get(path, headers=headers)
+        answer.raise_for_status()
+        clusters = answer.json()["clusters"]
+        p50, p95 = timed(http, path, headers, 100)
+        found[name] = (p50, p95, len(clusters), sum(c["count"] for c in clusters))
+    return found
 
 
 def session_for(user_name: str) -> str:
@@ -97,6 +150,8 @@ def main() -> None:
     token, user_name = seed(args.size)
     give_looks()
     print(f"seeded {args.size:,} photos in {time.perf_counter() - started:.0f} s", flush=True)
+    spread = spread_gps()
+    print(f"GPS spread over the globe in {spread:.0f} s (the map's cells moved with it)")
     write_thumbnails(Path(data_dir) / "media")
     session = {"Cookie": f"sessionid={session_for(user_name)}"}
     base, server = serve(env)
@@ -105,6 +160,7 @@ def main() -> None:
             (p50, p95), shown = memories_latency(http, token)
             top = timed(http, "/", session, 50)
             month = timed(http, "/?month=2015-06", session, 50)
+            maps = map_latency(http, token)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -119,6 +175,14 @@ def main() -> None:
             ["HTML timeline, a month down (no cards)", f"{month[0]:.1f}", f"{month[1]:.1f}", ""],
         ],
     )  # fmt: skip
+    print_table(
+        f"The map's clusters at {args.size:,} photos (PostgreSQL, one client, 100 requests, ms)",
+        ["view", "p50", "p95", "clusters", "photos in them", "target"],
+        [
+            [name, f"{p50:.1f}", f"{p95:.1f}", str(count), f"{photos:,}", "p95 ≤ 50, ≤ 200"]
+            for name, (p50, p95, count, photos) in maps.items()
+        ],
+    )
 
 
 if __name__ == "__main__":

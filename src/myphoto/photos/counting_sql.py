@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from . import map_sql
 from .sqlite_search import photos_migrated_on_sqlite
 
 # What one photos row adds to its owner's usage ({row} is OLD, NEW, or a transition
@@ -194,7 +195,11 @@ def run_by_vendor(statements: dict[str, list[str]]) -> Any:
 
 
 # Each counts table with the triggers that keep it.
-SQLITE_TRIGGERS = {"photos_placecount": _PLACE_TRIGGERS, "photos_usage": _USAGE_TRIGGERS}
+SQLITE_TRIGGERS = {
+    "photos_placecount": _PLACE_TRIGGERS,
+    "photos_usage": _USAGE_TRIGGERS,
+    "photos_mapcell": map_sql.SQLITE_TRIGGERS,
+}
 
 
 def install(connection: BaseDatabaseWrapper) -> None:

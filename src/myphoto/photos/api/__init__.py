@@ -22,6 +22,7 @@ from . import (
     edits,
     errors,
     libraries,
+    maps,
     memories,
     photos,
     places,
@@ -48,6 +49,7 @@ api.add_router("", photos.router)
 api.add_router("", edits.router)
 api.add_router("", places.router)
 api.add_router("", memories.router)
+api.add_router("", maps.router)
 api.add_router("", duplicates.router)
 api.add_router("", trash.router)
 api.add_router("", uploads.router)

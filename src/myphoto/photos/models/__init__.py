@@ -8,6 +8,7 @@ from .dav import DavEntry, DavLock
 from .edits import EditUndo
 from .integrity import IntegrityReport
 from .libraries import FileState, Library, LibraryFile, LibraryStatus
+from .maps import MapCell
 from .photos import (
     ROTATIONS,
     Kind,
@@ -38,6 +39,7 @@ __all__ = [
     "EditUndo",
     "FileState",
     "IntegrityReport",
+    "MapCell",
     "Kind",
     "Library",
     "LibraryFile",

@@ -258,6 +258,12 @@ class Photo(models.Model):
                 condition=Q(deleted_at__isnull=True, part_of__isnull=True),
                 name="photo_cameras",
             ),
+            # Where a map's cluster finds a photo to show again, when its cover has gone.
+            models.Index(
+                fields=["owner", "gps_lat", "gps_lon"],
+                condition=Q(deleted_at__isnull=True, gps_lat__isnull=False),
+                name="photo_located",
+            ),
             # A library's photos (its counts, its offline ones, forgetting it).
             models.Index(
                 fields=["library", "offline"],
