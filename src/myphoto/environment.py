@@ -27,3 +27,15 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name, "").strip()
     return [item.strip() for item in value.split(",") if item.strip()] if value else default
+
+
+def logging_config(level: str) -> dict[str, object]:
+    """Logs to the console at `level`; the chatty libraries' at warnings only."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {"botocore": {"level": "WARNING"}, "PIL": {"level": "WARNING"}},
+    }

@@ -18,7 +18,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from myphoto.content_security import CONTENT_SECURITY_POLICY_DEFAULT
-from myphoto.environment import env_bool, env_int, env_list
+from myphoto.environment import env_bool, env_int, env_list, logging_config
 
 
 def _default_data_dir() -> Path:
@@ -215,6 +215,12 @@ LANGUAGES = [("en", "English"), ("ko", "한국어")]
 LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 FORMAT_MODULE_PATH = ["myphoto.formats"]
 TIME_ZONE = os.environ.get("MYPHOTO_TIME_ZONE", "UTC")
+# The map's base: tiles from this address ("" for none: the countries' offline outline
+# alone, as when tiles cannot be reached), and the words that credit them.
+MYPHOTO_MAP_TILES_URL = os.environ.get(
+    "MYPHOTO_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+MYPHOTO_MAP_ATTRIBUTION = os.environ.get("MYPHOTO_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
 USE_I18N = True
 USE_TZ = True
 
@@ -387,14 +393,4 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("MYPHOTO_LOG_LEVEL", "INFO")},
-    "loggers": {
-        "botocore": {"level": "WARNING"},
-        "PIL": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(os.environ.get("MYPHOTO_LOG_LEVEL", "INFO"))

@@ -30,6 +30,7 @@ BRAND_WORDS = {
     "MB", "GB", "KB", "Ctrl", "Cmd", "Shift", "Esc", "Enter", "Space", "Tab",
     "WebDAV", "PhotoSync", "FolderSync", "rclone",  # a standard, and apps that speak it
     "RAW", "DNG", "NEF", "ARW", "RAF", "ORF", "PEF", "LibRaw",  # camera RAW formats, their reader
+    "Leaflet", "contributors",  # the map's library, and the tiles' credit as their licence words it
     "myphoto", "fsck",  # commands
     *"ABCDEFGHIJKLMNOPQRSTUVWXYZ",  # keys (“즐겨찾기 (F)”)
 }  # fmt: skip
@@ -125,6 +126,8 @@ def test_no_english_is_left_on_any_korean_page(chromium, live_server, make_photo
         f"/s/{share.key}",
         "/offline/",
         memory,
+        "/map/",
+        "/map/photos/?bounds=-90,-180,90,180",
     ]
     found = {}
     try:

@@ -51,6 +51,8 @@ def pages_of(user, photos) -> list[str]:
         f"/s/{share.key}",
         "/offline/",
         memory,
+        "/map/",
+        "/map/photos/?bounds=-90,-180,90,180",
     ]
 
 

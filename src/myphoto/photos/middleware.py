@@ -182,6 +182,11 @@ class ContentSecurityPolicy(CSPMiddleware):
                 directives += ["img-src", "media-src", "form-action"]
             for directive in directives:
                 update[directive] = [*update.get(directive, []), *origins]
+        if settings.MYPHOTO_MAP_TILES_URL:
+            # The map's tiles are images from the tile server.
+            tiles = urlsplit(settings.MYPHOTO_MAP_TILES_URL)
+            server = f"{tiles.scheme}://{tiles.netloc.replace('{s}', '*')}"  # a.tile..., b...
+            update["img-src"] = [*update.get("img-src", []), server]
         if settings.MYPHOTO_OIDC_ISSUER:
             # The logout form's redirect ends a single sign-on at the provider's page.
             issuer = urlsplit(settings.MYPHOTO_OIDC_ISSUER)

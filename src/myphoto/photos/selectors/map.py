@@ -180,13 +180,17 @@ def _located(
     return photos
 
 
+def in_box(box: Box) -> Q:
+    """Photos taken in the box (a spot of the map opened as a timeline)."""
+    inside = Q(gps_lat__gte=box.south, gps_lat__lte=box.north)
+    if box.west <= box.east:
+        return inside & Q(gps_lon__gte=box.west, gps_lon__lte=box.east)
+    return inside & (Q(gps_lon__gte=box.west) | Q(gps_lon__lte=box.east))
+
+
 def _binned(photos: QuerySet[Photo], box: Box, level: int) -> list[Cluster]:
     """The photos in the box, binned at the level (a coarser one past MAX_CLUSTERS)."""
-    inside = photos.filter(gps_lat__gte=box.south, gps_lat__lte=box.north)
-    if box.west <= box.east:
-        inside = inside.filter(gps_lon__gte=box.west, gps_lon__lte=box.east)
-    else:
-        inside = inside.filter(Q(gps_lon__gte=box.west) | Q(gps_lon__lte=box.east))
+    inside = photos.filter(in_box(box))
     points = [
         (pk, lat, lon)
         for pk, lat, lon in inside.order_by("-taken_at").values_list("pk", "gps_lat", "gps_lon")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from ..models import Album, AlbumPhoto, Kind, MonthCount, Photo, Place, User
 from ..search import Search
 from .keyset import Fetch, Page, Rows, has_newer, in_order, keyset_page, usable_time
+from .map import Box, in_box
 from .search import photo_condition, searching
 
 
@@ -49,6 +50,7 @@ def _rows(
     shelf: Shelf = EVERYTHING,
     *,
     searched: bool = False,
+    box: Box | None = None,
 ) -> tuple[Rows, str]:
     """The rows of the user's timeline, or of the album; only photos or videos if `kind`,
     only those the search finds if `search`, only those taken at `place` if it is given,
@@ -57,11 +59,13 @@ def _rows(
     if album is None:
         # A Live Photo's motion is part of its still's item, never one of its own.
         library = Photo.objects.visible().filter(owner=user, part_of__isnull=True)
-        photos = shelf.narrow(library, whole=bool(searched or search or place))
+        photos = shelf.narrow(library, whole=bool(searched or search or place or box))
         if kind:
             photos = photos.filter(kind=kind)
         if place is not None:
             photos = photos.filter(place=place)
+        if box is not None:
+            photos = photos.filter(in_box(box))
         if search:
             photos = photos.filter(photo_condition(search))
         return photos.select_related("place"), "id"
@@ -85,6 +89,7 @@ def _timeline(
     search: Search | None,
     place: Place | None,
     shelf: Shelf,
+    box: Box | None = None,
 ) -> tuple[Rows, str, Fetch]:
     """The rows of a timeline, the name of their photo id, and how a page of them is read:
     a search of the whole timeline in two steps (`search.searching`); an album's or a
@@ -92,7 +97,7 @@ def _timeline(
     if search and album is None and place is None:
         rows, id_field = _rows(user, None, kind, shelf=shelf, searched=True)
         return rows, id_field, searching(search)
-    rows, id_field = _rows(user, album, kind, search, place, shelf)
+    rows, id_field = _rows(user, album, kind, search, place, shelf, box=box)
     return rows, id_field, in_order
 
 
@@ -108,6 +113,7 @@ def timeline_page(
     search: Search | None = None,
     place: Place | None = None,
     shelf: Shelf = EVERYTHING,
+    box: Box | None = None,
 ) -> Page:
     """Return one page of the user's timeline (trash excluded), newest taken first.
 
@@ -116,7 +122,7 @@ def timeline_page(
     those taken there; with `shelf`, favorites or the archive (without, the library's
     timeline leaves the archive out).
     """
-    rows, id_field, fetch = _timeline(user, album, kind, search, place, shelf)
+    rows, id_field, fetch = _timeline(user, album, kind, search, place, shelf, box)
     if taken_after is not None:
         rows = rows.filter(taken_at__gte=usable_time(taken_after))
     if taken_before is not None:
@@ -141,12 +147,13 @@ def timeline_newer_page(
     search: Search | None = None,
     place: Place | None = None,
     shelf: Shelf = EVERYTHING,
+    box: Box | None = None,
 ) -> Page:
     """The `limit` photos just newer than the cursor, newest first (scrolling up after a jump).
 
     `newer_cursor` leads to the photos newer still, or is None at the top.
     """
-    rows, id_field, fetch = _timeline(user, album, kind, search, place, shelf)
+    rows, id_field, fetch = _timeline(user, album, kind, search, place, shelf, box)
     return keyset_page(rows, id_field, limit=limit, cursor=cursor, newer=True, fetch=fetch)
 
 
@@ -159,10 +166,11 @@ def timeline_has_newer(
     search: Search | None = None,
     place: Place | None = None,
     shelf: Shelf = EVERYTHING,
+    box: Box | None = None,
 ) -> bool:
     """Whether the timeline (or album) holds photos newer than this one (a jump landed
     below the top)."""
-    rows, id_field, fetch = _timeline(user, album, kind, search, place, shelf)
+    rows, id_field, fetch = _timeline(user, album, kind, search, place, shelf, box)
     return has_newer(rows, photo, id_field, fetch)
 
 
@@ -201,6 +209,7 @@ def timeline_buckets(
     search: Search | None = None,
     place: Place | None = None,
     shelf: Shelf = EVERYTHING,
+    box: Box | None = None,
 ) -> list[MonthBucket]:
     """How many photos each month of the timeline (or of the album) holds, newest first.
 
@@ -209,8 +218,8 @@ def timeline_buckets(
     archive's are counted from the rows.
     """
     narrowed = album is not None or kind is not None or search or place is not None
-    if narrowed or shelf != EVERYTHING:
-        return _buckets_of(_rows(user, album, kind, search, place, shelf)[0])
+    if narrowed or box is not None or shelf != EVERYTHING:
+        return _buckets_of(_rows(user, album, kind, search, place, shelf, box=box)[0])
     counts = (
         MonthCount.objects.filter(owner=user, count__gt=0)
         .order_by("-month")

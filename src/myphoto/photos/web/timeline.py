@@ -24,6 +24,7 @@ from ..models import Album, Kind, Place
 from ..requests import AuthenticatedRequest
 from ..search import Search
 from ..selectors import EVERYTHING, Shelf, encode_cursor, month_after, month_start
+from ..selectors.map import Box
 from .memories import memory_cards
 from .tile_markup import tile_html
 from .tiles import count_and_scrubber, tile_for, tiles_by_day
@@ -41,6 +42,7 @@ class Narrowed(TypedDict):
     search: Search | None
     place: Place | None
     shelf: Shelf
+    box: Box | None
 
 
 def month_of_query(value: str | None) -> date | None:
@@ -90,6 +92,7 @@ def timeline_response(
     search: Search | None = None,
     place: Place | None = None,
     shelf: Shelf = EVERYTHING,
+    box: Box | None = None,
     context: dict[str, object] | None = None,
 ) -> HttpResponse:
     """A timeline page (the library's, an album's, a search's or a place's), or for htmx
@@ -103,7 +106,7 @@ def timeline_response(
     search_words = request.GET.get("q", "") if search else ""
     user = request.user
     kind = kind_of_query(request.GET.get("kind"))
-    narrowed = Narrowed(album=album, kind=kind, search=search, place=place, shelf=shelf)
+    narrowed = Narrowed(album=album, kind=kind, search=search, place=place, shelf=shelf, box=box)
     try:
         month = month_of_query(request.GET.get("month"))
         if newer:
@@ -167,7 +170,7 @@ def timeline_response(
 def _shelf_name(narrowed: Narrowed) -> str:
     if narrowed["shelf"].archived:
         return "archive"
-    whole = narrowed["album"] or narrowed["search"] or narrowed["place"]
+    whole = narrowed["album"] or narrowed["search"] or narrowed["place"] or narrowed["box"]
     return "" if whole or narrowed["shelf"].favorite else "timeline"
 
 

@@ -9,6 +9,7 @@ import { setUpLongPress } from "./gestures.js";
 import { setUpGridKeys } from "./gridkeys.js";
 import { setUpLayout } from "./layout.js";
 import { setUpLivePhotos } from "./live.js";
+import { setUpMaps } from "./map.js";
 import { setUpMonthSelection } from "./month.js";
 import { setUpOrganise } from "./organise.js";
 import { setUpScrubber } from "./scrubber.js";
@@ -43,6 +44,7 @@ setUpConfirm();
 setUpMonthSelection();
 setUpCopyButtons();
 setUpAppShell({ addFiles });
+setUpMaps();
 // A memory's page: its slideshow from the first photo.
 document.querySelector("[data-memory-slideshow]")?.addEventListener("click", () => {
   const first = document.querySelector("#timeline .tile");
