@@ -49,3 +49,27 @@ def test_the_map_shows_clusters_that_come_closer_and_open(
     expect(page.get_by_role("heading", name="Photos taken here")).to_be_visible()
     expect(page.locator("#timeline .tile")).to_have_count(1)
     accessible(page, "a spot's photos")
+
+
+def test_the_viewer_and_a_places_page_show_their_own_maps(open_page, make_photo, live_server):
+    from myphoto.photos.models import Photo
+
+    seoul, _ = make_photo("seoul.jpg", data=images.jpeg_from(gps=SEOUL[0], seed=1))
+    make_photo("paris.jpg", data=images.jpeg_from(gps=PARIS, seed=2))
+    make_photo("nowhere.jpg", data=images.jpeg(64, 48, seed=3))
+    place = Photo.objects.get(pk=seoul.pk).place
+
+    page = open_page()
+    page.locator(f"#tile-{seoul.pk} .open").click()
+    viewer = page.get_by_role("dialog", name="Photo viewer")
+    small = viewer.get_by_role("img", name="Where it was taken")
+    expect(small).to_be_visible()
+    expect(small.locator("path.map-spot")).to_be_attached()
+    accessible(page, "the viewer with its map")
+    screenshot(page, "viewer-map")
+    page.keyboard.press("Escape")
+
+    page.goto(f"{live_server.url}/places/{place.country_code}/{place.pk}/")
+    page.get_by_text("Show on the map").click()
+    expect(page.locator(".map-pin")).to_have_count(1)  # Seoul's photo, not Paris's
+    accessible(page, "a place's map")

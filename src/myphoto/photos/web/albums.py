@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -116,7 +117,12 @@ def album_detail(request: AuthenticatedRequest, album_id: UUID) -> HttpResponse:
         request,
         template="photos/album.html",
         album=album,
-        context={"album": album, "view": view, "role": view.role.value},
+        context={
+            "album": album,
+            "view": view,
+            "role": view.role.value,
+            "album_query": urlencode({"album": str(album.pk)}),
+        },
     )
 
 

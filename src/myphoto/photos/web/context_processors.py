@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -32,4 +33,6 @@ def page_settings(request: HttpRequest) -> dict[str, Any]:
         "max_upload_bytes": max_upload_bytes(),
         "multipart_upload_bytes": multipart_threshold_bytes(),
         "api_urls": {name: reverse(url_name) for name, url_name in _PAGE_API.items()},
+        "map_tiles": settings.MYPHOTO_MAP_TILES_URL,
+        "map_attribution": settings.MYPHOTO_MAP_ATTRIBUTION,
     }

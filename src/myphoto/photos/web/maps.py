@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -17,19 +16,11 @@ from ..selectors.map import Box
 from .timeline import timeline_response
 
 
-def map_context() -> dict[str, str]:
-    """What every map is drawn with: the tiles and their credit."""
-    return {
-        "map_tiles": settings.MYPHOTO_MAP_TILES_URL,
-        "map_attribution": settings.MYPHOTO_MAP_ATTRIBUTION,
-    }
-
-
 @login_required
 @require_GET
 def map_page(request: AuthenticatedRequest) -> HttpResponse:
     """Every photo with GPS on a map, in clusters the server makes for the view."""
-    return render(request, "photos/map.html", map_context())
+    return render(request, "photos/map.html")
 
 
 def box_of_bounds(value: str) -> Box | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from .. import selectors
@@ -42,5 +43,8 @@ def place_timeline(request: AuthenticatedRequest, country_code: str, place_id: i
     if place.country_code != country_code.upper():
         return redirect("place", country_code=place.country_code, place_id=place.pk)
     return timeline_response(
-        request, template="photos/place.html", place=place, context={"place": place}
+        request,
+        template="photos/place.html",
+        place=place,
+        context={"place": place, "place_query": urlencode({"place": place.pk})},
     )

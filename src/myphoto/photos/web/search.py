@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -36,7 +37,10 @@ def search_results(request: AuthenticatedRequest) -> HttpResponse:
     if not found:
         return render(request, "photos/search.html", {"q": words, "count": 0, "days": []})
     return timeline_response(
-        request, template="photos/search.html", search=found, context={"q": words}
+        request,
+        template="photos/search.html",
+        search=found,
+        context={"q": words, "search_query": urlencode({"q": words})},
     )
 
 

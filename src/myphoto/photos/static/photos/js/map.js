@@ -10,8 +10,67 @@ const CLUSTER_PIXELS = 56;
 const CLOSEST = 18;
 
 export function setUpMaps() {
+  setUpViewerMap();
   if (!window.L) return;
-  for (const host of document.querySelectorAll("[data-map]")) drawMap(host);
+  for (const host of document.querySelectorAll("[data-map]")) {
+    // A page's own map is folded: drawn once opened (a hidden map has no size to draw at).
+    const folded = host.closest("details");
+    if (folded && !folded.open) {
+      folded.addEventListener("toggle", () => drawMap(host), { once: true });
+    } else {
+      drawMap(host);
+    }
+  }
+}
+
+// Leaflet for a page that does not load it (the viewer's map): once, when first needed.
+let leaflet = null;
+function loadLeaflet(host) {
+  if (window.L) return Promise.resolve();
+  if (leaflet) return leaflet;
+  const style = Object.assign(document.createElement("link"), { rel: "stylesheet", href: host.dataset.leafletCss });
+  const scripts = [host.dataset.leaflet, host.dataset.topojson].map((src) => {
+    const script = Object.assign(document.createElement("script"), { src, async: false });
+    return [script, new Promise((resolve, reject) => {
+      script.addEventListener("load", resolve);
+      script.addEventListener("error", reject);
+    })];
+  });
+  document.head.append(style, ...scripts.map(([script]) => script));
+  leaflet = Promise.all(scripts.map(([, done]) => done));
+  return leaflet;
+}
+
+// The viewer's small map of the photo it shows, when the photo has a place.
+function setUpViewerMap() {
+  const viewer = document.getElementById("viewer");
+  const host = viewer?.querySelector("[data-viewer-map]");
+  if (!host) return;
+  let map = null;
+  let pin = null;
+  viewer.addEventListener("viewer:shown", async (event) => {
+    const { lat, lon } = event.detail.tile.dataset;
+    host.hidden = !lat;
+    if (!lat) return;
+    const where = [Number(lat), Number(lon)];
+    try {
+      await loadLeaflet(host);
+    } catch {
+      host.hidden = true;
+      return;
+    }
+    if (!map) {
+      map = L.map(host, { zoomControl: false, attributionControl: false, dragging: false, scrollWheelZoom: false, keyboard: false })
+        .setView(where, 12);
+      drawOutline(map, host.dataset.atlas);
+      if (host.dataset.tiles) L.tileLayer(host.dataset.tiles, { maxZoom: 19 }).addTo(map);
+      L.control.attribution({ prefix: false }).addAttribution(host.dataset.attribution || "").addTo(map);
+      pin = L.circleMarker(where, { radius: 7, className: "map-spot" }).addTo(map);
+    }
+    map.invalidateSize();
+    map.setView(where, 12);
+    pin.setLatLng(where);
+  });
 }
 
 function drawMap(host) {
