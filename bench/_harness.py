@@ -111,6 +111,13 @@ def user_and_token(username: str = "bench"):
     return user, token_create(user=user, name="bench")[1]
 
 
+def peak_rss_kib() -> int:
+    """This process's high-water mark of RSS (VmHWM). Not getrusage(): its ru_maxrss carries
+    over the parent's peak across fork and exec."""
+    status = Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
+
+
 def rss_bytes(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/status") as status:

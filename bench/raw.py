@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from _harness import print_table  # noqa: E402
+from _harness import peak_rss_kib, print_table  # noqa: E402
 
 SIZES = {"md": 1600, "sm": 400}
 QUALITY = 80
@@ -96,11 +96,6 @@ def run_anchor(path: Path) -> list[tuple[int, int]]:
         ENCODING.append(time.perf_counter() - started)
         sizes.append(image.size)
     return sizes
-
-
-def peak_rss_kib() -> int:
-    status = Path("/proc/self/status").read_text()
-    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
 
 
 def worker(method: str, path: str, rounds: int) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _harness import print_table  # noqa: E402
+from _harness import peak_rss_kib, print_table  # noqa: E402
 
 SIZES = {"md": 1600, "sm": 400}
 QUALITY = 80
@@ -77,12 +77,6 @@ def run_pyvips(data: bytes) -> list[tuple[int, int]]:
         image.webpsave_buffer(Q=QUALITY)
         sizes.append((image.width, image.height))
     return sizes
-
-
-def peak_rss_kib() -> int:
-    # Not getrusage(): its ru_maxrss carries over the parent's peak across fork and exec.
-    status = Path("/proc/self/status").read_text()
-    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
 
 
 def worker(method: str, path: str, rounds: int) -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _harness import print_table  # noqa: E402
+from _harness import peak_rss_kib, print_table  # noqa: E402
 
 
 def ffmpeg() -> str:
@@ -71,11 +71,6 @@ def make_samples(folder: Path, big_gb: float) -> dict[str, Path]:
         str(samples["big"]),
     )
     return samples
-
-
-def peak_rss_kib() -> int:
-    status = Path("/proc/self/status").read_text()
-    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
 
 
 def worker(task: str, path: str, rounds: int) -> None:

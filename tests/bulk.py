@@ -20,8 +20,11 @@ def bulk_photos(
     trashed: int = 0,
     thumbnail_key: str = "",
     preview_key: str = "",
-) -> None:
-    """`count` photos taken `every` apart from `start`, the oldest `trashed` in the trash.
+    points: list[tuple[float, float]] | None = None,
+    **fields,
+) -> list[Photo]:
+    """`count` photos taken `every` apart from `start`, the oldest `trashed` in the trash,
+    taken at `points` (latitude, longitude) if given, with any other `fields`.
 
     Month counts are not kept: call `month_counts_rebuild` where the test reads them.
     """
@@ -50,9 +53,12 @@ def bulk_photos(
                 taken_at_source="exif",
                 deleted_at=now if n < trashed else None,
                 derivatives_ready=True,
+                gps_lat=points[n][0] if points else None,
+                gps_lon=points[n][1] if points else None,
+                **fields,
             )
         )
-    Photo.objects.bulk_create(rows, batch_size=2000)
+    return Photo.objects.bulk_create(rows, batch_size=2000)
 
 
 def retake(photos, taken_at) -> None:

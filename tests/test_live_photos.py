@@ -10,6 +10,7 @@ import images
 import pytest
 import videos
 from django.core.files.uploadedfile import SimpleUploadedFile
+from together import upload_together
 
 from myphoto.photos.models import AlbumPhoto, Photo
 from myphoto.photos.selectors import timeline_count
@@ -203,41 +204,12 @@ def test_a_still_and_its_motion_uploaded_at_the_same_moment_pair(user, photo_sto
     insert of their row at the same moment; the owner's usage row, which the insert
     moves, makes the second wait for the first's commit (SQLite has one writer at a
     time: there they pair one after the other)."""
-    import threading
-
-    from django.db import connection
-    from django.db.models.signals import pre_save
-
-    from myphoto.photos.services.upload import photo_upload
-
     files = {
         "IMG_0014.JPG": images.live_still(CONTENT_ID),
         "IMG_0014.MOV": videos.live_motion(CONTENT_ID),
     }
-    both_rows = threading.Barrier(len(files), timeout=30)
-    failures: list[BaseException] = []
 
-    def hold_until_both_are_inserting(sender, instance, **kwargs):
-        if instance._state.adding and connection.vendor == "postgresql":
-            both_rows.wait()
-
-    def send(name: str) -> None:
-        try:
-            photo_upload(owner=user, file=SimpleUploadedFile(name, files[name]))
-        except BaseException as err:  # noqa: BLE001  reported by the assertion below
-            failures.append(err)
-        finally:
-            connection.close()
-
-    pre_save.connect(hold_until_both_are_inserting, sender=Photo)
-    try:
-        threads = [threading.Thread(target=send, args=(name,)) for name in files]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        pre_save.disconnect(hold_until_both_are_inserting, sender=Photo)
+    failures = upload_together(user, files)
 
     assert failures == []
     motion = Photo.objects.get(original_name="IMG_0014.MOV")

@@ -4,12 +4,11 @@ boxes across the antimeridian and past ±180°, bad boxes and zooms refused in J
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import images
 import pytest
+from bulk import bulk_photos
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from myphoto.photos.models import MapCell, Photo
@@ -26,30 +25,8 @@ KOREA = "124,33,132,39"
 
 def placed(owner, points: list[tuple[float, float]], **fields) -> list[Photo]:
     """Photos at these points, made straight in the database (its triggers count them)."""
-    rows = []
-    for lat, lon in points:
-        photo_id = uuid.uuid4()
-        rows.append(
-            Photo(
-                id=photo_id,
-                owner=owner,
-                original_name=f"{photo_id.hex[:8]}.jpg",
-                storage_key=f"originals/{owner.pk}/{photo_id}.jpg",
-                content_type="image/jpeg",
-                size=1000,
-                sha256=hashlib.sha256(photo_id.bytes).hexdigest(),
-                crc32=0,
-                width=3,
-                height=2,
-                taken_at=datetime(2024, 5, 4, tzinfo=UTC),
-                taken_at_source="exif",
-                gps_lat=lat,
-                gps_lon=lon,
-                derivatives_ready=True,
-                **fields,
-            )
-        )
-    return Photo.objects.bulk_create(rows)
+    taken = datetime(2024, 5, 4, tzinfo=UTC)
+    return bulk_photos(owner, len(points), start=taken, every=timedelta(0), points=points, **fields)
 
 
 def clusters(client, bbox: str, zoom: int, **more) -> list[dict]:

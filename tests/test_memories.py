@@ -61,7 +61,7 @@ def test_nothing_is_shown_when_there_is_nothing(client, make_photo, user, other_
     taken([theirs], datetime(2023, 1, 1, 12, tzinfo=UTC))
 
     assert memories(client, "2025-01-01") == []  # another person's day is not mine
-    assert "On this day" not in client.get("/").content.decode()
+    assert "On this day" not in client.get("/memories/").content.decode()
 
 
 def test_a_day_of_near_copies_gives_one_of_each_look_and_the_favorite(client, make_photo, user):
@@ -89,13 +89,15 @@ def test_picks_are_spread_across_the_day_in_time_order():
     # 290 frames in the first hour, then ten photos through the day, all different.
     burst = [start + timedelta(seconds=n) for n in range(290)]
     day = [start + timedelta(hours=1 + n) for n in range(10)]
-    candidates = [Candidate(uuid4(), moment, n, False) for n, moment in enumerate(burst + day)]
+    candidates = [
+        Candidate(uuid4(), moment.timestamp(), n, False) for n, moment in enumerate(burst + day)
+    ]
     for n, candidate in enumerate(candidates):
         object.__setattr__(candidate, "looks", n * 0x0101_0101_0101_0101 & 0x7FFF_FFFF_FFFF_FFFF)
 
     chosen = pick(candidates, 6)
 
-    hours = [(c.taken - start).total_seconds() / 3600 for c in chosen]
+    hours = [(c.taken - start.timestamp()) / 3600 for c in chosen]
     assert len(chosen) == 6 and hours == sorted(hours)
     assert sum(1 for h in hours if h < 1) <= 1  # not six frames of the burst
     assert max(hours) >= 8  # the evening too
@@ -122,7 +124,8 @@ def test_the_timeline_opens_with_cards_that_lead_to_the_memory(client, make_phot
     day = date(today.year - 4, today.month, today.day)  # 4: a 29 February has one too
     taken([photo], datetime(day.year, day.month, day.day, 12, tzinfo=UTC))
 
-    page = client.get("/").content.decode()
+    assert 'hx-get="/memories/"' in client.get("/").content.decode()  # asked for after it
+    page = client.get("/memories/").content.decode()
 
     assert 'aria-label="On this day"' in page and "4 years ago" in page
     assert f'href="/memories/{day}/"' in page
@@ -133,4 +136,4 @@ def test_the_timeline_opens_with_cards_that_lead_to_the_memory(client, make_phot
     assert client.get("/memories/2001-01-01/").status_code == 404
     assert client.get("/memories/not-a-day/").status_code == 404
     # A page further down the timeline, or narrowed, is not its top: no cards.
-    assert "On this day" not in client.get("/?kind=photo").content.decode()
+    assert 'hx-get="/memories/"' not in client.get("/?kind=photo").content.decode()

@@ -12,6 +12,7 @@ import dngs
 import images
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from together import upload_together
 
 from myphoto.photos.models import AlbumPhoto, MonthCount, Photo
 from myphoto.photos.selectors import timeline_count
@@ -184,39 +185,9 @@ def test_the_mirror_holds_both_files_of_a_stack():
 def test_a_raw_and_its_jpeg_uploaded_at_the_same_moment_pair(user, photo_storage):
     """As `myphoto upload --jobs 4` sends them: on PostgreSQL both rows are inserted at
     once, neither transaction seeing the other; the pairing after each commit finds them."""
-    import threading
-
-    from django.db import connection
-    from django.db.models.signals import pre_save
-
-    from myphoto.photos.services.upload import photo_upload
-
     raw, jpeg = shot(7)
-    files = {"DSC_0049.DNG": raw, "DSC_0049.JPG": jpeg}
-    both_rows = threading.Barrier(len(files), timeout=30)
-    failures: list[BaseException] = []
 
-    def hold_until_both_are_inserting(sender, instance, **kwargs):
-        if instance._state.adding and connection.vendor == "postgresql":
-            both_rows.wait()
-
-    def send(name: str) -> None:
-        try:
-            photo_upload(owner=user, file=SimpleUploadedFile(name, files[name]))
-        except BaseException as err:  # noqa: BLE001  reported by the assertion below
-            failures.append(err)
-        finally:
-            connection.close()
-
-    pre_save.connect(hold_until_both_are_inserting, sender=Photo)
-    try:
-        threads = [threading.Thread(target=send, args=(name,)) for name in files]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        pre_save.disconnect(hold_until_both_are_inserting, sender=Photo)
+    failures = upload_together(user, {"DSC_0049.DNG": raw, "DSC_0049.JPG": jpeg})
 
     assert failures == []
     raw_row = Photo.objects.get(original_name="DSC_0049.DNG")

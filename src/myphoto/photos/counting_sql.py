@@ -18,6 +18,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from . import map_sql
 from .sqlite_search import photos_migrated_on_sqlite
+from .trigger_sql import run_by_vendor as run_by_vendor  # where migrations 0018, 0019 find it
+from .trigger_sql import statement_triggers
 
 # What one photos row adds to its owner's usage ({row} is OLD, NEW, or a transition
 # table's alias): in storage unless from an adopted library; counted as a photo or video
@@ -60,11 +62,6 @@ _PG_ROWS = {
     "UPDATE": f"SELECT owner_id, {_shares('now')} FROM new_rows AS now"
     f" UNION ALL SELECT owner_id, {_shares('was', '-')} FROM old_rows AS was",
 }
-_PG_TABLES = {
-    "INSERT": "NEW TABLE AS new_rows",
-    "DELETE": "OLD TABLE AS old_rows",
-    "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-}
 
 
 # Only for people still here: Django's test flush on SQLite deletes the people before
@@ -88,23 +85,7 @@ def _pg_function(event: str) -> str:
     $$"""
 
 
-USAGE_POSTGRESQL = [
-    statement
-    for event, tables in _PG_TABLES.items()
-    for statement in (
-        _pg_function(event),
-        f"CREATE TRIGGER photos_usage_{event.lower()} AFTER {event} ON photos_photo"
-        f" REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION photos_usage_{event.lower()}()",
-    )
-]
-USAGE_POSTGRESQL_UNDO = [
-    statement
-    for event in _PG_TABLES
-    for statement in (
-        f"DROP TRIGGER photos_usage_{event.lower()} ON photos_photo",
-        f"DROP FUNCTION photos_usage_{event.lower()}()",
-    )
-]
+USAGE_POSTGRESQL, USAGE_POSTGRESQL_UNDO = statement_triggers("usage", _pg_function)
 
 # SQLite: per row (it changes a row in place), IS NOT for IS DISTINCT FROM; IF NOT EXISTS,
 # as they are made again after every migration.
@@ -182,16 +163,6 @@ _USAGE_TRIGGERS = [
 USAGE_SQLITE_UNDO = [
     f"DROP TRIGGER IF EXISTS photos_usage_{name}" for name in ("insert", "delete", "update")
 ]
-
-
-def run_by_vendor(statements: dict[str, list[str]]) -> Any:
-    """A migration's RunPython function: the statements of the database it runs on."""
-
-    def run(apps: Any, schema_editor: Any) -> None:
-        for statement in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
 
 
 # Each counts table with the triggers that keep it.

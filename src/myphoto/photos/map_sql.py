@@ -12,6 +12,8 @@ motion nor a RAW beside its JPEG), out of the trash and online, as for the Place
 
 from __future__ import annotations
 
+from .trigger_sql import statement_triggers
+
 LEVELS = range(2, 21)
 # Every level as rows to join: (level, cells across the world).
 _LEVELS = " UNION ALL ".join(f"SELECT {level} AS level, {2**level} AS cells" for level in LEVELS)
@@ -124,29 +126,7 @@ def _pg_function(event: str) -> str:
     $$"""
 
 
-_PG_TABLES = {
-    "INSERT": "NEW TABLE AS new_rows",
-    "DELETE": "OLD TABLE AS old_rows",
-    "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-}
-POSTGRESQL = [
-    statement
-    for event, tables in _PG_TABLES.items()
-    for statement in (
-        _pg_function(event),
-        f"CREATE TRIGGER photos_map_cell_{event.lower()} AFTER {event} ON photos_photo"
-        f" REFERENCING {tables} FOR EACH STATEMENT"
-        f" EXECUTE FUNCTION photos_map_cell_{event.lower()}()",
-    )
-]
-POSTGRESQL_UNDO = [
-    statement
-    for event in _PG_TABLES
-    for statement in (
-        f"DROP TRIGGER photos_map_cell_{event.lower()} ON photos_photo",
-        f"DROP FUNCTION photos_map_cell_{event.lower()}()",
-    )
-]
+POSTGRESQL, POSTGRESQL_UNDO = statement_triggers("map_cell", _pg_function)
 
 
 def fill(vendor: str) -> str:

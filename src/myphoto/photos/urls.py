@@ -31,6 +31,7 @@ urlpatterns = [
     path("photos/undo-delete", photos.photos_undo_delete, name="photos-undo-delete"),
     path("photos/mark", photos.photos_mark, name="photos-mark"),
     path("favorites/", timeline.favorites, name="favorites"),
+    path("memories/", memories.memories_cards, name="memories-cards"),
     path("memories/<str:day>/", memories.memory, name="memory"),
     path("map/", maps.map_page, name="map"),
     path("map/photos/", maps.map_spot, name="map-spot"),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 from myphoto.photos import map_sql
-from myphoto.photos.counting_sql import run_by_vendor
+from myphoto.photos.trigger_sql import run_by_vendor
 
 # The cells of the photos there are, then the triggers that keep them (SQLite's are made
 # again after every migration there, as counting_sql's are).

@@ -8,14 +8,15 @@ alike. Days are the library's time zone's (MYPHOTO_TIME_ZONE), as the timeline's
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import FloatField, Func, Q
 from django.utils import timezone
 
 from ...common.media.looks import MAX_DISTANCE, distance
@@ -37,7 +38,7 @@ class Memory:
 @dataclass(frozen=True)
 class Candidate:
     pk: UUID
-    taken: datetime
+    taken: float  # seconds since 1970
     looks: int | None
     favorite: bool
 
@@ -54,6 +55,21 @@ def memory_on(*, user: User, day: date, per_year: int = PER_YEAR) -> Memory | No
     return found[0] if found else None
 
 
+class Epoch(Func):
+    """A moment as seconds since 1970, a float: thousands of them are read as numbers, not
+    made into aware datetimes one by one (a day of 20 years: 2,700 rows, 14 ms of it)."""
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def _memories(
     user: User, years: list[int], today: date, per_year: int, exact: date | None = None
 ) -> list[Memory]:
@@ -68,12 +84,15 @@ def _memories(
     rows = (
         Photo.objects.visible()
         .filter(when, owner=user, part_of__isnull=True, archived=False)
-        .values_list("pk", "taken_at", "perceptual_hash", "favorite")
+        .annotate(moment=Epoch("taken_at"))
+        .values_list("pk", "moment", "perceptual_hash", "favorite")
     )
+    starts = sorted((start.timestamp(), year) for year, (start, _) in ranges.items())
+    firsts = [first for first, _ in starts]
     by_year: dict[int, list[Candidate]] = defaultdict(list)
-    zone = timezone.get_default_timezone()
-    for pk, taken, looks, favorite in rows:
-        by_year[taken.astimezone(zone).year].append(Candidate(pk, taken, looks, favorite))
+    for pk, moment, looks, favorite in rows:
+        year = starts[bisect_right(firsts, moment) - 1][1]  # the ranges are a day each
+        by_year[year].append(Candidate(pk, moment, looks, favorite))
     chosen = {year: pick(by_year[year], per_year) for year in ranges if by_year.get(year)}
     wanted = [candidate.pk for picks in chosen.values() for candidate in picks]
     photos = Photo.objects.filter(pk__in=wanted).select_related("place")
@@ -111,7 +130,7 @@ def _day_range(year: int, day: date) -> tuple[datetime, datetime] | None:
 def pick(candidates: Sequence[Candidate], count: int) -> list[Candidate]:
     """`count` of a day's photos, in time order: favorites first, then the nearest to
     evenly spaced moments of the day, skipping any that looks like one already chosen."""
-    ordered = sorted(candidates, key=lambda candidate: (candidate.taken, str(candidate.pk)))
+    ordered = sorted(candidates, key=lambda candidate: (candidate.taken, candidate.pk))
     chosen: list[Candidate] = []
 
     def fits(candidate: Candidate) -> bool:
@@ -129,13 +148,13 @@ def pick(candidates: Sequence[Candidate], count: int) -> list[Candidate]:
             found = _nearest(ordered, times, moment, fits)
             if found is not None:
                 chosen.append(found)
-    return sorted(chosen, key=lambda candidate: (candidate.taken, str(candidate.pk)))
+    return sorted(chosen, key=lambda candidate: (candidate.taken, candidate.pk))
 
 
 def _nearest(
     ordered: Sequence[Candidate],
-    times: Sequence[datetime],
-    moment: datetime,
+    times: Sequence[float],
+    moment: float,
     fits: Callable[[Candidate], bool],
 ) -> Candidate | None:
     """The candidate taken nearest to `moment` that fits, looking outward from it."""

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .. import selectors
@@ -42,6 +43,16 @@ def memory_cards(memories: list[selectors.Memory]) -> list[Card]:
             )
         )
     return cards
+
+
+@login_required
+@require_GET
+def memories_cards(request: AuthenticatedRequest) -> HttpResponse:
+    """On this day's cards, asked for by the timeline once it is shown: a day of 20 years
+    is thousands of rows to choose from, which the timeline's own first paint never waits
+    for."""
+    found = selectors.memories_on(user=request.user, day=timezone.localdate())
+    return render(request, "photos/_memories.html", {"memory_cards": memory_cards(found)})
 
 
 @login_required

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -25,7 +24,6 @@ from ..requests import AuthenticatedRequest
 from ..search import Search
 from ..selectors import EVERYTHING, Shelf, encode_cursor, month_after, month_start
 from ..selectors.map import Box
-from .memories import memory_cards
 from .tile_markup import tile_html
 from .tiles import count_and_scrubber, tile_for, tiles_by_day
 
@@ -76,11 +74,10 @@ def page_query(*, kind: Kind | None, words: str) -> str:
 @require_GET
 def timeline(request: AuthenticatedRequest) -> HttpResponse:
     """The timeline page, or for htmx the days of one page and what leads on from them;
-    the whole page's top opens with "on this day"."""
+    the whole page's top opens with "on this day" (its cards asked for after the page)."""
     top = not (request.htmx or set(request.GET) & {"cursor", "newer", "month", "kind"})
-    found = selectors.memories_on(user=request.user, day=timezone.localdate()) if top else []
     return timeline_response(
-        request, template="photos/timeline.html", context={"memory_cards": memory_cards(found)}
+        request, template="photos/timeline.html", context={"memories_later": top}
     )
 
 
