@@ -120,6 +120,17 @@ def test_a_cover_that_went_is_found_again(client, user):
     assert cluster["photo"]["id"] in {str(photos[1].pk), str(photos[2].pk)}
 
 
+def test_a_cover_that_moved_elsewhere_is_not_shown_where_it_was(client, user):
+    photos = placed(user, SEOUL[:2])
+    [before] = clusters(client, KOREA, 6)
+    cover = next(p for p in photos if str(p.pk) == before["photo"]["id"])
+    Photo.objects.filter(pk=cover.pk).update(gps_lat=PARIS[0][0], gps_lon=PARIS[0][1])
+
+    [seoul] = clusters(client, KOREA, 6)
+
+    assert seoul["count"] == 1 and seoul["photo"]["id"] != str(cover.pk)
+
+
 def test_more_than_200_cells_are_shown_a_grid_coarser(client, user):
     points = [(-60 + row * 0.9, -170 + column * 1.7) for row in range(15) for column in range(20)]
     placed(user, points)

@@ -134,10 +134,16 @@ def _from_cells(user: User, box: Box, level: int) -> list[Cluster]:
     for pk, x, y, count, lat_sum, lon_sum, cover_id in cells:
         bounds = cell_bounds(x, y, level)
         photo = covers.get(cover_id) if cover_id else None
-        if photo is None:
+        if photo is None or not _within(photo, bounds):  # trashed, or moved elsewhere
             photo = _cover_again(user, pk, bounds)
         clusters.append(Cluster(lat_sum / count, lon_sum / count, count, photo, bounds))
     return clusters
+
+
+def _within(photo: Photo, bounds: tuple[float, float, float, float]) -> bool:
+    south, west, north, east = bounds
+    lat, lon = photo.gps_lat, photo.gps_lon
+    return lat is not None and lon is not None and south <= lat <= north and west <= lon <= east
 
 
 def _visible(user: User) -> QuerySet[Photo]:
