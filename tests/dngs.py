@@ -7,7 +7,6 @@ used here, nest the others."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import images
@@ -207,7 +206,3 @@ def damaged_preview(made: Made) -> bytes:
 
 def cut(made: Made, fraction: float) -> bytes:
     return made.data[: int(len(made.data) * fraction)]
-
-
-def as_file(data: bytes) -> io.BytesIO:
-    return io.BytesIO(data)

@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 DERIVATIVE_SIZES = {"md": 1600, "sm": 400}
 WEBP_QUALITY = 80
 WEBP_METHOD = 4
-_ORIENTATION_SWAPS_AXES = {5, 6, 7, 8}
+# EXIF orientations that show the image turned a quarter: its width and height swap.
+ORIENTATION_SWAPS_AXES = {5, 6, 7, 8}
 # Decoders that report the upright size and apply the orientation themselves:
 # pillow-heif (the HEIF transform) and Pillow's TIFF plugin (on load).
 _SELF_ORIENTING = {"HEIF", "TIFF"}
@@ -362,7 +363,7 @@ def _facts(image: Image.Image, limits: Limits, exif_data: Image.Exif | None = No
     tags = exif_data if exif_data is not None else image.getexif()
     width, height = image.size
     if (
-        tags.get(ExifTags.Base.Orientation) in _ORIENTATION_SWAPS_AXES
+        tags.get(ExifTags.Base.Orientation) in ORIENTATION_SWAPS_AXES
         and image.format not in _SELF_ORIENTING
     ):
         width, height = height, width

@@ -23,7 +23,6 @@ from .limits import Limits
 from .raw_headers import PREVIEW_HEAD, Raw, Span
 from .structure import Damaged, damaged
 
-_SWAPPED = {5, 6, 7, 8}
 # Formats whose tags say the size they are shown at: DNG's crop, CR3's IFD0.
 _DECLARES_SHOWN = {"DNG", "CR3"}
 
@@ -75,7 +74,7 @@ def facts(raw: Raw, shown: tuple[int, int], limits: Limits, *, upright: bool = F
         raise UnsupportedImage(gettext_noop("The RAW file says nothing of its size."))
     if width * height > limits.max_image_pixels:
         raise images.too_many_pixels(limits, width, height)
-    if raw.orientation in _SWAPPED and not upright:
+    if raw.orientation in images.ORIENTATION_SWAPS_AXES and not upright:
         width, height = height, width
     content_type, extension = RAW_FORMATS[raw.format]
     return ImageFacts(

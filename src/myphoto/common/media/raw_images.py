@@ -17,7 +17,7 @@ from .budget import decode_budget
 from .facts import Derivative, UnsupportedImage
 from .limits import Limits
 from .raw import CANNOT_READ, libraw, libraw_said
-from .raw_headers import Raw
+from .raw_headers import PREVIEW_HEAD, Raw
 from .structure import Damaged
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def _previews(fileobj: IO[bytes], raw: Raw) -> list[tuple[int, int, tuple[int, i
         if span[1] > _LARGEST_PREVIEW:
             continue
         fileobj.seek(span[0])
-        head = fileobj.read(min(span[1], 256 * 1024))
+        head = fileobj.read(min(span[1], PREVIEW_HEAD))
         try:
             with Image.open(io.BytesIO(head), formats=["JPEG"]) as image:
                 found.append((image.width, image.height, span))

@@ -16,12 +16,14 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
+from ..map_sql import LEVELS
 from ..models import Album, MapCell, Photo, Place, User
 from ..search import Search
 from .live import companion_prefetch
 from .search import photo_condition
 
-MIN_LEVEL, MAX_LEVEL = 2, 20
+# The levels the kept cells have (`map_sql`).
+MIN_LEVEL, MAX_LEVEL = LEVELS[0], LEVELS[-1]
 MAX_ZOOM = 20
 # The most clusters an answer holds: past it, the grid a level coarser.
 MAX_CLUSTERS = 200
@@ -44,12 +46,6 @@ class Box:
         if east - west >= 360:
             return cls(-180.0, south, 180.0, north)
         return cls(_round(west), south, _round(east), north)
-
-    def contains(self, lat: float, lon: float) -> bool:
-        inside = self.west <= lon <= self.east if self.west <= self.east else (
-            lon >= self.west or lon <= self.east
-        )  # fmt: skip
-        return inside and self.south <= lat <= self.north
 
 
 def _round(lon: float) -> float:
