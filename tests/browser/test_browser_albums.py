@@ -210,7 +210,9 @@ def test_search_from_the_top_bar_with_suggestions_then_the_places_pages(open_pag
     expect(page.locator("#timeline .tile")).to_have_count(1)
     accessible(page, "a town's timeline")
 
-    # Nothing found says what a search looks at; "/" goes back to the box.
+    # Nothing found says what a search looks at; "/" goes back to the box (once the page's
+    # modules have run: a key pressed before then is the browser's, as for anyone).
+    page.wait_for_load_state()
     page.keyboard.press("/")
     expect(box).to_be_focused()
     box.fill("seoul 2022")
