@@ -49,6 +49,18 @@ def _jobs_run_immediately(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _faces_where_looked_at(settings) -> None:
+    """Faces are found by the tests of People (`faces_on`): elsewhere each upload's job
+    would load dlib's models and look at thumbnails no test of theirs reads faces in."""
+    settings.MYPHOTO_FACES = False
+
+
+@pytest.fixture
+def faces_on(settings) -> None:
+    settings.MYPHOTO_FACES = True
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path: Path) -> None:
     """Every test writes to its own folder, never to ./data."""
     use_storage(

@@ -20,18 +20,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from myphoto.common.media.faces import FoundFace
 from myphoto.photos.models import (
     Album,
     AlbumRole,
     ApiToken,
+    Face,
     Library,
     MultipartUpload,
+    Person,
     Photo,
     ShareLink,
     User,
 )
 from myphoto.photos.services.accounts import password_link_token
 from myphoto.photos.services.albums import album_create, album_member_set
+from myphoto.photos.services.faces import photo_record_faces
 from myphoto.photos.services.libraries import library_add
 from myphoto.photos.services.multipart import multipart_received, multipart_start
 from myphoto.photos.services.shares import share_create, share_revoke
@@ -60,6 +64,8 @@ THINGS = {
     "token": ("spent password link",),
     # A day is anyone's; what is another's is having photos taken on it (a memory's page).
     "day": ("their photo's day",),
+    "person_id": ("person",),
+    "face_id": ("face",),
 }
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -88,11 +94,17 @@ def victims_things(
     library = library_add(
         name="Their NAS", source=str(tmp_path / "nas" / "theirs"), owner=other_user
     )
+    face = FoundFace(box=(0.2, 0.2, 0.4, 0.5), descriptor=bytes(512), score=1.0)
+    photo_record_faces(photo=photo, preview_key=photo.preview_key, found=[face])
+    their_face = Face.objects.get(photo=photo)
+    Person.objects.filter(pk=their_face.person_id).update(name="Their mum")
     link = password_link_token(user=other_user)
     other_user.set_password("their new password")
     other_user.save()
     return {
         "spent password link": link,
+        "person": their_face.person_id,
+        "face": their_face.pk,
         "library": library.pk,
         "their trip's country": trip.place.country_code,
         "their trip's town": trip.place_id,
@@ -165,6 +177,12 @@ def untouched(things: dict[str, UUID | str]) -> None:
     upload = MultipartUpload.objects.get(pk=things["multipart upload"])
     assert multipart_received(upload=upload) == [] and upload.completing_since is None
     assert Library.objects.filter(pk=things["library"], name="Their NAS").exists()
+    person = Person.objects.get(pk=things["person"])
+    assert (person.name, person.hidden, person.faces.get().pk) == (
+        "Their mum",
+        False,
+        things["face"],
+    )
 
 
 def page_routes(

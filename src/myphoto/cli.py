@@ -23,6 +23,7 @@ SERVER_COMMANDS = (
     ("worker", gettext_noop("run background jobs (thumbnails) and the daily library check")),
     ("fsck", gettext_noop("check the database against storage (--verify, --repair, --json)")),
     ("derivatives", gettext_noop("make missing thumbnails now")),
+    ("faces", gettext_noop("find faces not found yet (--missing), or group people again")),
     ("purge_trash", gettext_noop("delete what has been in the trash too long")),
     ("recount", gettext_noop("count photos per month again (after a time zone change)")),
     ("backup", gettext_noop("back the database up into storage; list; restore NAME")),

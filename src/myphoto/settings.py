@@ -319,6 +319,8 @@ MYPHOTO_WEB_THREADS = env_int("MYPHOTO_WEB_THREADS", 8)
 # `myphoto serve` runs one worker process beside the web server unless told not to.
 MYPHOTO_WORKER_IN_SERVE = env_bool("MYPHOTO_WORKER_IN_SERVE", True)
 MYPHOTO_JOB_RETRIES = env_int("MYPHOTO_JOB_RETRIES", 5)
+# The job worker finds the faces in each photo once its thumbnails are made (People).
+MYPHOTO_FACES = env_bool("MYPHOTO_FACES", True)
 # The first retry's delay; each next one waits twice as long.
 MYPHOTO_JOB_RETRY_SECONDS = env_int("MYPHOTO_JOB_RETRY_SECONDS", 30)
 # The job worker checks the library daily (`myphoto fsck`, its report on the staff's

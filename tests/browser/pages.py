@@ -108,3 +108,17 @@ def wait_for(condition, what: str, timeout: float = 30) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
         time.sleep(0.05)
+
+
+def seen_twice(photos: list[Photo]) -> str:
+    """Someone's face in two of the photos (as the job records one, at the top left), so
+    that People lists them; their page's path."""
+    from myphoto.common.media.faces import FoundFace
+    from myphoto.photos.models import Face
+    from myphoto.photos.services.faces import photo_record_faces
+
+    face = FoundFace(box=(0.1, 0.1, 0.4, 0.6), descriptor=bytes(512), score=1.0)
+    for photo in photos[:2]:
+        photo.refresh_from_db()
+        photo_record_faces(photo=photo, preview_key=photo.preview_key, found=[face])
+    return f"/people/{Face.objects.get(photo=photos[0]).person_id}/"

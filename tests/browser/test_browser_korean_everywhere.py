@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from myphoto.photos.models import Photo
 from myphoto.photos.services.accounts import password_link_token
 
-from .pages import accessible, library, remembered
+from .pages import accessible, library, remembered, seen_twice
 from .test_browser_korean import korean_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -92,6 +92,7 @@ def test_no_english_is_left_on_any_korean_page(chromium, live_server, make_photo
     retake(Photo.objects.filter(pk=photos[0].pk), datetime(2023, 10, 6, 9, tzinfo=UTC))
     Photo.objects.filter(pk=photos[1].pk).update(favorite=True)
     memory = remembered(photos[1])  # the timeline opens with "on this day"
+    person = seen_twice([photos[0], photos[1]])
     Photo.objects.filter(pk=photos[2].pk).update(deleted_at=datetime.now(UTC))
     album = album_create(owner=user, title="제주 2023", photo_ids=[photos[0].pk, photos[3].pk])
     share = share_create(album=album)
@@ -128,6 +129,8 @@ def test_no_english_is_left_on_any_korean_page(chromium, live_server, make_photo
         memory,
         "/map/",
         "/map/photos/?bounds=-90,-180,90,180",
+        "/people/",
+        person,
     ]
     found = {}
     try:

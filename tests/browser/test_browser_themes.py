@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from myphoto.photos.models import Photo
 from myphoto.photos.services.accounts import password_link_token
 
-from .pages import PHONE, accessible, library, remembered, screenshot
+from .pages import PHONE, accessible, library, remembered, screenshot, seen_twice
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,6 +25,7 @@ def pages_of(user, photos) -> list[str]:
     from myphoto.photos.services.shares import share_create
 
     memory = remembered(photos[0])  # the timeline opens with "on this day"
+    person = seen_twice(photos)
     album = album_create(owner=user, title="Seoul", photo_ids=[p.pk for p in photos[:2]])
     share = share_create(album=album)
     user.is_staff = True
@@ -53,6 +54,8 @@ def pages_of(user, photos) -> list[str]:
         memory,
         "/map/",
         "/map/photos/?bounds=-90,-180,90,180",
+        "/people/",
+        person,
     ]
 
 

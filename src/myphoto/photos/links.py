@@ -42,3 +42,8 @@ def share_photo_path(url_name: str, key: str, photo_id: UUID | str) -> str:
 def password_link_url(request: HttpRequest, token: str) -> str:
     """The address of the page that lets a person choose a password (an invite, a reset)."""
     return request.build_absolute_uri(reverse("password-link", args=[token]))
+
+
+def face_crop_path(face_id: UUID | str) -> str:
+    """The path of a face's square picture (`GET /faces/{id}/crop`)."""
+    return reverse("api:face-crop", kwargs={"face_id": face_id})

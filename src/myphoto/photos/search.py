@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -133,9 +134,12 @@ class Search:
     # False where places must not be shown (a share link that hides them): then a place
     # finds nothing, as if the photo had none.
     places: bool = True
+    # People who must be in the photo, each as the ids of any of the owner's people of that
+    # name (`selectors.people.people_named_in`); never for a share link.
+    people: tuple[tuple[UUID, ...], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.terms)
+        return bool(self.terms or self.people)
 
 
 def parse(q: str | None, *, places: bool = True) -> Search:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from .services import derivatives
+from .services import derivatives, faces
 from .storage import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 def make_derivatives(photo_id: str, attempt: int = 1) -> None:
     """Make a photo's sm and md derivatives; retry later if the storage is down."""
     try:
-        derivatives.photo_make_derivatives_or_record_failure(photo_id=photo_id)
+        made = derivatives.photo_make_derivatives_or_record_failure(photo_id=photo_id)
     except StorageUnavailable as err:
         # boto3 has already retried this request; try the whole job again later.
         if attempt < settings.MYPHOTO_JOB_RETRIES and default_task_backend.supports_defer:
@@ -30,6 +30,19 @@ def make_derivatives(photo_id: str, attempt: int = 1) -> None:
         derivatives.photo_record_derivatives_failure(
             photo_id=photo_id, reason=f"Storage was unavailable: {err}"
         )
+        return
+    if made and settings.MYPHOTO_FACES:
+        find_faces.enqueue(photo_id)
+
+
+@task()
+def find_faces(photo_id: str) -> None:
+    """Find the faces in a photo's md derivative and group them into people; a photo whose
+    derivative is gone by then is left to `myphoto faces --missing`."""
+    try:
+        faces.photo_find_faces(photo_id=photo_id)
+    except StorageUnavailable as err:
+        logger.warning("storage unavailable for the faces of photo %s: %s", photo_id, err)
 
 
 @task()

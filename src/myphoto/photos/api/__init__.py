@@ -24,6 +24,7 @@ from . import (
     libraries,
     maps,
     memories,
+    people,
     photos,
     places,
     shared,
@@ -50,6 +51,7 @@ api.add_router("", edits.router)
 api.add_router("", places.router)
 api.add_router("", memories.router)
 api.add_router("", maps.router)
+api.add_router("", people.router)
 api.add_router("", duplicates.router)
 api.add_router("", trash.router)
 api.add_router("", uploads.router)

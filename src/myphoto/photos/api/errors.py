@@ -33,6 +33,7 @@ from ..services.multipart_errors import (
     UploadBusy,
     UploadGone,
 )
+from ..services.people import InvalidPerson
 from ..services.shares import InvalidExpiry
 from ..services.upload import UploadRejected
 from ..shareaccess import (
@@ -66,6 +67,7 @@ _DOMAIN_ERRORS: dict[type[Exception], tuple[int, str]] = {
     InvalidDuplicatesCursor: (400, "invalid_cursor"),
     NothingKept: (400, "invalid"),
     NotInAlbum: (400, "invalid"),
+    InvalidPerson: (400, "invalid"),
     CannotBeMember: (400, "invalid"),
     NotAllowed: (403, "forbidden"),
     InvalidExpiry: (400, "invalid"),

@@ -9,7 +9,7 @@ from uuid import UUID
 from django.utils.translation import gettext
 from ninja import P, QueryEx, Router, Schema
 
-from .. import search as searches
+from .. import selectors
 from ..requests import ApiRequest
 from ..selectors import album_get_for_user, place_get_for_user
 from ..selectors.map import MAX_ZOOM, Box, map_clusters
@@ -68,7 +68,7 @@ def clusters(
         box=box_of(bbox),
         zoom=zoom,
         album=album_get_for_user(user=user, album_id=album) if album else None,
-        search=searches.parse(q) if q.strip() else None,
+        search=selectors.search_of(q, user=request.auth) if q.strip() else None,
         place=place_get_for_user(user=user, place_id=place) if place is not None else None,
     )
     return {

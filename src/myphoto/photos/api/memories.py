@@ -10,6 +10,7 @@ from ninja import Router, Schema
 
 from ..requests import ApiRequest
 from ..selectors.memories import memories_on
+from ..selectors.people import people_in
 from .schemas.common import errors
 from .schemas.photos import PhotoOut, photo_out
 
@@ -32,6 +33,8 @@ def memories(request: ApiRequest, date: date | None = None) -> dict[str, Any]:  
     zone if not given) in each earlier year, the latest year first: favorites, then photos
     spread across the day, look-alikes left out. No items when no earlier year has one."""
     day = date or timezone.localdate()
+    found = memories_on(user=request.auth, day=day)
+    people_in([photo for memory in found for photo in memory.photos], viewer=request.auth)
     return {
         "items": [
             {
@@ -39,6 +42,6 @@ def memories(request: ApiRequest, date: date | None = None) -> dict[str, Any]:  
                 "years_ago": memory.years_ago,
                 "photos": [photo_out(photo) for photo in memory.photos],
             }
-            for memory in memories_on(user=request.auth, day=day)
+            for memory in found
         ]
     }

@@ -17,7 +17,7 @@ from ninja.params import File, Form
 from pydantic import ValidationError
 
 from ...common.service_facts import ServiceFacts
-from .. import responses, search, selectors
+from .. import responses, selectors
 from ..links import photo_path
 from ..models import Kind, Photo, ShareLink
 from ..requests import ApiRequest
@@ -90,14 +90,21 @@ def photos_list(
     q: SearchWords = None,
     favorite: bool | None = None,
     archived: bool | None = None,
+    person: UUID | None = None,
 ) -> dict[str, Any]:
     """The timeline: newest taken first, trash and archive excluded, paged by `next_cursor`.
 
     `taken_after` (inclusive) and `taken_before` (exclusive) narrow it to a period,
     `album` to one of my albums (another's: 404), `kind` to photos or videos, `q` to the
     photos whose file name, camera, place or month and year match every word (archived
-    ones too, as in albums), `favorite=true` to favorites, `archived=true` to the archive.
+    ones too, as in albums), `favorite=true` to favorites, `archived=true` to the archive,
+    `person` to the photos one of my people is in (another's: 404).
     """
+    found = selectors.search_of(q, user=request.auth)
+    if person is not None:
+        found = selectors.person_search(
+            selectors.person_get_for_user(user=request.auth, person_id=person), found
+        )
     page = selectors.timeline_page(
         user=request.auth,
         limit=limit,
@@ -106,9 +113,10 @@ def photos_list(
         taken_before=taken_before,
         album=(selectors.album_get_for_user(user=request.auth, album_id=album) if album else None),
         kind=kind,
-        search=search.parse(q),
+        search=found,
         shelf=selectors.Shelf(favorite=favorite, archived=archived),
     )
+    selectors.people_in(page.items, viewer=request.auth)
     return page_out(page)
 
 
@@ -133,7 +141,7 @@ def timeline_buckets(
         user=request.auth,
         album=selectors.album_get_for_user(user=request.auth, album_id=album) if album else None,
         kind=kind,
-        search=search.parse(q),
+        search=selectors.search_of(q, user=request.auth),
         shelf=selectors.Shelf(favorite=favorite, archived=archived),
     )
     return {"buckets": [{"month": f"{b.month:%Y-%m}", "count": b.count} for b in buckets]}
@@ -196,7 +204,9 @@ def photos_download_urls(request: ApiRequest, body: DownloadUrlsIn) -> dict[str,
     "/photos/{anyuuid:photo_id}", response={200: PhotoOut, **errors(404)}, url_name="photo-detail"
 )
 def photo_detail(request: ApiRequest, photo_id: UUID) -> dict[str, Any]:
-    return photo_out(selectors.photo_get_for_viewer(user=request.auth, photo_id=photo_id))
+    photo = selectors.photo_get_for_viewer(user=request.auth, photo_id=photo_id)
+    selectors.people_in([photo], viewer=request.auth)
+    return photo_out(photo)
 
 
 @router.patch(
@@ -209,7 +219,9 @@ def photo_edit(request: ApiRequest, photo_id: UUID, body: PhotoEditIn) -> dict[s
     offset), `location` (`null` clears it), `rotate` (90, -90, 180 degrees further). The
     original's bytes never change."""
     edits.photo_edit(owner=request.auth, photo_id=photo_id, edit=body.as_edit())
-    return photo_out(selectors.photo_get_for_user(user=request.auth, photo_id=photo_id))
+    photo = selectors.photo_get_for_user(user=request.auth, photo_id=photo_id)
+    selectors.people_in([photo], viewer=request.auth)
+    return photo_out(photo)
 
 
 @router.post(

@@ -9,6 +9,7 @@ from .edits import EditUndo
 from .integrity import IntegrityReport
 from .libraries import FileState, Library, LibraryFile, LibraryStatus
 from .maps import MapCell
+from .people import Face, Person
 from .photos import (
     ROTATIONS,
     Kind,
@@ -37,6 +38,7 @@ __all__ = [
     "DavEntry",
     "DavLock",
     "EditUndo",
+    "Face",
     "FileState",
     "IntegrityReport",
     "MapCell",
@@ -49,6 +51,7 @@ __all__ = [
     "Photo",
     "PhotoManager",
     "PhotoQuerySet",
+    "Person",
     "Place",
     "PlaceCount",
     "ShareLink",

@@ -127,6 +127,9 @@ class Photo(models.Model):
     # What the photo looks like (a 64-bit perceptual hash of its sm derivative, as a signed
     # integer), for finding look-alikes; None until its derivatives are made.
     perceptual_hash = models.BigIntegerField(null=True, blank=True)
+    # The md derivative whose faces were found (`services.faces`): "" before, and a remade
+    # derivative (a turn) is not this one, so its faces are found again.
+    faces_of = models.CharField(max_length=255, blank=True, default="", db_default="")
     deleted_at = models.DateTimeField(null=True, blank=True)
     derivatives_ready = models.BooleanField(default=False)
     # Why the derivatives could not be made; the photo stays, with a placeholder.

@@ -11,6 +11,7 @@ shares     the owner's share links;  tokens  API tokens;  uploads  multipart upl
 live       Live Photos' motions;  batches  reading many ids a query's worth at a time
 libraries  adopted libraries, for staff, with their counts
 accounts   the server's accounts, for staff, with their usage;  usage  what a person keeps
+people     faces grouped into people, their owner's alone (never a share link's)
 """
 
 from .accounts import AccountView, account_get_for_staff, accounts_for_staff
@@ -38,6 +39,17 @@ from .libraries import (
 )
 from .live import companion_of, companions, live_motion_of, stack_of
 from .memories import Memory, memories_on, memory_on
+from .people import (
+    PersonView,
+    face_get_for_user,
+    faces_of,
+    people_for_user,
+    people_in,
+    person_get_for_user,
+    person_search,
+    person_view,
+    search_of,
+)
 from .photos import (
     photo_get_by_hash,
     photo_get_for_user,
@@ -78,6 +90,15 @@ from .uploads import multipart_upload_get_for_user, photo_completed_from_upload
 from .usage import usage_of
 
 __all__ = [
+    "PersonView",
+    "face_get_for_user",
+    "faces_of",
+    "people_for_user",
+    "people_in",
+    "person_get_for_user",
+    "person_search",
+    "person_view",
+    "search_of",
     "AccountView",
     "account_get_for_staff",
     "accounts_for_staff",

@@ -9,12 +9,12 @@ from functools import partial
 
 from django.contrib.postgres.search import SearchQueryField, SearchVectorField
 from django.db import connection
-from django.db.models import BooleanField, Expression, F, Func, Q, Value
+from django.db.models import BooleanField, Exists, Expression, F, Func, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat, StrIndex
 from django.db.models.lookups import GreaterThan
 
-from ..models import Photo
+from ..models import Face, Photo
 from ..search import Search
 from .keyset import Fetch, Rows, photos_of
 from .live import companion_prefetch
@@ -105,6 +105,18 @@ def photo_condition(search: Search, *, through: str = "", indexed: bool = True) 
     """A filter on photos (or, `through="photo__"`, on rows that lead to a photo) that
     keeps those the search finds; `indexed=False` keeps the planner from the search index
     (each row is checked as it is read)."""
+    if not search.people:
+        return _terms_condition(search, through=through, indexed=indexed)
+    photo = OuterRef(through.removesuffix("__") or "pk")
+    condition = Q(
+        *(Exists(Face.objects.filter(photo=photo, person__in=ids)) for ids in search.people)
+    )
+    if search.terms:
+        condition &= Q(_terms_condition(search, through=through, indexed=indexed))
+    return condition
+
+
+def _terms_condition(search: Search, *, through: str, indexed: bool) -> Q | Expression:
     if connection.vendor == "postgresql":
         vector: Func | F = F(f"{through}search_vector")
         if not search.places:

@@ -18,6 +18,7 @@ NOUNS = {
     "album": lambda n: ngettext("%(count)s album", "%(count)s albums", n),
     "country": lambda n: ngettext("%(count)s country", "%(count)s countries", n),
     "town": lambda n: ngettext("%(count)s town", "%(count)s towns", n),
+    "person": lambda n: ngettext("%(count)s person", "%(count)s people", n),
     "group": lambda n: ngettext("%(count)s group", "%(count)s groups", n),
     "problem": lambda n: ngettext("%(count)s problem", "%(count)s problems", n),
     "view": lambda n: ngettext("%(count)s view", "%(count)s views", n),

@@ -30,7 +30,7 @@ def search_results(request: AuthenticatedRequest) -> HttpResponse:
     """`/search/?q=seoul 2023`: the photos every word finds, as a timeline."""
     words = request.GET.get("q", "").strip()
     try:
-        found = search.parse(words)
+        found = selectors.search_of(words, user=request.user)
     except search.InvalidSearch as err:
         messages.error(request, str(err))
         return redirect("timeline")
@@ -50,7 +50,7 @@ def search_months(request: AuthenticatedRequest) -> HttpResponse:
     """The count and the scrubber of a search's page, which asks for them once its photos
     are shown: counting a common word's months reads every photo it finds."""
     try:
-        found = search.parse(request.GET.get("q", ""))
+        found = selectors.search_of(request.GET.get("q", ""), user=request.user)
     except search.InvalidSearch as err:
         return HttpResponse(str(err), status=400, content_type="text/plain; charset=utf-8")
     kind = kind_of_query(request.GET.get("kind"))

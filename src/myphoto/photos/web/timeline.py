@@ -148,7 +148,7 @@ def timeline_response(
     if newer and not fragment and page.items:
         context["older"] = encode_cursor(page.items[-1])  # without JavaScript: a link down
     context["current_month"] = f"{month:%Y-%m}" if month else ""
-    if search and not fragment:
+    if search and search_words and not fragment:
         # A search's months are counted from its matching rows (half a million for a
         # home town's name): the page asks for them after its photos (`search_months`).
         context["months_later"] = f"{reverse('search-months')}?{context['page_query']}" + (

@@ -43,6 +43,11 @@ class StackPhotoOut(Built):
     sha256: str
 
 
+class PersonRefOut(Built):
+    id: UUID
+    name: str | None
+
+
 class StackOut(Built):
     """The files of one shot shown as one item (a RAW and its JPEG), the shown one first."""
 
@@ -84,6 +89,8 @@ class PhotoOut(Built):
     library: LibraryRefOut | None = None
     offline: bool = False
     stack: StackOut | None = None
+    # Who is in it (faces grouped into people): the owner's alone, [] for anyone else.
+    people: list[PersonRefOut] = []
 
 
 class TrashedPhotoOut(PhotoOut):
@@ -212,6 +219,11 @@ def photo_out(photo: Photo, *, duplicate: bool = False) -> dict[str, Any]:
         ),
         "offline": photo.offline,
         "stack": stack_out(photo),
+        # Set for the owner by `selectors.people_in`; nobody else sees who is in a photo.
+        "people": [
+            {"id": person, "name": name or None}
+            for person, name in getattr(photo, "people_shown", ())
+        ],
     }
     if photo.in_trash:
         data.update(deleted_at=photo.deleted_at, purge_after=photo.purge_after)

@@ -12,6 +12,7 @@ import { setUpLivePhotos } from "./live.js";
 import { setUpMaps } from "./map.js";
 import { setUpMonthSelection } from "./month.js";
 import { setUpOrganise } from "./organise.js";
+import { setUpViewerPeople } from "./people.js";
 import { setUpScrubber } from "./scrubber.js";
 import { setUpSearch } from "./search.js";
 import { deletePhotos, setUpTimeline } from "./timeline.js";
@@ -45,6 +46,7 @@ setUpMonthSelection();
 setUpCopyButtons();
 setUpAppShell({ addFiles });
 setUpMaps();
+setUpViewerPeople();
 // A memory's page: its slideshow from the first photo.
 document.querySelector("[data-memory-slideshow]")?.addEventListener("click", () => {
   const first = document.querySelector("#timeline .tile");
