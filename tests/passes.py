@@ -17,6 +17,13 @@ once = pytest.mark.skipif(
     reason="starts its own processes on SQLite whatever the pass: run in the SQLite pass only",
 )
 
+# Seconds of computing whose outcome the database cannot change (a class photo's sixty
+# faces): run once, in the shorter pass.
+computing_once = pytest.mark.skipif(
+    ON_POSTGRESQL,
+    reason="computing that does not depend on the database: run in the SQLite pass only",
+)
+
 # An outside client (rclone) against the live server: what it checks is the protocol and
 # the storage, the same in both passes; run once, in the shorter one.
 client_suite = pytest.mark.skipif(
@@ -24,3 +31,13 @@ client_suite = pytest.mark.skipif(
     reason="an outside client against the live server, the same in both passes: run in the "
     "SQLite pass only",
 )
+
+
+# What a browser or the command-line client sends through the server to the storage is the
+# same code over either database: the PostgreSQL pass (the longer) runs such tests on
+# SeaweedFS only, the SQLite pass on local disk and SeaweedFS.
+def disk_in_the_sqlite_pass_only(request: pytest.FixtureRequest) -> None:
+    """Called by an autouse fixture, which runs before `photo_storage` is made."""
+    callspec = getattr(request.node, "callspec", None)
+    if ON_POSTGRESQL and callspec is not None and callspec.params.get("photo_storage") == "disk":
+        pytest.skip("the same on either database: local disk is run in the SQLite pass")

@@ -15,7 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 pytestmark = pytest.mark.django_db(transaction=True)
-EXAMPLES = 100
+EXAMPLES = 40
 
 
 class _Failures(logging.Handler):

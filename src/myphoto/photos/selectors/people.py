@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, UUIDField
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -24,6 +25,13 @@ class PersonView:
     # Faces in photos out of the trash; the photos they are in.
     face_count: int
     photo_count: int
+    # The face shown for them: their cover, else (its photo purged) another of theirs.
+    cover: UUID | None
+
+
+def _cover() -> Coalesce:
+    another = Face.objects.filter(person=OuterRef("pk")).order_by("-score", "pk").values("pk")
+    return Coalesce(F("cover"), Subquery(another[:1]), output_field=UUIDField())
 
 
 def person_get_for_user(*, user: User, person_id: UUID | str) -> Person:
@@ -50,19 +58,23 @@ def people_for_user(*, user: User, hidden: bool = False) -> list[PersonView]:
         .annotate(
             face_count=Count("faces", filter=shown),
             photo_count=Count("faces__photo", filter=shown, distinct=True),
+            cover_face=_cover(),
         )
         .filter(Q(photo_count__gte=2) | (~Q(name="") & Q(photo_count__gte=1)))
-        .select_related("cover")
-        .defer("centre", "cover__descriptor")
+        .defer("centre")
         .order_by("-photo_count", "name", "pk")
     )
-    return [PersonView(person, person.face_count, person.photo_count) for person in people]
+    return [
+        PersonView(person, person.face_count, person.photo_count, person.cover_face)
+        for person in people
+    ]
 
 
 def person_view(*, user: User, person_id: UUID | str) -> PersonView:
     person = person_get_for_user(user=user, person_id=person_id)
     faces = Face.objects.filter(person=person, photo__deleted_at__isnull=True)
-    return PersonView(person, faces.count(), faces.values("photo").distinct().count())
+    cover = Person.objects.filter(pk=person.pk).values_list(_cover(), flat=True).get()
+    return PersonView(person, faces.count(), faces.values("photo").distinct().count(), cover)
 
 
 def faces_of(person: Person, *, limit: int = 200) -> list[Face]:

@@ -44,5 +44,5 @@ def person_out(view: PersonView) -> dict[str, Any]:
         "hidden": person.hidden,
         "face_count": view.face_count,
         "photo_count": view.photo_count,
-        "cover_thumbnail_url": face_crop_path(person.cover_id) if person.cover_id else None,
+        "cover_thumbnail_url": face_crop_path(view.cover) if view.cover else None,
     }
