@@ -14,6 +14,8 @@ The map: the seeded GPS (90 % of the photos) is spread first, home around Seoul 
 trip's town somewhere of its own on the globe (one UPDATE: the database's triggers move
 the map's cells), then p50/p95 of `GET /api/v1/map/clusters` for the whole world (zoom 2),
 a country (Korea, zoom 7) and a street in Seoul (zoom 17), with the clusters per answer.
+
+People (finding faces, grouping them) are measured by bench/faces.py.
 """
 
 # ruff: noqa: S608 - SQL made of this script's own constants
