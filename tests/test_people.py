@@ -3,6 +3,13 @@ hidden; found again after a turn, never twice; the command for old libraries."""
 
 from __future__ import annotations
 
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
 import faces
 import images
 import numpy as np
@@ -183,3 +190,65 @@ def test_people_go_with_their_photos_and_their_account(user, make_photo, other_u
     assert not Face.objects.filter(owner_id=taken[1].owner_id).exists()
     # The same face in someone else's library is theirs: never joined to anyone of alice's.
     assert Face.objects.get(pk=theirs.pk).person.owner == other_user
+
+
+@passes.once
+def test_a_finding_killed_mid_photo_resumes_without_a_face_twice(tmp_path):
+    """`myphoto faces --missing` killed (SIGKILL) while it works, then run again: every
+    photo's faces once, the class photo's sixty included."""
+    env = {
+        **os.environ,
+        "MYPHOTO_DATA_DIR": str(tmp_path / "data"),
+        "MYPHOTO_FACES": "0",  # the uploads' jobs leave the faces to the command
+        "MYPHOTO_LOG_LEVEL": "WARNING",
+    }
+    env.pop("DATABASE_URL", None)
+    for n in range(4):
+        (tmp_path / f"collins {n}.jpg").write_bytes(faces.astronaut(n))
+    (tmp_path / "class.jpg").write_bytes(faces.class_photo(60))
+    # Migrated and uploaded in one process: each start of Django costs seconds.
+    setup = f"""
+from pathlib import Path
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from myphoto.photos.models import User
+from myphoto.photos.services.derivatives import photo_make_derivatives
+from myphoto.photos.services.upload import photo_upload
+call_command("migrate", verbosity=0)
+owner = User.objects.create_user("kim")
+for path in sorted(Path({str(tmp_path)!r}).glob("*.jpg")):
+    photo = photo_upload(owner=owner, file=SimpleUploadedFile(path.name, path.read_bytes())).photo
+    photo_make_derivatives(photo_id=photo.pk)
+"""
+    myphoto = [sys.executable, "-m", "myphoto"]
+    made = subprocess.run([*myphoto, "shell", "-c", setup], env=env, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    database = sqlite3.connect(tmp_path / "data" / "myphoto.sqlite3", timeout=30)
+
+    def recorded() -> int:
+        return database.execute(
+            "SELECT count(*) FROM photos_photo WHERE faces_of != ''"
+        ).fetchone()[0]
+
+    finding = subprocess.Popen(
+        [*myphoto, "faces", "--missing", "--jobs", "1"], env=env, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while recorded() == 0:
+        assert finding.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(finding.pid, signal.SIGKILL)  # the command and its finder, mid-way
+    finding.wait()
+    assert recorded() < 5
+
+    again = subprocess.run(
+        [*myphoto, "faces", "--missing"], env=env, capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stderr
+    assert recorded() == 5
+    per_photo = database.execute(
+        "SELECT p.original_name, count(f.id), count(DISTINCT f.left || ',' || f.top)"
+        " FROM photos_photo p LEFT JOIN photos_face f ON f.photo_id = p.id"
+        " GROUP BY p.original_name ORDER BY p.original_name"
+    ).fetchall()
+    assert per_photo == [("class.jpg", 60, 60)] + [(f"collins {n}.jpg", 1, 1) for n in range(4)]

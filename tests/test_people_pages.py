@@ -32,6 +32,12 @@ def test_people_and_a_persons_timeline_named_by_a_form(client, collins):
     assert Person.objects.get(pk=person.pk).name == "Eileen Collins"
     searched = client.get("/search/", {"q": "eileen collins"})
     assert all(str(photo.pk).encode() in searched.content for photo in photos)
+    suggested = client.get("/search/suggestions", {"q": "eil"}).json()["items"]
+    assert suggested[0] == {
+        "query": "Eileen Collins",
+        "label": "Person: Eileen Collins · 3 photos",
+        "count": 3,
+    }
 
     too_long = client.post(f"/people/{person.pk}/edit", {"name": "x" * 10_000}, follow=True)
     assert "A name has at most 100 characters." in too_long.content.decode()

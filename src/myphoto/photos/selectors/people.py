@@ -49,13 +49,16 @@ def face_get_for_user(*, user: User, face_id: UUID | str) -> Face:
         raise Http404(gettext("No such face.")) from None
 
 
-def people_for_user(*, user: User, hidden: bool = False) -> list[PersonView]:
+def people_for_user(*, user: User, hidden: bool = False, named: bool = False) -> list[PersonView]:
     """The user's people with their counts, most photos first: those seen in two photos or
-    more, or named (a face seen once is more often a passer-by); hidden ones apart."""
+    more, or named (a face seen once is more often a passer-by); hidden ones apart; only
+    the named ones if `named`."""
     shown = Q(faces__photo__deleted_at__isnull=True, faces__photo__offline=False)
+    people = Person.objects.filter(owner=user, hidden=hidden)
+    if named:
+        people = people.exclude(name="")
     people = (
-        Person.objects.filter(owner=user, hidden=hidden)
-        .annotate(
+        people.annotate(
             face_count=Count("faces", filter=shown),
             photo_count=Count("faces__photo", filter=shown, distinct=True),
             cover_face=_cover(),

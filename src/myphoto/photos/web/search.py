@@ -79,8 +79,8 @@ def search_months(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def search_suggestions(request: AuthenticatedRequest) -> JsonResponse:
-    """Places and cameras of the library that begin with the last word typed, with counts:
-    each suggestion is the whole query with that word completed."""
+    """The people named, places and cameras of the library that begin with the last word
+    typed, with counts: each suggestion is the whole query with that word completed."""
     typed = request.GET.get("q", "")[:200]
     # Nothing to complete once a word is finished (a space typed after it).
     if not typed.strip() or typed[-1].isspace():
@@ -91,7 +91,11 @@ def search_suggestions(request: AuthenticatedRequest) -> JsonResponse:
         return JsonResponse({"items": []})
     last, before = typing[-1], typed[: len(typed) - len(chunk)]
     items: dict[str, dict[str, object]] = {}  # by query: Singapore the town and the country
-    for name, detail, count in _facets(request):
+    named = [
+        (view.person.name, _("Person: %(name)s") % {"name": view.person.name}, view.photo_count)
+        for view in selectors.people_for_user(user=request.user, named=True)
+    ]
+    for name, detail, count in named + _facets(request):
         query = f"{before}{name}".strip()
         if query not in items and any(word.startswith(last) for word in search.words(name)):
             # A camera's detail is its name; a place's, its whole name ("Seoul, South Korea").
