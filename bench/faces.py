@@ -176,7 +176,8 @@ def grouping(photos: list[tuple[str, bytes]], seed: int) -> dict[str, tuple[floa
 
 def joining(people: int, photos: int = 20) -> float:
     """Milliseconds to record one photo's face (the job's transaction: the owner's people
-    read, the nearest joined) in a library of `people` people already; the median."""
+    locked, their centres compared, the nearest joined) in a library of `people` people
+    already; the median of `photos`, one after another as the worker records them."""
     import numpy as np
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image

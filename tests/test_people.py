@@ -252,3 +252,24 @@ for path in sorted(Path({str(tmp_path)!r}).glob("*.jpg")):
         " GROUP BY p.original_name ORDER BY p.original_name"
     ).fetchall()
     assert per_photo == [("class.jpg", 60, 60)] + [(f"collins {n}.jpg", 1, 1) for n in range(4)]
+
+
+def test_the_centres_a_worker_keeps_are_read_again_after_any_other_change(
+    user, make_photo, after_commit
+):
+    with after_commit():
+        mum = _placed(user, make_photo, 1, seed=1)
+        dad = _placed(user, make_photo, 2, seed=2)
+    kept = people._kept[user.pk]
+    user.refresh_from_db()
+    assert kept.version == user.people_version
+    assert set(kept.ids) == {mum.person_id, dad.person_id}
+
+    # Merged in the web server's process: dad's person is gone.
+    people.people_merge(owner=user, into_id=mum.person_id, person_ids=[dad.person_id])
+    with after_commit():
+        again = _placed(user, make_photo, 3, seed=2)
+    assert Person.objects.filter(pk=again.person_id).exists()
+    assert dad.person_id not in people._kept[user.pk].ids
+    user.refresh_from_db()
+    assert people._kept[user.pk].version == user.people_version != kept.version

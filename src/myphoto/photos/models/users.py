@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,3 +30,7 @@ class User(AbstractUser):
     theme = models.CharField(max_length=8, choices=Theme.choices, blank=True, default="")
     # The bytes they may keep in storage (`Usage.bytes`); null: no limit. Set by staff.
     quota_bytes = models.BigIntegerField(null=True, blank=True)
+    # Made anew by each change to their people (`services.people`): a job worker keeps the
+    # people's centres between jobs while it is the same. Never a count, which would
+    # start again for an account made under the id of one deleted.
+    people_version = models.UUIDField(default=uuid.uuid4)

@@ -20,9 +20,9 @@ from django.db.models import F, QuerySet
 from PIL import Image
 
 from ...common.media.faces import FoundFace, find_faces_in
-from ..models import Face, Photo, User
+from ..models import Face, Photo
 from ..storage import ObjectMissing, get_storage
-from .people import people_join
+from .people import people_join, people_lock
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +53,9 @@ def photo_record_faces(*, photo: Photo, preview_key: str, found: Sequence[FoundF
     """Record the faces found in `preview_key` as the photo's, joined to people; False if
     the photo has another derivative by now (turned, purged), which its own run looks at."""
     with transaction.atomic():
-        # One owner's faces are grouped one photo at a time: two photos of a new person
-        # recorded at once would otherwise each make the person.
-        User.objects.select_for_update().filter(pk=photo.owner_id).exists()
+        # First, as every change to people: one owner's faces are grouped one photo at a
+        # time (two photos of a new person recorded at once would each make the person).
+        people_lock(photo.owner_id)
         recorded = Photo.objects.filter(pk=photo.pk, preview_key=preview_key).update(
             faces_of=preview_key
         )
