@@ -24,6 +24,16 @@ computing_once = pytest.mark.skipif(
     reason="computing that does not depend on the database: run in the SQLite pass only",
 )
 
+# What a page looks like and says (its layout, its themes, its words in Korean) is the
+# scripts' and the styles' doing over the same pages from either database: run once, in
+# the SQLite pass. What a page does with the server (uploads, albums, the scrubber's
+# months, sign-in) runs in both.
+page_once = pytest.mark.skipif(
+    ON_POSTGRESQL,
+    reason="how a page looks and speaks, the same over either database: run in the SQLite "
+    "pass only",
+)
+
 # An outside client (rclone) against the live server: what it checks is the protocol and
 # the storage, the same in both passes; run once, in the shorter one.
 client_suite = pytest.mark.skipif(

@@ -205,7 +205,7 @@ def test_a_finding_killed_mid_photo_resumes_without_a_face_twice(tmp_path):
     env.pop("DATABASE_URL", None)
     for n in range(4):
         (tmp_path / f"collins {n}.jpg").write_bytes(faces.astronaut(n))
-    (tmp_path / "class.jpg").write_bytes(faces.class_photo(60))
+    (tmp_path / "class.jpg").write_bytes(faces.class_photo(24))
     # Migrated and uploaded in one process: each start of Django costs seconds.
     setup = f"""
 from pathlib import Path
@@ -251,7 +251,7 @@ for path in sorted(Path({str(tmp_path)!r}).glob("*.jpg")):
         " FROM photos_photo p LEFT JOIN photos_face f ON f.photo_id = p.id"
         " GROUP BY p.original_name ORDER BY p.original_name"
     ).fetchall()
-    assert per_photo == [("class.jpg", 60, 60)] + [(f"collins {n}.jpg", 1, 1) for n in range(4)]
+    assert per_photo == [("class.jpg", 24, 24)] + [(f"collins {n}.jpg", 1, 1) for n in range(4)]
 
 
 def test_the_centres_a_worker_keeps_are_read_again_after_any_other_change(

@@ -15,7 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 pytestmark = pytest.mark.django_db(transaction=True)
-EXAMPLES = 40
+EXAMPLES = 30
 
 
 class _Failures(logging.Handler):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import passes
 import pytest
 from bulk import retake
 from playwright.sync_api import expect
@@ -12,7 +13,7 @@ from myphoto.photos.models import Photo
 
 from .pages import DESKTOP, PHONE, accessible, library, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), passes.page_once]
 
 
 def korean_page(chromium, live_server, viewport=DESKTOP):

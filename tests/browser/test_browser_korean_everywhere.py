@@ -10,6 +10,7 @@ import io
 import re
 from datetime import UTC, datetime
 
+import passes
 import pytest
 from bulk import retake
 from playwright.sync_api import expect
@@ -20,7 +21,7 @@ from myphoto.photos.services.accounts import password_link_token
 from .pages import accessible, library, remembered, seen_twice
 from .test_browser_korean import korean_page
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), passes.page_once]
 
 # Words that are the same in Korean: names of the product, of formats and standards, units.
 BRAND_WORDS = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import images
+import passes
 import pytest
 from bulk import retake
 from playwright.sync_api import expect
@@ -14,7 +15,7 @@ from myphoto.photos.models import Photo
 
 from .pages import DESKTOP, PHONE, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), passes.page_once]
 
 # Every tile's box, its day, its aspect as stored, and the grid's width.
 TILES = """() => {

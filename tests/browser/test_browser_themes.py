@@ -3,6 +3,7 @@ axe-core violation (contrast included) in either."""
 
 from __future__ import annotations
 
+import passes
 import pytest
 from playwright.sync_api import expect
 
@@ -11,7 +12,7 @@ from myphoto.photos.services.accounts import password_link_token
 
 from .pages import PHONE, accessible, library, remembered, screenshot, seen_twice
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), passes.page_once]
 
 # The page's background, as a luminance from 0 (black) to 1 (white).
 BACKGROUND = """() => {

@@ -81,7 +81,7 @@ def person_view(*, user: User, person_id: UUID | str) -> PersonView:
 
 
 def faces_of(person: Person, *, limit: int = 200) -> list[Face]:
-    """A person's faces to look over (and move out where wrong), largest first."""
+    """A person's faces to look over (and move out where wrong), the surest first."""
     return list(
         Face.objects.filter(person=person, photo__deleted_at__isnull=True)
         .defer("descriptor")

@@ -186,19 +186,24 @@ def face_move_out(*, owner: User, face_id: UUID | str) -> Person:
 def people_regroup(*, owner: User) -> int:
     """Group all of the owner's faces again (chinese whispers), leaving those placed by hand
     where they are; each group keeps the person most of its faces were in (a named one
-    first), so that names stay. How many people there are after."""
-    faces = list(
-        Face.objects.filter(owner=owner).values_list("pk", "descriptor", "person", "placed_by_hand")
-    )
-    loose = [(pk, descriptor, person) for pk, descriptor, person, by_hand in faces if not by_hand]
-    labels = clusters(descriptors([bytes(descriptor) for _, descriptor, _ in loose]))
-    groups: dict[int, list[tuple[UUID, UUID | None]]] = defaultdict(list)
-    for (pk, _, person), label in zip(loose, labels, strict=True):
-        groups[label].append((pk, person))
-    named = set(Person.objects.filter(owner=owner).exclude(name="").values_list("pk", flat=True))
-    kept: set[UUID] = set()
+    first), so that names stay. How many people there are after. The owner's faces found
+    meanwhile wait for it (it holds their lock)."""
     with transaction.atomic():
         people_lock(owner.pk)
+        faces = list(
+            Face.objects.filter(owner=owner).values_list(
+                "pk", "descriptor", "person", "placed_by_hand"
+            )
+        )
+        loose = [(pk, vector, person) for pk, vector, person, by_hand in faces if not by_hand]
+        labels = clusters(descriptors([bytes(vector) for _, vector, _ in loose]))
+        groups: dict[int, list[tuple[UUID, UUID | None]]] = defaultdict(list)
+        for (pk, _, person), label in zip(loose, labels, strict=True):
+            groups[label].append((pk, person))
+        named = set(
+            Person.objects.filter(owner=owner).exclude(name="").values_list("pk", flat=True)
+        )
+        kept: set[UUID] = set()
         for members in sorted(groups.values(), key=len, reverse=True):
             votes = Counter(person for _, person in members if person and person not in kept)
             ranked = sorted(votes, key=lambda person: (person in named, votes[person]))
