@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,10 @@ from django.utils import translation
 from myphoto.photos.models import User
 from myphoto.photos.services.tokens import token_create
 from myphoto.settings import s3_storage_options
+
+# The servers and workers tests start as processes find no faces either (each would load
+# dlib's models and look at every photo uploaded), unless a test says otherwise.
+os.environ.setdefault("MYPHOTO_FACES", "0")
 
 
 @pytest.fixture(scope="session")
