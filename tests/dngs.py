@@ -27,6 +27,7 @@ _EXIF_IFD = (34665, Type.IFD)
 _GPS_IFD = (34853, Type.IFD)
 _OFFSET_TIME_ORIGINAL = (36881, Type.Ascii)
 _LENS_MODEL = (42036, Type.Ascii)
+_IMAGE_NUMBER = (0x9211, Type.Long)
 _GPS_VERSION = (0, Type.Byte)
 _GPS_LATITUDE_REF, _GPS_LATITUDE = (1, Type.Ascii), (2, Type.Rational)
 _GPS_LONGITUDE_REF, _GPS_LONGITUDE = (3, Type.Ascii), (4, Type.Rational)
@@ -76,6 +77,7 @@ def dng(
     model: str = CAMERA_MODEL,
     picture: Image.Image | None = None,
     declared: tuple[int, int] | None = None,
+    shot_number: int | None = None,
 ) -> Made:
     """A DNG of `width`×`height` sensor pixels (a marked picture: its red corner shows which
     way is up), with a JPEG preview `preview` pixels on its long edge (None: none)."""
@@ -130,6 +132,8 @@ def dng(
         exif.tags.append(dngTag(Tag.DateTimeOriginal, taken))
         if offset:
             exif.tags.append(dngTag(_OFFSET_TIME_ORIGINAL, offset))
+    if shot_number:
+        exif.tags.append(dngTag(_IMAGE_NUMBER, [shot_number]))
     exif.tags += [dngTag(Tag.ExifVersion, list(b"0232")), dngTag(_LENS_MODEL, LENS)]
     tags += [
         dngTag(Tag.DNGVersion, DNGVersion.V1_4),

@@ -4,6 +4,7 @@ second run, a hand edit, a damaged part and Ctrl-C change."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -304,3 +305,27 @@ def test_two_accounts_on_one_server_each_bring_their_own(
     assert myphoto(["import-google", part]) == 0
     again = summary(capsys.readouterr().out)
     assert (again["already there"], again["sent"]) == ("3", "0.0 MB")
+
+
+def test_a_cameras_raw_and_jpeg_come_over_as_one_shot(logged_in, user, client, tmp_path):
+    import dngs
+
+    shot = "2024:05:04 10:11:12"
+    raw = dngs.dng(640, 480, seed=9, preview=None, taken=shot, offset="").data
+    jpeg = images.jpeg_from(taken=shot, make=dngs.CAMERA_MAKE, model=dngs.CAMERA_MODEL, seed=9)
+    files = {
+        f"{YEAR}DSC_0042.DNG": raw,
+        f"{YEAR}DSC_0042.DNG.supplemental-metadata.json": sidecar("DSC_0042.DNG"),
+        f"{YEAR}DSC_0042.JPG": jpeg,
+        f"{YEAR}DSC_0042.JPG.supplemental-metadata.json": sidecar("DSC_0042.JPG", favorited=True),
+    }
+    folder = write_folder(tmp_path / "Takeout-unpacked", files)
+
+    assert myphoto(["import-google", str(folder)]) == 0
+
+    photos = {p.original_name: p for p in Photo.objects.filter(owner=user)}
+    assert photos["DSC_0042.DNG"].part_of_id == photos["DSC_0042.JPG"].pk
+    assert photos["DSC_0042.DNG"].sha256 == hashlib.sha256(raw).hexdigest()
+    client.force_login(user)
+    (item,) = client.get("/api/v1/photos").json()["items"]
+    assert item["filename"] == "DSC_0042.JPG" and item["stack"]["count"] == 2

@@ -12,13 +12,15 @@ from datetime import UTC, datetime
 import images
 import pytest
 from adopted import BucketLibrary, FolderLibrary
+from PIL import ExifTags, Image
 
 from myphoto.photos.models import Album, FileState, LibraryFile, LibraryStatus, MonthCount, Photo
 from myphoto.photos.services.albums import album_add_photos, album_create
 from myphoto.photos.services.edit_values import Edit
 from myphoto.photos.services.edits import photo_edit
 from myphoto.photos.services.libraries import library_add, library_remove
-from myphoto.photos.services.scan import _claim, library_scan
+from myphoto.photos.services.scan import library_scan
+from myphoto.photos.services.scan_lease import scan_claim
 from myphoto.photos.services.trash import photos_trash, trash_purge
 
 JEJU = images.jpeg_from(
@@ -221,7 +223,7 @@ def test_an_outage_half_way_through_a_listing(user, source, after_commit, monkey
 
 def test_one_scan_at_a_time(user, source, after_commit):
     library = adopt(user, source, after_commit)
-    assert _claim(library.pk) is not None  # another process's scan, running
+    assert scan_claim(library.pk) is not None  # another process's scan, running
     assert library_scan(library_id=library.pk) is None
 
 
@@ -355,3 +357,48 @@ def test_deleting_the_owner_forgets_their_libraries(user, source, after_commit):
 
     assert user_delete(user=user) == 3
     assert not Photo.objects.exists() and not LibraryFile.objects.exists()
+
+
+def test_a_cameras_raw_and_jpeg_are_adopted_as_one_shot(user, client, source, after_commit):
+    import dngs
+
+    # A folder of a camera's card: each shot as a RAW and a JPEG, and a RAW cut short.
+    shot = "2024:05:04 10:11:12"
+    raw = dngs.dng(640, 480, seed=31, preview=None, taken=shot, offset="").data
+    jpeg = images.jpeg_from(taken=shot, make=dngs.CAMERA_MAKE, model=dngs.CAMERA_MODEL, seed=31)
+    alone = dngs.dng(640, 480, seed=32, taken="2024:05:04 10:20:00")
+    late = "2024:05:04 10:30:00"
+    exif = Image.Exif()
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = late
+    late_jpeg = images.jpeg(640, 480, seed=33, exif=exif)
+    card = {
+        "Card/DSC_0042.DNG": raw,
+        "Card/DSC_0042.JPG": jpeg,
+        "Card/DSC_0043.DNG": alone.data,
+        "Card/DSC_0044.DNG": dngs.cut(alone, 0.5),
+        # A JPEG whose head reads but whose data is cut: its RAW is the shot then.
+        "Card/DSC_0045.DNG": dngs.dng(640, 480, seed=33, preview=None, taken=late, offset="").data,
+        "Card/DSC_0045.JPG": late_jpeg[: len(late_jpeg) * 9 // 10],
+    }
+    for path, data in card.items():
+        source.put(path, data)
+
+    library = adopt(user, source, after_commit)
+
+    pair_raw, pair_jpeg, single = (
+        photo_at(library, f"Card/DSC_00{n}") for n in ("42.DNG", "42.JPG", "43.DNG")
+    )
+    assert pair_raw.part_of_id == pair_jpeg.pk and single.part_of_id is None
+    assert single.content_type == "image/x-adobe-dng" and single.derivatives_ready
+    assert (single.width, single.height) == (640, 480) and single.camera
+    listed = client.get("/api/v1/photos").json()["items"]
+    names = {item["filename"]: item for item in listed if item["library"]}
+    assert set(names) >= {"DSC_0042.JPG", "DSC_0043.DNG"} and "DSC_0042.DNG" not in names
+    assert names["DSC_0042.JPG"]["stack"]["count"] == 2
+    assert names["DSC_0045.DNG"]["stack"] is None and "DSC_0045.JPG" not in names
+    shown = sum(MonthCount.objects.filter(owner=user).values_list("count", flat=True))
+    assert shown == len(listed) == 3 + 3  # the card's three shots, the source's three
+    failed = LibraryFile.objects.get(library=library, path="Card/DSC_0044.DNG")
+    assert failed.state == FileState.FAILED and failed.photo_id is None
+    download = client.get(f"/api/v1/photos/{single.pk}/download")
+    assert b"".join(download.streaming_content) == alone.data

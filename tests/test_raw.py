@@ -13,7 +13,7 @@ import dngs
 import images
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import ExifTags, Image
 
 from myphoto.photos.models import Photo
 
@@ -244,3 +244,20 @@ def test_an_unknown_makers_raw_is_accepted_when_libraw_reads_it(
     photo = Photo.objects.get(pk=item["id"])
     assert photo.derivatives_ready, photo.derivatives_error
     assert red_corner(photo_storage.read(photo.thumbnail_key)) == "top-left"
+
+
+def test_a_nikons_count_of_the_shot_is_read_from_the_raw_and_its_jpeg():
+    """A Nikon writes its shutter count in its MakerNote, in the NEF and in the JPEG."""
+    from myphoto.photos import media
+
+    nef = (SAMPLES / "Nikon.nef").read_bytes()
+    maker_note = (
+        Image.open(io.BytesIO(nef)).getexif().get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.MakerNote]
+    )
+    exif = Image.Exif()
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.MakerNote] = maker_note
+    jpeg = images.jpeg(32, 24, exif=exif)
+
+    assert media.describe(io.BytesIO(nef)).shot_number == 3619
+    assert media.analyze(io.BytesIO(jpeg)).shot_number == 3619
+    assert media.analyze(io.BytesIO(images.jpeg(32, 24))).shot_number is None

@@ -12,6 +12,7 @@ import dngs
 import images
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image
 from together import upload_together
 
 from myphoto.photos.models import AlbumPhoto, MonthCount, Photo
@@ -194,3 +195,34 @@ def test_a_raw_and_its_jpeg_uploaded_at_the_same_moment_pair(user, photo_storage
     assert raw_row.part_of_id == Photo.objects.get(original_name="DSC_0049.JPG").pk
     assert timeline_count(user=user) == 1
     assert sum(MonthCount.objects.filter(owner=user).values_list("count", flat=True)) == 1
+
+
+def camera_jpeg(seed: int, *, count: int | None, model: str = dngs.CAMERA_MODEL) -> bytes:
+    """The camera's JPEG of a shot at SHOT, with its count of the shot (EXIF ImageNumber)."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make], exif[ExifTags.Base.Model] = dngs.CAMERA_MAKE, model
+    taken = exif.get_ifd(ExifTags.IFD.Exif)
+    taken[ExifTags.Base.DateTimeOriginal] = SHOT
+    if count:
+        taken[ExifTags.Base.ImageNumber] = count
+    return images.jpeg(32, 24, seed=seed, exif=exif)
+
+
+def test_a_renamed_jpeg_pairs_by_the_cameras_count_of_the_shot(client, photo_storage, after_commit):
+    raw = dngs.dng(640, 480, seed=5, preview=None, taken=SHOT, offset="", shot_number=4242)
+    upload(client, after_commit, ("DSC_4242.DNG", raw.data))
+    upload(
+        client,
+        after_commit,
+        ("Seoul trip 1.jpg", camera_jpeg(5, count=4242)),  # renamed since
+        ("DSC_4242.JPG", camera_jpeg(6, count=4243)),  # the burst's next frame, same second
+        ("DSC_4242.jpeg", camera_jpeg(7, count=None, model="Another Body")),  # another camera
+    )
+
+    items = {item["filename"]: item for item in timeline(client)}
+
+    assert set(items) == {"Seoul trip 1.jpg", "DSC_4242.JPG", "DSC_4242.jpeg"}
+    files = [p["filename"] for p in items["Seoul trip 1.jpg"]["stack"]["photos"]]
+    assert files == ["Seoul trip 1.jpg", "DSC_4242.DNG"]
+    assert items["DSC_4242.JPG"]["stack"] is None and items["DSC_4242.jpeg"]["stack"] is None
+    assert Photo.objects.get(original_name="DSC_4242.DNG").shot_number == 4242

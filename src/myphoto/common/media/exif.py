@@ -11,6 +11,8 @@ from typing import Any
 
 from PIL import ExifTags
 
+from .facts import Location
+
 # Nobody took a photograph before this year: an earlier capture date is a clock never set.
 FIRST_PHOTOGRAPH_YEAR = 1826
 # Apple's MakerNote: this header, then an IFD in big-endian order whose offsets count from
@@ -18,6 +20,11 @@ FIRST_PHOTOGRAPH_YEAR = 1826
 _APPLE_MAKER_NOTE = b"Apple iOS\x00"
 _APPLE_CONTENT_IDENTIFIER = 0x0011
 _ASCII = 2
+_LONG = 4
+_IMAGE_NUMBER = 0x9211
+# Nikon's MakerNote: this header, a version, then a TIFF of its own from byte 10.
+_NIKON_MAKER_NOTE = b"Nikon\x00\x02"
+_NIKON_SHUTTER_COUNT = 0x00A7
 
 
 def clean_text(value: object) -> str:
@@ -46,6 +53,37 @@ def apple_content_identifier(maker_note: object) -> str:
             start = offset if length > 4 else at + 8
             return clean_text(maker_note[start : start + length].split(b"\x00")[0])
     return ""
+
+
+def shot_number(exif_ifd: Mapping[int, Any]) -> int | None:
+    """The camera's count of the shot, written alike in a RAW and the JPEG taken with it:
+    EXIF's ImageNumber, else a Nikon's shutter count (its MakerNote). None if neither."""
+    number = exif_ifd.get(_IMAGE_NUMBER)
+    if isinstance(number, int) and number > 0:
+        return number
+    note = exif_ifd.get(ExifTags.Base.MakerNote)
+    if isinstance(note, bytes) and note.startswith(_NIKON_MAKER_NOTE):
+        return _nikon_shutter_count(note[10:])
+    return None
+
+
+def _nikon_shutter_count(tiff: bytes) -> int | None:
+    """Tag 0xA7 of the TIFF inside a Nikon MakerNote (its offsets count from its header)."""
+    order = {b"II": "<", b"MM": ">"}.get(tiff[:2])
+    if order is None or len(tiff) < 10:
+        return None
+    (ifd,) = struct.unpack_from(order + "I", tiff, 4)
+    if ifd + 2 > len(tiff):
+        return None
+    (count,) = struct.unpack_from(order + "H", tiff, ifd)
+    for index in range(min(count, 512)):
+        at = ifd + 2 + 12 * index
+        if at + 12 > len(tiff):
+            return None
+        tag, kind, length, value = struct.unpack_from(order + "HHII", tiff, at)
+        if tag == _NIKON_SHUTTER_COUNT and kind == _LONG and length == 1:
+            return value or None
+    return None
 
 
 def taken_at(exif_ifd: Mapping[int, Any], *, local_zone: tzinfo) -> datetime | None:
@@ -88,7 +126,7 @@ def _offset(text: str) -> dt_timezone | None:
     return dt_timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
 
 
-def gps(gps_ifd: Mapping[int, Any]) -> dict[str, float | None]:
+def gps(gps_ifd: Mapping[int, Any]) -> Location:
     """`gps_lat` and `gps_lon` in degrees, both None unless both are usable."""
     lat = _degrees(gps_ifd.get(ExifTags.GPS.GPSLatitude), gps_ifd.get(ExifTags.GPS.GPSLatitudeRef))
     lon = _degrees(

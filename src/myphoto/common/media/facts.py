@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypedDict
 
 
 def gettext_noop(message: str) -> str:
@@ -31,6 +32,13 @@ class UnsupportedVideo(UnsupportedImage):
     """The file is not a video we can play; the message says why."""
 
 
+class Location(TypedDict):
+    """Where a photo was taken, in degrees: both None unless both are known."""
+
+    gps_lat: float | None
+    gps_lon: float | None
+
+
 @dataclass(frozen=True)
 class ImageFacts:
     format: str
@@ -45,6 +53,8 @@ class ImageFacts:
     gps_lon: float | None
     # Apple's id that a Live Photo's still and its motion (a short MOV) share; "" if none.
     content_identifier: str
+    # The camera's count of the shot (a RAW and its JPEG share it); None if not written.
+    shot_number: int | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,7 @@ def facts(raw: Raw, shown: tuple[int, int], limits: Limits, *, upright: bool = F
         camera_model=exif.clean_text(raw.ifd0.tags.get(tiffdirs.MODEL)),
         **exif.gps(raw.gps.tags),
         content_identifier="",
+        shot_number=exif.shot_number(raw.exif.tags),
     )
 
 

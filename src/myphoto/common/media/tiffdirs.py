@@ -23,8 +23,10 @@ MAX_DIRECTORIES = 64
 MAX_ENTRIES = 1024
 # Values of one tag read at most (a RAW in 256 px strips has a few hundred offsets).
 MAX_VALUES = 65_536
-# Tags whose values are blobs we never need (a MakerNote, XMP, ICC): not read at all.
-_BLOBS = {700, 34675, 37500, 50740, 33723, 37724}
+# Tags whose values are blobs we never need (XMP, ICC, ...): not kept.
+_BLOBS = {700, 34675, 50740, 33723, 37724}
+# A maker's own directory in the EXIF one, kept as bytes (its shot number, `exif`).
+MAKER_NOTE = 37500
 
 SUBFILE_TYPE = 254
 WIDTH, HEIGHT = 256, 257
@@ -40,7 +42,7 @@ DEFAULT_CROP_SIZE = 50720
 # Where the pixels lie: a cut file loses these first.
 _POINTERS = {STRIP_OFFSETS, STRIP_BYTE_COUNTS, TILE_OFFSETS, TILE_BYTE_COUNTS, SUB_IFDS}
 
-Value = int | float | str | tuple[int | float, ...]
+Value = int | float | str | bytes | tuple[int | float, ...]
 
 
 @dataclass
@@ -196,7 +198,7 @@ class _Walker:
         if kind == 2:
             return data.split(b"\x00")[0].decode("utf-8", "replace")
         if kind == 7:
-            return tuple(data)
+            return data if tag == MAKER_NOTE else tuple(data)
         if kind in {5, 10}:
             pairs = struct.unpack(f"{self.order}{2 * length}{'I' if kind == 5 else 'i'}", data)
             return tuple(

@@ -11,6 +11,7 @@ from typing import IO
 import av.container
 
 from .exif import FIRST_PHOTOGRAPH_YEAR, clean_text, storable
+from .facts import Location
 from .isobmff import top_level_boxes
 
 APPLE = "com.apple.quicktime."
@@ -72,11 +73,11 @@ def _moment(text: str) -> datetime | None:
     return moment if storable(moment) else None
 
 
-def location(tags: Mapping[str, str]) -> dict[str, float | None]:
+def location(tags: Mapping[str, str]) -> Location:
     """`gps_lat` and `gps_lon` from the ISO 6709 place phones write; both None without it."""
     text = first(tags, f"{APPLE}location.iso6709", "location", "location-eng")
     match = _ISO6709.match(text.strip())
-    none: dict[str, float | None] = {"gps_lat": None, "gps_lon": None}
+    none: Location = {"gps_lat": None, "gps_lon": None}
     if not match:
         return none
     lat = _iso6709_degrees(match[2], degree_digits=2)

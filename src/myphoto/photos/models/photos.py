@@ -97,6 +97,9 @@ class Photo(models.Model):
     taken_at_offset = models.SmallIntegerField(null=True, blank=True)
     camera_make = models.CharField(max_length=100, blank=True)
     camera_model = models.CharField(max_length=100, blank=True)
+    # The camera's count of the shot (EXIF's ImageNumber, a Nikon's shutter count): a RAW
+    # and the JPEG of one shot share it, whatever their names.
+    shot_number = models.BigIntegerField(null=True, blank=True)
     gps_lat = models.FloatField(null=True, blank=True)
     gps_lon = models.FloatField(null=True, blank=True)
     # The GPS was set (or cleared) by hand: no rescan or import overrides it.

@@ -16,6 +16,7 @@ from .. import media
 from ..digests import digest_of
 from ..models import AlbumPhoto, FileState, LibraryFile, Photo
 from ..storage import CHUNK_SIZE, get_storage
+from .companions import detach_parts
 from .counts import month_counts_change
 from .folder_albums import folder_albums_drop_empty
 
@@ -85,6 +86,7 @@ def _let_go(photo: Photo, *, state: FileState, reason: str, kept: Photo | None =
                 ignore_conflicts=True,
             )
         LibraryFile.objects.filter(photo=row).update(state=state, reason=reason[:500], photo=None)
+        detach_parts(row)  # a RAW whose JPEG this was is shown in its place
         if row.deleted_at is None and not row.offline and not row.archived and not row.part_of_id:
             month_counts_change(owner_id=row.owner_id, taken=[row.taken_at], by=-1)
         get_storage().delete_many(row.storage_keys)

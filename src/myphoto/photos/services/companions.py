@@ -26,3 +26,13 @@ def attach(*, part: Photo, item: Photo, counted: bool) -> None:
             AlbumPhoto.objects.filter(pk=entry.pk).update(photo=item, taken_at=item.taken_at)
     Album.objects.filter(cover=part).update(cover=item)
     logger.info("%s %s is now part of %s", part.kind, part.pk, item.pk)
+
+
+def detach_parts(item: Photo) -> None:
+    """The files of `item`'s shot become items of their own (before it goes for good):
+    back in the month counts, where they are shown."""
+    for part in Photo.objects.filter(part_of=item):
+        part.part_of = None
+        part.save(update_fields=["part_of"])
+        if part.deleted_at is None and not part.offline and not part.archived:
+            month_counts_change(owner_id=part.owner_id, taken=[part.taken_at], by=1)

@@ -3,14 +3,16 @@ DSC_0042.JPG with one capture time. They become one item, whichever arrives firs
 upload or apart: the RAW points at the JPEG (`part_of`), which the timeline shows; the
 viewer offers both, zips and mirrors hold both, the trash takes both.
 
-A pair is the same owner's RAW and non-RAW photo with the same name before its extension
-and the same capture second, both dated by their EXIF. A burst's frames have names of
-their own, so they stay photos of their own.
+A pair is the same owner's RAW and non-RAW photo of the same capture second, both dated by
+their EXIF (or by the service they were imported from), with the same name before its
+extension or, renamed since, the same camera's count of the shot (`Photo.shot_number`).
+A burst's frames have names and counts of their own, so they stay photos of their own.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from functools import partial
 from uuid import UUID
 
@@ -27,18 +29,43 @@ def is_raw(photo: Photo) -> bool:
     return photo.content_type in RAW_CONTENT_TYPES
 
 
+# Dated by the camera, or by the service an import came from (which dates both files of
+# a shot alike); never by an upload's or a file's time.
+_SHOT_DATES = (TakenAtSource.EXIF, TakenAtSource.SIDECAR)
+
+
 def _pairable(photo: Photo) -> bool:
     # A Live Photo's still (Apple's id) has its motion; a video is never half of a pair.
     return (
         photo.kind == Kind.PHOTO
         and not photo.content_identifier
-        and photo.taken_at_source == TakenAtSource.EXIF
+        and photo.taken_at_source in _SHOT_DATES
     )
 
 
 def _stem(name: str) -> str:
     stem, dot, _ = name.rpartition(".")
     return (stem if dot else name).casefold()
+
+
+def _shot(photo: Photo) -> tuple[str, str, int] | None:
+    """The camera and its count of the shot, when the camera wrote one."""
+    if photo.shot_number is None:
+        return None
+    return photo.camera_make, photo.camera_model, photo.shot_number
+
+
+def _same_shot(one: Photo, other: Photo) -> bool:
+    """Two files of one capture second are one shot: by their names, or by the camera's
+    count of the shot (a file renamed since). Two cameras, or two counts, are two shots
+    (two bodies at one party, both at DSC_0042)."""
+    cameras = [(photo.camera_make, photo.camera_model) for photo in (one, other)]
+    if all(any(camera) for camera in cameras) and cameras[0] != cameras[1]:
+        return False
+    shots = _shot(one), _shot(other)
+    if None not in shots:
+        return shots[0] == shots[1]
+    return _stem(one.original_name) == _stem(other.original_name)
 
 
 def raw_jpeg_pair(*, photo: Photo, counted: bool) -> bool:
@@ -63,7 +90,7 @@ def raw_jpeg_pair(*, photo: Photo, counted: bool) -> bool:
             by_guest=photo.by_guest,
         )
         .order_by("pk")
-        if _pairable(member) and _stem(member.original_name) == _stem(photo.original_name)
+        if _pairable(member) and _same_shot(member, photo)
     ]
     me = next((member for member in group if member.pk == photo.pk), None)
     if me is None:
@@ -92,6 +119,39 @@ def raw_jpeg_pair_committed(photo_id: UUID | str) -> None:
         photo = Photo.objects.filter(pk=photo_id).first()
         if photo is not None:
             raw_jpeg_pair(photo=photo, counted=True)
+
+
+def raw_jpeg_pair_adopted(photos: Sequence[Photo]) -> None:
+    """Pair the photos a library's scan has just added (in its transaction, counted in the
+    months) with their shots' other files, in this page or found before. A page of
+    JPEGs costs one query: for the RAWs of their seconds that wait for their JPEG."""
+    pairable = [photo for photo in photos if _pairable(photo)]
+    if not pairable:
+        return
+    raws = [photo for photo in pairable if is_raw(photo)]
+    seconds = [photo.taken_at.replace(microsecond=0) for photo in pairable]
+    waiting = Photo.objects.filter(
+        owner_id=pairable[0].owner_id,
+        content_type__in=RAW_CONTENT_TYPES,
+        part_of__isnull=True,
+        deleted_at__isnull=True,
+        taken_at__gte=min(seconds),
+        taken_at__lt=max(seconds) + _SECOND,
+    ).only("original_name", "taken_at", "camera_make", "camera_model", "shot_number")
+    by_second: dict[datetime, list[Photo]] = {}
+    for raw in waiting:
+        by_second.setdefault(raw.taken_at.replace(microsecond=0), []).append(raw)
+    jpegs = [
+        photo
+        for photo in pairable
+        if not is_raw(photo)
+        and any(
+            _same_shot(photo, raw)
+            for raw in by_second.get(photo.taken_at.replace(microsecond=0), ())
+        )
+    ]
+    for photo in raws + jpegs:
+        raw_jpeg_pair(photo=photo, counted=True)
 
 
 def pair_after_commit(photo: Photo) -> None:

@@ -3,9 +3,8 @@ size, version) with its row, read the heads of new and changed files by range re
 and queue their derivatives. Files gone from the source make their photos offline, never
 deleted; nothing is ever written to the source.
 
-One scan per library at a time, across processes and machines: a scan holds a lease on
-the library's row, renewed at each page; a second scan started meanwhile does nothing,
-and one whose lease was taken (the library forgotten) stops at its next page.
+One scan per library at a time (`scan_lease`). A camera's RAW and JPEG of one shot
+become one item as a page is recorded (`raw_pairs`).
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from pathlib import PurePosixPath
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from ...common.filenames import display_name
@@ -53,7 +51,9 @@ from .folder_albums import FolderAlbums
 from .listed import Listed, pages
 from .offline import photos_set_offline
 from .places import places_for
+from .raw_pairs import raw_jpeg_pair_adopted
 from .reread import photo_reread
+from .scan_lease import ScanStopped, scan_claim, scan_renew
 from .upload import described_fields
 
 logger = logging.getLogger(__name__)
@@ -61,14 +61,9 @@ logger = logging.getLogger(__name__)
 PAGE = 500
 # Range requests in flight at once: a scan waits on the source, not on the CPU.
 READERS = 8
-LEASE = timedelta(minutes=5)
 _MISSING_BATCH = 2000
 # How many refused files a library lists (the rest are counted).
 FAILED_SHOWN = 100
-
-
-class ScanStopped(Exception):
-    """The scan's lease was taken (the library is being forgotten)."""
 
 
 @dataclass
@@ -116,7 +111,7 @@ def library_scan(
     A source that cannot be read ends the scan with status "error" and the reason; what
     was recorded before stays, and nothing goes offline because of an outage.
     """
-    run = _claim(library_id)
+    run = scan_claim(library_id)
     if run is None:
         return None
     library = Library.objects.get(pk=library_id)
@@ -149,22 +144,6 @@ def library_scan(
     )
     logger.info("scan of library %s: %s", library.name, asdict(counts))
     return counts
-
-
-def _claim(library_id: int) -> str | None:
-    run = uuid.uuid4().hex[:12]
-    now = timezone.now()
-    claimed = (
-        Library.objects.filter(pk=library_id)
-        .filter(Q(scan_claimed_until__isnull=True) | Q(scan_claimed_until__lt=now))
-        .update(
-            scan_claim=run,
-            scan_claimed_until=now + LEASE,
-            status=LibraryStatus.SCANNING,
-            error="",
-        )
-    )
-    return run if claimed else None
 
 
 class _Scan:
@@ -207,11 +186,7 @@ class _Scan:
             self.progress(self.counts)
 
     def _renew(self) -> None:
-        renewed = Library.objects.filter(pk=self.library.pk, scan_claim=self.run_id).update(
-            scan_claimed_until=timezone.now() + LEASE, last_scan=asdict(self.counts)
-        )
-        if not renewed:
-            raise ScanStopped
+        scan_renew(self.library.pk, self.run_id, last_scan=asdict(self.counts))
 
     def _compare(self, page: list[SourceFile], readers: ThreadPoolExecutor) -> _Reading:
         """Compare a page with its rows; start reading the heads of what is new or changed."""
@@ -303,6 +278,7 @@ class _Scan:
         month_counts_change(
             owner_id=self.library.owner_id, taken=[photo.taken_at for photo in photos], by=1
         )
+        raw_jpeg_pair_adopted(photos)
         self.counts.added += len(photos)
         return [photo.pk for photo in photos]
 
@@ -339,6 +315,7 @@ class _Scan:
             )
             photo.save(force_insert=True)
             month_counts_change(owner_id=photo.owner_id, taken=[photo.taken_at], by=1)
+            raw_jpeg_pair_adopted([photo])
             row.photo = photo
         else:
             photo_reread(photo, file, read.facts, new_bytes=new_bytes)

@@ -360,6 +360,7 @@ def described_fields(
         "taken_at_offset": offset_minutes(facts.taken_at),
         "camera_make": facts.camera_make,
         "camera_model": facts.camera_model,
+        "shot_number": facts.shot_number,
         "gps_lat": facts.gps_lat,
         "gps_lon": facts.gps_lon,
         "place": place,
