@@ -226,3 +226,21 @@ def test_a_renamed_jpeg_pairs_by_the_cameras_count_of_the_shot(client, photo_sto
     assert files == ["Seoul trip 1.jpg", "DSC_4242.DNG"]
     assert items["DSC_4242.JPG"]["stack"] is None and items["DSC_4242.jpeg"]["stack"] is None
     assert Photo.objects.get(original_name="DSC_4242.DNG").shot_number == 4242
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_line_client_sends_a_cards_raws_as_shots(logged_in, user, tmp_path):
+    from myphoto.client.main import main as myphoto
+
+    raw, jpeg = shot(8)
+    card = tmp_path / "DCIM" / "100NIKON"
+    card.mkdir(parents=True)
+    (card / "DSC_0042.NEF").write_bytes(raw)  # named by its maker, told by its content
+    (card / "DSC_0042.JPG").write_bytes(jpeg)
+
+    assert myphoto(["upload", str(tmp_path / "DCIM")]) == 0
+
+    kept = {p.original_name: p for p in Photo.objects.filter(owner=user)}
+    assert kept["DSC_0042.NEF"].part_of_id == kept["DSC_0042.JPG"].pk
+    assert kept["DSC_0042.NEF"].content_type == "image/x-adobe-dng"
+    assert timeline_count(user=user) == 1
