@@ -67,6 +67,9 @@ def test_a_dng_is_described_shown_upright_and_downloaded_as_it_is(
     assert item["gps"] == {"lat": pytest.approx(37.5665), "lon": pytest.approx(126.978)}
     photo = Photo.objects.get(pk=item["id"])
     assert photo.derivatives_ready, photo.derivatives_error
+    assert photo.lens == dngs.LENS  # shown by the viewer and the photo's page
+    assert f'data-lens="{dngs.LENS}"' in client.get("/").content.decode()
+    assert f"<dd>{dngs.LENS}</dd>" in client.get(f"/photos/{photo.pk}/").content.decode()
     thumbnail = photo_storage.read(photo.thumbnail_key)
     preview_image = Image.open(io.BytesIO(photo_storage.read(photo.preview_key)))
     # Upright: the block in the picture's top-left is at the top right of a turned shot.

@@ -61,6 +61,9 @@ def test_a_raw_and_jpeg_shot_is_one_tile_whose_viewer_offers_the_raw(
     accessible(page, "the viewer of a RAW+JPEG shot")
     screenshot(page, "raw-viewer-phone")
 
+    expect(viewer.locator(".viewer-lens")).to_be_hidden()  # the JPEG names no lens
+
     page.keyboard.press("ArrowRight")
     expect(viewer.locator(".viewer-name")).to_have_text("DSC_0051.DNG")
     expect(raw_download).to_be_hidden()
+    expect(viewer.locator(".viewer-lens")).to_have_text(dngs.LENS)

@@ -22,6 +22,7 @@ _APPLE_CONTENT_IDENTIFIER = 0x0011
 _ASCII = 2
 _LONG = 4
 _IMAGE_NUMBER = 0x9211
+_LENS_MODEL = 0xA434
 # Nikon's MakerNote: this header, a version, then a TIFF of its own from byte 10.
 _NIKON_MAKER_NOTE = b"Nikon\x00\x02"
 _NIKON_SHUTTER_COUNT = 0x00A7
@@ -53,6 +54,11 @@ def apple_content_identifier(maker_note: object) -> str:
             start = offset if length > 4 else at + 8
             return clean_text(maker_note[start : start + length].split(b"\x00")[0])
     return ""
+
+
+def lens(exif_ifd: Mapping[int, Any]) -> str:
+    """The lens the camera names (EXIF's LensModel), else ""."""
+    return clean_text(exif_ifd.get(_LENS_MODEL))
 
 
 def shot_number(exif_ifd: Mapping[int, Any]) -> int | None:

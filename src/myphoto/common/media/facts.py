@@ -55,6 +55,8 @@ class ImageFacts:
     content_identifier: str
     # The camera's count of the shot (a RAW and its JPEG share it); None if not written.
     shot_number: int | None = field(default=None, kw_only=True)
+    # The lens the camera names (EXIF's LensModel); "" if it does not.
+    lens: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)

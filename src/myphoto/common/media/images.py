@@ -380,4 +380,5 @@ def _facts(image: Image.Image, limits: Limits, exif_data: Image.Exif | None = No
         **exif.gps(tags.get_ifd(ExifTags.IFD.GPSInfo)),
         content_identifier=exif.apple_content_identifier(exif_ifd.get(ExifTags.Base.MakerNote)),
         shot_number=exif.shot_number(exif_ifd),
+        lens=exif.lens(exif_ifd),
     )

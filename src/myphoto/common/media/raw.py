@@ -89,6 +89,7 @@ def facts(raw: Raw, shown: tuple[int, int], limits: Limits, *, upright: bool = F
         **exif.gps(raw.gps.tags),
         content_identifier="",
         shot_number=exif.shot_number(raw.exif.tags),
+        lens=exif.lens(raw.exif.tags),
     )
 
 

@@ -100,6 +100,7 @@ class Photo(models.Model):
     # The camera's count of the shot (EXIF's ImageNumber, a Nikon's shutter count): a RAW
     # and the JPEG of one shot share it, whatever their names.
     shot_number = models.BigIntegerField(null=True, blank=True)
+    lens = models.CharField(max_length=100, blank=True, default="", db_default="")
     gps_lat = models.FloatField(null=True, blank=True)
     gps_lon = models.FloatField(null=True, blank=True)
     # The GPS was set (or cleared) by hand: no rescan or import overrides it.

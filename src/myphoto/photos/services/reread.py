@@ -19,6 +19,7 @@ _READ_FIELDS = [
     "camera_make",
     "camera_model",
     "shot_number",
+    "lens",
     "taken_at",
     "taken_at_source",
     "taken_at_offset",
@@ -49,7 +50,7 @@ def photo_reread(photo: Photo, file: SourceFile, facts: ImageFacts, *, new_bytes
     photo.size, photo.content_type = file.size, facts.content_type
     photo.width, photo.height = facts.width, facts.height
     photo.camera_make, photo.camera_model = facts.camera_make, facts.camera_model
-    photo.shot_number = facts.shot_number
+    photo.shot_number, photo.lens = facts.shot_number, facts.lens
     if photo.taken_at_source not in (TakenAtSource.EDITED, TakenAtSource.SIDECAR):
         photo.taken_at = facts.taken_at or file.modified or photo.taken_at
         photo.taken_at_source = taken_at_source(facts, undated=TakenAtSource.FILE)

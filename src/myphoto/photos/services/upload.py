@@ -361,6 +361,7 @@ def described_fields(
         "camera_make": facts.camera_make,
         "camera_model": facts.camera_model,
         "shot_number": facts.shot_number,
+        "lens": facts.lens,
         "gps_lat": facts.gps_lat,
         "gps_lon": facts.gps_lon,
         "place": place,

@@ -44,6 +44,7 @@ def _viewer_data(tile: Tile) -> list[Attribute]:
         ("data-taken", tile.taken),
         ("data-taken-source", photo.taken_at_source),
         ("data-camera", photo.camera or ""),
+        ("data-lens", photo.lens or None),
         ("data-size", tile.size),
         ("data-dimensions", f"{photo.width} × {photo.height}"),
     ]

@@ -40,6 +40,10 @@ function showInViewer(tile) {
   viewer.querySelector(".viewer-taken").textContent =
     data.taken + (data.takenSource === "upload" ? ` ${gettext("(upload time)")}` : "");
   viewer.querySelector(".viewer-camera").textContent = data.camera || "—";
+  for (const part of viewer.querySelectorAll(".viewer-lens, .viewer-lens-label")) {
+    part.hidden = !data.lens;
+  }
+  viewer.querySelector(".viewer-lens").textContent = data.lens || "";
   // A photo of an adopted library: its file stays there, read in place.
   for (const part of viewer.querySelectorAll(".viewer-library, .viewer-library-label")) {
     part.hidden = !data.library;
