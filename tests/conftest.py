@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import passes
 import placed
 import pytest
 import seaweedfs
@@ -97,9 +98,10 @@ def _media_in_tmp(settings, tmp_path: Path) -> None:
     )
 
 
-@pytest.fixture(params=["disk", "s3"])
+@pytest.fixture(params=passes.STORAGES)
 def photo_storage(request, settings, tmp_path: Path, _media_in_tmp):
-    """Run the test once on local disk and once on a fresh SeaweedFS bucket."""
+    """Run the test on local disk and on a fresh SeaweedFS bucket (in the PostgreSQL pass,
+    on SeaweedFS alone: `passes.STORAGES`)."""
     if request.param == "disk":
         root = tmp_path / "media"
         root.mkdir(exist_ok=True)

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import images
-import passes
 import pytest
 import seaweedfs
 import videos
@@ -24,11 +23,6 @@ from myphoto.client.main import main as myphoto
 from myphoto.photos.models import MultipartUpload, Photo
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _disk_in_one_pass(request):
-    passes.disk_in_the_sqlite_pass_only(request)
 
 
 def test_login_with_a_password_keeps_a_token_only_the_owner_can_read(

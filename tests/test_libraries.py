@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 import images
 import pytest
 from adopted import BucketLibrary, FolderLibrary
-from PIL import ExifTags, Image
 
 from myphoto.photos.models import Album, FileState, LibraryFile, LibraryStatus, MonthCount, Photo
 from myphoto.photos.services.albums import album_add_photos, album_create
@@ -363,14 +362,11 @@ def test_a_cameras_raw_and_jpeg_are_adopted_as_one_shot(user, client, source, af
     import dngs
 
     # A folder of a camera's card: each shot as a RAW and a JPEG, and a RAW cut short.
-    shot = "2024:05:04 10:11:12"
-    raw = dngs.dng(640, 480, seed=31, preview=None, taken=shot, offset="").data
-    jpeg = images.jpeg_from(taken=shot, make=dngs.CAMERA_MAKE, model=dngs.CAMERA_MODEL, seed=31)
+    raw = dngs.dng(640, 480, seed=31, preview=None, taken=dngs.TAKEN, offset="").data
+    jpeg = images.jpeg_from(taken=dngs.TAKEN, make=dngs.CAMERA_MAKE, model=dngs.CAMERA_MODEL)
     alone = dngs.dng(640, 480, seed=32, taken="2024:05:04 10:20:00")
     late = "2024:05:04 10:30:00"
-    exif = Image.Exif()
-    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = late
-    late_jpeg = images.jpeg(640, 480, seed=33, exif=exif)
+    late_jpeg = images.jpeg_from(taken=late, seed=33)
     card = {
         "Card/DSC_0042.DNG": raw,
         "Card/DSC_0042.JPG": jpeg,

@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import images
-import passes
 import pytest
 import videos
 from playwright.sync_api import expect
@@ -19,11 +18,6 @@ from myphoto.photos.models import Photo
 from .pages import accessible, drop_files, library, screenshot, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _disk_in_one_pass(request):
-    passes.disk_in_the_sqlite_pass_only(request)
 
 
 def test_upload_by_chooser_and_drop_then_select_a_range_and_download_a_zip(
