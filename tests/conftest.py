@@ -100,8 +100,8 @@ def _media_in_tmp(settings, tmp_path: Path) -> None:
 
 @pytest.fixture(params=passes.STORAGES)
 def photo_storage(request, settings, tmp_path: Path, _media_in_tmp):
-    """Run the test on local disk and on a fresh SeaweedFS bucket (in the PostgreSQL pass,
-    on SeaweedFS alone: `passes.STORAGES`)."""
+    """The test's photos on local disk (the SQLite pass) or in a fresh SeaweedFS bucket (the
+    PostgreSQL pass): `passes.STORAGES`. `indirect` parametrizing asks for one of them."""
     if request.param == "disk":
         root = tmp_path / "media"
         root.mkdir(exist_ok=True)
